@@ -1,0 +1,348 @@
+"""Typed models of the catalog: exactly what a city attorney writes in the YAML files.
+
+Every model forbids unknown keys, so a misspelt key is reported instead of silently ignored.
+Amounts are Decimal (the YAML loader never produces floats); dates are plain calendar dates
+read in the jurisdiction's time zone.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+
+def _is_money(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError(f"{value} is not an amount of money")
+    if value < 0:
+        raise ValueError(f"amount {value} is negative")
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError(f"amount {value} has fractions of a cent (at most 2 decimal places)")
+    return value.quantize(Decimal("0.01"))
+
+
+Money = Annotated[Decimal, AfterValidator(_is_money)]
+"""A non-negative amount in the jurisdiction's currency, exact to the cent."""
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+"""An identifier written by people: lower case letters, digits, '-' and '_'."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+Translated = dict[str, Text]
+"""Text keyed by language code (`en`, `es`, ...); every notice language must be present."""
+
+
+class CatalogModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Disposition(StrEnum):
+    """What an officer may do about a violation of an ordinance version."""
+
+    CIVIL_CITATION = "civil_citation"
+    WARNING_ONLY = "warning_only"
+    NOT_MAPPABLE = "not_mappable"  # criminal only: no civil citation may be issued
+    REPEALED = "repealed"  # the explicit end of an ordinance; versions are never deleted
+
+
+class FineSchedule(CatalogModel):
+    """Fines by offense count: the count includes this violation (1st, 2nd, 3rd and later)."""
+
+    first: Money
+    second: Money
+    third_and_later: Money
+    source: Text | None = None
+
+    def for_offense(self, count: int) -> Decimal:
+        """The fine for the `count`-th offense.
+
+        >>> FineSchedule(first=250, second=500, third_and_later=1000).for_offense(4)
+        Decimal('1000.00')
+        """
+        if count < 1:
+            raise ValueError(f"offense count must be at least 1, not {count}")
+        return (self.first, self.second, self.third_and_later)[min(count, 3) - 1]
+
+    def tiers(self) -> tuple[Decimal, Decimal, Decimal]:
+        return (self.first, self.second, self.third_and_later)
+
+
+class Lookback(CatalogModel):
+    """How far back from the violation date prior violations count: months or days, not both."""
+
+    months: Annotated[int, Field(ge=1, le=120)] | None = None
+    days: Annotated[int, Field(ge=1, le=3650)] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        if (self.months is None) == (self.days is None):
+            raise ValueError("lookback needs exactly one of 'months' or 'days'")
+        return self
+
+    def window_start(self, violation_date: date) -> date:
+        """First day on which a prior still counts (inclusive).
+
+        Months step back by calendar month and clamp to the month's last day, so a
+        12-month lookback from 2028-02-29 starts on 2027-02-28.
+
+        >>> Lookback(months=12).window_start(date(2026, 3, 15))
+        datetime.date(2025, 3, 15)
+        """
+        if self.days is not None:
+            return violation_date - timedelta(days=self.days)
+        assert self.months is not None
+        month_index = violation_date.year * 12 + violation_date.month - 1 - self.months
+        year, month = divmod(month_index, 12)
+        last_day = calendar.monthrange(year, month + 1)[1]
+        return date(year, month + 1, min(violation_date.day, last_day))
+
+    def describe(self) -> str:
+        if self.months is not None:
+            return f"{self.months} month{'s' if self.months != 1 else ''}"
+        return f"{self.days} day{'s' if self.days != 1 else ''}"
+
+
+class Priors(CatalogModel):
+    """Which earlier citations of the same person count toward the offense count."""
+
+    scope: Literal["ordinance", "category"]
+    lookback: Lookback
+    source: Text | None = None
+
+
+class ScreeningQuestion(CatalogModel):
+    """A written criterion the officer answers yes or no before citing."""
+
+    id: Slug
+    text: Translated
+    eligible_answer: bool
+    """The answer that keeps the case eligible; the other answer refers it instead."""
+
+
+class Eligibility(CatalogModel):
+    min_age: Annotated[int, Field(ge=0, le=120)] | None = None
+    max_priors: Annotated[int, Field(ge=0)] | None = None
+    """More priors than this within the lookback means refer instead of citing."""
+    questions: list[ScreeningQuestion] = []
+    source: Text | None = None
+
+    @model_validator(mode="after")
+    def _unique_questions(self) -> Self:
+        ids = [q.id for q in self.questions]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"screening question ids repeat: {', '.join(duplicates)}")
+        return self
+
+
+class CommunityService(CatalogModel):
+    dollars_per_hour: Money
+    max_hours: Annotated[int, Field(ge=1)]
+
+    @model_validator(mode="after")
+    def _positive_rate(self) -> Self:
+        if self.dollars_per_hour <= 0:
+            raise ValueError("community service 'dollars_per_hour' must be more than zero")
+        return self
+
+
+class AbilityToPay(CatalogModel):
+    """What a person who proves inability to pay is offered."""
+
+    rule: Literal["reduced_payment", "waiver", "community_service"]
+    percent: Annotated[Decimal, Field(gt=0, le=100)] | None = None
+    """For `reduced_payment`: the share of the fine that satisfies it in full."""
+
+    @model_validator(mode="after")
+    def _percent_matches_rule(self) -> Self:
+        if self.rule == "reduced_payment" and self.percent is None:
+            raise ValueError("ability_to_pay rule 'reduced_payment' needs a 'percent'")
+        if self.rule != "reduced_payment" and self.percent is not None:
+            raise ValueError(f"ability_to_pay rule {self.rule!r} takes no 'percent'")
+        return self
+
+
+class Alternatives(CatalogModel):
+    community_service: CommunityService | None = None
+    programs: list[Slug] = []
+    """Ids of diversion or restorative programs defined in the jurisdiction profile."""
+    ability_to_pay: AbilityToPay | None = None
+    source: Text | None = None
+
+
+class Correction(CatalogModel):
+    required: bool
+    within_days: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _days_when_required(self) -> Self:
+        if self.required and self.within_days is None:
+            raise ValueError("a required correction needs 'within_days'")
+        if not self.required and self.within_days is not None:
+            raise ValueError("'within_days' only applies when correction is required")
+        return self
+
+
+_CITATION_ONLY = ("fines", "priors", "eligibility", "alternatives", "correction")
+
+
+class Version(CatalogModel):
+    """One dated version of an ordinance's mapping, in force over [effective, next effective)."""
+
+    effective: date
+    disposition: Disposition
+    source: Text
+    """The legal source of this version's values; a section can name its own `source`."""
+    fines: FineSchedule | None = None
+    priors: Priors | None = None
+    eligibility: Eligibility | None = None
+    alternatives: Alternatives | None = None
+    correction: Correction | None = None
+    notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _fields_match_disposition(self) -> Self:
+        if self.disposition is Disposition.CIVIL_CITATION:
+            missing = [name for name in ("fines", "priors") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(
+                    f"a civil_citation version needs {' and '.join(repr(m) for m in missing)}"
+                )
+        else:
+            present = [name for name in _CITATION_ONLY if getattr(self, name) is not None]
+            if present:
+                raise ValueError(
+                    f"a {self.disposition.value} version cannot have "
+                    f"{', '.join(repr(p) for p in present)}: only civil citations carry them"
+                )
+        return self
+
+
+class Ordinance(CatalogModel):
+    code: Text
+    title: Translated
+    description: Translated
+    """Plain-language description of the violation, as printed on the notice."""
+    category: Slug
+    legal_reference: Text
+    versions: Annotated[list[Version], Field(min_length=1)]
+
+
+class ChapterFile(CatalogModel):
+    """One catalog file: a chapter or category of ordinances."""
+
+    chapter: Text | None = None
+    ordinances: list[Ordinance]
+
+
+class FineCap(CatalogModel):
+    """A statutory ceiling on the fine for the 1st, 2nd and 3rd-and-later offense."""
+
+    first: Money
+    second: Money
+    third_and_later: Money
+    source: Text
+
+    def tiers(self) -> tuple[Decimal, Decimal, Decimal]:
+        return (self.first, self.second, self.third_and_later)
+
+
+class Category(CatalogModel):
+    name: Translated
+    cap: FineCap | None = None
+    """Own statutory cap; without one the profile's `default_fine_cap` applies."""
+
+
+class Program(CatalogModel):
+    """A diversion or restorative program a version may offer instead of the fine."""
+
+    id: Slug
+    name: Translated
+    kind: Literal["restorative", "diversion", "class"]
+    description: Translated | None = None
+
+
+class LatePenalty(CatalogModel):
+    kind: Literal["percent", "flat"]
+    percent: Annotated[Decimal, Field(gt=0, le=100)] | None = None
+    amount: Money | None = None
+    after_days: Annotated[int, Field(ge=1)]
+    source: Text
+
+    @model_validator(mode="after")
+    def _value_matches_kind(self) -> Self:
+        if self.kind == "percent" and (self.percent is None or self.amount is not None):
+            raise ValueError("a 'percent' late penalty needs 'percent' and no 'amount'")
+        if self.kind == "flat" and (self.amount is None or self.percent is not None):
+            raise ValueError("a 'flat' late penalty needs 'amount' and no 'percent'")
+        return self
+
+
+class CollectionFee(CatalogModel):
+    amount: Money
+    after_days: Annotated[int, Field(ge=1)]
+    source: Text
+
+
+class HolidayCalendar(CatalogModel):
+    """Which public holidays close the city's offices (from the `holidays` library)."""
+
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    subdivision: str | None = None
+    extra_closures: list[date] = []
+
+
+class Deadlines(CatalogModel):
+    """Response deadlines in days from the notice (or decision) date.
+
+    `counting: calendar_days` counts every day and moves a deadline that lands on a weekend
+    or holiday to the next business day; `business_days` counts business days only.
+    """
+
+    counting: Literal["calendar_days", "business_days"]
+    days_to_pay: Annotated[int, Field(ge=1)]
+    days_to_request_review: Annotated[int, Field(ge=1)]
+    days_to_request_hearing: Annotated[int, Field(ge=1)]
+    days_to_pay_deposit_after_waiver_denied: Annotated[int, Field(ge=1)]
+    hearing_notice_lead_days: Annotated[int, Field(ge=0)]
+    days_to_set_aside_default: Annotated[int, Field(ge=1)]
+    days_to_appeal_to_court: Annotated[int, Field(ge=1)]
+    source: Text
+
+
+class Jurisdiction(CatalogModel):
+    """The jurisdiction profile: everything about the city that is not one ordinance."""
+
+    name: Text
+    time_zone: Text
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+    locale: Text = "en_US"
+    notice_languages: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]], Field(min_length=1)]
+    """Languages every notice text must exist in; the first is the default."""
+    holiday_calendar: HolidayCalendar
+    deadlines: Deadlines
+    late_penalty: LatePenalty
+    collection_fee: CollectionFee
+    default_fine_cap: FineCap
+    categories: dict[Slug, Category]
+    programs: list[Program] = []
+
+    def cap_for(self, category: str) -> FineCap:
+        own = self.categories[category].cap if category in self.categories else None
+        return own or self.default_fine_cap
+
+    def program_ids(self) -> list[str]:
+        return [p.id for p in self.programs]
