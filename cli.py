@@ -7,7 +7,6 @@ the HTTP API.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -104,7 +103,9 @@ on_option = click.option(
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 lang_option = click.option(
-    "--lang", default=None, help="Language of titles and descriptions (default: the first notice language)."
+    "--lang",
+    default=None,
+    help="Language of titles and descriptions (default: the first notice language).",
 )
 
 
@@ -162,9 +163,7 @@ def ordinances() -> None:
     """
 
 
-catalog_dir = click.argument(
-    "directory", type=click.Path(file_okay=False, path_type=Path)
-)
+catalog_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 
 
 @ordinances.command("check")
@@ -181,9 +180,8 @@ def ordinances_check(directory: Path) -> None:
     if problems:
         raise CatalogInvalid(problems)
     catalog = load_catalog(directory)
-    click.echo(
-        f"{directory}: {len(catalog.ordinances)} ordinances for {catalog.jurisdiction.name}, no problems."
-    )
+    count, city = len(catalog.ordinances), catalog.jurisdiction.name
+    click.echo(f"{directory}: {count} ordinances for {city}, no problems.")
 
 
 @ordinances.command("diff")
@@ -205,8 +203,12 @@ def ordinances_diff(directory: Path, database: str | None) -> None:
 @ordinances.command("publish")
 @catalog_dir
 @click.option("--author", required=True, help="Who wrote the change.")
-@click.option("--approved-by", "approved_by", required=True, help="Who approved it (not the author).")
-@click.option("--reason", required=True, help="Why the change is made (e.g. the amending ordinance).")
+@click.option(
+    "--approved-by", "approved_by", required=True, help="Who approved it (not the author)."
+)
+@click.option(
+    "--reason", required=True, help="Why the change is made (e.g. the amending ordinance)."
+)
 @database_option
 @translate_errors
 def ordinances_publish(
@@ -363,9 +365,7 @@ def demo(output: Path) -> None:
         for when, code, version in result.upcoming:
             click.echo(f"  {when.isoformat()}  {code}: {one_line(version, profile)}")
     click.echo("")
-    click.echo(
-        f"Explore it: citations ordinances list --database {result.database_url}"
-    )
+    click.echo(f"Explore it: citations ordinances list --database {result.database_url}")
 
 
 def main() -> None:
@@ -373,4 +373,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -44,13 +44,21 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
         reason = "Initial publication of the Demo City administrative citation catalog"
         with transaction(engine) as session:
             first = publish(
-                session, catalog, author=DEMO_AUTHOR, approved_by=DEMO_APPROVER,
-                reason=reason, now=now,
+                session,
+                catalog,
+                author=DEMO_AUTHOR,
+                approved_by=DEMO_APPROVER,
+                reason=reason,
+                now=now,
             )
         with transaction(engine) as session:
             again = publish(
-                session, catalog, author=DEMO_AUTHOR, approved_by=DEMO_APPROVER,
-                reason=reason, now=now,
+                session,
+                catalog,
+                author=DEMO_AUTHOR,
+                approved_by=DEMO_APPROVER,
+                reason=reason,
+                now=now,
             )
         with transaction(engine) as session:
             published = PublishedCatalog(session)

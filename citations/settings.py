@@ -1,4 +1,4 @@
-"""Settings from the environment (prefix CITATIONS_), read lazily so the CLI and tests override them."""
+"""Settings from the environment (prefix CITATIONS_), read lazily so callers can override them."""
 
 from __future__ import annotations
 

@@ -92,7 +92,9 @@ def load_catalog(root: Path) -> Catalog:
 def _load_profile(root: Path, problems: list[Problem]) -> tuple[Jurisdiction, SourceFile] | None:
     path = root / PROFILE_FILE
     if not path.is_file():
-        problems.append(Problem(PROFILE_FILE, None, "missing: every catalog needs its jurisdiction profile"))
+        problems.append(
+            Problem(PROFILE_FILE, None, "missing: every catalog needs its jurisdiction profile")
+        )
         return None
     data, source, read_problems = read_yaml(path, PROFILE_FILE)
     problems += read_problems

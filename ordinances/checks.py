@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from itertools import pairwise
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,7 +16,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
 
 from ordinances.errors import Problem
-from ordinances.models import Disposition, Jurisdiction, Translated
+from ordinances.models import Disposition, FineCap, Jurisdiction, Translated
 from ordinances.money import TIER_KEYS, TIER_LABELS, format_money
 from ordinances.yaml_source import Location, SourceFile
 
@@ -48,18 +49,21 @@ def check_jurisdiction(profile: Jurisdiction, source: SourceFile) -> list[Proble
     supported = holidays.list_supported_countries()
     if calendar.country not in supported:
         at(("holiday_calendar", "country"), f"no holiday calendar for country {calendar.country!r}")
-    elif calendar.subdivision is not None and calendar.subdivision not in supported[calendar.country]:
+    elif (
+        calendar.subdivision is not None and calendar.subdivision not in supported[calendar.country]
+    ):
         at(
             ("holiday_calendar", "subdivision"),
-            f"{calendar.country} has no subdivision {calendar.subdivision!r} in the holiday calendar",
+            f"{calendar.country} has no subdivision {calendar.subdivision!r} "
+            "in the holiday calendar",
         )
-    caps = [(("default_fine_cap",), profile.default_fine_cap)] + [
+    caps: list[tuple[Location, FineCap]] = [(("default_fine_cap",), profile.default_fine_cap)] + [
         (("categories", key, "cap"), category.cap)
         for key, category in profile.categories.items()
         if category.cap is not None
     ]
-    for loc, cap in caps:
-        problems += _decreasing(source, loc, cap.tiers(), "cap", profile.currency)
+    for cap_loc, cap in caps:
+        problems += _decreasing(source, cap_loc, cap.tiers(), "cap", profile.currency)
     for key, category in profile.categories.items():
         problems += _translations(source, ("categories", key, "name"), category.name, profile)
     ids = profile.program_ids()
@@ -134,7 +138,9 @@ def _check_ordinance(profile: Jurisdiction, entry: Located) -> list[Problem]:
             at((*vloc, "disposition"), "the first version cannot be a repeal")
         if version.fines is not None:
             tiers = version.fines.tiers()
-            problems += _decreasing(source, (*entry.loc, *vloc, "fines"), tiers, "fine", profile.currency)
+            problems += _decreasing(
+                source, (*entry.loc, *vloc, "fines"), tiers, "fine", profile.currency
+            )
             if ordinance.category in profile.categories:
                 cap = profile.cap_for(ordinance.category)
                 tiers_and_caps = zip(TIER_KEYS, TIER_LABELS, tiers, cap.tiers(), strict=True)
@@ -186,12 +192,12 @@ def _translations(
 def _decreasing(
     source: SourceFile, loc: Location, tiers: Iterable[Decimal], what: str, currency: str
 ) -> list[Problem]:
-    named = list(zip(TIER_LABELS, tiers, strict=True))
-    for (name_a, a), (name_b, b) in zip(named, named[1:], strict=False):
+    named = list(zip(TIER_KEYS, TIER_LABELS, tiers, strict=True))
+    for (_key_a, name_a, a), (key_b, name_b, b) in pairwise(named):
         if b < a:
             return [
                 source.problem(
-                    loc,
+                    (*loc, key_b),
                     f"the {name_b} {what} ({format_money(b, currency)}) is less than the "
                     f"{name_a} {what} ({format_money(a, currency)})",
                 )

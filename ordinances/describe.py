@@ -55,7 +55,9 @@ def version_facts(version: Version, profile: Jurisdiction) -> Facts:
             facts["refer instead after"] = f"more than {rules.max_priors} priors"
         for question in rules.questions:
             answer = "yes" if question.eligible_answer else "no"
-            text = question.text.get(profile.notice_languages[0], next(iter(question.text.values())))
+            text = question.text.get(
+                profile.notice_languages[0], next(iter(question.text.values()))
+            )
             facts[f"screening: {question.id}"] = f"{text} (eligible if {answer})"
         _source(facts, "eligibility", rules.source)
     if version.alternatives is not None:
@@ -70,7 +72,9 @@ def version_facts(version: Version, profile: Jurisdiction) -> Facts:
             names = {p.id: p.name.get(profile.notice_languages[0], p.id) for p in profile.programs}
             facts["programs offered"] = ", ".join(names.get(p, p) for p in alt.programs)
         if alt.ability_to_pay is not None:
-            facts["ability to pay"] = _ability_to_pay(alt.ability_to_pay.rule, alt.ability_to_pay.percent)
+            facts["ability to pay"] = _ability_to_pay(
+                alt.ability_to_pay.rule, alt.ability_to_pay.percent
+            )
         _source(facts, "alternatives", alt.source)
     if version.correction is not None:
         facts["correction"] = (

@@ -30,7 +30,8 @@ class CatalogInvalid(OrdinanceError):
     """The catalog folder has problems; all of them are listed, not just the first."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.message))
+        # A shared YAML block merged in twice would report its problem twice: keep one.
+        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.message))
         count = len(self.problems)
         super().__init__(f"the catalog has {count} problem{'s' if count != 1 else ''}")
 

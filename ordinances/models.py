@@ -264,6 +264,9 @@ class Category(CatalogModel):
     name: Translated
     cap: FineCap | None = None
     """Own statutory cap; without one the profile's `default_fine_cap` applies."""
+    added_fees_barred_by: Text | None = None
+    """The law that forbids late penalties and collection fees on this category's citations
+    (e.g. Cal. Gov. Code § 51039 for sidewalk vending); None means they apply."""
 
 
 class Program(CatalogModel):
@@ -278,8 +281,10 @@ class Program(CatalogModel):
 class LatePenalty(CatalogModel):
     kind: Literal["percent", "flat"]
     percent: Annotated[Decimal, Field(gt=0, le=100)] | None = None
+    """For `percent`: the share of the unpaid fine added."""
     amount: Money | None = None
     after_days: Annotated[int, Field(ge=1)]
+    """Calendar days after the payment deadline (not the notice) that the penalty is added."""
     source: Text
 
     @model_validator(mode="after")
@@ -294,6 +299,7 @@ class LatePenalty(CatalogModel):
 class CollectionFee(CatalogModel):
     amount: Money
     after_days: Annotated[int, Field(ge=1)]
+    """Calendar days after the notice date that an unpaid citation is referred to collections."""
     source: Text
 
 
@@ -330,7 +336,9 @@ class Jurisdiction(CatalogModel):
     time_zone: Text
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     locale: Text = "en_US"
-    notice_languages: Annotated[list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]], Field(min_length=1)]
+    notice_languages: Annotated[
+        list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]], Field(min_length=1)
+    ]
     """Languages every notice text must exist in; the first is the default."""
     holiday_calendar: HolidayCalendar
     deadlines: Deadlines
@@ -339,6 +347,10 @@ class Jurisdiction(CatalogModel):
     default_fine_cap: FineCap
     categories: dict[Slug, Category]
     programs: list[Program] = []
+
+    def added_fees_allowed(self, category: str) -> bool:
+        known = self.categories.get(category)
+        return known is None or known.added_fees_barred_by is None
 
     def cap_for(self, category: str) -> FineCap:
         own = self.categories[category].cap if category in self.categories else None

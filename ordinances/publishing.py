@@ -108,10 +108,11 @@ def plan_publication(session: Session, catalog: Catalog, now: datetime) -> Publi
     for ordinance in catalog.ordinances:
         row = published.pop(ordinance.code, None)
         if row is None:
+            title = ordinance.title[profile.notice_languages[0]]
             plan.changes.append(
                 Change(
                     "new_ordinance",
-                    f"New ordinance {ordinance.code} ({ordinance.title[profile.notice_languages[0]]})",
+                    f"New ordinance {ordinance.code} ({title})",
                     [
                         f"version effective {v.effective.isoformat()}: {one_line(v, profile)}"
                         for v in ordinance.versions
@@ -217,7 +218,9 @@ def _plan_ordinance(
                 replaced = _in_force_before(ordinance.versions, when)
                 details = [one_line(new, profile)]
                 if replaced is not None:
-                    details += compare(version_facts(replaced, profile), version_facts(new, profile))
+                    details += compare(
+                        version_facts(replaced, profile), version_facts(new, profile)
+                    )
                 plan.changes.append(
                     Change(
                         "new_version",

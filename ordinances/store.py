@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -61,9 +62,7 @@ def _active(row: OrdinanceRow) -> list[OrdinanceVersionRow]:
 
 
 def _ordinance(row: OrdinanceRow, versions: list[OrdinanceVersionRow]) -> Ordinance:
-    return Ordinance.model_validate(
-        {**row_wording(row), "versions": [v.content for v in versions]}
-    )
+    return Ordinance.model_validate({**row_wording(row), "versions": [v.content for v in versions]})
 
 
 class PublishedCatalog:
@@ -91,7 +90,9 @@ class PublishedCatalog:
         row = self.session.scalars(
             select(OrdinanceRow)
             .where(OrdinanceRow.code == code)
-            .options(selectinload(OrdinanceRow.versions).selectinload(OrdinanceVersionRow.publication))
+            .options(
+                selectinload(OrdinanceRow.versions).selectinload(OrdinanceVersionRow.publication)
+            )
         ).first()
         if row is None:
             self.jurisdiction()  # an empty database says so, rather than "unknown ordinance"
@@ -127,7 +128,9 @@ class PublishedCatalog:
         rows = self.session.scalars(
             select(OrdinanceRow)
             .order_by(OrdinanceRow.code)
-            .options(selectinload(OrdinanceRow.versions).selectinload(OrdinanceVersionRow.publication))
+            .options(
+                selectinload(OrdinanceRow.versions).selectinload(OrdinanceVersionRow.publication)
+            )
         ).all()
         if not rows:
             self.jurisdiction()
@@ -146,7 +149,7 @@ class PublishedCatalog:
         active = _active(row)
         ordinance = _ordinance(row, active)
         ends = {v.effective_from: None for v in active} | {
-            a.effective_from: b.effective_from for a, b in zip(active, active[1:], strict=False)
+            a.effective_from: b.effective_from for a, b in pairwise(active)
         }
         entries = []
         for version_row in sorted(row.versions, key=lambda v: (v.effective_from, v.id)):

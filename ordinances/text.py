@@ -38,13 +38,15 @@ def _until(end: object) -> str:
 
 
 def render_resolved(resolved: ResolvedVersion, profile: Jurisdiction, lang: str) -> str:
-    title = resolved.title.get(lang, resolved.title[profile.notice_languages[0]])
+    default = profile.notice_languages[0]
+    title = resolved.title.get(lang, resolved.title[default])
+    description = resolved.description.get(lang, resolved.description[default])
     lines = [
         f"{resolved.code} — {title}",
         f"Version effective {resolved.effective_from} ({_until(resolved.effective_to)})",
         f"Category: {resolved.category}",
         f"Legal reference: {resolved.legal_reference}",
-        f"Description: {resolved.description.get(lang, resolved.description[profile.notice_languages[0]])}",
+        f"Description: {description}",
         "",
     ]
     facts = version_facts(resolved.version, profile)

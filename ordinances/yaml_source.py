@@ -68,9 +68,12 @@ def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.value == str(part):
                 return value  # type: ignore[no-any-return]
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return node.value[part]  # type: ignore[no-any-return]
+    elif (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
+        return node.value[part]  # type: ignore[no-any-return]
     return None
 
 
@@ -86,7 +89,11 @@ def read_yaml(path: Path, label: str) -> tuple[Any, SourceFile, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         reason = exc.problem or exc.context or "unreadable"
-        return None, SourceFile(path, label, None), [Problem(label, line, f"YAML syntax error: {reason}")]
+        return (
+            None,
+            SourceFile(path, label, None),
+            [Problem(label, line, f"YAML syntax error: {reason}")],
+        )
     source = SourceFile(path, label, root)
     problems: list[Problem] = []
     data = _convert(root, source, problems) if root is not None else None
@@ -96,7 +103,11 @@ def read_yaml(path: Path, label: str) -> tuple[Any, SourceFile, list[Problem]]:
 def _convert(node: yaml.Node, source: SourceFile, problems: list[Problem]) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
+        merged: list[yaml.MappingNode] = []
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                merged += _merge_sources(value_node)
+                continue
             key = _convert(key_node, source, problems)
             if not isinstance(key, str):
                 problems.append(
@@ -109,6 +120,11 @@ def _convert(node: yaml.Node, source: SourceFile, problems: list[Problem]) -> An
                 )
                 continue
             result[key] = _convert(value_node, source, problems)
+        # `<<: *shared` copies a shared block (e.g. screening questions); keys written
+        # beside it win, as YAML's merge-key convention says.
+        for block in merged:
+            for key, value in _convert(block, source, problems).items():
+                result.setdefault(key, value)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, source, problems) for item in node.value]
@@ -116,6 +132,14 @@ def _convert(node: yaml.Node, source: SourceFile, problems: list[Problem]) -> An
     if node.style is None and node.value in _NULLS:
         return None
     return node.value
+
+
+def _merge_sources(node: yaml.Node) -> list[yaml.MappingNode]:
+    if isinstance(node, yaml.MappingNode):
+        return [node]
+    if isinstance(node, yaml.SequenceNode):
+        return [item for item in node.value if isinstance(item, yaml.MappingNode)]
+    return []
 
 
 def validate(
@@ -170,17 +194,26 @@ def _problem(
         return Problem(source.label, source.key_line(loc), f"unknown key {field!r}{suggestion}")
     if kind == "missing":
         return Problem(source.label, source.line(loc[:-1]), f"missing required key {field!r}")
-    if kind in ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"):
+    if kind in (
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+        "date_type",
+    ):
+        reason = str(error["msg"]).removeprefix("Input should be a valid date or datetime, ")
         return source.problem(
-            loc, f"{field!r}: {given!r} is not a valid date (write YYYY-MM-DD; {error['msg']})"
+            loc, f"{field!r}: {given!r} is not a valid date (write YYYY-MM-DD; {reason})"
         )
     if kind in ("decimal_parsing", "decimal_type"):
         return source.problem(loc, f"{field!r}: {given!r} is not an amount (write e.g. 250.00)")
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return source.problem(loc, f"{field!r}: {given!r} is not a whole number")
+    if kind in ("enum", "literal_error"):
+        expected = (error.get("ctx") or {}).get("expected", "")
+        return source.problem(loc, f"{field!r}: {given!r} is not one of {expected}")
     if kind == "value_error":
         message = str(error["msg"]).removeprefix("Value error, ")
-        prefix = f"{field!r}: " if loc and not isinstance(loc[-1], int) else ""
-        return source.problem(loc, f"{prefix}{message}")
+        label = f"{field!r}: " if loc and not isinstance(loc[-1], int) else ""
+        return source.problem(loc, f"{label}{message}")
     shown = f" (got {given!r})" if given is not None and not isinstance(given, dict | list) else ""
     return source.problem(loc, f"{field!r}: {error['msg']}{shown}")

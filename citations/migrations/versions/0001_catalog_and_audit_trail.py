@@ -54,10 +54,16 @@ def upgrade() -> None:
         sa.Column("publication_id", sa.Integer(), nullable=False),
         sa.Column("content", JSON_DOCUMENT, nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(["publication_id"], ["catalog_publications.id"], name=op.f("fk_jurisdiction_profiles_publication_id_catalog_publications")),
+        sa.ForeignKeyConstraint(
+            ["publication_id"],
+            ["catalog_publications.id"],
+            name=op.f("fk_jurisdiction_profiles_publication_id_catalog_publications"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_jurisdiction_profiles")),
     )
-    op.create_index(op.f("ix_jurisdiction_profiles_publication_id"), "jurisdiction_profiles", ["publication_id"])
+    op.create_index(
+        op.f("ix_jurisdiction_profiles_publication_id"), "jurisdiction_profiles", ["publication_id"]
+    )
 
     op.create_table(
         "ordinances",
@@ -69,7 +75,11 @@ def upgrade() -> None:
         sa.Column("legal_reference", sa.Text(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("publication_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["publication_id"], ["catalog_publications.id"], name=op.f("fk_ordinances_publication_id_catalog_publications")),
+        sa.ForeignKeyConstraint(
+            ["publication_id"],
+            ["catalog_publications.id"],
+            name=op.f("fk_ordinances_publication_id_catalog_publications"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ordinances")),
         sa.UniqueConstraint("code", name=op.f("uq_ordinances_code")),
     )
@@ -86,9 +96,21 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("publication_id", sa.Integer(), nullable=False),
         sa.Column("withdrawn_by_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["ordinance_id"], ["ordinances.id"], name=op.f("fk_ordinance_versions_ordinance_id_ordinances")),
-        sa.ForeignKeyConstraint(["publication_id"], ["catalog_publications.id"], name=op.f("fk_ordinance_versions_publication_id_catalog_publications")),
-        sa.ForeignKeyConstraint(["withdrawn_by_id"], ["catalog_publications.id"], name=op.f("fk_ordinance_versions_withdrawn_by_id_catalog_publications")),
+        sa.ForeignKeyConstraint(
+            ["ordinance_id"],
+            ["ordinances.id"],
+            name=op.f("fk_ordinance_versions_ordinance_id_ordinances"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["publication_id"],
+            ["catalog_publications.id"],
+            name=op.f("fk_ordinance_versions_publication_id_catalog_publications"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["withdrawn_by_id"],
+            ["catalog_publications.id"],
+            name=op.f("fk_ordinance_versions_withdrawn_by_id_catalog_publications"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ordinance_versions")),
     )
     op.create_index(
@@ -99,8 +121,12 @@ def upgrade() -> None:
         sqlite_where=sa.text("withdrawn_by_id IS NULL"),
         postgresql_where=sa.text("withdrawn_by_id IS NULL"),
     )
-    op.create_index(op.f("ix_ordinance_versions_publication_id"), "ordinance_versions", ["publication_id"])
-    op.create_index(op.f("ix_ordinance_versions_withdrawn_by_id"), "ordinance_versions", ["withdrawn_by_id"])
+    op.create_index(
+        op.f("ix_ordinance_versions_publication_id"), "ordinance_versions", ["publication_id"]
+    )
+    op.create_index(
+        op.f("ix_ordinance_versions_withdrawn_by_id"), "ordinance_versions", ["withdrawn_by_id"]
+    )
 
 
 def downgrade() -> None:

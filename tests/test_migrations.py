@@ -1,0 +1,49 @@
+"""The migrations and the ORM models describe the same schema, on both backends."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+
+import citations.audit
+import ordinances.tables
+from citations.database import (
+    current_revision,
+    ensure_current,
+    head_revision,
+    make_engine,
+    upgrade,
+)
+from citations.errors import DatabaseNotReady
+from citations.orm import Base
+
+MODULES = (citations.audit, ordinances.tables)  # every module that defines tables
+
+
+def test_models_and_migrations_do_not_drift(engine: Engine) -> None:
+    assert MODULES
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
+
+
+def test_upgrade_is_idempotent_and_reaches_head(engine: Engine) -> None:
+    assert current_revision(engine) == head_revision()
+    assert upgrade(engine) == (head_revision(), head_revision())
+    assert {"ordinances", "ordinance_versions", "audit_events"} <= set(
+        inspect(engine).get_table_names()
+    )
+
+
+def test_an_empty_database_is_refused_with_advice(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        with pytest.raises(
+            DatabaseNotReady, match=r"has no tables yet: run `citations db upgrade`"
+        ):
+            ensure_current(engine)
+    finally:
+        engine.dispose()
