@@ -66,6 +66,9 @@ def check_jurisdiction(profile: Jurisdiction, source: SourceFile) -> list[Proble
         problems += _decreasing(source, cap_loc, cap.tiers(), "cap", profile.currency)
     for key, category in profile.categories.items():
         problems += _translations(source, ("categories", key, "name"), category.name, profile)
+    for key in ("office_name", "office_hours"):
+        text: Translated = getattr(profile.contact, key)
+        problems += _translations(source, ("contact", key), text, profile)
     ids = profile.program_ids()
     for index, program in enumerate(profile.programs):
         if ids.index(program.id) != index:

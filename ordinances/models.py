@@ -329,6 +329,21 @@ class Deadlines(CatalogModel):
     source: Text
 
 
+class Contact(CatalogModel):
+    """Where and how people reach the city: printed on every notice."""
+
+    office_name: Translated
+    """E.g. "Administrative Citation Office"."""
+    phone: Text
+    website: Text
+    payment_url: Text
+    """Where to pay online; the notice's QR code points here with the citation number."""
+    mailing_address: Text
+    """Where to mail payments and contest forms."""
+    office_address: Text
+    office_hours: Translated
+
+
 class Jurisdiction(CatalogModel):
     """The jurisdiction profile: everything about the city that is not one ordinance."""
 
@@ -347,6 +362,7 @@ class Jurisdiction(CatalogModel):
     default_fine_cap: FineCap
     categories: dict[Slug, Category]
     programs: list[Program] = []
+    contact: Contact
 
     def added_fees_allowed(self, category: str) -> bool:
         known = self.categories.get(category)
