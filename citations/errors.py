@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class CitationsError(Exception):
     """Base of every domain error the citations package raises."""
@@ -31,3 +33,61 @@ class DatabaseUnavailable(CitationsError):
 
 class ApprovalRequired(CitationsError):
     """A change that needs a second person was approved by its own author."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field of an input, named by its path (`subject.date_of_birth`)."""
+
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+
+class InputRejected(CitationsError):
+    """The input cannot be processed as sent; every field problem is listed."""
+
+    def __init__(self, errors: list[FieldError], summary: str = "the input was rejected") -> None:
+        self.errors = errors
+        self.summary = summary
+        details = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        super().__init__(f"{summary}: {details}" if details else summary)
+
+
+class IdempotencyConflict(CitationsError):
+    """The same idempotency key arrived with a different body."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(
+            f"message_id {key} was already received with a different body; "
+            "send a new message_id for a different record"
+        )
+
+
+class NotFound(CitationsError):
+    def __init__(self, what: str, key: str) -> None:
+        self.what = what
+        self.key = key
+        super().__init__(f"no {what} {key!r}")
+
+
+class PermissionDenied(CitationsError):
+    def __init__(self, role: str, action: str, detail: str = "") -> None:
+        self.role = role
+        self.action = action
+        suffix = f": {detail}" if detail else ""
+        super().__init__(f"a {role} may not {action.replace('_', ' ')}{suffix}")
+
+
+class IllegalTransition(CitationsError):
+    """A step that the citation's current status does not allow."""
+
+    def __init__(self, number: str, status: str, action: str, advice: str = "") -> None:
+        self.number = number
+        self.status = status
+        self.action = action
+        tail = f"; {advice}" if advice else ""
+        super().__init__(f"citation {number} is {status}: cannot {action}{tail}")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from alembic import context
 
 import citations.audit
+import citations.tables
 import ordinances.tables  # noqa: F401  (registers the catalog tables on the metadata)
 from citations.orm import Base
 
 target_metadata = Base.metadata
-_ = citations.audit
+_ = (citations.audit, citations.tables)
 
 
 def run_migrations_online() -> None:

@@ -1,0 +1,64 @@
+"""Who may do what: one permissions matrix for the library, the CLI and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from citations.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    OFFICER = "officer"
+    CLERK = "clerk"
+    HEARING_OFFICER = "hearing_officer"
+    ATTORNEY = "attorney"
+    ADMIN = "admin"
+    AUDITOR = "auditor"
+
+
+class Action(StrEnum):
+    ISSUE_CITATION = "issue_citation"
+    READ_CITATION = "read_citation"
+    AMEND_CITATION = "amend_citation"
+    VOID_CITATION = "void_citation"
+    ALLOCATE_NUMBERS = "allocate_numbers"
+    READ_CATALOG = "read_catalog"
+
+
+# Officers act only within their own agency; the other roles are city-wide.
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.ISSUE_CITATION: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.READ_CITATION: frozenset(
+        {Role.OFFICER, Role.CLERK, Role.HEARING_OFFICER, Role.ATTORNEY, Role.ADMIN, Role.AUDITOR}
+    ),
+    Action.AMEND_CITATION: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.VOID_CITATION: frozenset({Role.OFFICER, Role.CLERK, Role.ADMIN}),
+    Action.ALLOCATE_NUMBERS: frozenset({Role.OFFICER, Role.ADMIN}),
+    Action.READ_CATALOG: frozenset(Role),
+}
+
+AGENCY_BOUND = frozenset({Role.OFFICER})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a token's holder over the API, or the operator at the command line."""
+
+    name: str
+    role: Role
+    agency: str | None = None
+    """The agency code an officer acts for; None for city-wide roles."""
+
+    def require(self, action: Action, agency: str | None = None) -> None:
+        """Raise PermissionDenied unless this actor may take `action` (for `agency`)."""
+        if self.role not in PERMISSIONS[action]:
+            raise PermissionDenied(self.role.value, action.value)
+        if agency is not None and self.role in AGENCY_BOUND and agency != self.agency:
+            raise PermissionDenied(
+                self.role.value, action.value, f"only for agency {self.agency}, not {agency}"
+            )
+
+
+OPERATOR = Actor("operator (command line)", Role.ADMIN)
+"""The person at the command line on the server: the CLI has the admin's powers."""

@@ -1,0 +1,121 @@
+"""API tokens: random secrets shown once; only their SHA-256 is stored.
+
+A token's secret has 256 bits of randomness, so a plain SHA-256 (not a slow password hash)
+is enough to make a stolen table useless, and lets each request be checked with one lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citations.agencies import get_agency
+from citations.audit import record
+from citations.errors import CitationsError, FieldError, InputRejected, NotFound
+from citations.roles import AGENCY_BOUND, Actor, Role
+from citations.tables import ApiToken
+
+PREFIX = "cit_"
+
+
+class InvalidToken(CitationsError):
+    """Missing, malformed, unknown, revoked and expired tokens all look the same to callers."""
+
+    def __init__(self) -> None:
+        super().__init__("a valid API token is required (Authorization: Bearer cit_...)")
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(
+    session: Session,
+    *,
+    role: str,
+    agency: str | None,
+    name: str,
+    actor: Actor,
+    now: datetime,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token; returns the row and the secret (which is never stored or shown again)."""
+    try:
+        parsed = Role(role)
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise InputRejected(
+            [FieldError("role", f"unknown role {role!r} (one of: {choices})")]
+        ) from None
+    if parsed in AGENCY_BOUND and agency is None:
+        raise InputRejected([FieldError("agency", f"a {parsed.value} token needs an agency")])
+    agency_row = get_agency(session, agency) if agency is not None else None
+    if expires_at is not None and expires_at <= now:
+        raise InputRejected([FieldError("expires_at", "must be in the future")])
+    secret = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        token_hash=_hash(secret),
+        name=name.strip() or f"{parsed.value} token",
+        role=parsed.value,
+        agency_id=agency_row.id if agency_row else None,
+        created_at=now,
+        expires_at=expires_at,
+        revoked_at=None,
+    )
+    session.add(token)
+    session.flush()
+    record(
+        session,
+        at=now,
+        actor=actor.name,
+        action="token.create",
+        entity_type="token",
+        entity_key=str(token.id),
+        after={
+            "name": token.name,
+            "role": token.role,
+            "agency": agency_row.code if agency_row else None,
+        },
+    )
+    return token, secret
+
+
+def authenticate(session: Session, secret: str | None, now: datetime) -> Actor:
+    """The actor a presented secret stands for; InvalidToken for anything else."""
+    if not secret or not secret.startswith(PREFIX):
+        raise InvalidToken()
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret)))
+    if token is None or token.revoked_at is not None:
+        raise InvalidToken()
+    if token.expires_at is not None and token.expires_at <= now:
+        raise InvalidToken()
+    return Actor(
+        name=f"token {token.id} ({token.name})",
+        role=Role(token.role),
+        agency=token.agency.code if token.agency else None,
+    )
+
+
+def revoke_token(session: Session, token_id: int, *, actor: Actor, now: datetime) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound("token", str(token_id))
+    if token.revoked_at is None:
+        token.revoked_at = now
+        record(
+            session,
+            at=now,
+            actor=actor.name,
+            action="token.revoke",
+            entity_type="token",
+            entity_key=str(token.id),
+        )
+    return token
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
