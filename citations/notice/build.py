@@ -1,0 +1,181 @@
+"""Gathering a notice's content from an issued citation, its snapshots and the profile.
+
+Deadlines count from the notice date: the violation's local date, the day the officer hands
+the person the citation. Offline devices upload later, but the person was served on the spot.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from citations.calendar import BusinessCalendar
+from citations.intake import Subject
+from citations.money import from_cents, percent_of
+from citations.notice.context import NoticeContact, NoticeContext, NoticeViolation
+from citations.records import find_citation
+from citations.roles import Actor
+from citations.tables import Citation
+from ordinances.models import Jurisdiction
+from ordinances.resolve import ResolvedVersion
+from ordinances.store import PublishedCatalog
+
+LOCALES = {"en": "en_US", "es": "es_US"}
+"""Babel locales for the notice languages; another language falls back to `<lang>`."""
+
+LOOKBACK_WORDS = {
+    "en": ("month", "months", "day", "days"),
+    "es": ("mes", "meses", "día", "días"),
+}
+
+
+def locale_for(language: str, profile: Jurisdiction) -> str:
+    if language == profile.notice_languages[0]:
+        return profile.locale
+    return LOCALES.get(language, language)
+
+
+def _lookback(resolved: ResolvedVersion, language: str) -> str:
+    rules = resolved.version.priors
+    if rules is None:
+        return ""
+    month, months, day, days = LOOKBACK_WORDS.get(language, LOOKBACK_WORDS["en"])
+    if rules.lookback.months is not None:
+        n = rules.lookback.months
+        return f"{n} {month if n == 1 else months}"
+    n = rules.lookback.days or 0
+    return f"{n} {day if n == 1 else days}"
+
+
+def notice_for(session: Session, number: str, actor: Actor) -> NoticeContext:
+    """The notice of a citation the actor may read."""
+    citation = find_citation(session, number, actor)
+    return build_notice(citation, PublishedCatalog(session).jurisdiction())
+
+
+def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
+    language = citation.notice_language
+    default = profile.notice_languages[0]
+    deadlines = profile.deadlines
+    served = citation.violation_date
+    pay_by, contest_by = deadline_dates(served, profile)
+    programs = {p.id: p.name for p in profile.programs}
+    violations = []
+    fees_allowed = True
+    for row in citation.violations:
+        resolved = ResolvedVersion.model_validate(row.snapshot)
+        version = resolved.version
+        fees_allowed &= profile.added_fees_allowed(resolved.category)
+        alternatives = version.alternatives
+        service = alternatives.community_service if alternatives else None
+        ability = alternatives.ability_to_pay if alternatives else None
+        correction_due = None
+        if version.correction is not None and version.correction.within_days is not None:
+            correction_due = served + timedelta(days=version.correction.within_days)
+        violations.append(
+            NoticeViolation(
+                code=resolved.code,
+                title=resolved.title.get(language, resolved.title[default]),
+                description=resolved.description.get(language, resolved.description[default]),
+                legal_reference=resolved.legal_reference,
+                narrative=row.narrative,
+                offense_count=row.offense_count,
+                prior_count=row.prior_count,
+                lookback=_lookback(resolved, language),
+                fine=from_cents(row.fine_cents),
+                correction_due=correction_due,
+                community_service_rate=service.dollars_per_hour if service else None,
+                community_service_max_hours=service.max_hours if service else None,
+                programs=[
+                    programs[p].get(language, programs[p][default])
+                    for p in (alternatives.programs if alternatives else [])
+                    if p in programs
+                ],
+                ability_to_pay_rule=ability.rule if ability else None,
+                ability_to_pay_percent=ability.percent if ability else None,
+            )
+        )
+    total = from_cents(citation.total_fine_cents)
+    late_penalty = late_on = collection_fee = collection_on = None
+    if fees_allowed:
+        penalty = profile.late_penalty
+        late_penalty = (
+            penalty.amount
+            if penalty.kind == "flat"
+            else percent_of(total, penalty.percent or Decimal(0))
+        )
+        late_on = pay_by + timedelta(days=penalty.after_days)
+        collection_fee = profile.collection_fee.amount
+        collection_on = served + timedelta(days=profile.collection_fee.after_days)
+    subject = citation.subject
+    address = subject.get("address")
+    contact = profile.contact
+    preferred = citation.preferred_language
+    revisions = citation.revisions
+    location = citation.location
+    return NoticeContext(
+        language=language,
+        locale=locale_for(language, profile),
+        add_language_line=next(
+            (lang for lang in profile.notice_languages if lang != language), None
+        )
+        if preferred not in profile.notice_languages
+        else None,
+        requested_language=preferred
+        if preferred and preferred not in profile.notice_languages
+        else None,
+        jurisdiction_name=profile.name,
+        currency=profile.currency,
+        agency_name=citation.agency.name,
+        citation_number=citation.number,
+        qr_payload=f"{contact.payment_url}?citation={citation.number}",
+        revision=citation.revision,
+        amendment_reason=revisions[-1].reason if citation.revision > 1 and revisions else None,
+        issued_on=served,
+        violation_at=citation.violation_at.astimezone(ZoneInfo(profile.time_zone)),
+        location=location["address"],
+        area=location.get("area"),
+        officer_name=citation.officer_name,
+        officer_badge=citation.officer_badge,
+        subject_name=Subject.model_validate(subject).full_name(),
+        subject_address=_address(address) if address else None,
+        accommodation=subject.get("accommodation"),
+        violations=violations,
+        total_fine=total,
+        pay_by=pay_by,
+        contest_by=contest_by,
+        days_to_pay=deadlines.days_to_pay,
+        days_to_contest=deadlines.days_to_request_review,
+        late_penalty=late_penalty,
+        late_penalty_on=late_on,
+        collection_fee=collection_fee,
+        collection_on=collection_on,
+        contact=NoticeContact(
+            office_name=contact.office_name.get(language, contact.office_name[default]),
+            phone=contact.phone,
+            website=contact.website,
+            payment_url=contact.payment_url,
+            mailing_address=contact.mailing_address,
+            office_address=contact.office_address,
+            office_hours=contact.office_hours.get(language, contact.office_hours[default]),
+        ),
+    )
+
+
+def _address(address: dict[str, str | None]) -> str:
+    city_line = " ".join(
+        p for p in (address.get("city"), address.get("state"), address.get("postal_code")) if p
+    )
+    return ", ".join(p for p in (address.get("line1"), address.get("line2"), city_line) if p)
+
+
+def deadline_dates(served: date, profile: Jurisdiction) -> tuple[date, date]:
+    """(pay by, contest by) for a notice served on `served`."""
+    calendar = BusinessCalendar(profile.holiday_calendar)
+    return (
+        calendar.deadline(served, profile.deadlines.days_to_pay, profile.deadlines),
+        calendar.deadline(served, profile.deadlines.days_to_request_review, profile.deadlines),
+    )

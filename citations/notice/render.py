@@ -1,0 +1,573 @@
+"""Lay out a citation notice as a PDF: deadline first, then the facts, then every option.
+
+The renderer only lays out. What it prints comes from the `NoticeContext` (typed values,
+formatted here per language with babel) and from the wording templates in
+`templates/notice/<language>.yaml`, which city staff edit. All text stays text (searchable,
+readable by screen readers and by `pdftotext`); the fonts are embedded TrueType subsets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from citations.notice.context import NoticeContext, NoticeViolation
+from citations.notice.fonts import BOLD, REGULAR, register_fonts, with_fallback
+from citations.notice.formats import helpers, service_hours, share
+from citations.notice.wording import (
+    NoticeTemplateError,
+    Wording,
+    load_wording,
+    plain_text,
+)
+
+__all__ = ["TEMPLATES_DIR", "NoticeTemplateError", "render_notice"]
+
+TEMPLATES_DIR = Path(__file__).parents[2] / "templates"
+"""The repository's templates/ folder; the notice wording is in its notice/ subfolder."""
+
+MARGIN = 0.6 * inch
+FOOTER_Y = 0.35 * inch
+FRAME_PADDING = 6  # platypus frames pad their content by 6 points on each side
+WIDTH = LETTER[0] - 2 * MARGIN - 2 * FRAME_PADDING
+
+INK = colors.HexColor("#111111")
+NAVY = colors.HexColor("#1b365d")
+RULE = colors.HexColor("#9aa5b1")
+SHADE = colors.HexColor("#eef2f7")
+DEADLINE_FILL = colors.HexColor("#fff3c4")
+AMENDED = colors.HexColor("#9b1c1c")
+AMENDED_FILL = colors.HexColor("#fdecec")
+
+
+def render_notice(context: NoticeContext, templates_dir: Path | None = None) -> bytes:
+    """Render the citation notice as PDF bytes (US Letter, usually two pages).
+
+    `templates_dir` is a folder holding `notice/<language>.yaml`; by default the repository's
+    `TEMPLATES_DIR`. A missing or broken template raises `NoticeTemplateError`.
+
+    Example (``context`` built by ``citations.notice.context``)::
+
+        pdf = render_notice(context)
+        Path("notice.pdf").write_bytes(pdf)
+    """
+    register_fonts()
+    folder = TEMPLATES_DIR if templates_dir is None else templates_dir
+    notice = _Notice(context, folder)
+    story = notice.story()
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=0.5 * inch,
+        bottomMargin=0.7 * inch,
+        title=notice.title(),
+        author=context.jurisdiction_name,
+        subject=notice.title(),
+        creator="citations",
+        lang=context.language,
+        displayDocTitle=True,
+        initialFontName=REGULAR,
+        # Same context, same bytes: no clock time or random document id in the file.
+        invariant=True,
+    )
+    document.build(story, canvasmaker=notice.canvas_maker())
+    return buffer.getvalue()
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle(
+        "body",
+        fontName=REGULAR,
+        fontSize=9.2,
+        leading=11.8,
+        textColor=INK,
+        spaceAfter=2,
+        allowWidows=0,  # never a paragraph's last line alone at the top of a page
+    )
+
+    def derive(name: str, **changes: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=body, **changes)
+
+    return {
+        "body": body,
+        "small": derive("small", fontSize=8, leading=10, spaceAfter=0),
+        "label": derive("label", fontName=BOLD, fontSize=8.5, leading=11, spaceAfter=0),
+        "cell": derive("cell", spaceAfter=0),
+        "indented": derive("indented", leftIndent=6, rightIndent=6, spaceAfter=3),
+        "indented_small": derive(
+            "indented_small", leftIndent=6, rightIndent=6, fontSize=8, leading=10, spaceAfter=4
+        ),
+        "bullet": derive("bullet", leftIndent=13, bulletIndent=3, bulletFontName=REGULAR),
+        "heading": derive(
+            "heading", fontName=BOLD, fontSize=11, leading=13.5, textColor=NAVY, spaceBefore=7
+        ),
+        "deadline": derive(
+            "deadline", fontName=BOLD, fontSize=15, leading=19, alignment=TA_CENTER, spaceAfter=4
+        ),
+        "deadline_more": derive("deadline_more", alignment=TA_CENTER, spaceAfter=0),
+        "jurisdiction": derive("jurisdiction", fontName=BOLD, fontSize=12, leading=15),
+        "title": derive(
+            "title", fontName=BOLD, fontSize=16, leading=20, textColor=NAVY, spaceAfter=2
+        ),
+        "number_label": derive("number_label", fontSize=8, leading=10, spaceAfter=0),
+        "number": derive("number", fontName=BOLD, fontSize=15, leading=18, spaceAfter=2),
+        "caption": derive("caption", fontSize=7, leading=8.5, alignment=TA_CENTER),
+        "amended": derive(
+            "amended", fontName=BOLD, fontSize=12, leading=15, textColor=AMENDED, spaceAfter=1
+        ),
+        "violation": derive("violation", fontName=BOLD, fontSize=10.5, leading=13, spaceAfter=0),
+        "fine": derive(
+            "fine", fontName=BOLD, fontSize=10.5, leading=13, alignment=TA_RIGHT, spaceAfter=0
+        ),
+        "total": derive("total", fontName=BOLD, fontSize=12, leading=15, spaceAfter=0),
+        "total_amount": derive(
+            "total_amount", fontName=BOLD, fontSize=12, leading=15, alignment=TA_RIGHT
+        ),
+        "footer": derive("footer", fontSize=7.5, leading=9, alignment=TA_CENTER, spaceAfter=0),
+    }
+
+
+class _Notice:
+    """One notice being laid out: the context, its wording, and the flowables built from them."""
+
+    def __init__(self, context: NoticeContext, templates_dir: Path) -> None:
+        self.context = context
+        self.wording = load_wording(templates_dir, context.language)
+        self.variables: dict[str, object] = {
+            name: getattr(context, name) for name in NoticeContext.model_fields
+        }
+        # A phone number never breaks across lines.
+        self.variables["contact"] = context.contact.model_copy(
+            update={"phone": context.contact.phone.replace(" ", "\N{NO-BREAK SPACE}")}
+        )
+        self.variables.update(helpers(context.language, context.locale, context.currency))
+        self.styles = _styles()
+        self.extra: tuple[Wording, dict[str, object]] | None = None
+        second = context.add_language_line
+        if second and second != context.language:
+            locale = _locale_for(second, context.locale)
+            self.extra = (
+                load_wording(templates_dir, second),
+                {**self.variables, **helpers(second, locale, context.currency)},
+            )
+
+    # Building blocks
+
+    def text(self, key: str, **extra: object) -> str:
+        return self.wording.render(key, {**self.variables, **extra})
+
+    def para(
+        self,
+        key: str,
+        style: str = "body",
+        *,
+        wording: Wording | None = None,
+        variables: Mapping[str, object] | None = None,
+        bullet: bool = False,
+        extra: Mapping[str, object] | None = None,
+    ) -> Paragraph:
+        """The paragraph for one wording key; `extra` adds variables (e.g. `violation`)."""
+        source = self.wording if wording is None else wording
+        markup = source.render(key, {**(variables or self.variables), **(extra or {})})
+        try:
+            return Paragraph(
+                with_fallback(markup), self.styles[style], bulletText="•" if bullet else None
+            )
+        except ValueError as error:
+            # reportlab rejects malformed paragraph markup written into a template.
+            raise NoticeTemplateError(
+                source.path, key, f"bad paragraph markup: {error}", source.lines.get(key)
+            ) from error
+
+    def fitted(self, key: str, style: str, width: float) -> Paragraph:
+        """A one-line paragraph in a smaller size if needed, so a long number never wraps."""
+        base = self.styles[style]
+        natural = stringWidth(plain_text(self.text(key)), base.fontName, base.fontSize)
+        if natural > width:
+            size = max(9.0, base.fontSize * width / natural)
+            self.styles[f"{style}-fitted"] = ParagraphStyle(
+                f"{style}-fitted", parent=base, fontSize=size, leading=size * 1.2
+            )
+            style = f"{style}-fitted"
+        return self.para(key, style)
+
+    def heading(self, key: str) -> list[Flowable]:
+        return [
+            self.para(key, "heading"),
+            HRFlowable(width="100%", thickness=0.8, color=NAVY, spaceBefore=1, spaceAfter=3),
+        ]
+
+    def title(self) -> str:
+        return plain_text(self.text("pdf_title"))
+
+    # The notice, top to bottom
+
+    def story(self) -> list[Flowable]:
+        story: list[Flowable] = [self.deadline_box(), Spacer(1, 8), self.header()]
+        if self.context.revision > 1:
+            story += [Spacer(1, 6), self.amended_box()]
+        story += self.details()
+        story += self.violations()
+        story += self.payment()
+        story += self.contest()
+        story += self.alternatives()
+        story += self.no_response()
+        story += self.help()
+        return story
+
+    def deadline_box(self) -> Table:
+        cell: list[Flowable] = [
+            self.para("deadline", "deadline"),
+            self.para("deadline_more", "deadline_more"),
+        ]
+        if self.extra is not None:
+            wording, variables = self.extra
+            cell.append(Spacer(1, 3))
+            cell.append(
+                self.para("language_line", "deadline_more", wording=wording, variables=variables)
+            )
+        return _box(cell, border=colors.black, fill=DEADLINE_FILL, width=2, padding=9)
+
+    def header(self) -> Table:
+        ctx = self.context
+        left: list[Flowable] = [
+            self.para("jurisdiction", "jurisdiction"),
+            self.para("agency", "small"),
+            Spacer(1, 5),
+            self.para("title", "title"),
+            self.para("civil", "small"),
+        ]
+        number_width = 2.45 * inch
+        inside = number_width - 14  # less the cell's padding
+        right: list[Flowable] = [
+            self.para("citation_number_label", "number_label"),
+            self.fitted("citation_number", "number", inside),
+            _barcode(ctx.citation_number, inside),
+            Spacer(1, 3),
+            self.para("issued", "small"),
+        ]
+        qr_size = 0.95 * inch
+        qr: list[Flowable] = [_qr(ctx.qr_payload, qr_size), self.para("qr_caption", "caption")]
+        return _table(
+            [[left, right, qr]],
+            [WIDTH - number_width - qr_size - 12, number_width, qr_size + 12],
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
+                ("LINEBEFORE", (1, 0), (1, 0), 0.6, RULE),
+                ("LEFTPADDING", (1, 0), (1, 0), 8),
+            ],
+        )
+
+    def amended_box(self) -> Table:
+        cell: list[Flowable] = [
+            self.para("amended", "amended"),
+            self.para("amended_reason", "cell"),
+        ]
+        return _box(cell, border=AMENDED, fill=AMENDED_FILL, width=1.5, padding=6)
+
+    def details(self) -> list[Flowable]:
+        ctx = self.context
+        rows = [("label_when", "when"), ("label_where", "where"), ("label_officer", "officer")]
+        rows.append(("label_person", "person"))
+        if ctx.subject_address:
+            rows.append(("label_address", "address"))
+        table = _table(
+            [[self.para(label, "label"), self.para(value, "cell")] for label, value in rows],
+            [1.45 * inch, WIDTH - 1.45 * inch],
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ],
+        )
+        return [*self.heading("heading_details"), table]
+
+    def violations(self) -> list[Flowable]:
+        flowables: list[Flowable] = self.heading("heading_violations")
+        for number, violation in enumerate(self.context.violations, start=1):
+            if number > 1:
+                flowables.append(HRFlowable(width="100%", thickness=0.5, color=RULE, spaceAfter=6))
+            flowables += self.violation_block(number, violation)
+        total = _table(
+            [[self.para("total_label", "total"), self.para("total", "total_amount")]],
+            [WIDTH - 2 * inch, 2 * inch],
+            [
+                ("LINEABOVE", (0, 0), (-1, 0), 1.2, INK),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("RIGHTPADDING", (-1, 0), (-1, 0), 6),
+            ],
+        )
+        flowables.append(total)
+        return flowables
+
+    def violation_block(self, number: int, violation: NoticeViolation) -> list[Flowable]:
+        v = {**self.violation_variables(violation), "number": number}
+        title = _table(
+            [
+                [
+                    self.para("violation_title", "violation", extra=v),
+                    self.para("violation_fine", "fine", extra=v),
+                ]
+            ],
+            [WIDTH - 1.9 * inch, 1.9 * inch],
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ],
+        )
+        # Plain paragraphs rather than table cells, so a long narrative simply continues on
+        # the next page.
+        body = [
+            self.para("violation_description", "indented", extra=v),
+            self.para("violation_reference", "indented_small", extra=v),
+            self.para("violation_narrative", "indented", extra=v),
+            self.para("violation_fine_basis", "indented", extra=v),
+        ]
+        if violation.correction_due is not None:
+            body.append(self.para("violation_correct", "indented", extra=v))
+        body.append(self.para("violation_do_not_repeat", "indented", extra=v))
+        return [KeepTogether([title, Spacer(1, 4), *body[:2]]), *body[2:]]
+
+    def payment(self) -> list[Flowable]:
+        flowables = self.heading("heading_pay")
+        flowables.append(self.para("pay_intro"))
+        for key in ("pay_online", "pay_phone", "pay_mail", "pay_in_person"):
+            flowables.append(self.para(key, "bullet", bullet=True))
+        return _section(flowables)
+
+    def contest(self) -> list[Flowable]:
+        flowables = self.heading("heading_contest")
+        flowables.append(self.para("contest_intro"))
+        for key in ("contest_review", "contest_hearing", "contest_deposit"):
+            flowables.append(self.para(key, "bullet", bullet=True))
+        return _section(flowables)
+
+    def alternatives(self) -> list[Flowable]:
+        offered = [
+            (number, violation, keys)
+            for number, violation in enumerate(self.context.violations, start=1)
+            if (keys := self.offers(violation))
+        ]
+        if not offered:
+            return []
+        flowables = self.heading("heading_alternatives")
+        flowables.append(self.para("alternatives_intro"))
+        several = len(self.context.violations) > 1
+        for number, violation, keys in offered:
+            v = {**self.violation_variables(violation), "number": number}
+            group: list[Flowable] = [self.para(key, "bullet", bullet=True, extra=v) for key in keys]
+            if several:
+                # "For TC 41.27(c), ...:" stays on the same page as its options.
+                group.insert(0, self.para("alternatives_for", "label", extra=v))
+                flowables.append(KeepTogether(group))
+            else:
+                flowables += group
+        return _section(flowables)
+
+    @staticmethod
+    def offers(violation: NoticeViolation) -> list[str]:
+        """The wording keys of the alternatives this violation offers, in print order."""
+        keys: list[str] = []
+        rule = violation.ability_to_pay_rule
+        if rule == "reduced_payment" and violation.ability_to_pay_percent is not None:
+            keys.append("ability_to_pay_reduced_payment")
+        elif rule in ("waiver", "community_service"):
+            keys.append(f"ability_to_pay_{rule}")
+        if violation.community_service_rate:
+            keys.append("community_service")
+        if violation.programs:
+            keys.append("programs")
+        return keys
+
+    @staticmethod
+    def violation_variables(violation: NoticeViolation) -> dict[str, object]:
+        v: dict[str, object] = {
+            "violation": violation,
+            "reduced_payment": None,
+            "service_hours": None,
+            "service_credit": None,
+        }
+        if violation.ability_to_pay_percent is not None:
+            v["reduced_payment"] = share(violation.fine, violation.ability_to_pay_percent)
+        rate = violation.community_service_rate
+        if rate:
+            hours = service_hours(violation.fine, rate, violation.community_service_max_hours)
+            v["service_hours"] = hours
+            v["service_credit"] = min(violation.fine, rate * hours)
+        return v
+
+    def no_response(self) -> list[Flowable]:
+        ctx = self.context
+        flowables = self.heading("heading_no_response")
+        flowables.append(self.para("no_response"))
+        if ctx.late_penalty is None:
+            # The law bars added fees for this citation (e.g. sidewalk vending).
+            flowables.append(self.para("no_late_fees", "bullet", bullet=True))
+        else:
+            if ctx.late_penalty_on is not None:
+                flowables.append(self.para("late_penalty", "bullet", bullet=True))
+            if ctx.collection_fee is not None and ctx.collection_on is not None:
+                flowables.append(self.para("collection_fee", "bullet", bullet=True))
+        flowables.append(self.para("not_excused"))
+        return _section(flowables)
+
+    def help(self) -> list[Flowable]:
+        ctx = self.context
+        flowables = self.heading("heading_help")
+        flowables.append(self.para("interpretation", "bullet", bullet=True))
+        if ctx.requested_language:
+            flowables.append(self.para("interpretation_requested", "bullet", bullet=True))
+        if ctx.accommodation:
+            flowables.append(self.para("accommodation", "bullet", bullet=True))
+        flowables.append(self.para("accessible_formats", "bullet", bullet=True))
+        return _section(flowables)
+
+    # Footer on every page, once the page count is known
+
+    def canvas_maker(self) -> Callable[..., Canvas]:
+        notice = self
+
+        class FooterCanvas(Canvas):
+            """Holds each page back until the end, then stamps "page X of Y" on all of them."""
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self._pages: list[dict[str, Any]] = []
+
+            def showPage(self) -> None:
+                self._pages.append(dict(self.__dict__))
+                self._startPage()  # type: ignore[attr-defined]  # not in the stubs
+
+            def save(self) -> None:
+                for number, state in enumerate(self._pages, start=1):
+                    self.__dict__.update(state)
+                    notice.draw_footer(self, number, len(self._pages))
+                    super().showPage()
+                super().save()
+
+        return FooterCanvas
+
+    def draw_footer(self, canvas: Canvas, page: int, pages: int) -> None:
+        footer = self.para("footer", "footer", extra={"page": page, "pages": pages})
+        _, height = footer.wrap(WIDTH, MARGIN)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        top = FOOTER_Y + height + 3
+        left = MARGIN + FRAME_PADDING
+        canvas.line(left, top, left + WIDTH, top)
+        footer.drawOn(canvas, left, FOOTER_Y)
+
+
+def _section(flowables: list[Flowable]) -> list[Flowable]:
+    """A section that may run onto the next page, but never leaves its heading behind."""
+    # The heading, its rule and the first paragraph stay together; each later paragraph is
+    # kept whole (moved to the next page rather than cut), and the section flows.
+    # (A KeepTogether inside another one misplaces its content, so groups stay as they are.)
+    return [
+        KeepTogether(flowables[:3]),
+        *(
+            item if isinstance(item, KeepTogether) else KeepTogether([item])
+            for item in flowables[3:]
+        ),
+    ]
+
+
+def _table(rows: Any, col_widths: Sequence[float], commands: list[Any]) -> Table:
+    """A table in our font (never Helvetica); a row taller than a page may split."""
+    table = Table(rows, colWidths=list(col_widths), splitInRow=1)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), *commands]))
+    return table
+
+
+def _box(
+    cell: Sequence[Flowable],
+    *,
+    border: colors.Color,
+    fill: colors.Color,
+    width: float,
+    padding: float,
+) -> Table:
+    return _table(
+        [[list(cell)]],
+        [WIDTH],
+        [
+            ("BOX", (0, 0), (-1, -1), width, border),
+            ("BACKGROUND", (0, 0), (-1, -1), fill),
+            ("TOPPADDING", (0, 0), (-1, -1), padding),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding + 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), padding + 2),
+        ],
+    )
+
+
+def _barcode(value: str, max_width: float) -> Flowable:
+    """A Code128 barcode of the citation number, narrowed to fit `max_width`."""
+    bar_width = 0.9
+    barcode = Code128(value, barHeight=0.32 * inch, barWidth=bar_width, humanReadable=False)
+    if barcode.width > max_width:
+        bar_width *= max_width / barcode.width
+        barcode = Code128(value, barHeight=0.32 * inch, barWidth=bar_width, humanReadable=False)
+    barcode.hAlign = "LEFT"
+    return barcode
+
+
+def _qr(payload: str, size: float) -> Drawing:
+    widget = QrCodeWidget(payload, barLevel="M")
+    left, bottom, right, top = widget.getBounds()
+    drawing = Drawing(
+        size,
+        size,
+        transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0],
+        # Drawings otherwise select Helvetica, a standard font, even when they draw no text.
+        initialFontName=REGULAR,
+    )
+    drawing.add(widget)
+    return drawing
+
+
+def _locale_for(language: str, locale: str) -> str:
+    """The babel locale for a second language on this notice: same territory if babel has it."""
+    territory = Locale.parse(locale).territory
+    for candidate in (f"{language}_{territory}", language):
+        try:
+            Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+        return candidate
+    return locale
