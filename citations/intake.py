@@ -21,9 +21,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     field_validator,
     model_validator,
 )
+
+from citations.errors import FieldError
 
 MAX_VIOLATIONS = 4
 
@@ -163,3 +166,19 @@ def intake_schema() -> dict[str, Any]:
     schema["$id"] = "https://citations.example/schemas/intake-message.json"
     schema["title"] = "Citation intake message"
     return schema
+
+
+def validation_errors(exc: ValidationError) -> list[FieldError]:
+    """pydantic's errors as field errors with dotted paths (`violations[0].ordinance`)."""
+    errors = []
+    for error in exc.errors():
+        path = ""
+        for part in error["loc"]:
+            path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "missing":
+            message = "required"
+        elif error["type"] == "extra_forbidden":
+            message = "unknown field"
+        errors.append(FieldError(path or "(message)", message))
+    return errors

@@ -13,14 +13,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from citations.agencies import accept_device_number, assign_number, get_agency
 from citations.audit import record
+from citations.database import transaction
 from citations.decision import Decision, Outcome, decide
 from citations.errors import FieldError, IdempotencyConflict, InputRejected, NotFound
 from citations.intake import IntakeMessage
+from citations.money import to_cents
 from citations.priors import count_priors
 from citations.roles import Action, Actor
 from citations.status import CitationStatus
@@ -184,6 +187,18 @@ def issue(session: Session, message: IntakeMessage, *, actor: Actor, now: dateti
     return Issued(result=result, replayed=False)
 
 
+def issue_once(engine: Engine, message: IntakeMessage, *, actor: Actor, now: datetime) -> Issued:
+    """`issue` in a transaction of its own, safe against the same message arriving twice at
+    once: the loser of the race on the unique message_id replays the winner's result (or
+    gets the conflict, if its body differs)."""
+    try:
+        with transaction(engine) as session:
+            return issue(session, message, actor=actor, now=now)
+    except IntegrityError:
+        with transaction(engine) as session:
+            return issue(session, message, actor=actor, now=now)
+
+
 def resolve_violations(
     catalog: PublishedCatalog, message: IntakeMessage, violation_date: date
 ) -> list[ResolvedVersion]:
@@ -209,10 +224,6 @@ def notice_language(message: IntakeMessage, profile: Jurisdiction) -> str:
     return preferred if preferred in profile.notice_languages else profile.notice_languages[0]
 
 
-def cents(amount: Decimal) -> int:
-    return int((amount * 100).to_integral_value())
-
-
 def citation_fields(
     message: IntakeMessage, decision: Decision, violation_date: date
 ) -> dict[str, Any]:
@@ -229,7 +240,7 @@ def citation_fields(
         "subject_name_key": subject.name_key(),
         "subject_dob": subject.date_of_birth,
         "preferred_language": subject.preferred_language,
-        "total_fine_cents": cents(decision.total_fine),
+        "total_fine_cents": to_cents(decision.total_fine),
         "officer_notes": message.officer_notes,
     }
 
@@ -257,7 +268,7 @@ def write_details(
                 disposition=item.resolved.version.disposition.value,
                 prior_count=item.prior_count,
                 offense_count=item.offense_count,
-                fine_cents=cents(item.fine),
+                fine_cents=to_cents(item.fine),
                 narrative=report.narrative,
                 snapshot=item.resolved.model_dump(mode="json"),
             )

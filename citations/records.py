@@ -13,13 +13,21 @@ from sqlalchemy.orm import Session, selectinload
 from citations.audit import record
 from citations.decision import Outcome, decide
 from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
-from citations.intake import IntakeMessage, Location, Officer, Subject, ViolationReport
+from citations.intake import (
+    IntakeMessage,
+    Location,
+    Officer,
+    Subject,
+    ViolationReport,
+    validation_errors,
+)
 from citations.issuing import (
     citation_fields,
     local_date_of,
     resolve_violations,
     write_details,
 )
+from citations.money import from_cents
 from citations.numbering import CitationNumber, InvalidCitationNumber
 from citations.priors import count_priors
 from citations.roles import AGENCY_BOUND, Action, Actor
@@ -109,7 +117,7 @@ def to_public(citation: Citation) -> CitationPublic:
         officer={"badge": citation.officer_badge, "name": citation.officer_name},
         subject=citation.subject,
         notice_language=citation.notice_language,
-        total_fine=Decimal(citation.total_fine_cents) / 100,
+        total_fine=from_cents(citation.total_fine_cents),
         violations=[
             ViolationPublic(
                 position=v.position,
@@ -121,7 +129,7 @@ def to_public(citation: Citation) -> CitationPublic:
                 disposition=v.disposition,
                 prior_count=v.prior_count,
                 offense_count=v.offense_count,
-                fine=Decimal(v.fine_cents) / 100,
+                fine=from_cents(v.fine_cents),
                 narrative=v.narrative,
             )
             for v in citation.violations
@@ -191,6 +199,14 @@ class Amendment(BaseModel):
     officer_notes: str | None = None
 
 
+def parse_amendment(text: str) -> Amendment:
+    """An amendment from JSON text, or InputRejected naming each bad field."""
+    try:
+        return Amendment.model_validate_json(text)
+    except ValidationError as exc:
+        raise InputRejected(validation_errors(exc), "the amendment was rejected") from None
+
+
 def amend_citation(
     session: Session, number: str, amendment: Amendment, *, actor: Actor, now: datetime
 ) -> CitationPublic:
@@ -204,11 +220,7 @@ def amend_citation(
     try:
         message = IntakeMessage.model_validate({**latest.message, **changes})
     except ValidationError as exc:
-        errors = [
-            FieldError(".".join(str(p) for p in e["loc"]) or "amendment", e["msg"])
-            for e in exc.errors()
-        ]
-        raise InputRejected(errors, "the amendment was rejected") from None
+        raise InputRejected(validation_errors(exc), "the amendment was rejected") from None
     catalog = PublishedCatalog(session)
     profile = catalog.jurisdiction()
     violation_date = local_date_of(message.violation_at, profile)

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
 
 from citations.agencies import allocate_block
 from citations.database import transaction
@@ -268,7 +267,8 @@ def test_an_officer_declining_an_eligible_case_is_recorded(ready: Engine) -> Non
             [
                 {
                     "field": "violations[0].ordinance",
-                    "message": "not in effect on 2019-12-31: its first version takes effect on 2020-01-01",
+                    "message": "not in effect on 2019-12-31: "
+                    "its first version takes effect on 2020-01-01",
                 }
             ],
         ),

@@ -1,0 +1,39 @@
+"""The FastAPI application: `citations serve` runs it; tests drive it with TestClient."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from citations import __version__
+from citations.api import problems
+from citations.api.routes import router
+from citations.database import ensure_current, make_engine
+
+
+def create_app(database_url: str) -> FastAPI:
+    """The API on one database; the schema must be current (`citations db upgrade`)."""
+    engine = make_engine(database_url)
+    ensure_current(engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="citations",
+        version=__version__,
+        summary="Civil administrative citations instead of arrests.",
+        description=(
+            "Every request carries `Authorization: Bearer <token>`. Errors are RFC 9457 "
+            "problem details (`application/problem+json`) with a list of field `errors`."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    problems.install(app)
+    app.include_router(router)
+    return app

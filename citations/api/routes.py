@@ -1,0 +1,201 @@
+"""The v1 endpoints. Each one checks who asks, calls one library function and shapes the
+answer; the rules live in the library."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from citations.agencies import allocate_block, describe_block, get_agency
+from citations.api.deps import ActorDep, EngineDep, SessionDep, clock
+from citations.decision import Outcome
+from citations.intake import IntakeMessage, intake_schema
+from citations.issuing import IntakeResult, issue_once
+from citations.notice.build import notice_for
+from citations.notice.render import render_notice
+from citations.records import (
+    Amendment,
+    CitationPublic,
+    amend_citation,
+    get_citation,
+    void_citation,
+)
+from citations.roles import Action
+from ordinances.resolve import ResolvedVersion
+from ordinances.store import PublishedCatalog
+
+router = APIRouter(prefix="/v1")
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    status: {"description": text, "content": {"application/problem+json": {}}}
+    for status, text in {
+        400: "Malformed request",
+        401: "Missing, malformed, revoked or expired token",
+        403: "The token's role may not do this",
+        404: "Not found",
+        409: "Conflict",
+        422: "Invalid fields (listed in `errors`)",
+        503: "Not ready (catalog not published, database unavailable)",
+    }.items()
+}
+
+
+@router.post(
+    "/citations",
+    response_model=IntakeResult,
+    status_code=201,
+    responses={
+        200: {"description": "Recorded without a citation (referred, declined, warning)"},
+        **PROBLEMS,
+    },
+    summary="Send an intake message",
+)
+def post_citation(
+    message: IntakeMessage, actor: ActorDep, engine: EngineDep, response: Response
+) -> IntakeResult:
+    """Decide a violation: issue a civil citation, or record a referral, a declined case or a
+    warning. `message_id` is the idempotency key: the same message again returns the first
+    result (with `Idempotent-Replayed: true`); another body under the same id is a 409."""
+    issued = issue_once(engine, message, actor=actor, now=clock())
+    result = issued.result
+    if result.outcome is Outcome.ISSUED:
+        response.status_code = 201
+        response.headers["Location"] = f"/v1/citations/{result.citation_number}"
+    else:
+        response.status_code = 200
+    if issued.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return result
+
+
+@router.get(
+    "/citations/{number}",
+    response_model=CitationPublic,
+    responses=PROBLEMS,
+    summary="Read a citation",
+)
+def read_citation(number: str, actor: ActorDep, session: SessionDep) -> CitationPublic:
+    """An officer reads only their own agency's citations; other roles read all."""
+    return get_citation(session, number, actor)
+
+
+@router.get(
+    "/citations/{number}/notice.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The notice"}, **PROBLEMS},
+    summary="The citation's notice as PDF",
+)
+def read_notice(number: str, actor: ActorDep, session: SessionDep) -> Response:
+    context = notice_for(session, number, actor)
+    return Response(
+        render_notice(context),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{context.citation_number}.pdf"'},
+    )
+
+
+class VoidRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str, Field(min_length=3, max_length=2000)]
+
+
+@router.post(
+    "/citations/{number}/void",
+    response_model=CitationPublic,
+    responses=PROBLEMS,
+    summary="Void a citation issued in error",
+)
+def void(number: str, body: VoidRequest, actor: ActorDep, session: SessionDep) -> CitationPublic:
+    """Only before any payment or hearing; afterwards a hearing officer can only dismiss."""
+    return void_citation(session, number, body.reason, actor=actor, now=clock())
+
+
+@router.post(
+    "/citations/{number}/amendments",
+    response_model=CitationPublic,
+    responses=PROBLEMS,
+    summary="Amend a citation",
+)
+def amend(number: str, body: Amendment, actor: ActorDep, session: SessionDep) -> CitationPublic:
+    """A new revision, decided again; history is kept and the notice is marked amended."""
+    return amend_citation(session, number, body, actor=actor, now=clock())
+
+
+class BlockRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    agency: Annotated[str, Field(min_length=2, max_length=8)]
+    device_id: Annotated[str, Field(min_length=1, max_length=100)]
+    size: Annotated[int, Field(ge=1, le=10_000)] = 500
+
+
+class BlockPublic(BaseModel):
+    agency: str
+    device_id: str
+    year: int
+    first: str
+    last: str
+    size: int
+
+
+@router.post(
+    "/number-blocks",
+    response_model=BlockPublic,
+    status_code=201,
+    responses=PROBLEMS,
+    summary="Reserve citation numbers for a device",
+)
+def post_block(body: BlockRequest, actor: ActorDep, session: SessionDep) -> BlockPublic:
+    """Numbers for writing citations offline; each is accepted once, from this device only."""
+    profile = PublishedCatalog(session).jurisdiction()
+    now = clock()
+    year = now.astimezone(ZoneInfo(profile.time_zone)).year
+    block = allocate_block(
+        session, body.agency, body.device_id, body.size, year=year, actor=actor, now=now
+    )
+    return BlockPublic.model_validate(describe_block(get_agency(session, body.agency), block))
+
+
+class NotInForcePublic(BaseModel):
+    code: str
+    reason: str
+
+
+class CodeTable(BaseModel):
+    """What devices sync: every ordinance with the version in force on a date."""
+
+    on: date
+    in_effect: list[ResolvedVersion]
+    not_in_effect: list[NotInForcePublic]
+
+
+@router.get(
+    "/ordinances",
+    response_model=CodeTable,
+    responses=PROBLEMS,
+    summary="The code table for devices",
+)
+def read_ordinances(
+    actor: ActorDep,
+    session: SessionDep,
+    on: Annotated[date | None, Query(description="YYYY-MM-DD; default today locally")] = None,
+) -> CodeTable:
+    actor.require(Action.READ_CATALOG)
+    catalog = PublishedCatalog(session)
+    day = on or catalog.today(clock())
+    listing = catalog.in_effect(day)
+    return CodeTable(
+        on=day,
+        in_effect=listing.in_force,
+        not_in_effect=[
+            NotInForcePublic(code=n.code, reason=n.reason) for n in listing.not_in_force
+        ],
+    )
+
+
+@router.get("/schemas/intake", summary="The intake message's JSON schema")
+def read_intake_schema() -> dict[str, Any]:
+    return intake_schema()

@@ -1,0 +1,1 @@
+"""The command line's commands, by capability; `cli.py` assembles them."""

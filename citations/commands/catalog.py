@@ -1,0 +1,236 @@
+"""`citations ordinances ...` and `citations db ...`: the catalog and the schema."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from citations.commands.common import (
+    as_date,
+    database_option,
+    database_url,
+    emit_json,
+    json_option,
+    lang_option,
+    now,
+    on_option,
+    open_database,
+    translate_errors,
+)
+from citations.database import describe_url, make_engine, upgrade
+from ordinances.catalog import check_catalog, load_catalog
+from ordinances.errors import CatalogInvalid
+from ordinances.publishing import plan_publication, publish
+from ordinances.store import PublishedCatalog
+from ordinances.text import render_history, render_in_effect, render_plan, render_resolved
+
+
+@click.group()
+def db() -> None:
+    """Manage the database schema.
+
+    \b
+    Example:
+        citations db upgrade --database sqlite:///citations.db
+    """
+
+
+@db.command("upgrade")
+@database_option
+@translate_errors
+def db_upgrade(database: str | None) -> None:
+    """Create or migrate the database schema to the newest revision.
+
+    \b
+    Example:
+        citations db upgrade --database postgresql://postgres@127.0.0.1/test
+    """
+    url = database_url(database)
+    engine = make_engine(url)
+    try:
+        before, after = upgrade(engine)
+    finally:
+        engine.dispose()
+    where = describe_url(url)
+    if before == after:
+        click.echo(f"{where} is already at schema {after}.")
+    else:
+        click.echo(f"{where}: schema {before or 'empty'} -> {after}.")
+
+
+@click.group()
+def ordinances() -> None:
+    """Check, publish and query the ordinance catalog.
+
+    \b
+    Example:
+        citations ordinances check ordinances/catalogs/demo-city
+    """
+
+
+catalog_dir = click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+
+
+@ordinances.command("check")
+@catalog_dir
+@translate_errors
+def ordinances_check(directory: Path) -> None:
+    """Report every problem in a catalog folder as file:line: message.
+
+    \b
+    Example:
+        citations ordinances check ordinances/catalogs/demo-city
+    """
+    problems = check_catalog(directory)
+    if problems:
+        raise CatalogInvalid(problems)
+    catalog = load_catalog(directory)
+    count, city = len(catalog.ordinances), catalog.jurisdiction.name
+    click.echo(f"{directory}: {count} ordinances for {city}, no problems.")
+
+
+@ordinances.command("diff")
+@catalog_dir
+@database_option
+@translate_errors
+def ordinances_diff(directory: Path, database: str | None) -> None:
+    """Show what publishing the folder would change against what is published.
+
+    \b
+    Example:
+        citations ordinances diff ordinances/catalogs/demo-city
+    """
+    catalog = load_catalog(directory)
+    with open_database(database) as session:
+        click.echo(render_plan(plan_publication(session, catalog, now())))
+
+
+@ordinances.command("publish")
+@catalog_dir
+@click.option("--author", required=True, help="Who wrote the change.")
+@click.option(
+    "--approved-by", "approved_by", required=True, help="Who approved it (not the author)."
+)
+@click.option(
+    "--reason", required=True, help="Why the change is made (e.g. the amending ordinance)."
+)
+@database_option
+@translate_errors
+def ordinances_publish(
+    directory: Path, author: str, approved_by: str, reason: str, database: str | None
+) -> None:
+    """Publish the catalog folder; refused changes are listed and nothing is written.
+
+    \b
+    Example:
+        citations ordinances publish ordinances/catalogs/demo-city \\
+            --author "Dana Reyes" --approved-by "Sam Okafor" --reason "Ord. 182,610"
+    """
+    catalog = load_catalog(directory)
+    with open_database(database) as session:
+        result = publish(
+            session, catalog, author=author, approved_by=approved_by, reason=reason, now=now()
+        )
+    if result.publication_id is None:
+        click.echo("Nothing to publish: the catalog matches what is published.")
+        return
+    click.echo(render_plan(result.plan).replace("would:", "changed:", 1))
+    click.echo(f"Published as publication {result.publication_id}.")
+
+
+@ordinances.command("show")
+@click.argument("code")
+@on_option
+@json_option
+@lang_option
+@database_option
+@translate_errors
+def ordinances_show(
+    code: str, on: datetime | None, as_json: bool, lang: str | None, database: str | None
+) -> None:
+    """Show the published version of one ordinance in force on a date.
+
+    \b
+    Example:
+        citations ordinances show "LAMC 41.27(c)" --on 2027-07-01
+    """
+    with open_database(database) as session:
+        published = PublishedCatalog(session)
+        profile = published.jurisdiction()
+        resolved = published.resolve(code, as_date(on) or published.today(now()))
+    if as_json:
+        emit_json(resolved.model_dump(mode="json"))
+    else:
+        click.echo(render_resolved(resolved, profile, lang or profile.notice_languages[0]))
+
+
+@ordinances.command("list")
+@on_option
+@json_option
+@lang_option
+@database_option
+@translate_errors
+def ordinances_list(
+    on: datetime | None, as_json: bool, lang: str | None, database: str | None
+) -> None:
+    """List every published ordinance and what is in effect on a date.
+
+    \b
+    Example:
+        citations ordinances list --on 2026-01-15 --json
+    """
+    with open_database(database) as session:
+        published = PublishedCatalog(session)
+        profile = published.jurisdiction()
+        result = published.in_effect(as_date(on) or published.today(now()))
+    if as_json:
+        emit_json(
+            {
+                "on": result.on.isoformat(),
+                "in_effect": [r.model_dump(mode="json") for r in result.in_force],
+                "not_in_effect": [
+                    {"code": n.code, "reason": n.reason} for n in result.not_in_force
+                ],
+            }
+        )
+    else:
+        click.echo(render_in_effect(result, profile, lang or profile.notice_languages[0]))
+
+
+@ordinances.command("history")
+@click.argument("code")
+@json_option
+@lang_option
+@database_option
+@translate_errors
+def ordinances_history(code: str, as_json: bool, lang: str | None, database: str | None) -> None:
+    """Every published version of an ordinance, with who approved it, when and why.
+
+    \b
+    Example:
+        citations ordinances history "LAMC 53.06.2"
+    """
+    with open_database(database) as session:
+        published = PublishedCatalog(session)
+        profile = published.jurisdiction()
+        ordinance, entries = published.history(code)
+    if as_json:
+        emit_json(
+            {
+                "code": ordinance.code,
+                "versions": [
+                    {
+                        "effective_from": e.effective_from.isoformat(),
+                        "effective_to": e.effective_to.isoformat() if e.effective_to else None,
+                        "version": e.version.model_dump(mode="json"),
+                        "published": e.published.model_dump(mode="json"),
+                        "withdrawn": e.withdrawn.model_dump(mode="json") if e.withdrawn else None,
+                    }
+                    for e in entries
+                ],
+            }
+        )
+    else:
+        click.echo(render_history(ordinance, entries, profile, lang or profile.notice_languages[0]))

@@ -1,0 +1,76 @@
+"""`citations demo`: the whole product on the embedded default, in one command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from citations.commands.common import now, translate_errors
+from citations.commands.issuing import describe_result
+from citations.demo import run_demo
+from ordinances.describe import one_line
+from ordinances.text import render_in_effect
+
+
+@click.command("demo")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-out"),
+    show_default=True,
+    help="Folder for the demo database and documents (made anew).",
+)
+@translate_errors
+def demo(output: Path) -> None:
+    """Run the whole product on a fresh embedded SQLite database and report.
+
+    \b
+    Example:
+        citations demo --output demo-out
+    """
+    result = run_demo(output, now())
+    profile = result.profile
+    lang = profile.notice_languages[0]
+    plan = result.first.plan
+    ordinances = [c for c in plan.changes if c.kind == "new_ordinance"]
+    versions = sum(len(c.details) for c in ordinances)
+    click.echo(f"Demo database: {result.database_url}")
+    click.echo("")
+    click.echo(
+        f"1. Published the {profile.name} catalog: {len(ordinances)} ordinances, {versions} "
+        f"dated versions (publication {result.first.publication_id}, approved by someone "
+        "other than its author)."
+    )
+    again = "changed nothing" if result.again.publication_id is None else "CHANGED SOMETHING"
+    click.echo(f"   Publishing the same catalog again {again}.")
+    click.echo("")
+    listing = render_in_effect(result.today, profile, lang).replace("\n", "\n   ")
+    click.echo("2. " + listing)
+    if result.upcoming:
+        click.echo("   Scheduled changes already published:")
+        for when, code, version in result.upcoming:
+            click.echo(f"     {when.isoformat()}  {code}: {one_line(version, profile)}")
+    click.echo("")
+    counts: dict[str, int] = {}
+    for record in result.batch:
+        key = record.result.outcome.value if record.result else "rejected"
+        counts[key] = counts.get(key, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    click.echo(f"3. Issued the sample batch of {len(result.batch)} intake messages: {summary}.")
+    for record in result.batch:
+        click.echo("   " + describe_result(record, profile.currency))
+    replayed = sum(1 for r in result.batch_again if r.replayed)
+    created = sum(1 for r in result.batch_again if r.result is not None and not r.replayed)
+    click.echo(
+        f"   Issuing the same batch again created {created} new records ({replayed} replayed)."
+    )
+    click.echo("")
+    if result.notices:
+        click.echo(f"4. Wrote {len(result.notices)} notices (PDF) to {result.notices[0].parent}/")
+    click.echo("")
+    click.echo("Explore it:")
+    click.echo(f"  citations ordinances list --database {result.database_url}")
+    if result.notices:
+        click.echo(f"  citations show {result.notices[0].stem} --database {result.database_url}")
+    click.echo(f"  citations serve --database {result.database_url}")

@@ -1,0 +1,452 @@
+"""Commands for issuing: agencies, number blocks, tokens, intake batches and citations."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from sqlalchemy import Engine
+
+from citations.agencies import (
+    allocate_block,
+    describe_block,
+    get_agency,
+    list_agencies,
+    register_agency,
+)
+from citations.batch import RecordResult, issue_records, read_records, reject_line
+from citations.commands.common import (
+    database_option,
+    database_url,
+    emit_json,
+    json_option,
+    now,
+    open_database,
+    open_engine,
+    translate_errors,
+)
+from citations.database import transaction
+from citations.decision import Outcome
+from citations.intake import intake_schema
+from citations.notice.build import notice_for
+from citations.notice.render import render_notice
+from citations.records import amend_citation, get_citation, parse_amendment, void_citation
+from citations.roles import OPERATOR, Role
+from citations.tokens import create_token, list_tokens, revoke_token
+from ordinances.money import format_money
+from ordinances.store import PublishedCatalog
+
+
+@click.group()
+def agencies() -> None:
+    """Register issuing agencies (their code prefixes their citation numbers).
+
+    \b
+    Example:
+        citations agencies add DCPD --name "Demo City Police Department"
+    """
+
+
+@agencies.command("add")
+@click.argument("code")
+@click.option("--name", required=True, help="The agency's full name, as printed on notices.")
+@database_option
+@translate_errors
+def agencies_add(code: str, name: str, database: str | None) -> None:
+    """Register an agency.
+
+    \b
+    Example:
+        citations agencies add DCPD --name "Demo City Police Department"
+    """
+    with open_database(database) as session:
+        agency = register_agency(session, code, name, actor=OPERATOR, now=now())
+        click.echo(f"Agency {agency.code} ({agency.name}) registered.")
+
+
+@agencies.command("list")
+@database_option
+@translate_errors
+def agencies_list(database: str | None) -> None:
+    """List the registered agencies.
+
+    \b
+    Example:
+        citations agencies list
+    """
+    with open_database(database) as session:
+        for agency in list_agencies(session):
+            click.echo(f"{agency.code}  {agency.name}")
+
+
+@click.group()
+def numbers() -> None:
+    """Allocate blocks of citation numbers to devices that issue offline.
+
+    \b
+    Example:
+        citations numbers allocate --agency DCPD --device unit-12 --size 500
+    """
+
+
+@numbers.command("allocate")
+@click.option("--agency", required=True, help="The agency code.")
+@click.option("--device", "device_id", required=True, help="The device's id.")
+@click.option("--size", type=int, default=500, show_default=True, help="How many numbers.")
+@json_option
+@database_option
+@translate_errors
+def numbers_allocate(
+    agency: str, device_id: str, size: int, as_json: bool, database: str | None
+) -> None:
+    """Reserve a block of this year's numbers for one device.
+
+    \b
+    Example:
+        citations numbers allocate --agency DCPD --device unit-12 --size 500
+    """
+    with open_database(database) as session:
+        profile = PublishedCatalog(session).jurisdiction()
+        year = now().astimezone(ZoneInfo(profile.time_zone)).year
+        block = allocate_block(
+            session, agency, device_id, size, year=year, actor=OPERATOR, now=now()
+        )
+        described = describe_block(get_agency(session, agency), block)
+    if as_json:
+        emit_json(described)
+    else:
+        click.echo(
+            f"Device {described['device_id']} may use {described['first']} "
+            f"to {described['last']} ({described['size']} numbers)."
+        )
+
+
+@click.group()
+def tokens() -> None:
+    """Create, list and revoke API tokens.
+
+    \b
+    Example:
+        citations tokens create --role officer --agency DCPD --name "unit 12"
+    """
+
+
+@tokens.command("create")
+@click.option(
+    "--role", required=True, type=click.Choice([r.value for r in Role]), help="What it may do."
+)
+@click.option("--agency", default=None, help="The agency (required for officers).")
+@click.option("--name", default="", help="Whose or what the token is, for the audit trail.")
+@click.option(
+    "--expires",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Last day of validity, YYYY-MM-DD, in the jurisdiction's time zone.",
+)
+@database_option
+@translate_errors
+def tokens_create(
+    role: str, agency: str | None, name: str, expires: datetime | None, database: str | None
+) -> None:
+    """Create a token and print its secret once; only its hash is kept.
+
+    \b
+    Example:
+        citations tokens create --role officer --agency DCPD --name "unit 12"
+    """
+    with open_database(database) as session:
+        expires_at = None
+        if expires is not None:
+            zone = ZoneInfo(PublishedCatalog(session).jurisdiction().time_zone)
+            expires_at = datetime.combine(expires.date(), time.max, tzinfo=zone)
+        token, secret = create_token(
+            session,
+            role=role,
+            agency=agency,
+            name=name,
+            actor=OPERATOR,
+            now=now(),
+            expires_at=expires_at,
+        )
+        click.echo(f"Token {token.id} ({token.role}{', ' + agency if agency else ''}):")
+        click.echo(secret)
+        click.echo("Keep it now: it is not stored and cannot be shown again.", err=True)
+
+
+@tokens.command("list")
+@database_option
+@translate_errors
+def tokens_list(database: str | None) -> None:
+    """List tokens (never their secrets).
+
+    \b
+    Example:
+        citations tokens list
+    """
+    with open_database(database) as session:
+        for token in list_tokens(session):
+            state = "revoked" if token.revoked_at else "active"
+            agency = token.agency.code if token.agency else "-"
+            expiry = f" until {token.expires_at:%Y-%m-%d}" if token.expires_at else ""
+            click.echo(f"{token.id:>4}  {token.role:<15} {agency:<8} {state}{expiry}  {token.name}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+@database_option
+@translate_errors
+def tokens_revoke(token_id: int, database: str | None) -> None:
+    """Revoke a token: every request with it is refused from now on.
+
+    \b
+    Example:
+        citations tokens revoke 3
+    """
+    with open_database(database) as session:
+        revoke_token(session, token_id, actor=OPERATOR, now=now())
+    click.echo(f"Token {token_id} revoked.")
+
+
+def describe_result(result: RecordResult, currency: str | None = None) -> str:
+    """One line a person reads: what became of a record."""
+    where = f"line {result.line}"
+    if result.result is None:
+        problems = "; ".join(f"{e.field}: {e.message}" for e in result.errors)
+        return f"{where}: rejected: {problems}"
+    outcome = result.result
+    again = " (already received)" if result.replayed else ""
+    if outcome.outcome is Outcome.ISSUED:
+        fine = format_money(outcome.total_fine, currency) if currency else str(outcome.total_fine)
+        return f"{where}: issued {outcome.citation_number}, fine {fine}{again}"
+    reasons = "; ".join(outcome.reasons)
+    return (
+        f"{where}: {outcome.outcome.value}{again}: {reasons}"
+        if reasons
+        else f"{where}: {outcome.outcome.value}{again}"
+    )
+
+
+@click.command("issue")
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write each rejected record, with its reasons, to this JSON Lines file.",
+)
+@click.option(
+    "--notices",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the notice PDF of each citation issued to this folder.",
+)
+@click.option("--schema", is_flag=True, help="Print the intake message's JSON schema and exit.")
+@json_option
+@database_option
+@translate_errors
+def issue_command(
+    file: Path | None,
+    rejects: Path | None,
+    notices: Path | None,
+    schema: bool,
+    as_json: bool,
+    database: str | None,
+) -> None:
+    """Decide intake messages: one JSON message, a JSON array, or a JSON Lines batch.
+
+    Every record ends as a citation, a referral, a declined or warning record, or a reject
+    with its reasons. Running the same batch again creates nothing new.
+
+    \b
+    Example:
+        citations issue shift-2026-11-29.jsonl --rejects rejects.jsonl --notices notices/
+    """
+    if schema:
+        emit_json(intake_schema())
+        return
+    if file is None:
+        raise click.UsageError("give a FILE of intake messages (or --schema)")
+    records = list(read_records(file))
+    counts: dict[str, int] = {}
+    reject_out = rejects.open("w", encoding="utf-8") if rejects else None
+    issued_numbers: list[str] = []
+    try:
+        with open_engine(database) as engine:
+            results = issue_records(engine, iter(records), actor=OPERATOR, clock=now)
+            show_bar = len(records) > 1 and not as_json
+            with click.progressbar(
+                results,
+                length=len(records),
+                label="Issuing",
+                file=sys.stderr,
+                hidden=not show_bar,
+            ) as bar:
+                outputs = []
+                for result in bar:
+                    key = "rejected" if result.result is None else result.result.outcome.value
+                    counts[key] = counts.get(key, 0) + 1
+                    if result.result is None and reject_out is not None:
+                        reject_out.write(reject_line(str(file), result) + "\n")
+                    if result.result is not None and result.result.citation_number:
+                        issued_numbers.append(result.result.citation_number)
+                    outputs.append(result)
+            if notices is not None:
+                _write_notices(engine, issued_numbers, notices)
+    finally:
+        if reject_out is not None:
+            reject_out.close()
+    if as_json:
+        emit_json([_result_document(r) for r in outputs])
+    else:
+        with open_database(database) as session:
+            currency = PublishedCatalog(session).jurisdiction().currency
+        for result in outputs:
+            click.echo(describe_result(result, currency))
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+        click.echo(f"{len(records)} record{'s' if len(records) != 1 else ''}: {summary or 'none'}")
+        if notices is not None:
+            click.echo(f"{len(issued_numbers)} notices written to {notices}")
+    if counts.get("rejected"):
+        where = f"; see {rejects}" if rejects else "; use --rejects FILE to keep them"
+        raise click.ClickException(f"{counts['rejected']} record(s) rejected{where}")
+
+
+def _result_document(result: RecordResult) -> dict[str, object]:
+    return {
+        "line": result.line,
+        "message_id": result.message_id,
+        "replayed": result.replayed,
+        "result": result.result.model_dump(mode="json") if result.result else None,
+        "errors": [e.as_dict() for e in result.errors],
+    }
+
+
+def _write_notices(engine: Engine, numbers: list[str], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in numbers:
+        with transaction(engine) as session:
+            context = notice_for(session, number, OPERATOR)
+        (folder / f"{number}.pdf").write_bytes(render_notice(context))
+
+
+@click.command("show")
+@click.argument("number")
+@json_option
+@database_option
+@translate_errors
+def show_command(number: str, as_json: bool, database: str | None) -> None:
+    """Show a citation: its violations, fines, status and revisions.
+
+    \b
+    Example:
+        citations show DCPD-2026-000001-8
+    """
+    with open_database(database) as session:
+        public = get_citation(session, number, OPERATOR)
+    if as_json:
+        emit_json(public.model_dump(mode="json"))
+        return
+    subject = public.subject
+    click.echo(
+        f"Citation {public.number} ({public.agency}), {public.status}, revision {public.revision}"
+    )
+    click.echo(
+        f"  violation: {public.violation_at.isoformat()} at {public.location.get('address')}"
+    )
+    click.echo(f"  officer:   {public.officer['name']} (badge {public.officer['badge']})")
+    click.echo(f"  subject:   {subject.get('first_name')} {subject.get('last_name')}")
+    for v in public.violations:
+        click.echo(
+            f"  {v.ordinance} {v.title}: offense {v.offense_count} ({v.prior_count} priors), "
+            f"fine {v.fine} (version of {v.version_effective})"
+        )
+    click.echo(f"  total fine: {public.total_fine}")
+    for r in public.revisions:
+        click.echo(
+            f"  revision {r.revision}: {r.created_at:%Y-%m-%d %H:%M} by {r.created_by}"
+            + (f": {r.reason}" if r.reason else "")
+        )
+
+
+@click.command("void")
+@click.argument("number")
+@click.option("--reason", required=True, help="Why the citation is voided.")
+@database_option
+@translate_errors
+def void_command(number: str, reason: str, database: str | None) -> None:
+    """Void a citation issued in error (only before any payment or hearing).
+
+    \b
+    Example:
+        citations void DCPD-2026-000001-8 --reason "Wrong person identified"
+    """
+    with open_database(database) as session:
+        public = void_citation(session, number, reason, actor=OPERATOR, now=now())
+    click.echo(f"Citation {public.number} voided: {reason}")
+
+
+@click.command("amend")
+@click.argument("number")
+@click.argument("changes", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@database_option
+@translate_errors
+def amend_command(number: str, changes: Path, database: str | None) -> None:
+    """Amend a citation from a JSON file of changes with a `reason`; history is kept.
+
+    \b
+    Example:
+        citations amend DCPD-2026-000001-8 correction.json
+    """
+    amendment = parse_amendment(changes.read_text(encoding="utf-8"))
+    with open_database(database) as session:
+        public = amend_citation(session, number, amendment, actor=OPERATOR, now=now())
+    click.echo(
+        f"Citation {public.number} amended: revision {public.revision}, fine {public.total_fine}"
+    )
+
+
+@click.command("notice")
+@click.argument("number")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PDF file (default NUMBER.pdf).",
+)
+@database_option
+@translate_errors
+def notice_command(number: str, output: Path | None, database: str | None) -> None:
+    """Write a citation's notice as PDF, in the person's language.
+
+    \b
+    Example:
+        citations notice DCPD-2026-000001-8 --output notice.pdf
+    """
+    with open_database(database) as session:
+        context = notice_for(session, number, OPERATOR)
+    target = output or Path(f"{context.citation_number}.pdf")
+    target.write_bytes(render_notice(context))
+    click.echo(f"Notice written to {target}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@database_option
+@translate_errors
+def serve_command(host: str, port: int, database: str | None) -> None:
+    """Serve the HTTP API (OpenAPI at /docs and /openapi.json).
+
+    \b
+    Example:
+        citations serve --port 8000 --database sqlite:///citations.db
+    """
+    import uvicorn
+
+    from citations.api import create_app
+
+    app = create_app(database_url(database))
+    click.echo(f"Serving the citations API on http://{host}:{port} (docs at /docs)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")
