@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from ordinances.errors import NothingPublished, NotInEffect, UnknownOrdinance
 from ordinances.models import Jurisdiction, Ordinance, Version
 from ordinances.publishing import row_wording, today_in
-from ordinances.resolve import PublicationInfo, ResolvedVersion, pick
+from ordinances.resolve import PublicationInfo, ResolvedVersion
 from ordinances.tables import (
     CatalogPublication,
     JurisdictionProfileRow,
@@ -108,20 +108,9 @@ class PublishedCatalog:
 
     def _resolve_row(self, row: OrdinanceRow, on: date) -> ResolvedVersion:
         active = _active(row)
-        ordinance = _ordinance(row, active)
-        interval = pick(ordinance.code, ordinance.versions, on)
-        source_row = active[ordinance.versions.index(interval.version)]
-        return ResolvedVersion(
-            code=ordinance.code,
-            title=ordinance.title,
-            description=ordinance.description,
-            category=ordinance.category,
-            legal_reference=ordinance.legal_reference,
-            effective_from=interval.start,
-            effective_to=interval.end,
-            version=interval.version,
-            publication=_info(source_row.publication),
-        )
+        resolved = ResolvedVersion.of(_ordinance(row, active), on)
+        source = next(v for v in active if v.effective_from == resolved.effective_from)
+        return resolved.model_copy(update={"publication": _info(source.publication)})
 
     def in_effect(self, on: date) -> InEffect:
         """Every published ordinance on `on`, in code order."""
