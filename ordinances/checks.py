@@ -69,6 +69,7 @@ def check_jurisdiction(profile: Jurisdiction, source: SourceFile) -> list[Proble
     for key in ("office_name", "office_hours"):
         text: Translated = getattr(profile.contact, key)
         problems += _translations(source, ("contact", key), text, profile)
+    problems += _translations(source, ("court", "name"), profile.court.name, profile)
     ids = profile.program_ids()
     for index, program in enumerate(profile.programs):
         if ids.index(program.id) != index:

@@ -344,6 +344,16 @@ class Contact(CatalogModel):
     office_hours: Translated
 
 
+class Court(CatalogModel):
+    """Where a hearing decision is appealed, as every order must say."""
+
+    name: Translated
+    address: Text
+    filing_fee: Money
+    source: Text
+    """The law that gives the appeal, e.g. Cal. Gov. Code § 53069.4(b)(1)."""
+
+
 class Jurisdiction(CatalogModel):
     """The jurisdiction profile: everything about the city that is not one ordinance."""
 
@@ -363,6 +373,7 @@ class Jurisdiction(CatalogModel):
     categories: dict[Slug, Category]
     programs: list[Program] = []
     contact: Contact
+    court: Court
 
     def added_fees_allowed(self, category: str) -> bool:
         known = self.categories.get(category)

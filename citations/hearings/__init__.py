@@ -1,0 +1,1 @@
+"""Contests, reviews, hearing officers, dockets, hearings, decisions and their documents."""
