@@ -23,6 +23,7 @@ from citations.database import transaction
 from citations.decision import Decision, Outcome, decide
 from citations.errors import FieldError, IdempotencyConflict, InputRejected, NotFound
 from citations.intake import IntakeMessage
+from citations.ledger import EntryKind, post
 from citations.money import to_cents
 from citations.priors import count_priors
 from citations.roles import Action, Actor
@@ -323,6 +324,9 @@ def _create_citation(
     session.add(citation)
     session.flush()
     write_details(session, citation, message, decision, violation_date)
+    offenses = ", ".join(f"{v.ordinance} offense {v.offense_count}" for v in decision.violations)
+    post(session, citation, EntryKind.FINE_ASSESSED, decision.total_fine, actor=actor.name,
+         at=now, reason=f"issued: {offenses}")
     session.add(
         CitationRevision(
             citation_id=citation.id,

@@ -27,11 +27,12 @@ from citations.issuing import (
     resolve_violations,
     write_details,
 )
+from citations.ledger import EntryKind, balance, paid, post
 from citations.money import from_cents
 from citations.numbering import CitationNumber, InvalidCitationNumber
 from citations.priors import count_priors
 from citations.roles import AGENCY_BOUND, Action, Actor
-from citations.status import CitationStatus
+from citations.status import CitationStatus, move, require
 from citations.tables import Citation, CitationRevision
 from ordinances.store import PublishedCatalog
 
@@ -151,13 +152,6 @@ def get_citation(session: Session, number: str, actor: Actor) -> CitationPublic:
     return to_public(find_citation(session, number, actor))
 
 
-def _require_open(citation: Citation, action: str, advice: str) -> None:
-    # Payments and hearings come with later capabilities; until then "issued" is the only
-    # status in which nothing has happened yet.
-    if citation.status != CitationStatus.ISSUED.value:
-        raise IllegalTransition(citation.number, citation.status, action, advice)
-
-
 def void_citation(
     session: Session, number: str, reason: str, *, actor: Actor, now: datetime
 ) -> CitationPublic:
@@ -166,9 +160,27 @@ def void_citation(
     citation = find_citation(session, number, actor)
     actor.require(Action.VOID_CITATION, citation.agency.code)
     reason = _reason(reason)
-    _require_open(citation, "void it", "only an issued citation without payments or hearings")
+    require(
+        citation,
+        {CitationStatus.ISSUED},
+        "void it",
+        "only an issued citation without payments or hearings",
+    )
+    if paid(session, citation) > 0:
+        raise IllegalTransition(
+            citation.number, "paid in part", "void it", "a hearing officer can only dismiss it now"
+        )
+    post(
+        session,
+        citation,
+        EntryKind.VOID,
+        balance(session, citation),
+        actor=actor.name,
+        at=now,
+        reason=reason,
+    )
     before = citation.status
-    citation.status = CitationStatus.VOIDED.value
+    move(citation, CitationStatus.VOIDED, "void it")
     citation.status_reason = reason
     record(
         session,
@@ -214,7 +226,12 @@ def amend_citation(
     they stood, the citation itself excluded), history kept, the notice marked amended."""
     citation = find_citation(session, number, actor)
     actor.require(Action.AMEND_CITATION, citation.agency.code)
-    _require_open(citation, "amend it", "only an issued citation without payments or hearings")
+    require(
+        citation,
+        {CitationStatus.ISSUED},
+        "amend it",
+        "only an issued citation without payments or hearings",
+    )
     latest = citation.revisions[-1]
     changes = amendment.model_dump(mode="json", exclude={"reason"}, exclude_none=True)
     try:
@@ -247,6 +264,18 @@ def amend_citation(
             "void the citation instead",
         )
     before = to_public(citation).model_dump(mode="json")
+    change = decision.total_fine - from_cents(citation.total_fine_cents)
+    if change:
+        kind = EntryKind.FINE_ADJUSTED_UP if change > 0 else EntryKind.FINE_ADJUSTED_DOWN
+        post(
+            session,
+            citation,
+            kind,
+            abs(change),
+            actor=actor.name,
+            at=now,
+            reason=f"amended: {amendment.reason}",
+        )
     for key, value in citation_fields(message, decision, violation_date).items():
         setattr(citation, key, value)
     write_details(session, citation, message, decision, violation_date)

@@ -24,6 +24,15 @@ class Action(StrEnum):
     VOID_CITATION = "void_citation"
     ALLOCATE_NUMBERS = "allocate_numbers"
     READ_CATALOG = "read_catalog"
+    RECEIVE_CONTEST = "receive_contest"
+    """Record a person's request for a review or a hearing, or their deposit."""
+    GRANT_LATE_FILING = "grant_late_filing"
+    DECIDE_REVIEW = "decide_review"
+    DECIDE_WAIVER = "decide_waiver"
+    MANAGE_HEARING_OFFICERS = "manage_hearing_officers"
+    MANAGE_DOCKET = "manage_docket"
+    SCHEDULE_HEARING = "schedule_hearing"
+    DECIDE_HEARING = "decide_hearing"
 
 
 # Officers act only within their own agency; the other roles are city-wide.
@@ -36,6 +45,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VOID_CITATION: frozenset({Role.OFFICER, Role.CLERK, Role.ADMIN}),
     Action.ALLOCATE_NUMBERS: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.READ_CATALOG: frozenset(Role),
+    Action.RECEIVE_CONTEST: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.GRANT_LATE_FILING: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.DECIDE_REVIEW: frozenset({Role.CLERK, Role.HEARING_OFFICER, Role.ADMIN}),
+    Action.DECIDE_WAIVER: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.MANAGE_HEARING_OFFICERS: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.MANAGE_DOCKET: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.SCHEDULE_HEARING: frozenset({Role.CLERK, Role.ADMIN}),
+    # A clerk records the decision a hearing officer announces; officers never decide.
+    Action.DECIDE_HEARING: frozenset({Role.HEARING_OFFICER, Role.CLERK, Role.ADMIN}),
 }
 
 AGENCY_BOUND = frozenset({Role.OFFICER})

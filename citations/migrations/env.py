@@ -5,12 +5,14 @@ from __future__ import annotations
 from alembic import context
 
 import citations.audit
+import citations.hearings.tables
+import citations.ledger
 import citations.tables
 import ordinances.tables  # noqa: F401  (registers the catalog tables on the metadata)
 from citations.orm import Base
 
 target_metadata = Base.metadata
-_ = (citations.audit, citations.tables)
+_ = (citations.audit, citations.hearings.tables, citations.ledger, citations.tables)
 
 
 def run_migrations_online() -> None:

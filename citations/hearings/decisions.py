@@ -1,0 +1,190 @@
+"""Outcomes and orders: what a review or hearing decides, what it does to the money, and the
+written order with its findings and next deadline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from citations.calendar import BusinessCalendar
+from citations.errors import FieldError, InputRejected
+from citations.hearings.tables import Contest, Order
+from citations.ledger import EntryKind, paid, post
+from citations.money import from_cents, to_cents
+from citations.tables import Citation
+from ordinances.models import Jurisdiction
+
+
+class Outcome(StrEnum):
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+    REDUCED = "reduced"
+    DEFAULT = "default"
+    """The person did not appear at the hearing: the citation is upheld by default."""
+
+
+class Installment(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    due_on: date
+    amount: Annotated[Decimal, Field(gt=0, decimal_places=2)]
+
+
+def check_decision(
+    outcome: Outcome,
+    findings: str,
+    fine: Decimal,
+    new_amount: Decimal | None,
+    reduction_reason: str | None,
+) -> Decimal:
+    """The fine after the decision; InputRejected listing whatever is missing or wrong."""
+    errors = []
+    if len(findings.strip()) < 10:
+        errors.append(
+            FieldError("findings", "written findings are required (10 characters or more)")
+        )
+    result = fine
+    if outcome is Outcome.DISMISSED:
+        result = Decimal("0.00")
+    elif outcome is Outcome.REDUCED:
+        if new_amount is None:
+            errors.append(FieldError("new_amount", "a reduction needs the new amount"))
+        elif not Decimal(0) <= new_amount < fine:
+            errors.append(
+                FieldError("new_amount", f"must be at least 0.00 and less than the fine of {fine}")
+            )
+        else:
+            result = new_amount
+        if not (reduction_reason or "").strip():
+            errors.append(FieldError("reduction_reason", "a reduction needs its reason"))
+    elif new_amount is not None:
+        errors.append(
+            FieldError("new_amount", f"only a reduction sets a new amount, not {outcome}")
+        )
+    if errors:
+        raise InputRejected(errors, "the decision is incomplete")
+    return result
+
+
+def check_schedule(schedule: list[Installment], amount_due: Decimal, decided_on: date) -> None:
+    if not schedule:
+        return
+    errors = []
+    total = sum((i.amount for i in schedule), Decimal("0.00"))
+    if total != amount_due:
+        errors.append(
+            FieldError(
+                "payment_schedule", f"installments add up to {total}, not the {amount_due} due"
+            )
+        )
+    dates = [i.due_on for i in schedule]
+    if dates != sorted(dates) or len(set(dates)) != len(dates):
+        errors.append(FieldError("payment_schedule", "due dates must be distinct and in order"))
+    if dates and dates[0] < decided_on:
+        errors.append(
+            FieldError("payment_schedule", "the first installment is before the decision")
+        )
+    if errors:
+        raise InputRejected(errors, "the payment schedule is not valid")
+
+
+def apply_outcome(
+    session: Session,
+    citation: Citation,
+    outcome: Outcome,
+    new_fine: Decimal,
+    *,
+    actor: str,
+    at: datetime,
+    reason: str,
+) -> Decimal:
+    """Post what the decision does to the money; returns the refund owed (0 if none).
+
+    A dismissal cancels the fine and refunds everything paid (a deposit included); a reduction
+    cancels the difference and refunds what was paid above the new fine.
+    """
+    fine = from_cents(citation.total_fine_cents)
+    if outcome is Outcome.DISMISSED:
+        post(session, citation, EntryKind.DISMISSAL, fine, actor=actor, at=at, reason=reason)
+    elif outcome is Outcome.REDUCED:
+        post(
+            session,
+            citation,
+            EntryKind.REDUCTION,
+            fine - new_fine,
+            actor=actor,
+            at=at,
+            reason=reason,
+        )
+    citation.total_fine_cents = to_cents(new_fine)
+    refund = max(paid(session, citation) - new_fine, Decimal("0.00"))
+    post(
+        session,
+        citation,
+        EntryKind.REFUND,
+        refund,
+        actor=actor,
+        at=at,
+        reason=f"refund after {outcome.value}: {reason}",
+    )
+    return refund
+
+
+def next_deadline(
+    tier: str, outcome: Outcome, decided_on: date, profile: Jurisdiction
+) -> date | None:
+    """Hearing request (review upheld or reduced), court appeal (hearing) or set-aside (default)."""
+    calendar = BusinessCalendar(profile.holiday_calendar)
+    deadlines = profile.deadlines
+    if outcome is Outcome.DEFAULT:
+        return calendar.deadline(decided_on, deadlines.days_to_set_aside_default, deadlines)
+    if tier == "review":
+        if outcome is Outcome.DISMISSED:
+            return None
+        return calendar.deadline(decided_on, deadlines.days_to_request_hearing, deadlines)
+    return calendar.deadline(decided_on, deadlines.days_to_appeal_to_court, deadlines)
+
+
+def record_order(
+    session: Session,
+    citation: Citation,
+    contest: Contest,
+    *,
+    tier: str,
+    outcome: Outcome,
+    findings: str,
+    original: Decimal,
+    new_fine: Decimal,
+    reduction_reason: str | None,
+    schedule: list[Installment],
+    refund: Decimal,
+    decided_by: str,
+    at: datetime,
+    decided_on: date,
+    profile: Jurisdiction,
+    hearing_id: int | None = None,
+) -> Order:
+    order = Order(
+        citation_id=citation.id,
+        contest_id=contest.id,
+        hearing_id=hearing_id,
+        tier=tier,
+        outcome=outcome.value,
+        findings=findings.strip(),
+        original_cents=to_cents(original),
+        new_cents=to_cents(new_fine),
+        reduction_reason=(reduction_reason or "").strip() or None,
+        payment_schedule=[i.model_dump(mode="json") for i in schedule],
+        refund_cents=to_cents(refund),
+        decided_at=at,
+        decided_by=decided_by,
+        next_deadline=next_deadline(tier, outcome, decided_on, profile),
+    )
+    session.add(order)
+    session.flush()
+    return order

@@ -1,0 +1,154 @@
+"""Every citation's money as an append-only ledger of exact amounts; the balance is derived.
+
+Amounts are stored as positive integer cents; each kind says whether it adds to what the
+person owes (a charge) or takes from it (a credit). A refund is a charge: it returns money
+that had been credited, so a dismissal followed by the refund of a deposit nets to zero.
+Nothing is edited or deleted; every entry records who, when and why.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    case,
+    func,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from citations.audit import record
+from citations.money import from_cents, to_cents
+from citations.orm import Base
+from citations.tables import Citation
+
+
+class EntryKind(StrEnum):
+    FINE_ASSESSED = "fine_assessed"
+    FINE_ADJUSTED_UP = "fine_adjusted_up"
+    """An amendment that raised the fine (e.g. a corrected offense count)."""
+    FINE_ADJUSTED_DOWN = "fine_adjusted_down"
+    DEPOSIT = "deposit"
+    """The advance deposit for a hearing: a payment held until the decision."""
+    PAYMENT = "payment"
+    REDUCTION = "reduction"
+    """A review or hearing reduced the fine."""
+    DISMISSAL = "dismissal"
+    """The citation was dismissed: whatever remained of the fine is cancelled."""
+    REFUND = "refund"
+    VOID = "void"
+    """The citation was voided as issued in error: the fine is cancelled."""
+
+
+CHARGES = frozenset({EntryKind.FINE_ASSESSED, EntryKind.FINE_ADJUSTED_UP, EntryKind.REFUND})
+PAID = frozenset({EntryKind.DEPOSIT, EntryKind.PAYMENT})
+
+
+class LedgerEntry(Base):
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_citation", "citation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[str | None] = mapped_column(String(32))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+def post(
+    session: Session,
+    citation: Citation,
+    kind: EntryKind,
+    amount: Decimal,
+    *,
+    actor: str,
+    at: datetime,
+    reason: str | None = None,
+    method: str | None = None,
+    reference: str | None = None,
+) -> LedgerEntry | None:
+    """Append an entry (and its audit event); a zero amount posts nothing."""
+    cents = to_cents(amount)
+    if cents < 0:
+        raise ValueError(f"ledger amounts are positive; {kind} of {amount}")
+    if cents == 0:
+        return None
+    entry = LedgerEntry(
+        citation_id=citation.id,
+        kind=kind.value,
+        amount_cents=cents,
+        method=method,
+        reference=reference,
+        created_at=at,
+        created_by=actor,
+        reason=reason,
+    )
+    session.add(entry)
+    session.flush()
+    record(
+        session,
+        at=at,
+        actor=actor,
+        action=f"ledger.{kind.value}",
+        entity_type="citation",
+        entity_key=citation.number,
+        reason=reason,
+        after={
+            "kind": kind.value,
+            "amount": str(from_cents(cents)),
+            "method": method,
+            "reference": reference,
+        },
+    )
+    return entry
+
+
+def _signed() -> ColumnElement[int]:
+    return case(
+        (LedgerEntry.kind.in_([k.value for k in CHARGES]), LedgerEntry.amount_cents),
+        else_=-LedgerEntry.amount_cents,
+    )
+
+
+def balance(session: Session, citation: Citation) -> Decimal:
+    """What the person owes now: charges minus credits (negative: the city owes a refund)."""
+    session.flush()
+    total = session.scalar(
+        select(func.coalesce(func.sum(_signed()), 0)).where(LedgerEntry.citation_id == citation.id)
+    )
+    return from_cents(int(total or 0))
+
+
+def paid(session: Session, citation: Citation) -> Decimal:
+    """Money received from the person and not refunded."""
+    session.flush()
+    rows = session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
+        .where(LedgerEntry.citation_id == citation.id)
+        .group_by(LedgerEntry.kind)
+    ).all()
+    totals = {kind: int(total or 0) for kind, total in rows}
+    received = sum(totals.get(k.value, 0) for k in PAID)
+    return from_cents(int(received) - int(totals.get(EntryKind.REFUND.value, 0)))
+
+
+def entries(session: Session, citation: Citation) -> list[LedgerEntry]:
+    return list(
+        session.scalars(
+            select(LedgerEntry)
+            .where(LedgerEntry.citation_id == citation.id)
+            .order_by(LedgerEntry.id)
+        )
+    )
