@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_timezone_name
 from babel.numbers import format_currency, format_decimal, format_percent
 
 CENT = Decimal("0.01")
@@ -41,6 +41,9 @@ def helpers(language: str, locale: str, currency: str) -> dict[str, Callable[...
     >>> h = helpers("es", "es_US", "USD")
     >>> h["money"](Decimal("250")), h["weekday_date"](date(2026, 12, 21)), h["ordinal"](2)
     ('$250.00', 'lunes, 21 de diciembre de 2026', 'segunda')
+    >>> from zoneinfo import ZoneInfo
+    >>> h["time_zone"](datetime(2027, 1, 12, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles")))
+    'hora estándar del Pacífico'
     """
 
     def money(amount: Decimal) -> str:
@@ -55,6 +58,17 @@ def helpers(language: str, locale: str, currency: str) -> dict[str, Callable[...
     def time(moment: datetime) -> str:
         # The moment is aware (in the jurisdiction's zone); babel keeps its zone.
         return format_time(_required(moment, "time"), format="short", locale=locale)
+
+    def time_zone(moment: datetime) -> str:
+        # The zone's name at that moment: "Pacific Standard Time" in winter, "Pacific
+        # Daylight Time" in summer ("hora estándar del Pacífico" in Spanish).
+        moment = _required(moment, "time_zone")
+        if moment.tzinfo is None:
+            raise TypeError("time_zone() was given a moment without a time zone")
+        return get_timezone_name(moment, width="long", locale=locale)
+
+    def short_date(day: date) -> str:
+        return _unbroken(format_date(_required(day, "short_date"), format="medium", locale=locale))
 
     def percent(value: Decimal) -> str:
         return format_percent(_required(value, "percent") / 100, locale=locale)
@@ -75,6 +89,8 @@ def helpers(language: str, locale: str, currency: str) -> dict[str, Callable[...
         "long_date": long_date,
         "weekday_date": weekday_date,
         "time": time,
+        "time_zone": time_zone,
+        "short_date": short_date,
         "percent": percent,
         "number": number,
         "ordinal": ordinal,

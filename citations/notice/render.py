@@ -8,60 +8,44 @@ readable by screen readers and by `pdftotext`); the fonts are embedded TrueType 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
     KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from citations.notice.context import NoticeContext, NoticeViolation
-from citations.notice.fonts import BOLD, REGULAR, register_fonts, with_fallback
+from citations.notice.fonts import REGULAR, register_fonts
 from citations.notice.formats import helpers, service_hours, share
-from citations.notice.wording import (
-    NoticeTemplateError,
-    Wording,
-    load_wording,
-    plain_text,
+from citations.notice.layout import (
+    AMENDED,
+    AMENDED_FILL,
+    DEADLINE_FILL,
+    INK,
+    RULE,
+    SHADE,
+    WIDTH,
+    Layout,
 )
+from citations.notice.layout import box as _box
+from citations.notice.layout import section as _section
+from citations.notice.layout import table as _table
+from citations.notice.wording import NoticeTemplateError, Wording, load_wording
 
 __all__ = ["TEMPLATES_DIR", "NoticeTemplateError", "render_notice"]
 
 TEMPLATES_DIR = Path(__file__).parents[2] / "templates"
 """The repository's templates/ folder; the notice wording is in its notice/ subfolder."""
-
-MARGIN = 0.6 * inch
-FOOTER_Y = 0.35 * inch
-FRAME_PADDING = 6  # platypus frames pad their content by 6 points on each side
-WIDTH = LETTER[0] - 2 * MARGIN - 2 * FRAME_PADDING
-
-INK = colors.HexColor("#111111")
-NAVY = colors.HexColor("#1b365d")
-RULE = colors.HexColor("#9aa5b1")
-SHADE = colors.HexColor("#eef2f7")
-DEADLINE_FILL = colors.HexColor("#fff3c4")
-AMENDED = colors.HexColor("#9b1c1c")
-AMENDED_FILL = colors.HexColor("#fdecec")
 
 
 def render_notice(context: NoticeContext, templates_dir: Path | None = None) -> bytes:
@@ -78,97 +62,23 @@ def render_notice(context: NoticeContext, templates_dir: Path | None = None) -> 
     register_fonts()
     folder = TEMPLATES_DIR if templates_dir is None else templates_dir
     notice = _Notice(context, folder)
-    story = notice.story()
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=LETTER,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=0.5 * inch,
-        bottomMargin=0.7 * inch,
-        title=notice.title(),
-        author=context.jurisdiction_name,
-        subject=notice.title(),
-        creator="citations",
-        lang=context.language,
-        displayDocTitle=True,
-        initialFontName=REGULAR,
-        # Same context, same bytes: no clock time or random document id in the file.
-        invariant=True,
-    )
-    document.build(story, canvasmaker=notice.canvas_maker())
-    return buffer.getvalue()
+    return notice.build(notice.story(), author=context.jurisdiction_name, language=context.language)
 
 
-def _styles() -> dict[str, ParagraphStyle]:
-    body = ParagraphStyle(
-        "body",
-        fontName=REGULAR,
-        fontSize=9.2,
-        leading=11.8,
-        textColor=INK,
-        spaceAfter=2,
-        allowWidows=0,  # never a paragraph's last line alone at the top of a page
-    )
-
-    def derive(name: str, **changes: Any) -> ParagraphStyle:
-        return ParagraphStyle(name, parent=body, **changes)
-
-    return {
-        "body": body,
-        "small": derive("small", fontSize=8, leading=10, spaceAfter=0),
-        "label": derive("label", fontName=BOLD, fontSize=8.5, leading=11, spaceAfter=0),
-        "cell": derive("cell", spaceAfter=0),
-        "indented": derive("indented", leftIndent=6, rightIndent=6, spaceAfter=3),
-        "indented_small": derive(
-            "indented_small", leftIndent=6, rightIndent=6, fontSize=8, leading=10, spaceAfter=4
-        ),
-        "bullet": derive("bullet", leftIndent=13, bulletIndent=3, bulletFontName=REGULAR),
-        "heading": derive(
-            "heading", fontName=BOLD, fontSize=11, leading=13.5, textColor=NAVY, spaceBefore=7
-        ),
-        "deadline": derive(
-            "deadline", fontName=BOLD, fontSize=15, leading=19, alignment=TA_CENTER, spaceAfter=4
-        ),
-        "deadline_more": derive("deadline_more", alignment=TA_CENTER, spaceAfter=0),
-        "jurisdiction": derive("jurisdiction", fontName=BOLD, fontSize=12, leading=15),
-        "title": derive(
-            "title", fontName=BOLD, fontSize=16, leading=20, textColor=NAVY, spaceAfter=2
-        ),
-        "number_label": derive("number_label", fontSize=8, leading=10, spaceAfter=0),
-        "number": derive("number", fontName=BOLD, fontSize=15, leading=18, spaceAfter=2),
-        "caption": derive("caption", fontSize=7, leading=8.5, alignment=TA_CENTER),
-        "amended": derive(
-            "amended", fontName=BOLD, fontSize=12, leading=15, textColor=AMENDED, spaceAfter=1
-        ),
-        "violation": derive("violation", fontName=BOLD, fontSize=10.5, leading=13, spaceAfter=0),
-        "fine": derive(
-            "fine", fontName=BOLD, fontSize=10.5, leading=13, alignment=TA_RIGHT, spaceAfter=0
-        ),
-        "total": derive("total", fontName=BOLD, fontSize=12, leading=15, spaceAfter=0),
-        "total_amount": derive(
-            "total_amount", fontName=BOLD, fontSize=12, leading=15, alignment=TA_RIGHT
-        ),
-        "footer": derive("footer", fontSize=7.5, leading=9, alignment=TA_CENTER, spaceAfter=0),
-    }
-
-
-class _Notice:
+class _Notice(Layout):
     """One notice being laid out: the context, its wording, and the flowables built from them."""
 
     def __init__(self, context: NoticeContext, templates_dir: Path) -> None:
-        self.context = context
-        self.wording = load_wording(templates_dir, context.language)
-        self.variables: dict[str, object] = {
+        variables: dict[str, object] = {
             name: getattr(context, name) for name in NoticeContext.model_fields
         }
         # A phone number never breaks across lines.
-        self.variables["contact"] = context.contact.model_copy(
+        variables["contact"] = context.contact.model_copy(
             update={"phone": context.contact.phone.replace(" ", "\N{NO-BREAK SPACE}")}
         )
-        self.variables.update(helpers(context.language, context.locale, context.currency))
-        self.styles = _styles()
+        variables.update(helpers(context.language, context.locale, context.currency))
+        super().__init__(load_wording(templates_dir, context.language), variables)
+        self.context = context
         self.extra: tuple[Wording, dict[str, object]] | None = None
         second = context.add_language_line
         if second and second != context.language:
@@ -177,55 +87,6 @@ class _Notice:
                 load_wording(templates_dir, second),
                 {**self.variables, **helpers(second, locale, context.currency)},
             )
-
-    # Building blocks
-
-    def text(self, key: str, **extra: object) -> str:
-        return self.wording.render(key, {**self.variables, **extra})
-
-    def para(
-        self,
-        key: str,
-        style: str = "body",
-        *,
-        wording: Wording | None = None,
-        variables: Mapping[str, object] | None = None,
-        bullet: bool = False,
-        extra: Mapping[str, object] | None = None,
-    ) -> Paragraph:
-        """The paragraph for one wording key; `extra` adds variables (e.g. `violation`)."""
-        source = self.wording if wording is None else wording
-        markup = source.render(key, {**(variables or self.variables), **(extra or {})})
-        try:
-            return Paragraph(
-                with_fallback(markup), self.styles[style], bulletText="•" if bullet else None
-            )
-        except ValueError as error:
-            # reportlab rejects malformed paragraph markup written into a template.
-            raise NoticeTemplateError(
-                source.path, key, f"bad paragraph markup: {error}", source.lines.get(key)
-            ) from error
-
-    def fitted(self, key: str, style: str, width: float) -> Paragraph:
-        """A one-line paragraph in a smaller size if needed, so a long number never wraps."""
-        base = self.styles[style]
-        natural = stringWidth(plain_text(self.text(key)), base.fontName, base.fontSize)
-        if natural > width:
-            size = max(9.0, base.fontSize * width / natural)
-            self.styles[f"{style}-fitted"] = ParagraphStyle(
-                f"{style}-fitted", parent=base, fontSize=size, leading=size * 1.2
-            )
-            style = f"{style}-fitted"
-        return self.para(key, style)
-
-    def heading(self, key: str) -> list[Flowable]:
-        return [
-            self.para(key, "heading"),
-            HRFlowable(width="100%", thickness=0.8, color=NAVY, spaceBefore=1, spaceAfter=3),
-        ]
-
-    def title(self) -> str:
-        return plain_text(self.text("pdf_title"))
 
     # The notice, top to bottom
 
@@ -300,17 +161,7 @@ class _Notice:
         rows.append(("label_person", "person"))
         if ctx.subject_address:
             rows.append(("label_address", "address"))
-        table = _table(
-            [[self.para(label, "label"), self.para(value, "cell")] for label, value in rows],
-            [1.45 * inch, WIDTH - 1.45 * inch],
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-                ("LEFTPADDING", (0, 0), (0, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ],
-        )
+        table = self.label_table(rows, 1.45 * inch)
         return [*self.heading("heading_details"), table]
 
     def violations(self) -> list[Flowable]:
@@ -456,84 +307,6 @@ class _Notice:
             flowables.append(self.para("accommodation", "bullet", bullet=True))
         flowables.append(self.para("accessible_formats", "bullet", bullet=True))
         return _section(flowables)
-
-    # Footer on every page, once the page count is known
-
-    def canvas_maker(self) -> Callable[..., Canvas]:
-        notice = self
-
-        class FooterCanvas(Canvas):
-            """Holds each page back until the end, then stamps "page X of Y" on all of them."""
-
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, **kwargs)
-                self._pages: list[dict[str, Any]] = []
-
-            def showPage(self) -> None:
-                self._pages.append(dict(self.__dict__))
-                self._startPage()  # type: ignore[attr-defined]  # not in the stubs
-
-            def save(self) -> None:
-                for number, state in enumerate(self._pages, start=1):
-                    self.__dict__.update(state)
-                    notice.draw_footer(self, number, len(self._pages))
-                    super().showPage()
-                super().save()
-
-        return FooterCanvas
-
-    def draw_footer(self, canvas: Canvas, page: int, pages: int) -> None:
-        footer = self.para("footer", "footer", extra={"page": page, "pages": pages})
-        _, height = footer.wrap(WIDTH, MARGIN)
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        top = FOOTER_Y + height + 3
-        left = MARGIN + FRAME_PADDING
-        canvas.line(left, top, left + WIDTH, top)
-        footer.drawOn(canvas, left, FOOTER_Y)
-
-
-def _section(flowables: list[Flowable]) -> list[Flowable]:
-    """A section that may run onto the next page, but never leaves its heading behind."""
-    # The heading, its rule and the first paragraph stay together; each later paragraph is
-    # kept whole (moved to the next page rather than cut), and the section flows.
-    # (A KeepTogether inside another one misplaces its content, so groups stay as they are.)
-    return [
-        KeepTogether(flowables[:3]),
-        *(
-            item if isinstance(item, KeepTogether) else KeepTogether([item])
-            for item in flowables[3:]
-        ),
-    ]
-
-
-def _table(rows: Any, col_widths: Sequence[float], commands: list[Any]) -> Table:
-    """A table in our font (never Helvetica); a row taller than a page may split."""
-    table = Table(rows, colWidths=list(col_widths), splitInRow=1)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), *commands]))
-    return table
-
-
-def _box(
-    cell: Sequence[Flowable],
-    *,
-    border: colors.Color,
-    fill: colors.Color,
-    width: float,
-    padding: float,
-) -> Table:
-    return _table(
-        [[list(cell)]],
-        [WIDTH],
-        [
-            ("BOX", (0, 0), (-1, -1), width, border),
-            ("BACKGROUND", (0, 0), (-1, -1), fill),
-            ("TOPPADDING", (0, 0), (-1, -1), padding),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
-            ("LEFTPADDING", (0, 0), (-1, -1), padding + 2),
-            ("RIGHTPADDING", (0, 0), (-1, -1), padding + 2),
-        ],
-    )
 
 
 def _barcode(value: str, max_width: float) -> Flowable:

@@ -89,7 +89,7 @@ _ENVIRONMENT = ImmutableSandboxedEnvironment(
 
 @dataclass(frozen=True)
 class Wording:
-    """One language's notice wording, loaded and compiled."""
+    """One language's wording of one document (the notice, an order...), loaded and compiled."""
 
     path: Path
     language: str
@@ -116,17 +116,23 @@ class Wording:
         return NoticeTemplateError(self.path, key, problem, self.lines.get(key))
 
 
-def wording_path(templates_dir: Path, language: str) -> Path:
-    return templates_dir / "notice" / f"{language}.yaml"
+def wording_path(templates_dir: Path, language: str, document: str = "notice") -> Path:
+    """Where one document's wording in one language lives.
+
+    >>> wording_path(Path("templates"), "es", "order").as_posix()
+    'templates/order/es.yaml'
+    """
+    return templates_dir / document / f"{language}.yaml"
 
 
-def load_wording(templates_dir: Path, language: str) -> Wording:
-    """Load and compile `templates_dir/notice/<language>.yaml`.
+def load_wording(templates_dir: Path, language: str, document: str = "notice") -> Wording:
+    """Load and compile `templates_dir/<document>/<language>.yaml` (the notice by default).
 
+    `document` is the wording folder's name: `notice`, `hearing-notice`, `docket`, `order`.
     Checks here: the file exists and is a mapping of keys to strings, no key is repeated,
     and every value is valid Jinja2. Undefined variables surface when a key is rendered.
     """
-    path = wording_path(templates_dir, language)
+    path = wording_path(templates_dir, language, document)
     if not _LANGUAGE.fullmatch(language):
         raise NoticeTemplateError(path, None, f"{language!r} is not a language code")
     try:
