@@ -9,6 +9,7 @@ import click
 
 from citations.commands.catalog import db, ordinances
 from citations.commands.demo import demo
+from citations.commands.hearings import docket, hearings
 from citations.commands.issuing import (
     agencies,
     amend_command,
@@ -45,6 +46,8 @@ COMMANDS = (
     notice_command,
     amend_command,
     void_command,
+    hearings,
+    docket,
     serve_command,
 )
 for command in COMMANDS:

@@ -15,6 +15,7 @@ from pathlib import Path
 from citations.agencies import register_agency
 from citations.batch import RecordResult, issue_records, read_records
 from citations.database import make_engine, transaction, upgrade
+from citations.demo_hearings import DemoHearings, run_hearings_demo
 from citations.notice.build import notice_for
 from citations.notice.render import render_notice
 from citations.roles import OPERATOR
@@ -40,6 +41,7 @@ class DemoResult:
     batch: list[RecordResult]
     batch_again: list[RecordResult]
     notices: list[Path]
+    hearings: DemoHearings
 
 
 def run_demo(output_dir: Path, now: datetime) -> DemoResult:
@@ -97,9 +99,19 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
             path = notices_dir / f"{number}.pdf"
             path.write_bytes(render_notice(context))
             notices.append(path)
+        hearings = run_hearings_demo(engine, batch, output_dir, now)
     finally:
         engine.dispose()
     upcoming.sort(key=lambda item: (item[0], item[1]))
     return DemoResult(
-        url, publications[0], publications[1], profile, today, upcoming, batch, again, notices
+        url,
+        publications[0],
+        publications[1],
+        profile,
+        today,
+        upcoming,
+        batch,
+        again,
+        notices,
+        hearings,
     )

@@ -325,8 +325,15 @@ def _create_citation(
     session.flush()
     write_details(session, citation, message, decision, violation_date)
     offenses = ", ".join(f"{v.ordinance} offense {v.offense_count}" for v in decision.violations)
-    post(session, citation, EntryKind.FINE_ASSESSED, decision.total_fine, actor=actor.name,
-         at=now, reason=f"issued: {offenses}")
+    post(
+        session,
+        citation,
+        EntryKind.FINE_ASSESSED,
+        decision.total_fine,
+        actor=actor.name,
+        at=now,
+        reason=f"issued: {offenses}",
+    )
     session.add(
         CitationRevision(
             citation_id=citation.id,

@@ -34,3 +34,12 @@ def test_demo_publishes_issues_and_writes_notices(
     assert all(n.read_bytes().startswith(b"%PDF") for n in notices)
     again = runner.invoke(cli, ["demo", "--output", str(output)], catch_exceptions=False)
     assert again.exit_code == 0, again.output  # made anew each run
+    hearings = output / "hearings"
+    names = sorted(p.name for p in hearings.glob("*.pdf"))
+    assert sum(n.endswith("-order.pdf") for n in names) == 4
+    assert sum(n.endswith("-hearing-notice.pdf") for n in names) == 3
+    assert sum(n.startswith("docket-") for n in names) == 2
+    assert "initial review dismissed" in text
+    assert "hearing requested (hardship waiver of the deposit granted)" in text
+    assert "hearing dismissed it; deposit of 100.00 refunded" in text
+    assert "no-show, default; may be set aside until" in text

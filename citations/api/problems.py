@@ -26,6 +26,7 @@ from citations.errors import (
     NotFound,
     PermissionDenied,
 )
+from citations.hearings.contests import DeadlineMissed
 from citations.tokens import InvalidToken
 from ordinances.errors import NothingPublished, NotInEffect, OrdinanceError, UnknownOrdinance
 
@@ -41,6 +42,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (IdempotencyConflict, 409, "idempotency-conflict"),
     (IllegalTransition, 409, "illegal-transition"),
     (InputRejected, 422, "input-rejected"),
+    (DeadlineMissed, 422, "deadline-missed"),
     (NotInEffect, 422, "not-in-effect"),
     (NothingPublished, 503, "catalog-not-published"),
     (DatabaseNotReady, 503, "database-not-ready"),

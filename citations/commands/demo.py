@@ -69,8 +69,22 @@ def demo(output: Path) -> None:
     if result.notices:
         click.echo(f"4. Wrote {len(result.notices)} notices (PDF) to {result.notices[0].parent}/")
     click.echo("")
+    click.echo("5. Contested sample citations through review and hearing:")
+    for line in result.hearings.lines:
+        click.echo(f"   {line}")
+    if result.hearings.documents:
+        folder = result.hearings.documents[0].parent
+        click.echo(
+            f"   Wrote {len(result.hearings.documents)} hearing notices, docket sheets "
+            f"and orders to {folder}/"
+        )
+    click.echo("")
     click.echo("Explore it:")
     click.echo(f"  citations ordinances list --database {result.database_url}")
     if result.notices:
         click.echo(f"  citations show {result.notices[0].stem} --database {result.database_url}")
+    click.echo(
+        f"  citations docket sessions --from 2026-01-01 --to 2030-12-31 "
+        f"--database {result.database_url}"
+    )
     click.echo(f"  citations serve --database {result.database_url}")

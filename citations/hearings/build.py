@@ -1,0 +1,340 @@
+"""Gathering the hearing documents' content, and a contest's whole story, from the database."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from citations.calendar import BusinessCalendar
+from citations.errors import FieldError, InputRejected
+from citations.hearings.contests import contest_of
+from citations.hearings.decisions import Installment
+from citations.hearings.documents import (
+    DocketEntry,
+    DocketSheetContext,
+    HearingNoticeContext,
+    OrderContext,
+    PaymentInstallment,
+)
+from citations.hearings.officers import get_session
+from citations.hearings.tables import Contest, Hearing, Order
+from citations.intake import Subject
+from citations.ledger import balance, paid
+from citations.money import from_cents
+from citations.notice.build import build_notice, locale_for
+from citations.notice.context import NoticeContact
+from citations.records import find_citation
+from citations.roles import Action, Actor
+from citations.tables import Citation
+from ordinances.models import Jurisdiction
+from ordinances.store import PublishedCatalog
+
+
+def _person(citation: Citation) -> tuple[str, str | None]:
+    subject = Subject.model_validate(citation.subject)
+    address = subject.address
+    where = None
+    if address is not None:
+        city = " ".join(p for p in (address.city, address.state, address.postal_code) if p)
+        where = ", ".join(p for p in (address.line1, address.line2, city) if p)
+    return subject.full_name(), where
+
+
+def _contact(citation: Citation, profile: Jurisdiction) -> NoticeContact:
+    return build_notice(citation, profile).contact
+
+
+def _language(citation: Citation) -> str:
+    return citation.notice_language
+
+
+def hearing_notice_for(
+    session: Session, number: str, actor: Actor, *, now: datetime
+) -> HearingNoticeContext:
+    """The notice of the citation's scheduled hearing."""
+    citation = find_citation(session, number, actor)
+    profile = PublishedCatalog(session).jurisdiction()
+    contest = contest_of(session, citation)
+    hearings = list(
+        session.scalars(
+            select(Hearing)
+            .where(Hearing.contest_id == contest.id)
+            .order_by(Hearing.id)
+            .options(selectinload(Hearing.session))
+        )
+    )
+    current = next((h for h in reversed(hearings) if h.status == "scheduled"), None)
+    if current is None:
+        raise InputRejected([FieldError("number", f"{citation.number} has no hearing scheduled")])
+    earlier = [h for h in hearings if h.replaced_by_id == current.id]
+    zone = ZoneInfo(profile.time_zone)
+    docket = current.session
+    name, address = _person(citation)
+    language = _language(citation)
+    rescheduled_from = None
+    if earlier:
+        before = earlier[-1].session
+        start = earlier[-1].slot_time or before.start_time
+        rescheduled_from = datetime.combine(before.day, start, tzinfo=zone)
+    return HearingNoticeContext(
+        language=language,
+        locale=locale_for(language, profile),
+        jurisdiction_name=profile.name,
+        currency=profile.currency,
+        citation_number=citation.number,
+        subject_name=name,
+        subject_address=address,
+        hearing_date=docket.day,
+        start_time=current.slot_time or docket.start_time,
+        time_zone=profile.time_zone,
+        place=docket.place,
+        remote_link=docket.remote_link,
+        hearing_officer_name=docket.officer.name,
+        interpreter_language=contest.interpreter_language,
+        rescheduled_from=rescheduled_from,
+        sent_on=now.astimezone(zone).date(),
+        amount_at_issue=from_cents(citation.total_fine_cents),
+        deposit_paid=paid(session, citation) if contest.deposit_status == "paid" else None,
+        deposit_waived=contest.deposit_status == "waived",
+        contact=_contact(citation, profile),
+    )
+
+
+def docket_sheet_for(
+    session: Session, session_id: int, actor: Actor, *, now: datetime
+) -> DocketSheetContext:
+    """The printable sheet of one docket session."""
+    actor.require(Action.MANAGE_DOCKET)
+    docket = get_session(session, session_id)
+    profile = PublishedCatalog(session).jurisdiction()
+    hearings = list(
+        session.scalars(
+            select(Hearing)
+            .where(Hearing.session_id == docket.id)
+            .order_by(Hearing.position)
+            .options(selectinload(Hearing.contest).selectinload(Contest.citation))
+        )
+    )
+    language = profile.notice_languages[0]
+    # A decided hearing shows the amount that was at issue before its decision.
+    decided = dict(
+        session.execute(
+            select(Order.hearing_id, Order.original_cents).where(
+                Order.hearing_id.in_([h.id for h in hearings])
+            )
+        ).all()
+    )
+    entries = []
+    interpreters: dict[str, int] = {}
+    for hearing in hearings:
+        contest = hearing.contest
+        citation = contest.citation
+        interpreter = contest.interpreter_language
+        if interpreter and hearing.status != "postponed":
+            interpreters[interpreter] = interpreters.get(interpreter, 0) + 1
+        rescheduled = session.scalar(select(Hearing.id).where(Hearing.replaced_by_id == hearing.id))
+        entries.append(
+            DocketEntry(
+                position=hearing.position,
+                slot_time=hearing.slot_time,
+                citation_number=citation.number,
+                subject_name=_person(citation)[0],
+                ordinances=[
+                    f"{v.ordinance_code} {v.snapshot['title'].get(language, '')}".strip()
+                    for v in citation.violations
+                ],
+                amount_at_issue=from_cents(decided.get(hearing.id, citation.total_fine_cents)),
+                interpreter_language=interpreter,
+                deposit="waived" if contest.deposit_status == "waived" else "paid",
+                rescheduled=rescheduled is not None,
+                status=hearing.status,
+            )
+        )
+    return DocketSheetContext(
+        language=language,
+        locale=profile.locale,
+        jurisdiction_name=profile.name,
+        currency=profile.currency,
+        session_date=docket.day,
+        start_time=docket.start_time,
+        time_zone=profile.time_zone,
+        place=docket.place,
+        remote_link=docket.remote_link,
+        hearing_officer_name=docket.officer.name,
+        capacity=docket.capacity,
+        entries=entries,
+        interpreters_needed=interpreters,
+        printed_at=now.astimezone(ZoneInfo(profile.time_zone)),
+    )
+
+
+def latest_order(session: Session, citation: Citation) -> Order:
+    order = session.scalars(
+        select(Order).where(Order.citation_id == citation.id).order_by(Order.id.desc()).limit(1)
+    ).first()
+    if order is None:
+        raise InputRejected([FieldError("number", f"{citation.number} has no decision yet")])
+    return order
+
+
+def order_for(session: Session, number: str, actor: Actor) -> OrderContext:
+    """The latest written order on a citation."""
+    citation = find_citation(session, number, actor)
+    profile = PublishedCatalog(session).jurisdiction()
+    order = latest_order(session, citation)
+    language = _language(citation)
+    default = profile.notice_languages[0]
+    name, address = _person(citation)
+    decided_on = order.decided_at.astimezone(ZoneInfo(profile.time_zone)).date()
+    due = max(balance(session, citation), Decimal("0.00"))
+    schedule = [Installment.model_validate(i) for i in order.payment_schedule]
+    is_hearing = order.tier == "hearing" and order.outcome != "default"
+    pay_by = None
+    if due > 0 and not schedule:
+        # What remains due after a decision is payable within the profile's days to pay.
+        calendar = BusinessCalendar(profile.holiday_calendar)
+        pay_by = calendar.deadline(decided_on, profile.deadlines.days_to_pay, profile.deadlines)
+    return OrderContext(
+        language=language,
+        locale=locale_for(language, profile),
+        jurisdiction_name=profile.name,
+        currency=profile.currency,
+        citation_number=citation.number,
+        subject_name=name,
+        subject_address=address,
+        tier="hearing" if order.tier == "hearing" else "review",
+        outcome=order.outcome,
+        decided_on=decided_on,
+        decided_by=order.decided_by,
+        findings=order.findings,
+        original_amount=from_cents(order.original_cents),
+        new_amount=from_cents(order.new_cents),
+        reduction_reason=order.reduction_reason,
+        amount_paid=paid(session, citation),
+        amount_due=due,
+        pay_by=pay_by,
+        payment_schedule=[PaymentInstallment(due_on=i.due_on, amount=i.amount) for i in schedule],
+        refund=from_cents(order.refund_cents) if order.refund_cents else None,
+        hearing_request_by=order.next_deadline if order.tier == "review" else None,
+        appeal_by=order.next_deadline if is_hearing else None,
+        court_name=profile.court.name.get(language, profile.court.name[default])
+        if is_hearing
+        else None,
+        court_address=profile.court.address if is_hearing else None,
+        court_filing_fee=profile.court.filing_fee if is_hearing else None,
+        set_aside_by=order.next_deadline if order.outcome == "default" else None,
+        contact=_contact(citation, profile),
+    )
+
+
+class HearingPublic(BaseModel):
+    id: int
+    session_id: int
+    day: date
+    time: time
+    place: str | None
+    remote_link: str | None
+    hearing_officer: str
+    position: int
+    status: str
+    postponed_reason: str | None
+    replaced_by_id: int | None
+
+
+class OrderPublic(BaseModel):
+    id: int
+    tier: str
+    outcome: str
+    findings: str
+    original_amount: Decimal
+    new_amount: Decimal
+    refund: Decimal
+    decided_at: datetime
+    decided_by: str
+    next_deadline: date | None
+    set_aside_at: datetime | None
+
+
+class ContestPublic(BaseModel):
+    """A contest's whole story for clerks: stage, deadlines, deposit, hearings and orders."""
+
+    citation_number: str
+    citation_status: str
+    stage: str
+    review_requested_at: datetime
+    review_deadline: date
+    review_late_reason: str | None
+    hearing_requested_at: datetime | None
+    hearing_deadline: date | None
+    deposit_status: str | None
+    deposit_due_on: date | None
+    waiver_reason: str | None
+    interpreter_language: str | None
+    balance: Decimal
+    paid: Decimal
+    hearings: list[HearingPublic]
+    orders: list[OrderPublic]
+
+
+def contest_summary(session: Session, number: str, actor: Actor) -> ContestPublic:
+    citation = find_citation(session, number, actor)
+    contest = contest_of(session, citation)
+    hearings = session.scalars(
+        select(Hearing).where(Hearing.contest_id == contest.id).order_by(Hearing.id)
+    ).all()
+    orders = session.scalars(
+        select(Order).where(Order.contest_id == contest.id).order_by(Order.id)
+    ).all()
+    return ContestPublic(
+        citation_number=citation.number,
+        citation_status=citation.status,
+        stage=contest.stage,
+        review_requested_at=contest.review_requested_at,
+        review_deadline=contest.review_deadline,
+        review_late_reason=contest.review_late_reason,
+        hearing_requested_at=contest.hearing_requested_at,
+        hearing_deadline=contest.hearing_deadline,
+        deposit_status=contest.deposit_status,
+        deposit_due_on=contest.deposit_due_on,
+        waiver_reason=contest.waiver_reason,
+        interpreter_language=contest.interpreter_language,
+        balance=balance(session, citation),
+        paid=paid(session, citation),
+        hearings=[
+            HearingPublic(
+                id=h.id,
+                session_id=h.session_id,
+                day=h.session.day,
+                time=h.slot_time or h.session.start_time,
+                place=h.session.place,
+                remote_link=h.session.remote_link,
+                hearing_officer=h.session.officer.name,
+                position=h.position,
+                status=h.status,
+                postponed_reason=h.postponed_reason,
+                replaced_by_id=h.replaced_by_id,
+            )
+            for h in hearings
+        ],
+        orders=[
+            OrderPublic(
+                id=o.id,
+                tier=o.tier,
+                outcome=o.outcome,
+                findings=o.findings,
+                original_amount=from_cents(o.original_cents),
+                new_amount=from_cents(o.new_cents),
+                refund=from_cents(o.refund_cents),
+                decided_at=o.decided_at,
+                decided_by=o.decided_by,
+                next_deadline=o.next_deadline,
+                set_aside_at=o.set_aside_at,
+            )
+            for o in orders
+        ],
+    )
