@@ -611,3 +611,42 @@ def test_steps_out_of_order_name_the_status(ready: Engine) -> None:
     with transaction(ready) as session, pytest.raises(IllegalTransition) as raised:
         schedule_hearing(session, number, actor=CLERK, now=at("2026-12-04"))
     assert str(raised.value).startswith(f"citation {number} is issued: cannot schedule a hearing")
+
+
+def test_an_officer_scheduled_for_the_case_must_hand_it_on_before_recusal(ready: Engine) -> None:
+    number = issue_one(ready)
+    to_ready(ready, number)
+    officer_id, first = officer_with_session(ready, "Judge One", date(2026, 12, 16))
+    _, second = officer_with_session(ready, "Judge Two", date(2026, 12, 17))
+    with transaction(ready) as session:
+        schedule_hearing(session, number, actor=CLERK, now=at("2026-12-04"), session_id=first)
+    with transaction(ready) as session, pytest.raises(InputRejected) as raised:
+        recuse(
+            session,
+            officer_id,
+            number,
+            "Knows the person's family.",
+            actor=CLERK,
+            now=at("2026-12-05"),
+        )
+    assert raised.value.errors[0].message == (
+        "Judge One is scheduled to hear it on 2026-12-16: continue the hearing to another "
+        "session first"
+    )
+    with transaction(ready) as session:
+        continue_hearing(
+            session,
+            number,
+            "Judge One has a conflict.",
+            actor=CLERK,
+            now=at("2026-12-05"),
+            session_id=second,
+        )
+        recuse(
+            session,
+            officer_id,
+            number,
+            "Knows the person's family.",
+            actor=CLERK,
+            now=at("2026-12-05"),
+        )

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session
 from citations.audit import record
 from citations.calendar import BusinessCalendar
 from citations.errors import FieldError, InputRejected, NotFound
-from citations.hearings.tables import Availability, DocketSession, HearingOfficer, Recusal
+from citations.hearings.tables import (
+    Availability,
+    Contest,
+    DocketSession,
+    Hearing,
+    HearingOfficer,
+    Recusal,
+)
 from citations.records import find_citation
 from citations.roles import Action, Actor
 from ordinances.store import PublishedCatalog
@@ -145,6 +152,27 @@ def recuse(
     )
     if existing is not None:
         return existing
+    booked = session.scalar(
+        select(DocketSession.day)
+        .join(Hearing, Hearing.session_id == DocketSession.id)
+        .join(Contest, Contest.id == Hearing.contest_id)
+        .where(
+            Contest.citation_id == citation.id,
+            Hearing.status == "scheduled",
+            DocketSession.officer_id == officer.id,
+        )
+    )
+    if booked is not None:
+        raise InputRejected(
+            [
+                FieldError(
+                    "officer_id",
+                    f"{officer.name} is scheduled to hear it on {booked}: "
+                    "continue the hearing to another session first",
+                )
+            ],
+            "the recusal cannot be recorded yet",
+        )
     recusal = Recusal(
         officer_id=officer.id,
         citation_id=citation.id,
