@@ -25,7 +25,7 @@ from citations.hearings.contests import (
     request_hearing,
     request_review,
 )
-from citations.hearings.decisions import Installment, Outcome
+from citations.hearings.decisions import Outcome
 from citations.hearings.officers import add_availability, add_officer, create_session
 from citations.hearings.render import render_docket_sheet, render_hearing_notice, render_order
 from citations.hearings.scheduling import (
@@ -35,6 +35,7 @@ from citations.hearings.scheduling import (
     schedule_hearing,
 )
 from citations.money import from_cents
+from citations.payments.plans import Installment
 from citations.records import find_citation
 from citations.roles import Actor, Role
 from ordinances.money import format_money

@@ -25,6 +25,7 @@ from citations.errors import FieldError, IdempotencyConflict, InputRejected, Not
 from citations.intake import IntakeMessage
 from citations.ledger import EntryKind, post
 from citations.money import to_cents
+from citations.payments.payments import pay_deadline
 from citations.priors import count_priors
 from citations.roles import Action, Actor
 from citations.status import CitationStatus
@@ -173,7 +174,17 @@ def issue(session: Session, message: IntakeMessage, *, actor: Actor, now: dateti
     session.flush()
     if number is not None and language is not None:
         _create_citation(
-            session, message, decision, agency, intake, number, language, violation_date, actor, now
+            session,
+            message,
+            decision,
+            agency,
+            intake,
+            number,
+            language,
+            violation_date,
+            actor,
+            now,
+            profile,
         )
     record(
         session,
@@ -309,6 +320,7 @@ def _create_citation(
     violation_date: date,
     actor: Actor,
     now: datetime,
+    profile: Jurisdiction,
 ) -> Citation:
     citation = Citation(
         number=number,
@@ -319,6 +331,7 @@ def _create_citation(
         revision=1,
         issued_at=now,
         notice_language=language,
+        due_on=pay_deadline(violation_date, profile),
         **citation_fields(message, decision, violation_date),
     )
     session.add(citation)

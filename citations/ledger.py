@@ -46,10 +46,31 @@ class EntryKind(StrEnum):
     REFUND = "refund"
     VOID = "void"
     """The citation was voided as issued in error: the fine is cancelled."""
+    LATE_PENALTY = "late_penalty"
+    COLLECTION_FEE = "collection_fee"
+    REVERSAL = "reversal"
+    """A payment came back (returned check, chargeback): the balance reopens."""
+    WAIVER = "waiver"
+    """Ability to pay: the fine is waived."""
+    ABILITY_ADJUSTMENT = "ability_adjustment"
+    """Ability to pay: the part of the fine a reduced payment satisfies in full."""
+    SERVICE_CREDIT = "service_credit"
+    """Community service hours, credited at the version's rate."""
 
 
-CHARGES = frozenset({EntryKind.FINE_ASSESSED, EntryKind.FINE_ADJUSTED_UP, EntryKind.REFUND})
+CHARGES = frozenset(
+    {
+        EntryKind.FINE_ASSESSED,
+        EntryKind.FINE_ADJUSTED_UP,
+        EntryKind.REFUND,
+        EntryKind.LATE_PENALTY,
+        EntryKind.COLLECTION_FEE,
+        EntryKind.REVERSAL,
+    }
+)
 PAID = frozenset({EntryKind.DEPOSIT, EntryKind.PAYMENT})
+"""Money received; a reversal or a refund takes it back."""
+GIVEN_BACK = frozenset({EntryKind.REFUND, EntryKind.REVERSAL})
 
 
 class LedgerEntry(Base):
@@ -141,7 +162,8 @@ def paid(session: Session, citation: Citation) -> Decimal:
     ).all()
     totals = {kind: int(total or 0) for kind, total in rows}
     received = sum(totals.get(k.value, 0) for k in PAID)
-    return from_cents(int(received) - int(totals.get(EntryKind.REFUND.value, 0)))
+    returned = sum(totals.get(k.value, 0) for k in GIVEN_BACK)
+    return from_cents(received - returned)
 
 
 def entries(session: Session, citation: Citation) -> list[LedgerEntry]:

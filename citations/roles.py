@@ -33,6 +33,14 @@ class Action(StrEnum):
     MANAGE_DOCKET = "manage_docket"
     SCHEDULE_HEARING = "schedule_hearing"
     DECIDE_HEARING = "decide_hearing"
+    RECORD_PAYMENT = "record_payment"
+    MANAGE_PLANS = "manage_plans"
+    DECIDE_ABILITY_TO_PAY = "decide_ability_to_pay"
+    MANAGE_SERVICE = "manage_service"
+    MANAGE_DIVERSION = "manage_diversion"
+    RUN_DAILY_PROCESSING = "run_daily_processing"
+    EXPORT_COLLECTIONS = "export_collections"
+    READ_MONEY_REPORTS = "read_money_reports"
 
 
 # Officers act only within their own agency; the other roles are city-wide.
@@ -54,6 +62,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SCHEDULE_HEARING: frozenset({Role.CLERK, Role.ADMIN}),
     # A clerk records the decision a hearing officer announces; officers never decide.
     Action.DECIDE_HEARING: frozenset({Role.HEARING_OFFICER, Role.CLERK, Role.ADMIN}),
+    # Attorneys keep the catalog; they never post payments.
+    Action.RECORD_PAYMENT: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.MANAGE_PLANS: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.DECIDE_ABILITY_TO_PAY: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.MANAGE_SERVICE: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.MANAGE_DIVERSION: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.RUN_DAILY_PROCESSING: frozenset({Role.ADMIN}),
+    Action.EXPORT_COLLECTIONS: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.READ_MONEY_REPORTS: frozenset({Role.CLERK, Role.ATTORNEY, Role.ADMIN, Role.AUDITOR}),
 }
 
 AGENCY_BOUND = frozenset({Role.OFFICER})

@@ -113,6 +113,10 @@ class Citation(Base):
     preferred_language: Mapped[str | None] = mapped_column(String(8))
     notice_language: Mapped[str] = mapped_column(String(8))
     total_fine_cents: Mapped[int] = mapped_column(BigInteger)
+    """The fine as it stands (after any reduction); the ledger holds every change."""
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    """When what is owed must be paid: the notice's deadline, then the one each decision,
+    plan or failed alternative sets. Late penalties count from it."""
     issued_at: Mapped[datetime]
     officer_notes: Mapped[str | None] = mapped_column(Text)
     """Internal; never printed on a notice."""

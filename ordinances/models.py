@@ -276,6 +276,64 @@ class Program(CatalogModel):
     name: Translated
     kind: Literal["restorative", "diversion", "class"]
     description: Translated | None = None
+    days_to_complete: Annotated[int, Field(ge=1)] = 60
+    """How long a person has to complete the agreed obligations."""
+
+
+class PovertyGuideline(CatalogModel):
+    """Annual income at the poverty line: the first person, plus each additional person."""
+
+    year: int
+    first_person: Money
+    each_additional: Money
+    source: Text
+
+    def for_household(self, size: int) -> Decimal:
+        return self.first_person + self.each_additional * max(size - 1, 0)
+
+
+class AbilityToPayRules(CatalogModel):
+    """Who qualifies for the ability-to-pay rule of a citation's version."""
+
+    qualifying_benefits: list[Slug]
+    """Receiving any of these public benefits qualifies."""
+    income_percent_of_guideline: Annotated[Decimal, Field(gt=0, le=1000)]
+    """Or annual household income at or below this percent of the poverty guideline."""
+    guideline: PovertyGuideline
+    source: Text
+
+
+class ServiceProvider(CatalogModel):
+    id: Slug
+    name: Text
+    contact: Text | None = None
+
+
+class CommunityServiceRules(CatalogModel):
+    days_to_complete: Annotated[int, Field(ge=1)]
+    extension_days: Annotated[int, Field(ge=1)]
+    max_extensions: Annotated[int, Field(ge=0)]
+    providers: Annotated[list[ServiceProvider], Field(min_length=1)]
+    source: Text
+
+
+class PlanRules(CatalogModel):
+    """Payment plans: how many installments, how small, and when a missed one defaults."""
+
+    max_installments: Annotated[int, Field(ge=1, le=60)]
+    min_installment: Money
+    grace_days: Annotated[int, Field(ge=0)]
+    """Days after an installment's due date before the plan defaults; on default the whole
+    remaining balance is due at once."""
+    source: Text
+
+
+class PaymentRules(CatalogModel):
+    methods: Annotated[list[Slug], Field(min_length=1)]
+    """Accepted payment methods, e.g. card, cash, check, money_order, online, lockbox."""
+    plans: PlanRules
+    ability_to_pay: AbilityToPayRules
+    community_service: CommunityServiceRules
 
 
 class LatePenalty(CatalogModel):
@@ -299,7 +357,8 @@ class LatePenalty(CatalogModel):
 class CollectionFee(CatalogModel):
     amount: Money
     after_days: Annotated[int, Field(ge=1)]
-    """Calendar days after the notice date that an unpaid citation is referred to collections."""
+    """Calendar days after the payment deadline that an unpaid citation is referred to
+    collections (with this fee added)."""
     source: Text
 
 
@@ -374,6 +433,7 @@ class Jurisdiction(CatalogModel):
     programs: list[Program] = []
     contact: Contact
     court: Court
+    payments: PaymentRules
 
     def added_fees_allowed(self, category: str) -> bool:
         known = self.categories.get(category)

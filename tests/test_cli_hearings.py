@@ -156,7 +156,7 @@ def test_a_clerks_day(runner: CliRunner, db: str, engine: Engine, tmp_path: Path
         code=1,
     )
     # the deposit of 200.00 already covers a fine reduced to 80.00: nothing is left to schedule
-    assert "payment_schedule: installments add up to 40.00, not the 0.00 due" in bad.output
+    assert "installments: installments add up to 40.00, not the 0.00 owed" in bad.output
     decided = run(
         runner,
         "hearings",

@@ -29,7 +29,7 @@ from citations.hearings.contests import (
     request_hearing,
     request_review,
 )
-from citations.hearings.decisions import Installment, Outcome
+from citations.hearings.decisions import Outcome
 from citations.hearings.officers import (
     Qualification,
     add_availability,
@@ -47,6 +47,7 @@ from citations.hearings.scheduling import (
     schedule_hearing,
     set_aside_default,
 )
+from citations.payments.plans import Installment
 from citations.roles import Action
 
 router = APIRouter(prefix="/v1", responses=PROBLEMS)

@@ -32,7 +32,7 @@ from citations.hearings.contests import (
     request_hearing,
     request_review,
 )
-from citations.hearings.decisions import Installment, Outcome
+from citations.hearings.decisions import Outcome
 from citations.hearings.officers import (
     Qualification,
     add_availability,
@@ -50,6 +50,7 @@ from citations.hearings.scheduling import (
     schedule_hearing,
     set_aside_default,
 )
+from citations.payments.plans import Installment
 from citations.roles import OPERATOR
 
 P = ParamSpec("P")

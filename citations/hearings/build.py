@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, selectinload
 from citations.calendar import BusinessCalendar
 from citations.errors import FieldError, InputRejected
 from citations.hearings.contests import contest_of
-from citations.hearings.decisions import Installment
 from citations.hearings.documents import (
     DocketEntry,
     DocketSheetContext,
@@ -28,6 +27,7 @@ from citations.ledger import balance, paid
 from citations.money import from_cents
 from citations.notice.build import build_notice, locale_for
 from citations.notice.context import NoticeContact
+from citations.payments.plans import Installment
 from citations.records import find_citation
 from citations.roles import Action, Actor
 from citations.tables import Citation

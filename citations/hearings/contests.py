@@ -19,16 +19,16 @@ from citations.audit import record
 from citations.calendar import BusinessCalendar
 from citations.errors import CitationsError, FieldError, InputRejected
 from citations.hearings.decisions import (
-    Installment,
     Outcome,
     apply_outcome,
     check_decision,
     record_order,
 )
 from citations.hearings.tables import Contest, Order
-from citations.ledger import EntryKind, balance, post
+from citations.ledger import EntryKind, balance
 from citations.money import from_cents
 from citations.notice.build import deadline_dates
+from citations.payments.payments import pay_deadline, receive
 from citations.records import find_citation
 from citations.roles import Action, Actor
 from citations.status import CitationStatus, move, require
@@ -164,7 +164,7 @@ def decide_review(
         citation,
         outcome,
         new_fine,
-        actor=actor.name,
+        actor=actor,
         at=now,
         reason=f"initial review: {outcome.value}",
     )
@@ -173,6 +173,8 @@ def decide_review(
         S.DISMISSED if outcome is Outcome.DISMISSED else S.REVIEW_UPHELD,
         "decide a review",
     )
+    if outcome is not Outcome.DISMISSED:
+        citation.due_on = pay_deadline(local_date(now, profile), profile)
     contest.stage = "review_decided"
     contest.review_decided_at = now
     order = record_order(
@@ -320,16 +322,19 @@ def _take_deposit(
         raise InputRejected(
             [FieldError("deposit", f"the advance deposit is the amount due, {due}, not {amount}")]
         )
-    post(
+    receive(
         session,
         citation,
         EntryKind.DEPOSIT,
         amount,
-        actor=actor.name,
-        at=now,
-        reason="advance deposit for the hearing",
         method=method or "unspecified",
         reference=reference,
+        received_at=now,
+        actor=actor,
+        now=now,
+        source="hearing deposit",
+        profile=PublishedCatalog(session).jurisdiction(),
+        reason="advance deposit for the hearing",
     )
     contest.deposit_status = "paid"
     contest.deposit_due_on = None
@@ -422,6 +427,7 @@ def lapse_unpaid_deposits(
         contest.deposit_status = "lapsed"
         contest.stage = "lapsed"
         move(citation, S.UPHELD, "let the hearing request lapse")
+        citation.due_on = pay_deadline(today, PublishedCatalog(session).jurisdiction())
         record(
             session,
             at=now,
@@ -437,7 +443,6 @@ def lapse_unpaid_deposits(
 
 __all__ = [
     "DeadlineMissed",
-    "Installment",
     "Outcome",
     "contest_of",
     "decide_review",

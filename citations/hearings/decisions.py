@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from citations.calendar import BusinessCalendar
@@ -16,6 +14,9 @@ from citations.errors import FieldError, InputRejected
 from citations.hearings.tables import Contest, Order
 from citations.ledger import EntryKind, paid, post
 from citations.money import from_cents, to_cents
+from citations.payments.payments import refund
+from citations.payments.plans import Installment
+from citations.roles import Actor
 from citations.tables import Citation
 from ordinances.models import Jurisdiction
 
@@ -26,13 +27,6 @@ class Outcome(StrEnum):
     REDUCED = "reduced"
     DEFAULT = "default"
     """The person did not appear at the hearing: the citation is upheld by default."""
-
-
-class Installment(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    due_on: date
-    amount: Annotated[Decimal, Field(gt=0, decimal_places=2)]
 
 
 def check_decision(
@@ -71,35 +65,13 @@ def check_decision(
     return result
 
 
-def check_schedule(schedule: list[Installment], amount_due: Decimal, decided_on: date) -> None:
-    if not schedule:
-        return
-    errors = []
-    total = sum((i.amount for i in schedule), Decimal("0.00"))
-    if total != amount_due:
-        errors.append(
-            FieldError(
-                "payment_schedule", f"installments add up to {total}, not the {amount_due} due"
-            )
-        )
-    dates = [i.due_on for i in schedule]
-    if dates != sorted(dates) or len(set(dates)) != len(dates):
-        errors.append(FieldError("payment_schedule", "due dates must be distinct and in order"))
-    if dates and dates[0] < decided_on:
-        errors.append(
-            FieldError("payment_schedule", "the first installment is before the decision")
-        )
-    if errors:
-        raise InputRejected(errors, "the payment schedule is not valid")
-
-
 def apply_outcome(
     session: Session,
     citation: Citation,
     outcome: Outcome,
     new_fine: Decimal,
     *,
-    actor: str,
+    actor: Actor,
     at: datetime,
     reason: str,
 ) -> Decimal:
@@ -110,29 +82,28 @@ def apply_outcome(
     """
     fine = from_cents(citation.total_fine_cents)
     if outcome is Outcome.DISMISSED:
-        post(session, citation, EntryKind.DISMISSAL, fine, actor=actor, at=at, reason=reason)
+        post(session, citation, EntryKind.DISMISSAL, fine, actor=actor.name, at=at, reason=reason)
     elif outcome is Outcome.REDUCED:
         post(
             session,
             citation,
             EntryKind.REDUCTION,
             fine - new_fine,
-            actor=actor,
+            actor=actor.name,
             at=at,
             reason=reason,
         )
     citation.total_fine_cents = to_cents(new_fine)
-    refund = max(paid(session, citation) - new_fine, Decimal("0.00"))
-    post(
+    owed_back = max(paid(session, citation) - new_fine, Decimal("0.00"))
+    refund(
         session,
         citation,
-        EntryKind.REFUND,
-        refund,
-        actor=actor,
-        at=at,
+        owed_back,
         reason=f"refund after {outcome.value}: {reason}",
+        actor=actor,
+        now=at,
     )
-    return refund
+    return owed_back
 
 
 def next_deadline(

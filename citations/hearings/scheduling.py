@@ -18,17 +18,17 @@ from citations.calendar import BusinessCalendar
 from citations.errors import FieldError, InputRejected
 from citations.hearings.contests import DeadlineMissed, contest_of, local_date
 from citations.hearings.decisions import (
-    Installment,
     Outcome,
     apply_outcome,
     check_decision,
-    check_schedule,
     record_order,
 )
 from citations.hearings.officers import get_session
 from citations.hearings.tables import Contest, DocketSession, Hearing, Order, Recusal
-from citations.ledger import paid
+from citations.ledger import balance, paid
 from citations.money import from_cents
+from citations.payments.payments import pay_deadline, settle
+from citations.payments.plans import Installment, check_installments, start_plan
 from citations.records import find_citation
 from citations.roles import Action, Actor
 from citations.status import CitationStatus, move, require
@@ -286,6 +286,9 @@ def record_no_show(session: Session, number: str, *, actor: Actor, now: datetime
     )
     contest.stage = "defaulted"
     move(citation, S.UPHELD, "record a default")
+    citation.due_on = pay_deadline(local_date(now, profile), profile)
+    if balance(session, citation) <= 0:  # the deposit covers what is owed
+        settle(session, citation, S.PAID, "the deposit paid it", now=now, profile=profile)
     _audit_hearing(session, citation, hearing, "hearing.default", actor, now)
     return order
 
@@ -375,13 +378,15 @@ def decide_hearing(
     new_fine = check_decision(outcome, findings, original, new_amount, reduction_reason)
     decided_on = local_date(now, profile)
     schedule = payment_schedule or []
-    check_schedule(schedule, max(new_fine - paid(session, citation), Decimal("0.00")), decided_on)
+    if schedule:
+        owed_after = max(new_fine - paid(session, citation), Decimal("0.00"))
+        check_installments(schedule, owed_after, decided_on, profile)
     refund = apply_outcome(
         session,
         citation,
         outcome,
         new_fine,
-        actor=actor.name,
+        actor=actor,
         at=now,
         reason=f"hearing: {outcome.value}",
     )
@@ -405,6 +410,16 @@ def decide_hearing(
         profile=profile,
         hearing_id=hearing.id,
     )
-    move(citation, S.DISMISSED if outcome is Outcome.DISMISSED else S.UPHELD, "decide a hearing")
+    if outcome is Outcome.DISMISSED:
+        move(citation, S.DISMISSED, "decide a hearing")
+    elif balance(session, citation) <= 0:  # the deposit covers what is owed
+        move(citation, S.UPHELD, "decide a hearing")
+        settle(session, citation, S.PAID, "the deposit paid it", now=now, profile=profile)
+    elif schedule:
+        move(citation, S.UPHELD, "decide a hearing")
+        start_plan(session, citation, schedule, actor=actor, now=now, profile=profile)
+    else:
+        move(citation, S.UPHELD, "decide a hearing")
+        citation.due_on = pay_deadline(decided_on, profile)
     _audit_hearing(session, citation, hearing, f"hearing.{outcome.value}", actor, now, findings)
     return order

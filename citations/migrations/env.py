@@ -7,12 +7,19 @@ from alembic import context
 import citations.audit
 import citations.hearings.tables
 import citations.ledger
+import citations.payments.tables
 import citations.tables
 import ordinances.tables  # noqa: F401  (registers the catalog tables on the metadata)
 from citations.orm import Base
 
 target_metadata = Base.metadata
-_ = (citations.audit, citations.hearings.tables, citations.ledger, citations.tables)
+_ = (
+    citations.audit,
+    citations.hearings.tables,
+    citations.ledger,
+    citations.payments.tables,
+    citations.tables,
+)
 
 
 def run_migrations_online() -> None:

@@ -1,8 +1,9 @@
 """The layout every printed document shares: page, colours, paragraph styles, tables, boxes,
 paragraphs from wording keys, and a "page X of Y" footer.
 
-The citation notice (`citations.notice.render`) and the hearing documents
-(`citations.hearings.render`) are built from these pieces, so they look like one family of
+The citation notice (`citations.notice.render`), the hearing documents
+(`citations.hearings.render`) and the money documents (`citations.payments.render`) are built
+from these pieces, so they look like one family of
 documents and print text the same way: escaped, cleaned, in the embedded fonts.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from io import BytesIO
 from typing import Any
 
+from pydantic import BaseModel
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import LETTER
@@ -25,11 +27,14 @@ from reportlab.platypus import (
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
+    Spacer,
     Table,
     TableStyle,
 )
 
+from citations.notice.context import NoticeContact
 from citations.notice.fonts import BOLD, REGULAR, register_fonts, with_fallback
+from citations.notice.formats import helpers
 from citations.notice.wording import NoticeTemplateError, Wording, plain_text
 
 MARGIN = 0.6 * inch
@@ -54,6 +59,9 @@ SHADE = colors.HexColor("#eef2f7")
 DEADLINE_FILL = colors.HexColor("#fff3c4")
 AMENDED = colors.HexColor("#9b1c1c")
 AMENDED_FILL = colors.HexColor("#fdecec")
+
+Cell = Flowable | list[Flowable]
+"""What a table cell holds: one flowable or a list of them."""
 
 
 def paragraph_styles() -> dict[str, ParagraphStyle]:
@@ -107,7 +115,51 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
             "total_amount", fontName=BOLD, fontSize=12, leading=15, alignment=TA_RIGHT
         ),
         "footer": derive("footer", fontSize=7.5, leading=9, alignment=TA_CENTER, spaceAfter=0),
+        # The box at the top of a letter, ruled tables and marks (hearing and money documents).
+        "top": derive(
+            "top", fontName=BOLD, fontSize=15, leading=19, alignment=TA_CENTER, spaceAfter=3
+        ),
+        "top_more": derive(
+            "top_more", fontSize=10.5, leading=13.5, alignment=TA_CENTER, spaceAfter=1
+        ),
+        "top_note": derive("top_note", alignment=TA_CENTER, spaceAfter=0),
+        "mark": derive(
+            "mark", fontName=BOLD, fontSize=12, leading=15, textColor=AMENDED, alignment=TA_CENTER
+        ),
+        "mark_more": derive("mark_more", alignment=TA_CENTER, textColor=AMENDED, spaceAfter=3),
+        "warning": derive("warning", fontName=BOLD, fontSize=10.5, leading=13, textColor=AMENDED),
+        "subheading": derive(
+            "subheading", fontName=BOLD, fontSize=9.5, leading=12, textColor=NAVY, spaceAfter=2
+        ),
+        "th": derive(
+            "th", fontName=BOLD, fontSize=7.6, leading=9.2, textColor=colors.white, spaceAfter=0
+        ),
+        "td": derive("td", fontSize=8, leading=10, spaceAfter=0),
+        "td_right": derive("td_right", fontSize=8, leading=10, spaceAfter=0, alignment=TA_RIGHT),
+        "cell_right": derive("cell_right", spaceAfter=0, alignment=TA_RIGHT),
     }
+
+
+def context_variables(
+    context: BaseModel, contact: NoticeContact | None = None
+) -> dict[str, object]:
+    """A document context's fields as wording variables, with the formatting helpers.
+
+    The context needs `language`, `locale` and `currency` fields; `contact`, if given, is
+    added with its phone number unbroken (a phone number never breaks across lines).
+    """
+    variables: dict[str, object] = {
+        name: getattr(context, name) for name in type(context).model_fields
+    }
+    if contact is not None:
+        variables["contact"] = contact.model_copy(
+            update={"phone": contact.phone.replace(" ", "\N{NO-BREAK SPACE}")}
+        )
+    language, locale, currency = (
+        getattr(context, name) for name in ("language", "locale", "currency")
+    )
+    variables.update(helpers(language, locale, currency))
+    return variables
 
 
 def section(flowables: list[Flowable]) -> list[Flowable]:
@@ -241,6 +293,62 @@ class Layout:
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ],
+        )
+
+    def bullets(self, keys: Sequence[str]) -> list[Flowable]:
+        """One bulleted paragraph per wording key."""
+        return [self.para(key, "bullet", bullet=True) for key in keys]
+
+    def top_box(self, cell: Sequence[Flowable]) -> Table:
+        """The box at the top of a letter: what matters most, in large type."""
+        return box(
+            cell, border=colors.black, fill=DEADLINE_FILL, width=2, padding=9, box_width=self.width
+        )
+
+    def grid(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[Cell]],
+        widths: Sequence[float],
+        extra: Sequence[Any] = (),
+        *,
+        closing: Flowable | None = None,
+    ) -> Table:
+        """A ruled table with a navy header row (wording keys) that repeats on every page.
+
+        `closing` (e.g. a signature line) goes under the last row, unruled, and never on a
+        page of its own: it moves to the next page together with the last row.
+        """
+        head = [self.para(key, "th") for key in header]
+        body: list[Sequence[Cell]] = [head, *rows]
+        last = -1
+        closing_commands: list[Any] = []
+        if closing is not None:
+            body.append([closing] + [Spacer(0, 0)] * (len(widths) - 1))
+            last = -2
+            closing_commands = [
+                ("SPAN", (0, -1), (-1, -1)),
+                ("TOPPADDING", (0, -1), (-1, -1), 24),
+                ("LEFTPADDING", (0, -1), (-1, -1), 0),
+                ("NOSPLIT", (0, -2), (-1, -1)),
+            ]
+        return table(
+            body,
+            widths,
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, last), 0.4, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                *extra,
+                *closing_commands,
+            ],
+            repeat_rows=1,
+            # Rows are short; splitting inside one would also break NOSPLIT.
+            split_in_row=False,
         )
 
     def title(self) -> str:

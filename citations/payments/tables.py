@@ -1,0 +1,169 @@
+"""Database tables of payments, plans, ability-to-pay requests, community service,
+diversion referrals and collections."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from citations.orm import Base, JSONDocument
+from citations.tables import Citation
+
+
+class Payment(Base):
+    """Money received (or a receipt's reversal): one ledger entry, one receipt."""
+
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_received", "received_on", "method"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    ledger_entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
+    receipt_number: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    """payment, deposit, reversal or refund."""
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    method: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime]
+    received_on: Mapped[date] = mapped_column(Date)
+    """The local date it was received: what reconciliation groups by."""
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(200))
+    """counter, api, or lockbox:<file name>."""
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    balance_before_cents: Mapped[int] = mapped_column(BigInteger)
+    balance_after_cents: Mapped[int] = mapped_column(BigInteger)
+    status_after: Mapped[str] = mapped_column(String(32))
+
+    citation: Mapped[Citation] = relationship()
+
+
+class PaymentPlan(Base):
+    __tablename__ = "payment_plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    """active, completed, defaulted."""
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    ended_at: Mapped[datetime | None]
+
+    citation: Mapped[Citation] = relationship()
+    installments: Mapped[list[PlanInstallment]] = relationship(
+        back_populates="plan", order_by="PlanInstallment.number"
+    )
+
+
+class PlanInstallment(Base):
+    __tablename__ = "plan_installments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plans.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    paid_cents: Mapped[int] = mapped_column(BigInteger)
+
+    plan: Mapped[PaymentPlan] = relationship(back_populates="installments")
+
+
+class AbilityRequest(Base):
+    """A request to be judged unable to pay, its declaration and the rule's decision."""
+
+    __tablename__ = "ability_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    declaration: Mapped[Any] = mapped_column(JSONDocument)
+    qualifies: Mapped[bool] = mapped_column(Boolean)
+    reasons: Mapped[Any] = mapped_column(JSONDocument)
+    rule: Mapped[str | None] = mapped_column(String(32))
+    amount_due_cents: Mapped[int] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime]
+    decided_by: Mapped[str] = mapped_column(String(200))
+
+
+class ServiceAssignment(Base):
+    """Community service in place of the fine, with a provider organization."""
+
+    __tablename__ = "service_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    provider_id: Mapped[str] = mapped_column(String(64))
+    rate_cents: Mapped[int] = mapped_column(BigInteger)
+    """Dollars per hour credited, from the citation's ordinance version."""
+    minutes_required: Mapped[int] = mapped_column(Integer)
+    deadline: Mapped[date] = mapped_column(Date, index=True)
+    extensions: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    """active, completed, failed."""
+    elected_at: Mapped[datetime]
+    elected_by: Mapped[str] = mapped_column(String(200))
+    ended_at: Mapped[datetime | None]
+
+    citation: Mapped[Citation] = relationship()
+    hours: Mapped[list[ServiceHours]] = relationship(
+        back_populates="assignment", order_by="ServiceHours.id"
+    )
+
+
+class ServiceHours(Base):
+    __tablename__ = "service_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("service_assignments.id"), index=True)
+    worked_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer)
+    """Kept in whole minutes so hours add up exactly."""
+    logged_at: Mapped[datetime]
+    logged_by: Mapped[str] = mapped_column(String(200))
+    signed_off_by: Mapped[str | None] = mapped_column(String(200))
+    """The provider's representative who confirmed the hours."""
+    signed_off_at: Mapped[datetime | None]
+
+    assignment: Mapped[ServiceAssignment] = relationship(back_populates="hours")
+
+
+class DiversionReferral(Base):
+    """A referral to a diversion or restorative program, with the obligations agreed."""
+
+    __tablename__ = "diversion_referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    program_id: Mapped[str] = mapped_column(String(64))
+    obligations: Mapped[Any] = mapped_column(JSONDocument)
+    """[{"kind", "description", "done_on", "recorded_by"}]"""
+    deadline: Mapped[date] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(12), index=True)
+    """active, completed, failed."""
+    referred_at: Mapped[datetime]
+    referred_by: Mapped[str] = mapped_column(String(200))
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[str | None] = mapped_column(Text)
+
+    citation: Mapped[Citation] = relationship()
+
+
+class CollectionReferral(Base):
+    """A delinquent citation sent to the collection agency; a payment or dismissal recalls it."""
+
+    __tablename__ = "collection_referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    referred_on: Mapped[date] = mapped_column(Date, index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    recalled_on: Mapped[date | None] = mapped_column(Date, index=True)
+    recall_reason: Mapped[str | None] = mapped_column(Text)
+
+    citation: Mapped[Citation] = relationship()
