@@ -77,7 +77,7 @@ def test_every_problem_is_reported_at_once_across_files(catalog_dir: Path) -> No
     assert messages[1].startswith(
         "public-order.yaml:30: 'effective': '2024-13-01' is not a valid date"
     )
-    assert messages[2].startswith("public-order.yaml:53: unknown category 'park'")
+    assert messages[2].startswith("public-order.yaml:57: unknown category 'park'")
 
 
 def test_one_bad_ordinance_does_not_hide_checks_of_the_others(catalog_dir: Path) -> None:

@@ -65,7 +65,7 @@ def test_check_reports_every_problem_as_file_line_message(
     assert result.output.splitlines() == [
         "public-order.yaml:27: unknown program 'teen-court' (programs in the profile: "
         "neighborhood-justice)",
-        "public-order.yaml:62: 'first': amount -100.00 is negative",
+        "public-order.yaml:66: 'first': amount -100.00 is negative",
         "the catalog has 2 problems",
     ]
     assert "Traceback" not in result.output

@@ -1,0 +1,178 @@
+"""Ability to pay: a declaration judged by the profile's rule, then the version's remedy.
+
+A person qualifies by receiving a listed public benefit, or with household income at or
+below the profile's percent of the poverty guideline for the household's size. The remedy is
+the citation's ordinance version's `ability_to_pay` rule: pay a percent of the fine in full
+satisfaction, a waiver, or conversion to community service. Every reason is recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from citations.audit import record
+from citations.errors import FieldError, InputRejected
+from citations.ledger import EntryKind, balance, paid, post
+from citations.money import from_cents, percent_of, to_cents
+from citations.payments.payments import lock_citation, settle
+from citations.payments.tables import AbilityRequest
+from citations.roles import Action, Actor
+from citations.status import OWED, CitationStatus, require
+from citations.tables import Citation
+from ordinances.models import AbilityToPay, Jurisdiction
+from ordinances.resolve import ResolvedVersion
+from ordinances.store import PublishedCatalog
+
+S = CitationStatus
+
+
+class Declaration(BaseModel):
+    """What the person declares, under penalty of perjury."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    benefits: list[str] = []
+    """Public benefits received, by the profile's ids (e.g. calfresh, medi-cal)."""
+    household_size: Annotated[int, Field(ge=1, le=30)]
+    monthly_income: Annotated[Decimal, Field(ge=0, decimal_places=2)]
+    sworn: bool
+    """The person signed the declaration under penalty of perjury."""
+    statement: str = ""
+
+
+class AbilityDecision(BaseModel):
+    qualifies: bool
+    reasons: list[str]
+    rule: str | None
+    amount_due: Decimal
+    status: str
+
+
+def judge(declaration: Declaration, profile: Jurisdiction) -> tuple[bool, list[str]]:
+    """Whether the declaration qualifies under the profile's rule, and why (pure)."""
+    rules = profile.payments.ability_to_pay
+    benefits = sorted(set(declaration.benefits) & set(rules.qualifying_benefits))
+    if benefits:
+        return True, [f"receives {', '.join(benefits)} (a qualifying benefit)"]
+    annual = declaration.monthly_income * 12
+    line = rules.guideline.for_household(declaration.household_size)
+    limit = percent_of(line, rules.income_percent_of_guideline)
+    words = (
+        f"annual income {annual} for a household of {declaration.household_size}; the limit is "
+        f"{rules.income_percent_of_guideline}% of the {rules.guideline.year} poverty guideline "
+        f"of {line}, that is {limit}"
+    )
+    if annual <= limit:
+        return True, [f"{words}: qualifies"]
+    return False, [f"{words}: above the limit", "no qualifying public benefit declared"]
+
+
+def remedy_of(citation: Citation) -> AbilityToPay | None:
+    """The ability-to-pay rule of the citation's first violation that has one."""
+    for violation in citation.violations:
+        resolved = ResolvedVersion.model_validate(violation.snapshot)
+        alternatives = resolved.version.alternatives
+        if alternatives is not None and alternatives.ability_to_pay is not None:
+            return alternatives.ability_to_pay
+    return None
+
+
+def request_ability_to_pay(
+    session: Session, number: str, declaration: Declaration, *, actor: Actor, now: datetime
+) -> AbilityDecision:
+    """Decide an ability-to-pay request by the profile's rule and the version's remedy."""
+    actor.require(Action.DECIDE_ABILITY_TO_PAY)
+    citation = lock_citation(session, number, actor)
+    profile = PublishedCatalog(session).jurisdiction()
+    require(citation, OWED - {S.ON_PLAN}, "decide ability to pay")
+    if not declaration.sworn:
+        raise InputRejected(
+            [FieldError("sworn", "the declaration must be signed under penalty of perjury")]
+        )
+    unknown = sorted(
+        set(declaration.benefits) - set(profile.payments.ability_to_pay.qualifying_benefits)
+    )
+    qualifies, reasons = judge(declaration, profile)
+    if unknown:
+        reasons.append(f"not listed benefits (not counted): {', '.join(unknown)}")
+    remedy = remedy_of(citation)
+    rule = remedy.rule if remedy is not None and qualifies else None
+    if qualifies and remedy is None:
+        reasons.append("the citation's ordinance offers no ability-to-pay remedy")
+    fine = from_cents(citation.total_fine_cents)
+    if rule == "reduced_payment":
+        assert remedy is not None and remedy.percent is not None
+        share = percent_of(fine, remedy.percent)
+        owed = balance(session, citation)
+        # What remains owed becomes the share of the fine not yet paid (never less than 0).
+        adjustment = owed - max(share - paid(session, citation), Decimal("0.00"))
+        post(
+            session,
+            citation,
+            EntryKind.ABILITY_ADJUSTMENT,
+            max(adjustment, Decimal(0)),
+            actor=actor.name,
+            at=now,
+            reason=f"ability to pay: {remedy.percent}% of {fine} satisfies the fine in full",
+        )
+        reasons.append(f"pay {share} ({remedy.percent}% of {fine}) in full satisfaction")
+    elif rule == "waiver":
+        post(
+            session,
+            citation,
+            EntryKind.WAIVER,
+            balance(session, citation),
+            actor=actor.name,
+            at=now,
+            reason="ability to pay: the fine is waived",
+        )
+        reasons.append("the fine is waived")
+    elif rule == "community_service":
+        reasons.append("the fine may be worked off in community service; elect a provider")
+    if balance(session, citation) <= 0 and rule in ("reduced_payment", "waiver"):
+        settle(
+            session,
+            citation,
+            S.WAIVED if rule == "waiver" else S.PAID,
+            "ability to pay",
+            now=now,
+            profile=profile,
+        )
+    request = AbilityRequest(
+        citation_id=citation.id,
+        declaration=declaration.model_dump(mode="json"),
+        qualifies=qualifies,
+        reasons=reasons,
+        rule=rule,
+        amount_due_cents=to_cents(balance(session, citation)),
+        decided_at=now,
+        decided_by=actor.name,
+    )
+    session.add(request)
+    session.flush()
+    record(
+        session,
+        at=now,
+        actor=actor.name,
+        action="ability_to_pay.decided",
+        entity_type="citation",
+        entity_key=citation.number,
+        reason="; ".join(reasons),
+        after={
+            "qualifies": qualifies,
+            "rule": rule,
+            "amount_due": str(from_cents(request.amount_due_cents)),
+        },
+    )
+    return AbilityDecision(
+        qualifies=qualifies,
+        reasons=reasons,
+        rule=rule,
+        amount_due=from_cents(request.amount_due_cents),
+        status=citation.status,
+    )

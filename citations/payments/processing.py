@@ -1,0 +1,183 @@
+"""Daily processing: `citations process --as-of DATE`.
+
+For one date it defaults missed plans, fails expired community service and programs, adds
+late penalties (marking citations delinquent), and refers long-delinquent citations to
+collections with the collection fee. Every step selects only what has not been done for that
+state, so a second run for the same date changes nothing. The as-of date makes every rule
+testable and replayable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citations.audit import record
+from citations.ledger import EntryKind, LedgerEntry, balance, post
+from citations.money import percent_of, to_cents
+from citations.payments.diversion import expire_diversion
+from citations.payments.plans import default_missed_plans
+from citations.payments.service import expire_service
+from citations.payments.tables import CollectionReferral
+from citations.roles import Action, Actor
+from citations.status import CitationStatus, move
+from citations.tables import Citation
+from ordinances.models import Jurisdiction
+from ordinances.store import PublishedCatalog
+
+S = CitationStatus
+LATE_FROM = frozenset({S.ISSUED, S.REVIEW_UPHELD, S.UPHELD})
+
+
+@dataclass
+class ProcessReport:
+    as_of: date
+    plans_defaulted: list[str] = field(default_factory=list)
+    service_failed: list[str] = field(default_factory=list)
+    diversion_failed: list[str] = field(default_factory=list)
+    delinquent: list[str] = field(default_factory=list)
+    """Citations that became delinquent today (a late notice goes to each)."""
+    referred: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> int:
+        return sum(
+            len(v)
+            for v in (
+                self.plans_defaulted,
+                self.service_failed,
+                self.diversion_failed,
+                self.delinquent,
+                self.referred,
+            )
+        )
+
+
+def process(session: Session, *, as_of: date, actor: Actor, now: datetime) -> ProcessReport:
+    """Apply every date rule due on `as_of` (in the session's transaction)."""
+    actor.require(Action.RUN_DAILY_PROCESSING)
+    profile = PublishedCatalog(session).jurisdiction()
+    report = ProcessReport(as_of)
+    report.plans_defaulted = default_missed_plans(
+        session, as_of=as_of, profile=profile, actor=actor, now=now
+    )
+    report.service_failed = expire_service(
+        session, as_of=as_of, profile=profile, actor=actor, now=now
+    )
+    report.diversion_failed = expire_diversion(
+        session, as_of=as_of, profile=profile, actor=actor, now=now
+    )
+    report.delinquent = _late(session, as_of, profile, actor, now)
+    report.referred = _collections(session, as_of, profile, actor, now)
+    return report
+
+
+def _late(
+    session: Session, as_of: date, profile: Jurisdiction, actor: Actor, now: datetime
+) -> list[str]:
+    """Unpaid more than `late_penalty.after_days` past the due date: penalty, delinquent."""
+    penalty = profile.late_penalty
+    cutoff = as_of - timedelta(days=penalty.after_days)
+    candidates = session.scalars(
+        select(Citation)
+        .where(Citation.status.in_([s.value for s in LATE_FROM]), Citation.due_on < cutoff)
+        .order_by(Citation.id)
+    ).all()
+    numbers = []
+    for citation in candidates:
+        owed = balance(session, citation)
+        if owed <= 0:
+            continue
+        if _fees_allowed(citation, profile) and not _has(session, citation, EntryKind.LATE_PENALTY):
+            if penalty.kind == "flat" and penalty.amount is not None:
+                amount = penalty.amount
+            else:
+                amount = percent_of(owed, penalty.percent or Decimal(0))
+            post(
+                session,
+                citation,
+                EntryKind.LATE_PENALTY,
+                amount,
+                actor=actor.name,
+                at=now,
+                reason=f"unpaid {penalty.after_days} days after {citation.due_on} "
+                f"({penalty.source})",
+            )
+        move(citation, S.DELINQUENT, "mark it delinquent")
+        record(
+            session,
+            at=now,
+            actor=actor.name,
+            action="citation.delinquent",
+            entity_type="citation",
+            entity_key=citation.number,
+            after={"as_of": as_of.isoformat(), "balance": str(balance(session, citation))},
+        )
+        numbers.append(citation.number)
+    return numbers
+
+
+def _collections(
+    session: Session, as_of: date, profile: Jurisdiction, actor: Actor, now: datetime
+) -> list[str]:
+    """Delinquent more than `collection_fee.after_days` past the due date: referred."""
+    fee = profile.collection_fee
+    cutoff = as_of - timedelta(days=fee.after_days)
+    candidates = session.scalars(
+        select(Citation)
+        .where(Citation.status == S.DELINQUENT.value, Citation.due_on < cutoff)
+        .order_by(Citation.id)
+    ).all()
+    numbers = []
+    for citation in candidates:
+        if balance(session, citation) <= 0:
+            continue
+        if _fees_allowed(citation, profile):
+            post(
+                session,
+                citation,
+                EntryKind.COLLECTION_FEE,
+                fee.amount,
+                actor=actor.name,
+                at=now,
+                reason=f"referred to collections ({fee.source})",
+            )
+        session.add(
+            CollectionReferral(
+                citation_id=citation.id,
+                referred_on=as_of,
+                amount_cents=to_cents(balance(session, citation)),
+            )
+        )
+        move(citation, S.IN_COLLECTIONS, "refer it to collections")
+        record(
+            session,
+            at=now,
+            actor=actor.name,
+            action="citation.referred_to_collections",
+            entity_type="citation",
+            entity_key=citation.number,
+            after={"as_of": as_of.isoformat(), "balance": str(balance(session, citation))},
+        )
+        numbers.append(citation.number)
+    return numbers
+
+
+def _fees_allowed(citation: Citation, profile: Jurisdiction) -> bool:
+    """No added fees when any violation's category bars them (e.g. sidewalk vending)."""
+    return all(profile.added_fees_allowed(v.category) for v in citation.violations)
+
+
+def _has(session: Session, citation: Citation, kind: EntryKind) -> bool:
+    return (
+        session.scalar(
+            select(LedgerEntry.id)
+            .where(LedgerEntry.citation_id == citation.id, LedgerEntry.kind == kind.value)
+            .limit(1)
+        )
+        is not None
+    )

@@ -1,0 +1,101 @@
+"""The daily reconciliation: money by day and method from the payment records, checked to the
+cent against the ledger, which is written independently by every posting."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citations.ledger import EntryKind, LedgerEntry
+from citations.money import from_cents
+from citations.payments.tables import Payment
+from citations.roles import Action, Actor
+from ordinances.store import PublishedCatalog
+
+IN = {"payment": 1, "deposit": 1, "reversal": -1, "refund": -1}
+LEDGER_SIGN = {
+    EntryKind.PAYMENT.value: 1,
+    EntryKind.DEPOSIT.value: 1,
+    EntryKind.REVERSAL.value: -1,
+    EntryKind.REFUND.value: -1,
+}
+
+
+class ReconciliationRow(BaseModel):
+    day: date
+    method: str
+    payments: int
+    received: Decimal
+    """Payments and deposits."""
+    returned: Decimal
+    """Reversals and refunds."""
+    net: Decimal
+    ledger_net: Decimal
+    matches: bool
+
+
+class Reconciliation(BaseModel):
+    start: date
+    end: date
+    rows: list[ReconciliationRow]
+    total_net: Decimal
+    total_ledger_net: Decimal
+
+    @property
+    def matches(self) -> bool:
+        return all(r.matches for r in self.rows) and self.total_net == self.total_ledger_net
+
+
+def reconcile(session: Session, start: date, end: date, *, actor: Actor) -> Reconciliation:
+    """Totals by posting day (local) and method, from payments and from the ledger."""
+    actor.require(Action.READ_MONEY_REPORTS)
+    zone = ZoneInfo(PublishedCatalog(session).jurisdiction().time_zone)
+    # Only the period's rows are read: the bounds are the local days' first instants.
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    books: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for payment in session.scalars(
+        select(Payment).where(Payment.recorded_at >= since, Payment.recorded_at < until)
+    ):
+        key = (payment.recorded_at.astimezone(zone).date(), payment.method)
+        sign = IN[payment.kind]
+        books[key][0] += 1 if sign > 0 else 0
+        books[key][1 if sign > 0 else 2] += payment.amount_cents
+    ledger: dict[tuple[date, str], int] = defaultdict(int)
+    for entry in session.scalars(
+        select(LedgerEntry).where(LedgerEntry.kind.in_(list(LEDGER_SIGN)))
+    ):
+        day = entry.created_at.astimezone(zone).date()
+        if start <= day <= end:
+            ledger[(day, entry.method or "unspecified")] += (
+                LEDGER_SIGN[entry.kind] * entry.amount_cents
+            )
+    rows = []
+    for key in sorted(set(books) | set(ledger)):
+        count, received, returned = books.get(key, [0, 0, 0])
+        net = received - returned
+        rows.append(
+            ReconciliationRow(
+                day=key[0],
+                method=key[1],
+                payments=count,
+                received=from_cents(received),
+                returned=from_cents(returned),
+                net=from_cents(net),
+                ledger_net=from_cents(ledger.get(key, 0)),
+                matches=net == ledger.get(key, 0),
+            )
+        )
+    return Reconciliation(
+        start=start,
+        end=end,
+        rows=rows,
+        total_net=sum((r.net for r in rows), Decimal("0.00")),
+        total_ledger_net=sum((r.ledger_net for r in rows), Decimal("0.00")),
+    )
