@@ -120,9 +120,9 @@ def test_a_payment_plan_and_its_default_at_the_grace_edge(ready: Engine) -> None
         Installment(due_on=date(2027, 1, 15), amount=Decimal("100.00")),
     ]
     with transaction(ready) as session:
-        with pytest.raises(InputRejected, match="add up to 100.00, not the 200.00 owed"):
+        with pytest.raises(InputRejected, match=r"add up to 100\.00, not the 200\.00 owed"):
             create_plan(session, kept, plan[:1], actor=CASHIER, now=at("2026-11-25"))
-        with pytest.raises(InputRejected, match="at least 25.00"):
+        with pytest.raises(InputRejected, match=r"at least 25\.00"):
             create_plan(
                 session,
                 kept,
