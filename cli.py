@@ -21,6 +21,16 @@ from citations.commands.issuing import (
     tokens,
     void_command,
 )
+from citations.commands.money import (
+    ability_command,
+    collections,
+    diversion,
+    pay_command,
+    payments,
+    plan_command,
+    process_command,
+    service,
+)
 
 
 @click.group()
@@ -48,6 +58,14 @@ COMMANDS = (
     void_command,
     hearings,
     docket,
+    pay_command,
+    payments,
+    plan_command,
+    ability_command,
+    service,
+    diversion,
+    process_command,
+    collections,
     serve_command,
 )
 for command in COMMANDS:

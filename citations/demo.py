@@ -16,6 +16,7 @@ from citations.agencies import register_agency
 from citations.batch import RecordResult, issue_records, read_records
 from citations.database import make_engine, transaction, upgrade
 from citations.demo_hearings import DemoHearings, run_hearings_demo
+from citations.demo_money import DemoMoney, run_money_demo
 from citations.notice.build import notice_for
 from citations.notice.render import render_notice
 from citations.roles import OPERATOR
@@ -42,6 +43,7 @@ class DemoResult:
     batch_again: list[RecordResult]
     notices: list[Path]
     hearings: DemoHearings
+    money: DemoMoney
 
 
 def run_demo(output_dir: Path, now: datetime) -> DemoResult:
@@ -100,6 +102,7 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
             path.write_bytes(render_notice(context))
             notices.append(path)
         hearings = run_hearings_demo(engine, batch, output_dir, now)
+        money = run_money_demo(engine, batch, output_dir, now)
     finally:
         engine.dispose()
     upcoming.sort(key=lambda item: (item[0], item[1]))
@@ -114,4 +117,5 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
         again,
         notices,
         hearings,
+        money,
     )

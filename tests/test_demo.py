@@ -43,3 +43,11 @@ def test_demo_publishes_issues_and_writes_notices(
     assert "hearing requested (hardship waiver of the deposit granted)" in text
     assert "hearing dismissed it; deposit of 100.00 refunded" in text
     assert "no-show, default; may be set aside until" in text
+    assert "6. Money and alternatives:" in text
+    assert "paid 100.00 by card" in text
+    assert "payment plan of 2 x 125.00" in text
+    assert "hours of community service at 20.00 an hour, signed off; citation served" in text
+    assert "Neighborhood Justice Program completed; citation dismissed" in text
+    assert "Daily processing for 2026-11-29: 1 became delinquent" in text
+    money = sorted(p.name for p in (output / "money").glob("*.pdf"))
+    assert len(money) == 3

@@ -773,3 +773,12 @@ def test_missing_key_and_missing_language_name_the_file(templates: Path, documen
     (templates / document / "es.yaml").unlink()
     with pytest.raises(NoticeTemplateError, match=rf"{document}/es\.yaml: no wording file"):
         RENDERERS[document](templates, "es")
+
+
+def test_every_ledger_kind_has_words_in_every_language() -> None:
+    from citations.ledger import EntryKind
+    from citations.payments.build import ledger_words
+
+    words = ledger_words()
+    for language in ("en", "es"):
+        assert set(words[language]) == {k.value for k in EntryKind}, language

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from citations import __version__
-from citations.api import hearing_routes, problems
+from citations.api import hearing_routes, money_routes, problems
 from citations.api.routes import router
 from citations.database import ensure_current, make_engine
 
@@ -37,4 +37,5 @@ def create_app(database_url: str) -> FastAPI:
     problems.install(app)
     app.include_router(router)
     app.include_router(hearing_routes.router)
+    app.include_router(money_routes.router)
     return app

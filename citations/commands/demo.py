@@ -79,6 +79,15 @@ def demo(output: Path) -> None:
             f"and orders to {folder}/"
         )
     click.echo("")
+    click.echo("6. Money and alternatives:")
+    for line in result.money.lines:
+        click.echo(f"   {line}")
+    if result.money.documents:
+        click.echo(
+            f"   Wrote {len(result.money.documents)} receipts and late notices to "
+            f"{result.money.documents[0].parent}/"
+        )
+    click.echo("")
     click.echo("Explore it:")
     click.echo(f"  citations ordinances list --database {result.database_url}")
     if result.notices:

@@ -1,0 +1,500 @@
+"""Commands for money and alternatives: pay, payments, plans, ability to pay, community
+service, diversion, daily processing and collections."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from citations.commands.common import (
+    database_option,
+    emit_json,
+    json_option,
+    now,
+    open_database,
+    open_engine,
+    translate_errors,
+)
+from citations.commands.hearings import AMOUNT, DAY, received_option
+from citations.database import transaction
+from citations.payments.ability import Declaration, request_ability_to_pay
+from citations.payments.build import late_notice_for, receipt_for
+from citations.payments.collections import export_collections
+from citations.payments.diversion import Obligation, fulfil, refer
+from citations.payments.lockbox import import_lockbox
+from citations.payments.payments import PaymentRequest, record_payment, reverse_payment
+from citations.payments.plans import Installment, create_plan
+from citations.payments.processing import process
+from citations.payments.reconciliation import reconcile
+from citations.payments.render import render_late_notice, render_receipt
+from citations.payments.service import (
+    ServiceState,
+    elect_service,
+    extend,
+    log_hours,
+    sign_off,
+)
+from citations.roles import OPERATOR
+
+INSTALLMENT_HELP = "An installment DATE:AMOUNT, e.g. 2027-01-15:50.00 (repeat for each)."
+
+
+def _installments(values: tuple[str, ...]) -> list[Installment]:
+    plan = []
+    for text in values:
+        try:
+            due, amount = text.split(":", 1)
+            plan.append(Installment(due_on=date.fromisoformat(due), amount=Decimal(amount)))
+        except (ValueError, ArithmeticError) as exc:
+            raise click.BadParameter(f"{text!r}: write DATE:AMOUNT, e.g. 2027-01-15:50.00") from exc
+    return plan
+
+
+@click.command("pay")
+@click.argument("number")
+@click.option("--amount", type=AMOUNT, required=True, help="The amount received.")
+@click.option("--method", required=True, help="card, cash, check, money_order, online...")
+@click.option("--reference", default=None, help="Check number, transaction id...")
+@click.option("--key", default=None, help="An idempotency key: the same key posts once.")
+@click.option(
+    "--receipt",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the receipt PDF here.",
+)
+@received_option
+@database_option
+@translate_errors
+def pay_command(
+    number: str,
+    amount: Decimal,
+    method: str,
+    reference: str | None,
+    key: str | None,
+    receipt: Path | None,
+    received_at: datetime | None,
+    database: str | None,
+) -> None:
+    """Record a payment (partial or in full) and give a receipt.
+
+    \b
+    Example:
+        citations pay DCPD-2026-000001-5 --amount 50.00 --method cash --receipt r.pdf
+    """
+    request = PaymentRequest(
+        amount=amount, method=method, reference=reference, received_at=received_at
+    )
+    with open_database(database) as session:
+        result, replayed = record_payment(
+            session, number, request, actor=OPERATOR, now=now(), idempotency_key=key
+        )
+        if receipt is not None:
+            receipt.write_bytes(
+                render_receipt(receipt_for(session, result.receipt_number, OPERATOR))
+            )
+    again = " (already recorded)" if replayed else ""
+    click.echo(
+        f"Receipt {result.receipt_number}{again}: {result.amount} by {result.method}; "
+        f"balance {result.balance_after}; {result.status_after}."
+    )
+
+
+@click.group()
+def payments() -> None:
+    """Reversals, receipts, lockbox files and the daily reconciliation.
+
+    \b
+    Example:
+        citations payments reconcile --from 2026-12-01 --to 2026-12-01
+    """
+
+
+@payments.command("reverse")
+@click.argument("receipt")
+@click.option("--reason", required=True, help="Why it came back (returned check...).")
+@database_option
+@translate_errors
+def payments_reverse(receipt: str, reason: str, database: str | None) -> None:
+    """Reverse a returned payment: the balance reopens.
+
+    \b
+    Example:
+        citations payments reverse R-0000012 --reason "Check returned NSF"
+    """
+    with open_database(database) as session:
+        result = reverse_payment(session, receipt, reason, actor=OPERATOR, now=now())
+    click.echo(
+        f"Reversed as {result.receipt_number}: balance {result.balance_after}; "
+        f"{result.status_after}."
+    )
+
+
+@payments.command("receipt")
+@click.argument("receipt")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="PDF file (default RECEIPT.pdf).",
+)
+@database_option
+@translate_errors
+def payments_receipt(receipt: str, output: Path | None, database: str | None) -> None:
+    """Write a receipt as PDF.
+
+    \b
+    Example:
+        citations payments receipt R-0000012 --output receipt.pdf
+    """
+    with open_database(database) as session:
+        pdf = render_receipt(receipt_for(session, receipt, OPERATOR))
+    target = output or Path(f"{receipt}.pdf")
+    target.write_bytes(pdf)
+    click.echo(f"Wrote {target}")
+
+
+@payments.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--acks",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the per-line acknowledgements (CSV) here.",
+)
+@database_option
+@translate_errors
+def payments_import(file: Path, acks: Path | None, database: str | None) -> None:
+    """Import a bank lockbox CSV: each line posted once, acknowledged or refused.
+
+    \b
+    Example:
+        citations payments import lockbox-2026-12-01.csv --acks acks.csv
+    """
+    with open_engine(database) as engine:
+        results = list(import_lockbox(engine, file, actor=OPERATOR, clock=now))
+    if acks is not None:
+        with acks.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(
+                handle,
+                fieldnames=list(results[0].as_row()) if results else ["line"],
+                lineterminator="\n",
+            )
+            writer.writeheader()
+            for result in results:
+                writer.writerow(result.as_row())
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+        click.echo(
+            f"line {result.line}: {result.status} {result.citation_number} "
+            f"{result.receipt_number or ''} {result.message}".replace("  ", " ")
+        )
+    click.echo(", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no lines")
+    if counts.get("error"):
+        raise click.ClickException(f"{counts['error']} line(s) refused")
+
+
+@payments.command("reconcile")
+@click.option("--from", "start", type=DAY, required=True, help="YYYY-MM-DD")
+@click.option("--to", "end", type=DAY, required=True, help="YYYY-MM-DD")
+@json_option
+@database_option
+@translate_errors
+def payments_reconcile(start: datetime, end: datetime, as_json: bool, database: str | None) -> None:
+    """Totals by day and method, checked against the ledger to the cent.
+
+    \b
+    Example:
+        citations payments reconcile --from 2026-12-01 --to 2026-12-31
+    """
+    with open_database(database) as session:
+        report = reconcile(session, start.date(), end.date(), actor=OPERATOR)
+    if as_json:
+        emit_json(report.model_dump(mode="json") | {"matches": report.matches})
+        return
+    click.echo(
+        f"{'day':<12}{'method':<14}{'count':>6}{'received':>12}{'returned':>12}"
+        f"{'net':>12}{'ledger':>12}  ok"
+    )
+    for r in report.rows:
+        click.echo(
+            f"{r.day!s:<12}{r.method:<14}{r.payments:>6}{r.received:>12}{r.returned:>12}"
+            f"{r.net:>12}{r.ledger_net:>12}  {'yes' if r.matches else 'NO'}"
+        )
+    click.echo(
+        f"total net {report.total_net}; ledger {report.total_ledger_net}; "
+        f"{'matches' if report.matches else 'DOES NOT MATCH'}"
+    )
+    if not report.matches:
+        raise click.ClickException("the payments and the ledger do not match")
+
+
+@click.command("plan")
+@click.argument("number")
+@click.option("--installment", "installments", multiple=True, required=True, help=INSTALLMENT_HELP)
+@database_option
+@translate_errors
+def plan_command(number: str, installments: tuple[str, ...], database: str | None) -> None:
+    """Put a citation on a payment plan.
+
+    \b
+    Example:
+        citations plan DCPD-2026-000001-5 --installment 2027-01-15:125.00 \\
+            --installment 2027-02-15:125.00
+    """
+    with open_database(database) as session:
+        plan = create_plan(session, number, _installments(installments), actor=OPERATOR, now=now())
+        click.echo(f"Plan {plan.id} for {number}: {len(installments)} installments.")
+
+
+@click.command("ability")
+@click.argument("number")
+@click.option("--household", type=int, required=True, help="People in the household.")
+@click.option("--monthly-income", type=AMOUNT, required=True, help="Household income a month.")
+@click.option("--benefit", "benefits", multiple=True, help="A public benefit received (repeat).")
+@click.option("--sworn/--not-sworn", default=False, help="Signed under penalty of perjury.")
+@click.option("--statement", default="", help="Anything else the person declares.")
+@database_option
+@translate_errors
+def ability_command(
+    number: str,
+    household: int,
+    monthly_income: Decimal,
+    benefits: tuple[str, ...],
+    sworn: bool,
+    statement: str,
+    database: str | None,
+) -> None:
+    """Decide an ability-to-pay request by the profile's rule.
+
+    \b
+    Example:
+        citations ability DCPD-2026-000001-5 --household 3 --monthly-income 1800 \\
+            --benefit calfresh --sworn
+    """
+    declaration = Declaration(
+        benefits=list(benefits),
+        household_size=household,
+        monthly_income=monthly_income,
+        sworn=sworn,
+        statement=statement,
+    )
+    with open_database(database) as session:
+        decision = request_ability_to_pay(session, number, declaration, actor=OPERATOR, now=now())
+    verdict = "qualifies" if decision.qualifies else "does not qualify"
+    click.echo(f"{number} {verdict}: " + "; ".join(decision.reasons))
+    click.echo(f"Amount due now: {decision.amount_due} ({decision.status}).")
+
+
+@click.group()
+def service() -> None:
+    """Community service in place of the fine.
+
+    \b
+    Example:
+        citations service elect DCPD-2026-000001-5 --provider food-bank
+    """
+
+
+def _echo_service(s: ServiceState) -> None:
+    click.echo(
+        f"{s.citation_number}: {s.hours_signed_off} of {s.hours_required} hours signed "
+        f"off ({s.hours_pending} pending) with {s.provider}; due {s.deadline}; {s.status}."
+    )
+
+
+@service.command("elect")
+@click.argument("number")
+@click.option("--provider", required=True, help="A provider id from the profile.")
+@database_option
+@translate_errors
+def service_elect(number: str, provider: str, database: str | None) -> None:
+    """Convert what is owed into community service hours with a provider.
+
+    \b
+    Example:
+        citations service elect DCPD-2026-000001-5 --provider food-bank
+    """
+    with open_database(database) as session:
+        _echo_service(elect_service(session, number, provider, actor=OPERATOR, now=now()))
+
+
+@service.command("log")
+@click.argument("number")
+@click.option("--date", "day", type=DAY, required=True, help="The day worked.")
+@click.option("--hours", type=AMOUNT, required=True, help="Hours, in quarter hours.")
+@database_option
+@translate_errors
+def service_log(number: str, day: datetime, hours: Decimal, database: str | None) -> None:
+    """Log hours worked (they count once the provider signs off).
+
+    \b
+    Example:
+        citations service log DCPD-2026-000001-5 --date 2026-12-05 --hours 4
+    """
+    with open_database(database) as session:
+        _echo_service(log_hours(session, number, day.date(), hours, actor=OPERATOR, now=now()))
+
+
+@service.command("sign-off")
+@click.argument("number")
+@click.option("--signer", required=True, help="The provider's representative.")
+@database_option
+@translate_errors
+def service_sign_off(number: str, signer: str, database: str | None) -> None:
+    """The provider confirms the logged hours; enough hours close the citation.
+
+    \b
+    Example:
+        citations service sign-off DCPD-2026-000001-5 --signer "Lee, volunteer lead"
+    """
+    with open_database(database) as session:
+        _echo_service(sign_off(session, number, signer, actor=OPERATOR, now=now()))
+
+
+@service.command("extend")
+@click.argument("number")
+@click.option("--reason", required=True, help="Why more time is given.")
+@database_option
+@translate_errors
+def service_extend(number: str, reason: str, database: str | None) -> None:
+    """Extend the deadline (as many times as the profile allows).
+
+    \b
+    Example:
+        citations service extend DCPD-2026-000001-5 --reason "Hospitalized two weeks"
+    """
+    with open_database(database) as session:
+        _echo_service(extend(session, number, reason, actor=OPERATOR, now=now()))
+
+
+@click.group()
+def diversion() -> None:
+    """Diversion and restorative programs.
+
+    \b
+    Example:
+        citations diversion refer DCPD-2026-000001-5 --program neighborhood-justice \\
+            --obligation "apology_letter:Letter to the neighbors"
+    """
+
+
+@diversion.command("refer")
+@click.argument("number")
+@click.option("--program", required=True, help="A program the citation's version offers.")
+@click.option(
+    "--obligation",
+    "obligations",
+    multiple=True,
+    required=True,
+    help="KIND:DESCRIPTION (class, apology_letter, restitution, service_hours, other).",
+)
+@database_option
+@translate_errors
+def diversion_refer(
+    number: str, program: str, obligations: tuple[str, ...], database: str | None
+) -> None:
+    """Refer a citation to a program with the obligations agreed.
+
+    \b
+    Example:
+        citations diversion refer DCPD-2026-000001-5 --program neighborhood-justice \\
+            --obligation "service_hours:8 hours of park cleanup"
+    """
+    agreed = []
+    for text in obligations:
+        kind, _, description = text.partition(":")
+        agreed.append(Obligation.model_validate({"kind": kind, "description": description}))
+    with open_database(database) as session:
+        referral = refer(session, number, program, agreed, actor=OPERATOR, now=now())
+        click.echo(f"{number} referred to {program}; complete by {referral.deadline}.")
+
+
+@diversion.command("done")
+@click.argument("number")
+@click.argument("index", type=int)
+@click.option("--date", "day", type=DAY, required=True, help="When it was done.")
+@database_option
+@translate_errors
+def diversion_done(number: str, index: int, day: datetime, database: str | None) -> None:
+    """Record an obligation done (numbered from 0); all done dismisses the citation.
+
+    \b
+    Example:
+        citations diversion done DCPD-2026-000001-5 0 --date 2026-12-10
+    """
+    with open_database(database) as session:
+        referral = fulfil(session, number, index, day.date(), actor=OPERATOR, now=now())
+        click.echo(f"{number}: obligation {index} done; program {referral.status}.")
+
+
+@click.command("process")
+@click.option("--as-of", "as_of", type=DAY, required=True, help="The date to process, YYYY-MM-DD.")
+@click.option(
+    "--notices",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write a late notice PDF for each citation that became delinquent.",
+)
+@database_option
+@translate_errors
+def process_command(as_of: datetime, notices: Path | None, database: str | None) -> None:
+    """Daily processing: plan defaults, expired service and programs, late penalties,
+    delinquency and referral to collections. Running it twice for a date changes nothing.
+
+    \b
+    Example:
+        citations process --as-of 2026-12-26 --notices late-notices/
+    """
+    with open_engine(database) as engine:
+        with transaction(engine) as session:
+            report = process(session, as_of=as_of.date(), actor=OPERATOR, now=now())
+        if notices is not None:
+            notices.mkdir(parents=True, exist_ok=True)
+            for number in report.delinquent:
+                with transaction(engine) as session:
+                    context = late_notice_for(session, number, OPERATOR, notice_date=as_of.date())
+                (notices / f"{number}-late-notice.pdf").write_bytes(render_late_notice(context))
+    click.echo(
+        f"Processed {as_of:%Y-%m-%d}: {len(report.plans_defaulted)} plans defaulted, "
+        f"{len(report.service_failed)} service and {len(report.diversion_failed)} "
+        f"programs not completed, {len(report.delinquent)} now delinquent, "
+        f"{len(report.referred)} referred to collections."
+    )
+
+
+@click.group()
+def collections() -> None:
+    """The collection agency's export.
+
+    \b
+    Example:
+        citations collections export --output collections.csv
+    """
+
+
+@collections.command("export")
+@click.option("--since", type=DAY, default=None, help="Include recalls made since this date.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The CSV file to write.",
+)
+@database_option
+@translate_errors
+def collections_export(since: datetime | None, output: Path, database: str | None) -> None:
+    """Write open referrals (and recent recalls) as the documented CSV.
+
+    \b
+    Example:
+        citations collections export --since 2026-12-01 --output collections.csv
+    """
+    with open_database(database) as session:
+        text = export_collections(session, since=since.date() if since else None, actor=OPERATOR)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {len(text.splitlines()) - 1} rows to {output}")

@@ -1,0 +1,130 @@
+"""Gathering the receipt and the late notice from the database."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citations.errors import NotFound
+from citations.intake import Subject
+from citations.ledger import CHARGES, EntryKind, entries
+from citations.money import from_cents
+from citations.notice.build import build_notice, locale_for
+from citations.notice.render import TEMPLATES_DIR
+from citations.payments.ability import remedy_of
+from citations.payments.documents import LateNoticeContext, LateNoticeLine, ReceiptContext
+from citations.payments.payments import active_plan
+from citations.payments.plans import next_installment
+from citations.payments.service import offer_of
+from citations.payments.tables import Payment
+from citations.records import find_citation
+from citations.roles import Action, Actor
+from citations.tables import Citation
+from ordinances.store import PublishedCatalog
+
+LEDGER_WORDS = TEMPLATES_DIR / "ledger-words.yaml"
+"""How ledger entries are named on statements, per language (city staff edit it)."""
+
+
+@lru_cache(maxsize=1)
+def ledger_words() -> dict[str, dict[str, str]]:
+    words: dict[str, dict[str, str]] = yaml.safe_load(LEDGER_WORDS.read_text(encoding="utf-8"))
+    return words
+
+
+def describe_entry(kind: str, language: str, default: str) -> str:
+    words = ledger_words()
+    return words.get(language, {}).get(kind) or words.get(default, {}).get(kind) or kind
+
+
+def receipt_for(session: Session, receipt_number: str, actor: Actor) -> ReceiptContext:
+    actor.require(Action.RECORD_PAYMENT)
+    payment = session.scalar(select(Payment).where(Payment.receipt_number == receipt_number))
+    if payment is None:
+        raise NotFound("receipt", receipt_number)
+    citation = payment.citation
+    profile = PublishedCatalog(session).jurisdiction()
+    language = citation.notice_language
+    upcoming = next_installment(active_plan(session, citation))
+    return ReceiptContext(
+        language=language,
+        locale=locale_for(language, profile),
+        jurisdiction_name=profile.name,
+        currency=profile.currency,
+        receipt_number=payment.receipt_number,
+        citation_number=citation.number,
+        subject_name=Subject.model_validate(citation.subject).full_name(),
+        kind=payment.kind,
+        amount=from_cents(payment.amount_cents),
+        method=payment.method,
+        reference=payment.reference,
+        received_at=payment.received_at.astimezone(ZoneInfo(profile.time_zone)),
+        recorded_by=payment.recorded_by,
+        balance_before=from_cents(payment.balance_before_cents),
+        balance_after=from_cents(payment.balance_after_cents),
+        status_after=payment.status_after,
+        next_installment_due=upcoming[0] if upcoming else None,
+        next_installment_amount=upcoming[1] if upcoming else None,
+        contact=build_notice(citation, profile).contact,
+    )
+
+
+def late_notice_for(
+    session: Session, number: str, actor: Actor, *, notice_date: date
+) -> LateNoticeContext:
+    citation = find_citation(session, number, actor)
+    return build_late_notice(session, citation, notice_date=notice_date)
+
+
+def build_late_notice(
+    session: Session, citation: Citation, *, notice_date: date
+) -> LateNoticeContext:
+    profile = PublishedCatalog(session).jurisdiction()
+    zone = ZoneInfo(profile.time_zone)
+    language = citation.notice_language
+    notice = build_notice(citation, profile)
+    ledger = entries(session, citation)
+    lines = [
+        LateNoticeLine(
+            posted_on=e.created_at.astimezone(zone).date(),
+            description=describe_entry(e.kind, language, profile.notice_languages[0]),
+            amount=from_cents(e.amount_cents) * (1 if e.kind in CHARGES else -1),
+        )
+        for e in ledger
+    ]
+    penalty = next((e for e in reversed(ledger) if e.kind == EntryKind.LATE_PENALTY.value), None)
+    owed = sum((line.amount for line in lines), Decimal("0.00"))
+    due = citation.due_on or notice.pay_by
+    fees = notice.late_penalty is not None
+    service = offer_of(citation)
+    pay_by = due + timedelta(days=profile.collection_fee.after_days)
+    return LateNoticeContext(
+        language=language,
+        locale=locale_for(language, profile),
+        jurisdiction_name=profile.name,
+        currency=profile.currency,
+        citation_number=citation.number,
+        subject_name=notice.subject_name,
+        subject_address=notice.subject_address,
+        notice_date=notice_date,
+        original_due_on=due,
+        penalty_added=from_cents(penalty.amount_cents) if penalty else None,
+        balance=owed,
+        pay_by=pay_by,
+        collection_fee=profile.collection_fee.amount if fees else None,
+        lines=lines,
+        ability_to_pay_offered=remedy_of(citation) is not None,
+        community_service_rate=service.dollars_per_hour if service else None,
+        community_service_max_hours=service.max_hours if service else None,
+        payment_plan_offered=True,
+        contact=notice.contact,
+    )
+
+
+__all__ = ["build_late_notice", "late_notice_for", "receipt_for"]

@@ -1,0 +1,121 @@
+"""Money endpoints: idempotent payments, receipts, roles, plans and alternatives (both backends)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from citations.api import create_app
+from citations.database import transaction
+from citations.roles import OPERATOR
+from citations.tokens import create_token
+from tests.conftest import NOW
+from tests.factories import prepare
+from tests.money_steps import issue_one
+
+Client = tuple[TestClient, dict[str, dict[str, str]]]
+
+
+@pytest.fixture
+def api(engine: Engine, database_url: str) -> Iterator[Client]:
+    prepare(engine)
+    headers = {}
+    with transaction(engine) as session:
+        for role, agency in [("clerk", None), ("attorney", None), ("admin", None)]:
+            _, secret = create_token(
+                session, role=role, agency=agency, name=role, actor=OPERATOR, now=NOW
+            )
+            headers[role] = {"Authorization": f"Bearer {secret}"}
+    with TestClient(create_app(database_url), raise_server_exceptions=False) as client:
+        yield client, headers
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def test_idempotent_payments_and_receipts(api: Client, engine: Engine) -> None:
+    client, h = api
+    number = issue_one(engine)
+    url = f"/v1/citations/{number}/payments"
+    body = {"amount": "50.00", "method": "card", "reference": "txn-1"}
+    keyed = h["clerk"] | {"Idempotency-Key": "pay-1"}
+    first = client.post(url, json=body, headers=keyed)
+    assert first.status_code == 201
+    again = client.post(url, json=body, headers=keyed)
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    conflict = client.post(url, json=body | {"amount": "60.00"}, headers=keyed)
+    assert conflict.status_code == 409
+    assert conflict.json()["type"] == "/problems/idempotency-conflict"
+    over = client.post(url, json={"amount": "150.01", "method": "card"}, headers=h["clerk"])
+    assert over.status_code == 422
+    assert over.json()["errors"][0]["message"].startswith(f"the balance of {number} is 150.00")
+    assert client.post(url, json=body, headers=h["attorney"]).status_code == 403
+    receipt = first.json()["receipt_number"]
+    pdf = client.get(f"/v1/payments/{receipt}/receipt.pdf", headers=h["clerk"])
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    ledger = ok(client.get(f"/v1/citations/{number}/ledger", headers=h["attorney"]))
+    assert [(line["kind"], line["signed_amount"]) for line in ledger] == [
+        ("fine_assessed", "200.00"),
+        ("payment", "-50.00"),
+    ]
+
+
+def test_plan_service_diversion_and_processing(api: Client, engine: Engine) -> None:
+    client, h = api
+    planned, served, diverted = issue_one(engine), issue_one(engine), issue_one(engine)
+    ok(
+        client.post(
+            f"/v1/citations/{planned}/plan",
+            headers=h["clerk"],
+            json={
+                "installments": [
+                    {"due_on": "2030-01-15", "amount": "100.00"},
+                    {"due_on": "2030-02-15", "amount": "100.00"},
+                ]
+            },
+        ),
+        201,
+    )
+    state = ok(
+        client.post(
+            f"/v1/citations/{served}/service", headers=h["clerk"], json={"provider": "food-bank"}
+        ),
+        201,
+    )
+    assert state["hours_required"] == "10"
+    referral = ok(
+        client.post(
+            f"/v1/citations/{diverted}/diversion",
+            headers=h["clerk"],
+            json={
+                "program": "neighborhood-justice",
+                "obligations": [{"kind": "apology_letter", "description": "Letter to neighbors"}],
+            },
+        ),
+        201,
+    )
+    assert referral["status"] == "active"
+    done = ok(
+        client.post(
+            f"/v1/citations/{diverted}/diversion/obligations/0",
+            headers=h["clerk"],
+            json={"done_on": "2026-11-28"},
+        )
+    )
+    assert done["status"] == "completed"
+    assert client.post("/v1/processing?as_of=2026-12-26", headers=h["clerk"]).status_code == 403
+    processed = ok(client.post("/v1/processing?as_of=2026-12-26", headers=h["admin"]))
+    assert processed["delinquent"] == []
+    export = client.get("/v1/collections/export.csv", headers=h["clerk"])
+    assert export.text.startswith("record,citation_number")
+    report = ok(
+        client.get("/v1/reconciliation?from=2026-01-01&to=2030-12-31", headers=h["attorney"])
+    )
+    assert report["rows"] == []

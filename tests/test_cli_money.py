@@ -1,0 +1,116 @@
+"""The money commands as a cashier and an administrator type them (both backends)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import Engine
+
+from cli import cli
+from tests.factories import prepare
+from tests.money_steps import issue_one
+
+
+def run(runner: CliRunner, *args: str, code: int = 0) -> Result:
+    result = runner.invoke(cli, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result
+
+
+@pytest.fixture
+def db(engine: Engine, database_url: str) -> str:
+    prepare(engine)
+    return database_url
+
+
+def test_a_cashiers_day(runner: CliRunner, db: str, engine: Engine, tmp_path: Path) -> None:
+    d = ["--database", db]
+    paid, planned, served, diverted, late = (issue_one(engine) for _ in range(5))
+    receipt = tmp_path / "receipt.pdf"
+    out = run(
+        runner,
+        "pay",
+        paid,
+        "--amount",
+        "200.00",
+        "--method",
+        "card",
+        "--key",
+        "k1",
+        "--receipt",
+        str(receipt),
+        *d,
+    ).output
+    assert "balance 0.00; paid." in out
+    assert receipt.read_bytes().startswith(b"%PDF")
+    again = run(runner, "pay", paid, "--amount", "200.00", "--method", "card", "--key", "k1", *d)
+    assert "(already recorded)" in again.output
+    assert (
+        "is more than it"
+        in run(runner, "pay", planned, "--amount", "999", "--method", "cash", *d, code=1).output
+    )
+    run(
+        runner,
+        "plan",
+        planned,
+        "--installment",
+        "2030-01-15:100.00",
+        "--installment",
+        "2030-02-15:100.00",
+        *d,
+    )
+    elected = run(runner, "service", "elect", served, "--provider", "food-bank", *d).output
+    assert "0.00 of 10 hours signed off" in elected
+    assert (
+        "with food-bank"
+        in run(runner, "service", "log", served, "--date", "2026-11-29", "--hours", "10", *d).output
+    )
+    assert (
+        "completed" in run(runner, "service", "sign-off", served, "--signer", "Lee Park", *d).output
+    )
+    run(
+        runner,
+        "diversion",
+        "refer",
+        diverted,
+        "--program",
+        "neighborhood-justice",
+        "--obligation",
+        "apology_letter:Letter to neighbors",
+        *d,
+    )
+    assert (
+        "program completed"
+        in run(runner, "diversion", "done", diverted, "0", "--date", "2026-11-29", *d).output
+    )
+    ability = run(
+        runner, "ability", late, "--household", "2", "--monthly-income", "5000", "--sworn", *d
+    ).output
+    assert "does not qualify" in ability
+    notices = tmp_path / "late"
+    processed = run(runner, "process", "--as-of", "2026-12-26", "--notices", str(notices), *d)
+    assert "1 now delinquent" in processed.output
+    assert (notices / f"{late}-late-notice.pdf").exists()
+    assert "0 now delinquent" in run(runner, "process", "--as-of", "2026-12-26", *d).output
+    lockbox = tmp_path / "lockbox.csv"
+    lockbox.write_text(
+        "batch_id,item,received_on,citation_number,amount,method\n"
+        f"B7,1,2026-12-27,{late},50.00,check\n",
+        encoding="utf-8",
+    )
+    acks = tmp_path / "acks.csv"
+    assert (
+        "1 posted"
+        in run(runner, "payments", "import", str(lockbox), "--acks", str(acks), *d).output
+    )
+    assert "1 replayed" in run(runner, "payments", "import", str(lockbox), *d).output
+    assert acks.read_text().startswith("line,status,citation_number,receipt_number,message")
+    reconciled = run(
+        runner, "payments", "reconcile", "--from", "2020-01-01", "--to", "2035-12-31", *d
+    ).output
+    assert "matches" in reconciled
+    export = tmp_path / "collections.csv"
+    run(runner, "collections", "export", "--output", str(export), *d)
+    assert export.read_text().startswith("record,citation_number")
