@@ -1,0 +1,1 @@
+"""Program reports: is the program working, and whom does it burden."""
