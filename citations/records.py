@@ -180,7 +180,7 @@ def void_citation(
         reason=reason,
     )
     before = citation.status
-    move(citation, CitationStatus.VOIDED, "void it")
+    move(citation, CitationStatus.VOIDED, "void it", at=now)
     citation.status_reason = reason
     record(
         session,

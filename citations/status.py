@@ -7,6 +7,7 @@ diversion, delinquency and closing all meet here.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -81,12 +82,20 @@ NOT_PRIORS = frozenset({S.VOIDED, S.DISMISSED, S.DIVERTED})
 """Statuses whose citations never count as priors."""
 
 
-def move(citation: Citation, to: CitationStatus, action: str) -> None:
-    """Change the citation's status, or raise IllegalTransition naming where it stands."""
+def move(citation: Citation, to: CitationStatus, action: str, at: datetime | None = None) -> None:
+    """Change the citation's status, or raise IllegalTransition naming where it stands.
+
+    Moving to a closed status records when (`at`), for time-to-resolution reports; a citation
+    reopened (a returned payment, a default set aside) is no longer closed.
+    """
     current = CitationStatus(citation.status)
     if to not in STEPS[current]:
         raise IllegalTransition(citation.number, current.value.replace("_", " "), action)
     citation.status = to.value
+    if to in CLOSED:
+        citation.closed_at = at or datetime.now(UTC)
+    else:
+        citation.closed_at = None
 
 
 def require(

@@ -118,6 +118,8 @@ class Citation(Base):
     """When what is owed must be paid: the notice's deadline, then the one each decision,
     plan or failed alternative sets. Late penalties count from it."""
     issued_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    """When it reached a closed status (paid, served, waived, diverted, dismissed, voided)."""
     officer_notes: Mapped[str | None] = mapped_column(Text)
     """Internal; never printed on a notice."""
 

@@ -172,6 +172,7 @@ def decide_review(
         citation,
         S.DISMISSED if outcome is Outcome.DISMISSED else S.REVIEW_UPHELD,
         "decide a review",
+        at=now,
     )
     if outcome is not Outcome.DISMISSED:
         citation.due_on = pay_deadline(local_date(now, profile), profile)

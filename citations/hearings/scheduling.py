@@ -411,7 +411,7 @@ def decide_hearing(
         hearing_id=hearing.id,
     )
     if outcome is Outcome.DISMISSED:
-        move(citation, S.DISMISSED, "decide a hearing")
+        move(citation, S.DISMISSED, "decide a hearing", at=now)
     elif balance(session, citation) <= 0:  # the deposit covers what is owed
         move(citation, S.UPHELD, "decide a hearing")
         settle(session, citation, S.PAID, "the deposit paid it", now=now, profile=profile)

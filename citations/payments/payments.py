@@ -263,7 +263,7 @@ def settle(
         plan.status = "completed"
         plan.ended_at = now
     recall(session, citation, why, local_date(now, profile))
-    move(citation, status, why)
+    move(citation, status, why, at=now)
 
 
 def recall(session: Session, citation: Citation, reason: str, on: date) -> None:
