@@ -49,14 +49,28 @@ def make_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own implicit BEGIN is switched off so that `_sqlite_begin` decides.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """Every SQLite transaction takes the write lock when it starts (BEGIN IMMEDIATE).
+
+    SQLite has no row locks: two transactions that both read a counter or a balance and then
+    write would otherwise both act on the value they read. Taking the lock up front makes
+    concurrent writers wait their turn (up to the 30 s timeout) instead.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @contextmanager

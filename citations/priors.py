@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, tuple_
+from sqlalchemy import func, select, tuple_, union
 from sqlalchemy.orm import Session
 
 from citations.intake import Subject
@@ -38,25 +38,28 @@ def count_priors(
     if rules is None:
         return 0
     window_start = rules.lookback.window_start(violation_date)
-    same_person: list[ColumnElement[bool]] = []
+    # Start from the person (a few citations, found through the identifier and name
+    # indexes), not from the ordinance (thousands of citations in a busy lookback window).
+    sources = []
     keys = [identifier.key() for identifier in subject.identifiers]
     if keys:
-        same_person.append(
-            Citation.id.in_(
-                select(CitationIdentifier.citation_id).where(
-                    tuple_(CitationIdentifier.id_type, CitationIdentifier.id_number).in_(keys)
-                )
+        sources.append(
+            select(CitationIdentifier.citation_id.label("id")).where(
+                tuple_(CitationIdentifier.id_type, CitationIdentifier.id_number).in_(keys)
             )
         )
     if subject.date_of_birth is not None:
-        same_person.append(
-            and_(
+        sources.append(
+            select(Citation.id.label("id")).where(
                 Citation.subject_name_key == subject.name_key(),
                 Citation.subject_dob == subject.date_of_birth,
             )
         )
-    if not same_person:
+    if not sources:
         return 0  # neither an identifier nor a date of birth: no one can be matched safely
+    person = (
+        union(*sources).subquery("person") if len(sources) > 1 else sources[0].subquery("person")
+    )
     scope = (
         CitationViolation.ordinance_code == resolved.code
         if rules.scope == "ordinance"
@@ -64,14 +67,14 @@ def count_priors(
     )
     query = (
         select(func.count(func.distinct(Citation.id)))
-        .select_from(CitationViolation)
-        .join(Citation, Citation.id == CitationViolation.citation_id)
+        .select_from(person)
+        .join(Citation, Citation.id == person.c.id)
+        .join(CitationViolation, CitationViolation.citation_id == Citation.id)
         .where(
             scope,
             CitationViolation.violation_date >= window_start,
             Citation.violation_at < violation_at,
             Citation.status.not_in([s.value for s in NOT_PRIORS]),
-            or_(*same_person),
         )
     )
     if exclude_citation_id is not None:

@@ -41,6 +41,7 @@ class Action(StrEnum):
     RUN_DAILY_PROCESSING = "run_daily_processing"
     EXPORT_COLLECTIONS = "export_collections"
     READ_MONEY_REPORTS = "read_money_reports"
+    READ_PROGRAM_REPORT = "read_program_report"
 
 
 # Officers act only within their own agency; the other roles are city-wide.
@@ -71,6 +72,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RUN_DAILY_PROCESSING: frozenset({Role.ADMIN}),
     Action.EXPORT_COLLECTIONS: frozenset({Role.CLERK, Role.ADMIN}),
     Action.READ_MONEY_REPORTS: frozenset({Role.CLERK, Role.ATTORNEY, Role.ADMIN, Role.AUDITOR}),
+    Action.READ_PROGRAM_REPORT: frozenset({Role.ATTORNEY, Role.ADMIN, Role.AUDITOR}),
 }
 
 AGENCY_BOUND = frozenset({Role.OFFICER})

@@ -90,7 +90,11 @@ class IntakeRecord(Base):
 
 class Citation(Base):
     __tablename__ = "citations"
-    __table_args__ = (Index("ix_citations_subject", "subject_name_key", "subject_dob"),)
+    __table_args__ = (
+        Index("ix_citations_subject", "subject_name_key", "subject_dob"),
+        # Daily processing asks "which citations in this status are past this date?"
+        Index("ix_citations_status_due", "status", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)

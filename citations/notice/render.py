@@ -9,11 +9,11 @@ readable by screen readers and by `pdftotext`); the fonts are embedded TrueType 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.platypus import (
@@ -25,7 +25,7 @@ from reportlab.platypus import (
 )
 
 from citations.notice.context import NoticeContext, NoticeViolation
-from citations.notice.fonts import REGULAR, register_fonts
+from citations.notice.fonts import register_fonts
 from citations.notice.formats import helpers, service_hours, share
 from citations.notice.layout import (
     AMENDED,
@@ -320,18 +320,45 @@ def _barcode(value: str, max_width: float) -> Flowable:
     return barcode
 
 
-def _qr(payload: str, size: float) -> Drawing:
-    widget = QrCodeWidget(payload, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(
-        size,
-        size,
-        transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0],
-        # Drawings otherwise select Helvetica, a standard font, even when they draw no text.
-        initialFontName=REGULAR,
-    )
-    drawing.add(widget)
-    return drawing
+class QrCode(Flowable):
+    """A QR code drawn straight on the canvas, one filled rectangle per run of dark modules.
+
+    reportlab's QrCodeWidget builds a shape per module (about 1,800 for a notice's address)
+    and renders them one by one, which cost more than the rest of the notice; the runs draw
+    the same code with a few hundred rectangles.
+    """
+
+    def __init__(self, payload: str, size: float) -> None:
+        super().__init__()
+        widget = QrCodeWidget(payload, barLevel="M")
+        encoder: Any = getattr(widget, "qr")  # noqa: B009  (the stubs omit the encoder)
+        encoder.make()
+        self.modules: list[list[bool | None]] = encoder.modules
+        self.border = widget.barBorder
+        self.size = size
+        self.width = self.height = size
+
+    def draw(self) -> None:
+        count = len(self.modules) + 2 * self.border
+        cell = self.size / count
+        canvas = self.canv
+        canvas.setFillColorRGB(0, 0, 0)
+        for row, line in enumerate(self.modules):
+            y = self.size - (row + self.border + 1) * cell
+            column = 0
+            while column < len(line):
+                if not line[column]:
+                    column += 1
+                    continue
+                start = column
+                while column < len(line) and line[column]:
+                    column += 1
+                x = (start + self.border) * cell
+                canvas.rect(x, y, (column - start) * cell, cell, stroke=0, fill=1)
+
+
+def _qr(payload: str, size: float) -> Flowable:
+    return QrCode(payload, size)
 
 
 def _locale_for(language: str, locale: str) -> str:

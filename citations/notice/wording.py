@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -126,6 +127,18 @@ def wording_path(templates_dir: Path, language: str, document: str = "notice") -
 
 
 def load_wording(templates_dir: Path, language: str, document: str = "notice") -> Wording:
+    """The compiled wording of one document in one language, compiled once per version of
+    the file (an edit by city staff is picked up at the next document, with no restart)."""
+    path = wording_path(templates_dir, language, document)
+    try:
+        version = path.stat().st_mtime_ns
+    except OSError:
+        version = -1  # missing: _compile_wording raises the error that says so
+    return _compile_wording(templates_dir, language, document, version)
+
+
+@lru_cache(maxsize=128)
+def _compile_wording(templates_dir: Path, language: str, document: str, version: int) -> Wording:
     """Load and compile `templates_dir/<document>/<language>.yaml` (the notice by default).
 
     `document` is the wording folder's name: `notice`, `hearing-notice`, `docket`, `order`.
