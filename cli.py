@@ -31,6 +31,7 @@ from citations.commands.money import (
     process_command,
     service,
 )
+from citations.commands.reports import report_command, seed_command
 
 
 @click.group()
@@ -66,6 +67,8 @@ COMMANDS = (
     diversion,
     process_command,
     collections,
+    report_command,
+    seed_command,
     serve_command,
 )
 for command in COMMANDS:

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from citations import __version__
-from citations.api import hearing_routes, money_routes, problems
+from citations.api import hearing_routes, money_routes, problems, report_routes
 from citations.api.routes import router
 from citations.database import ensure_current, make_engine
 
@@ -38,4 +38,5 @@ def create_app(database_url: str) -> FastAPI:
     app.include_router(router)
     app.include_router(hearing_routes.router)
     app.include_router(money_routes.router)
+    app.include_router(report_routes.router)
     return app

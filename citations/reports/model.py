@@ -66,7 +66,9 @@ class RepeatRate(ReportModel):
     ordinance: str
     title: str
     people: int
-    """People cited for it in the period whose follow-up window has fully passed."""
+    """People cited for it in the period whose 6-month follow-up window has fully passed."""
+    people_12_months: int = 0
+    """The same for the 12-month window (the denominator of `rate_12_months`)."""
     again_6_months: int
     again_12_months: int
     rate_6_months: Decimal

@@ -1,0 +1,113 @@
+"""`citations report` and `citations seed`: what city leaders read, and data to read it on."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from citations.commands.common import (
+    database_option,
+    now,
+    open_database,
+    open_engine,
+    translate_errors,
+)
+from citations.commands.hearings import DAY
+from citations.reports.compute import compute_report
+from citations.reports.export import report_csv, report_json
+from citations.reports.render import render_report
+from citations.roles import OPERATOR
+from citations.seed import seed
+
+
+@click.command("report")
+@click.option("--from", "start", type=DAY, required=True, help="First violation date, YYYY-MM-DD.")
+@click.option("--to", "end", type=DAY, required=True, help="Last violation date, YYYY-MM-DD.")
+@click.option("--area", "areas", multiple=True, help="Limit to an area (repeat for several).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["pdf", "csv", "json"]),
+    default="pdf",
+    show_default=True,
+    help="PDF with charts, or the same figures as CSV or JSON.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write (default: report.FORMAT; CSV and JSON may go to stdout with -).",
+)
+@database_option
+@translate_errors
+def report_command(
+    start: datetime,
+    end: datetime,
+    areas: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    database: str | None,
+) -> None:
+    """The program report: issued, referred, outcomes, money, hearings, repeats and equity.
+
+    \b
+    Example:
+        citations report --from 2026-01-01 --to 2026-12-31 --format pdf --output report.pdf
+    """
+    if end < start:
+        raise click.BadParameter("--to is before --from")
+    with open_database(database) as session:
+        report = compute_report(
+            session, start.date(), end.date(), areas=areas, actor=OPERATOR, now=now()
+        )
+    if fmt == "pdf":
+        target = output or Path("report.pdf")
+        target.write_bytes(render_report(report))
+        click.echo(f"Wrote {target}")
+        return
+    text = report_csv(report) if fmt == "csv" else report_json(report)
+    if output is not None and str(output) != "-":
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("seed")
+@click.option("--citations", "count", type=int, required=True, help="About how many citations.")
+@click.option(
+    "--seed",
+    "seed_value",
+    type=int,
+    default=1,
+    show_default=True,
+    help="The same seed makes the same program.",
+)
+@database_option
+@translate_errors
+def seed_command(count: int, seed_value: int, database: str | None) -> None:
+    """Build a realistic synthetic program (a year and more of citations and their outcomes).
+
+    \b
+    Example:
+        citations seed --citations 100000 --seed 7 --database sqlite:///big.db
+    """
+    if count < 1:
+        raise click.BadParameter("--citations must be at least 1")
+    with (
+        open_engine(database) as engine,
+        click.progressbar(length=count, label="Seeding", file=sys.stderr) as bar,
+    ):
+
+        def advance(step: int) -> None:
+            bar.update(step)
+
+        result = seed(engine, count, seed=seed_value, now=now(), progress=advance)
+    statuses = ", ".join(f"{n} {s}" for s, n in sorted(result.by_status.items()))
+    click.echo(
+        f"Seeded {result.citations} citations ({statuses}), {result.referred} referrals "
+        f"and {result.declined} declined cases in {result.seconds:.1f} s."
+    )
