@@ -256,6 +256,7 @@ def run(label: str, url: str, large: bool) -> Iterator[tuple[str, str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--large", action="store_true", help="also 1M citations (slow)")
+    parser.add_argument("--only", choices=["SQLite", "PostgreSQL"], help="one backend only")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="citations-bench-"))
     targets = [("SQLite", f"sqlite:///{folder / 'bench.db'}")]
@@ -267,6 +268,8 @@ def main() -> None:
         targets.append(("PostgreSQL", f"{pg}{separator}options=-csearch_path%3Dbench"))
     print("| backend | measure | value |\n|---|---|---|")
     for label, url in targets:
+        if args.only and label != args.only:
+            continue
         for row in run(label, url, args.large):
             print(f"| {row[0]} | {row[1]} | {row[2]} |", flush=True)
 

@@ -17,10 +17,12 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 
+from citations.database import transaction
 from citations.errors import CitationsError, FieldError, IdempotencyConflict, InputRejected
 from citations.intake import IntakeMessage, validation_errors
-from citations.issuing import IntakeResult, issue_once
+from citations.issuing import IntakeResult, issue, issue_once
 from citations.roles import Actor
 from ordinances.errors import OrdinanceError
 
@@ -102,6 +104,11 @@ def parse_record(record: Record) -> tuple[IntakeMessage | None, str | None, list
         return None, str(message_id) if message_id else None, validation_errors(exc)
 
 
+CHUNK = 200
+"""Records decided in one transaction (each in its own savepoint): commits are the costly part
+of issuing on SQLite, and a chunk lost to a crash is simply issued again by the rerun."""
+
+
 def issue_records(
     engine: Engine,
     records: Iterator[Record],
@@ -109,10 +116,13 @@ def issue_records(
     actor: Actor,
     clock: Callable[[], datetime],
 ) -> Iterator[RecordResult]:
-    """Decide each record in its own transaction and yield its result, in file order."""
+    """Decide each record and yield its result, in file order, once it is committed."""
+    pending: list[tuple[Record, IntakeMessage, str | None]] = []
     for record in records:
         message, message_id, errors = parse_record(record)
         if message is None:
+            yield from _decide(engine, pending, actor, clock)
+            pending = []
             yield RecordResult(
                 record,
                 message_id,
@@ -121,28 +131,62 @@ def issue_records(
                 summary="the record is not a valid intake message",
             )
             continue
-        try:
-            issued = issue_once(engine, message, actor=actor, now=clock())
-        except InputRejected as exc:
-            yield RecordResult(record, message_id, None, errors=exc.errors, summary=exc.summary)
-        except IdempotencyConflict as exc:
-            yield RecordResult(
-                record,
-                message_id,
-                None,
-                errors=[FieldError("message_id", str(exc))],
-                summary="conflict",
-            )
-        except (CitationsError, OrdinanceError) as exc:
-            yield RecordResult(
-                record,
-                message_id,
-                None,
-                errors=[FieldError("(record)", str(exc))],
-                summary=str(exc),
-            )
-        else:
-            yield RecordResult(record, message_id, issued.result, replayed=issued.replayed)
+        pending.append((record, message, message_id))
+        if len(pending) >= CHUNK:
+            yield from _decide(engine, pending, actor, clock)
+            pending = []
+    yield from _decide(engine, pending, actor, clock)
+
+
+def _decide(
+    engine: Engine,
+    pending: list[tuple[Record, IntakeMessage, str | None]],
+    actor: Actor,
+    clock: Callable[[], datetime],
+) -> list[RecordResult]:
+    """One transaction for the chunk, a savepoint per record so a bad one rolls back alone."""
+    if not pending:
+        return []
+    results: list[RecordResult | None] = []
+    with transaction(engine) as session:
+        for record, message, message_id in pending:
+            try:
+                with session.begin_nested():
+                    issued = issue(session, message, actor=actor, now=clock())
+            except IntegrityError:
+                results.append(None)  # a concurrent writer won a race: decided again below
+            except (InputRejected, IdempotencyConflict, CitationsError, OrdinanceError) as exc:
+                results.append(_refused(record, message_id, exc))
+            else:
+                results.append(
+                    RecordResult(record, message_id, issued.result, replayed=issued.replayed)
+                )
+    final = []
+    for (record, message, message_id), result in zip(pending, results, strict=True):
+        if result is None:
+            try:
+                issued = issue_once(engine, message, actor=actor, now=clock())
+                result = RecordResult(record, message_id, issued.result, replayed=issued.replayed)
+            except (CitationsError, OrdinanceError) as exc:
+                result = _refused(record, message_id, exc)
+        final.append(result)
+    return final
+
+
+def _refused(record: Record, message_id: str | None, exc: Exception) -> RecordResult:
+    if isinstance(exc, InputRejected):
+        return RecordResult(record, message_id, None, errors=exc.errors, summary=exc.summary)
+    if isinstance(exc, IdempotencyConflict):
+        return RecordResult(
+            record,
+            message_id,
+            None,
+            errors=[FieldError("message_id", str(exc))],
+            summary="conflict",
+        )
+    return RecordResult(
+        record, message_id, None, errors=[FieldError("(record)", str(exc))], summary=str(exc)
+    )
 
 
 def reject_line(source: str, result: RecordResult) -> str:

@@ -65,6 +65,18 @@ def _ordinance(row: OrdinanceRow, versions: list[OrdinanceVersionRow]) -> Ordina
     return Ordinance.model_validate({**row_wording(row), "versions": [v.content for v in versions]})
 
 
+@dataclass
+class _Published:
+    """What one publication of one database holds, parsed once: published rows never change
+    (a new publication makes a new snapshot), so every request can share it."""
+
+    jurisdiction: Jurisdiction
+    resolvable: dict[str, tuple[Ordinance, dict[date, PublicationInfo]]]
+
+
+_SNAPSHOTS: dict[tuple[str, int, str], _Published] = {}
+
+
 class PublishedCatalog:
     """The catalog as published in a database session.
 
@@ -73,14 +85,35 @@ class PublishedCatalog:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._snapshot: _Published | None = None
+
+    def _published(self) -> _Published:
+        if self._snapshot is not None:
+            return self._snapshot
+        latest = self.session.execute(
+            select(CatalogPublication.id, CatalogPublication.catalog_digest)
+            .order_by(CatalogPublication.id.desc())
+            .limit(1)
+        ).first()
+        if latest is None:
+            raise NothingPublished()
+        key = (str(self.session.get_bind().engine.url), latest[0], latest[1])
+        snapshot = _SNAPSHOTS.get(key)
+        if snapshot is None:
+            row = self.session.scalars(
+                select(JurisdictionProfileRow).order_by(JurisdictionProfileRow.id.desc()).limit(1)
+            ).first()
+            if row is None:
+                raise NothingPublished()
+            snapshot = _Published(Jurisdiction.model_validate(row.content), {})
+            if len(_SNAPSHOTS) > 64:
+                _SNAPSHOTS.clear()
+            _SNAPSHOTS[key] = snapshot
+        self._snapshot = snapshot
+        return snapshot
 
     def jurisdiction(self) -> Jurisdiction:
-        row = self.session.scalars(
-            select(JurisdictionProfileRow).order_by(JurisdictionProfileRow.id.desc()).limit(1)
-        ).first()
-        if row is None:
-            raise NothingPublished()
-        return Jurisdiction.model_validate(row.content)
+        return self._published().jurisdiction
 
     def today(self, now: datetime) -> date:
         """Today's date in the jurisdiction's time zone."""
@@ -104,7 +137,17 @@ class PublishedCatalog:
 
         Raises UnknownOrdinance or NotInEffect (before the first version, or after a repeal).
         """
-        return self._resolve_row(self._row(code), on)
+        published = self._published()
+        if code not in published.resolvable:
+            row = self._row(code)
+            active = _active(row)
+            published.resolvable[code] = (
+                _ordinance(row, active),
+                {v.effective_from: _info(v.publication) for v in active},
+            )
+        ordinance, publications = published.resolvable[code]
+        resolved = ResolvedVersion.of(ordinance, on)
+        return resolved.model_copy(update={"publication": publications[resolved.effective_from]})
 
     def _resolve_row(self, row: OrdinanceRow, on: date) -> ResolvedVersion:
         active = _active(row)
