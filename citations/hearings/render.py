@@ -9,7 +9,6 @@ fonts, wording, formatting helpers, styles and the footer are the notice's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -198,9 +197,6 @@ class _Document(Layout):
         derive("signature", fontSize=9.2, leading=12, spaceAfter=0)
         derive("subheading", fontName=BOLD, fontSize=9.5, leading=12, textColor=NAVY, spaceAfter=2)
 
-    def bullets(self, keys: Sequence[str]) -> list[Flowable]:
-        return [self.para(key, "bullet", bullet=True) for key in keys]
-
     def letter_header(self, number_line: str) -> Table:
         """Jurisdiction, office and title on the left; the citation number on the right."""
         left: list[Flowable] = [
@@ -226,57 +222,6 @@ class _Document(Layout):
                 ("LINEBEFORE", (1, 0), (1, 0), 0.6, RULE),
                 ("LEFTPADDING", (1, 0), (1, 0), 8),
             ],
-        )
-
-    def top_box(self, cell: Sequence[Flowable]) -> Table:
-        return box(
-            cell, border=colors.black, fill=DEADLINE_FILL, width=2, padding=9, box_width=self.width
-        )
-
-    def grid(
-        self,
-        header: Sequence[str],
-        rows: Sequence[Sequence[Cell]],
-        widths: Sequence[float],
-        extra: Sequence[Any] = (),
-        *,
-        closing: Flowable | None = None,
-    ) -> Table:
-        """A ruled table with a navy header row that repeats on every page.
-
-        `closing` (e.g. a signature line) goes under the last row, unruled, and never on a
-        page of its own: it moves to the next page together with the last row.
-        """
-        head = [self.para(key, "th") for key in header]
-        body: list[Sequence[Cell]] = [head, *rows]
-        last = -1
-        closing_commands: list[Any] = []
-        if closing is not None:
-            body.append([closing] + [Spacer(0, 0)] * (len(widths) - 1))
-            last = -2
-            closing_commands = [
-                ("SPAN", (0, -1), (-1, -1)),
-                ("TOPPADDING", (0, -1), (-1, -1), 24),
-                ("LEFTPADDING", (0, -1), (-1, -1), 0),
-                ("NOSPLIT", (0, -2), (-1, -1)),
-            ]
-        return table(
-            body,
-            widths,
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("GRID", (0, 0), (-1, last), 0.4, RULE),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("LEFTPADDING", (0, 0), (-1, -1), 4),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                *extra,
-                *closing_commands,
-            ],
-            repeat_rows=1,
-            # Rows are short; splitting inside one would also break NOSPLIT.
-            split_in_row=False,
         )
 
 
