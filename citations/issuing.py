@@ -263,11 +263,15 @@ def write_details(
     message: IntakeMessage,
     decision: Decision,
     violation_date: date,
+    *,
+    replace: bool = False,
 ) -> None:
-    """(Re)write the citation's violations and identifiers from a decided message."""
-    for old in [*citation.violations, *citation.identifiers]:
-        session.delete(old)
-    session.flush()
+    """Write the citation's violations and identifiers from a decided message; `replace`
+    (an amendment) deletes the old ones first. A new citation has none to load."""
+    if replace:
+        for old in [*citation.violations, *citation.identifiers]:
+            session.delete(old)
+        session.flush()
     for item, report in zip(decision.violations, message.violations, strict=True):
         session.add(
             CitationViolation(

@@ -278,7 +278,7 @@ def amend_citation(
         )
     for key, value in citation_fields(message, decision, violation_date).items():
         setattr(citation, key, value)
-    write_details(session, citation, message, decision, violation_date)
+    write_details(session, citation, message, decision, violation_date, replace=True)
     citation.revision += 1
     session.add(
         CitationRevision(

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
-    String,
     Text,
     and_,
     case,
@@ -26,7 +25,7 @@ from sqlalchemy import (
     literal,
     select,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from citations.hearings.tables import DocketSession, Hearing, HearingOfficer, Order
 from citations.ledger import EntryKind, LedgerEntry
@@ -147,11 +146,12 @@ def _by_ordinance(
     session: Session, where: list[ColumnElement[bool]], titles: dict[str, str]
 ) -> list[Count]:
     rows = session.execute(
-        select(CitationViolation.ordinance_code, func.count(func.distinct(Citation.id)))
+        # A citation names an ordinance at most once, so counting violations counts citations.
+        select(CitationViolation.ordinance_code, func.count())
         .join(Citation, Citation.id == CitationViolation.citation_id)
         .where(*where)
         .group_by(CitationViolation.ordinance_code)
-        .order_by(func.count(func.distinct(Citation.id)).desc(), CitationViolation.ordinance_code)
+        .order_by(func.count().desc(), CitationViolation.ordinance_code)
     ).all()
     return [Count(key=code, label=titles.get(code, code), count=n) for code, n in rows]
 
@@ -367,53 +367,88 @@ def _plus_months(column: Any, months: int, dialect: str) -> Any:
 def _repeats(
     session: Session, where: list[ColumnElement[bool]], titles: dict[str, str], end: date
 ) -> list[RepeatRate]:
-    """Of the people cited for each ordinance, how many were cited again (for anything)
-    within 6 and 12 months. Only citations whose follow-up window has fully passed by the
-    report's end date are counted, so recent citations do not lower the rate."""
+    """Of the people cited for each ordinance, how many were cited again (for anything, on a
+    later day) within 6 and 12 months. Only citations whose follow-up window has fully passed
+    by the report's end date are counted, so recent citations do not lower the rate.
+
+    One pass: each person's citation days, each with the person's next citation day (a window
+    function over the person index), joined back to the period's violations.
+    """
     dialect = session.get_bind().dialect.name
-    later = aliased(Citation)
-    same_person = and_(
-        later.subject_name_key == Citation.subject_name_key,
-        later.subject_dob == Citation.subject_dob,
-        later.violation_date > Citation.violation_date,
-        later.id != Citation.id,
-    )
-    # A person is a name and date of birth (as for priors); counted once per ordinance.
-    person = Citation.subject_name_key + "|" + cast(Citation.subject_dob, String)
-    result = []
-    for months in (6, 12):
-        window_end = _plus_months(Citation.violation_date, months, dialect)
-        again = exists().where(same_person, later.violation_date <= window_end)
-        matured = _plus_months(Citation.violation_date, months, dialect) <= end
-        rows = session.execute(
-            select(
-                CitationViolation.ordinance_code,
-                func.count(func.distinct(person)),
-                func.count(func.distinct(case((again, person)))),
-            )
-            .join(Citation, Citation.id == CitationViolation.citation_id)
-            .where(*where, matured, Citation.subject_dob.is_not(None))
-            .group_by(CitationViolation.ordinance_code)
-        ).all()
-        result.append({code: (people, repeat) for code, people, repeat in rows})
-    six, twelve = result
-    rates = []
-    for code in sorted(set(six) | set(twelve)):
-        people6, again6 = six.get(code, (0, 0))
-        people12, again12 = twelve.get(code, (0, 0))
-        rates.append(
-            RepeatRate(
-                ordinance=code,
-                title=titles.get(code, code),
-                people=people6,
-                people_12_months=people12,
-                again_6_months=again6,
-                again_12_months=again12,
-                rate_6_months=_rate(again6, people6),
-                rate_12_months=_rate(again12, people12),
-            )
+    days = (
+        select(
+            Citation.subject_name_key.label("k"),
+            Citation.subject_dob.label("d"),
+            Citation.violation_date.label("day"),
         )
-    return rates
+        .where(Citation.subject_dob.is_not(None))
+        .distinct()
+        .subquery("days")
+    )
+    following = select(
+        days.c.k,
+        days.c.d,
+        days.c.day,
+        func.lead(days.c.day)
+        .over(partition_by=(days.c.k, days.c.d), order_by=days.c.day)
+        .label("next_day"),
+    ).subquery("following")
+    # Flags per (ordinance, person) first, then sums: cheaper than COUNT(DISTINCT ...).
+    flags: list[Any] = []
+    for months in (6, 12):
+        matured = _plus_months(Citation.violation_date, months, dialect) <= end
+        again = and_(
+            matured,
+            following.c.next_day.is_not(None),
+            following.c.next_day <= _plus_months(Citation.violation_date, months, dialect),
+        )
+        flags += [
+            func.max(case((matured, 1), else_=0)).label(f"m{months}"),
+            func.max(case((again, 1), else_=0)).label(f"a{months}"),
+        ]
+    per_person = (
+        select(CitationViolation.ordinance_code.label("code"), *flags)
+        .join(Citation, Citation.id == CitationViolation.citation_id)
+        .join(
+            following,
+            and_(
+                following.c.k == Citation.subject_name_key,
+                following.c.d == Citation.subject_dob,
+                following.c.day == Citation.violation_date,
+            ),
+        )
+        .where(*where)
+        .group_by(CitationViolation.ordinance_code, Citation.subject_name_key, Citation.subject_dob)
+        .subquery("per_person")
+    )
+    rows = session.execute(
+        select(
+            per_person.c.code,
+            func.sum(per_person.c.m6),
+            func.sum(per_person.c.a6),
+            func.sum(per_person.c.m12),
+            func.sum(per_person.c.a12),
+        )
+        .group_by(per_person.c.code)
+        .order_by(per_person.c.code)
+    ).all()
+    return [
+        RepeatRate(
+            ordinance=code,
+            title=titles.get(code, code),
+            people=people6,
+            people_12_months=people12,
+            again_6_months=again6,
+            again_12_months=again12,
+            rate_6_months=_rate(again6, people6),
+            rate_12_months=_rate(again12, people12),
+        )
+        for code, people6, again6, people12, again12 in (
+            (code, int(m6 or 0), int(a6 or 0), int(m12 or 0), int(a12 or 0))
+            for code, m6, a6, m12, a12 in rows
+        )
+        if people6 or people12
+    ]
 
 
 def _equity(session: Session, where: list[ColumnElement[bool]]) -> list[EquityRow]:
