@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 
+from citations.commands.audit import audit
 from citations.commands.catalog import db, ordinances
 from citations.commands.demo import demo
 from citations.commands.hearings import docket, hearings
@@ -69,6 +70,7 @@ COMMANDS = (
     collections,
     report_command,
     seed_command,
+    audit,
     serve_command,
 )
 for command in COMMANDS:

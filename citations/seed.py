@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, Table, func, insert, select, text
 
 from citations.agencies import register_agency
-from citations.audit import AuditEvent
+from citations.audit import AuditEvent, chain_head, event_hash, move_chain_head
 from citations.database import transaction
 from citations.decision import age_on
 from citations.hearings.officers import add_availability, add_officer, create_session
@@ -355,6 +355,10 @@ def seed(
             sequences[year] = nxt
     counts: dict[str, int] = defaultdict(int)
     issued = referred = declined = 0
+    # The audit chain continues from its head. The seed is a bulk load: nothing else may
+    # write to the database while it runs (it is not locked out; the chain would break).
+    with transaction(engine) as session:
+        chain = chain_head(session)
     for moment in moments:
         person = draw()
         code = rng.choices(codes, weights=code_weights)[0]
@@ -460,18 +464,20 @@ def seed(
                 },
             )
         _write_life(rows, rng, citation_id, status, ledger, moment, closed, session_id, planned)
+        event: dict[str, Any] = {
+            "occurred_at": moment,
+            "actor": ACTOR,
+            "action": "seed.citation",
+            "entity_type": "citation",
+            "entity_key": number,
+            "reason": None,
+            "before": None,
+            "after": {"status": status},
+        }
+        previous, chain = chain, event_hash(chain, **event)
         rows.add(
             table(AuditEvent),
-            {
-                "occurred_at": moment,
-                "actor": ACTOR,
-                "action": "seed.citation",
-                "entity_type": "citation",
-                "entity_key": number,
-                "reason": None,
-                "before": None,
-                "after": {"status": status},
-            },
+            event | {"prev_hash": previous, "hash": chain},
         )
         person.history.append((day, code, resolved.category))
         counts[status] += 1
@@ -487,6 +493,8 @@ def seed(
                 session.add(NumberSequence(agency_id=agency_id, year=year, next_sequence=nxt))
             else:
                 existing.next_sequence = max(existing.next_sequence, nxt)
+    with transaction(engine) as session:
+        move_chain_head(session, chain)
     _advance_sequences(engine)
     return SeedReport(
         issued, referred, declined, dict(counts), (datetime.now(UTC) - started).total_seconds()
