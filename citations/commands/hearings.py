@@ -50,6 +50,7 @@ from citations.hearings.scheduling import (
     schedule_hearing,
     set_aside_default,
 )
+from citations.money import from_cents
 from citations.payments.plans import Installment
 from citations.roles import OPERATOR
 
@@ -446,7 +447,7 @@ def hearings_decide(
             reduction_reason=reason,
             payment_schedule=schedule,
         )
-        refund = f"; refund {order.refund_cents / 100:.2f}" if order.refund_cents else ""
+        refund = f"; refund {from_cents(order.refund_cents)}" if order.refund_cents else ""
         click.echo(
             f"Hearing on {number}: {order.outcome}{refund}; appeal by {order.next_deadline}."
         )

@@ -8,14 +8,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TypeVar
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_timezone_name
 from babel.numbers import format_currency, format_decimal, format_percent
 
-CENT = Decimal("0.01")
+from citations.money import percent_of
 
 T = TypeVar("T")
 
@@ -104,7 +104,7 @@ def share(amount: Decimal, percent: Decimal) -> Decimal:
     >>> share(Decimal("250.00"), Decimal("20"))
     Decimal('50.00')
     """
-    return (amount * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+    return percent_of(amount, percent)
 
 
 def service_hours(fine: Decimal, rate: Decimal, max_hours: int | None) -> int:
