@@ -34,6 +34,7 @@ from citations.hearings.render import (
     render_order,
 )
 from citations.notice.context import NoticeContact
+from tests.pdfs import font_names, pdf_text
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 LANGUAGES = ("en", "es")
@@ -242,27 +243,6 @@ def make_dismissed_order(language: str = "en", **changes: Any) -> OrderContext:
 
 
 # Reading the PDFs
-
-
-def pdf_text(pdf: bytes) -> str:
-    """All pages' text with every run of whitespace (no-break spaces too) as one space."""
-    reader = PdfReader(BytesIO(pdf))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
-def font_names(pdf: bytes) -> set[str]:
-    reader = PdfReader(BytesIO(pdf))
-    names: set[str] = set()
-    for page in reader.pages:
-        resources = page["/Resources"].get_object()
-        assert isinstance(resources, DictionaryObject)
-        fonts = resources["/Font"].get_object()
-        assert isinstance(fonts, DictionaryObject)
-        for font in fonts.values():
-            font_dictionary = font.get_object()
-            assert isinstance(font_dictionary, DictionaryObject)
-            names.add(str(font_dictionary["/BaseFont"]))
-    return names
 
 
 @pytest.fixture(scope="module")

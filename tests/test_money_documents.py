@@ -27,6 +27,7 @@ from citations.payments.render import (
     render_late_notice,
     render_receipt,
 )
+from tests.pdfs import font_names, pdf_text
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 LANGUAGES = ("en", "es")
@@ -183,29 +184,8 @@ def make_vending_late_notice(language: str = "en", **changes: Any) -> LateNotice
 # Reading the PDFs
 
 
-def pdf_text(pdf: bytes) -> str:
-    """All pages' text with every run of whitespace (no-break spaces too) as one space."""
-    reader = PdfReader(BytesIO(pdf))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
 def page_count(pdf: bytes) -> int:
     return len(PdfReader(BytesIO(pdf)).pages)
-
-
-def font_names(pdf: bytes) -> set[str]:
-    reader = PdfReader(BytesIO(pdf))
-    names: set[str] = set()
-    for page in reader.pages:
-        resources = page["/Resources"].get_object()
-        assert isinstance(resources, DictionaryObject)
-        fonts = resources["/Font"].get_object()
-        assert isinstance(fonts, DictionaryObject)
-        for font in fonts.values():
-            font_dictionary = font.get_object()
-            assert isinstance(font_dictionary, DictionaryObject)
-            names.add(str(font_dictionary["/BaseFont"]))
-    return names
 
 
 def receipt_text(context: ReceiptContext) -> str:

@@ -21,6 +21,7 @@ from citations.notice.context import NoticeContact, NoticeContext, NoticeViolati
 from citations.notice.fonts import with_fallback
 from citations.notice.render import TEMPLATES_DIR, NoticeTemplateError, render_notice
 from citations.notice.wording import clean
+from tests.pdfs import font_names, pdf_text
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 NAME_WITH_EVERYTHING = "<b>&amp;</b> <script>alert(1)</script> Ωμέγα Иван 李小龍 Nguyễn\x07Văn"
@@ -107,27 +108,6 @@ def make_context(language: str = "en", **changes: Any) -> NoticeContext:
     }
     values.update(changes)
     return NoticeContext(**values)
-
-
-def pdf_text(pdf: bytes) -> str:
-    """All pages' text with every run of whitespace (no-break spaces too) as one space."""
-    reader = PdfReader(BytesIO(pdf))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
-def font_names(pdf: bytes) -> set[str]:
-    reader = PdfReader(BytesIO(pdf))
-    names: set[str] = set()
-    for page in reader.pages:
-        resources = page["/Resources"].get_object()
-        assert isinstance(resources, DictionaryObject)
-        fonts = resources["/Font"].get_object()
-        assert isinstance(fonts, DictionaryObject)
-        for font in fonts.values():
-            font_dictionary = font.get_object()
-            assert isinstance(font_dictionary, DictionaryObject)
-            names.add(str(font_dictionary["/BaseFont"]))
-    return names
 
 
 @pytest.fixture(scope="module")

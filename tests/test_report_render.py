@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
 
 from citations.notice.wording import Wording
 from citations.reports.model import (
@@ -30,6 +29,7 @@ from citations.reports.model import (
     RepeatRate,
 )
 from citations.reports.render import TEMPLATES_DIR, NoticeTemplateError, render_report
+from tests.pdfs import font_names, pdf_text
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 LONG_TITLE = (
@@ -281,29 +281,8 @@ def make_empty_report(**changes: Any) -> ProgramReport:
 # Reading the PDFs
 
 
-def pdf_text(pdf: bytes) -> str:
-    """All pages' text with every run of whitespace (no-break spaces too) as one space."""
-    reader = PdfReader(BytesIO(pdf))
-    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
-
-
 def page_texts(pdf: bytes) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(pdf)).pages]
-
-
-def font_names(pdf: bytes) -> set[str]:
-    reader = PdfReader(BytesIO(pdf))
-    names: set[str] = set()
-    for page in reader.pages:
-        resources = page["/Resources"].get_object()
-        assert isinstance(resources, DictionaryObject)
-        fonts = resources["/Font"].get_object()
-        assert isinstance(fonts, DictionaryObject)
-        for font in fonts.values():
-            font_dictionary = font.get_object()
-            assert isinstance(font_dictionary, DictionaryObject)
-            names.add(str(font_dictionary["/BaseFont"]))
-    return names
 
 
 @pytest.fixture(scope="module")
