@@ -1,4 +1,4 @@
-"""Reading the PDFs the renderers make: text and embedded font names, for the document tests."""
+"""For the document tests: reading the PDFs the renderers make, and a city contact block."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from io import BytesIO
 
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
+
+from citations.notice.context import NoticeContact
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -28,3 +30,22 @@ def font_names(pdf: bytes) -> set[str]:
             assert isinstance(font_dictionary, DictionaryObject)
             names.add(str(font_dictionary["/BaseFont"]))
     return names
+
+
+def make_contact(language: str = "en") -> NoticeContact:
+    spanish = language == "es"
+    return NoticeContact(
+        office_name=(
+            "Oficina de Citaciones Administrativas" if spanish else "Administrative Citation Office"
+        ),
+        phone="(555) 010-2400",
+        website="https://citations.example.gov",
+        payment_url="https://citations.example.gov/pay",
+        mailing_address="Administrative Citation Office, P.O. Box 1000, Test City, CA 90000",
+        office_address="200 N. Main Street, Room 101, Test City, CA 90012",
+        office_hours=(
+            "De lunes a viernes, de 8:00 a.m. a 5:00 p.m."
+            if spanish
+            else "Monday to Friday, 8:00 a.m. to 5:00 p.m."
+        ),
+    )

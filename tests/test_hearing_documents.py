@@ -33,8 +33,7 @@ from citations.hearings.render import (
     render_hearing_notice,
     render_order,
 )
-from citations.notice.context import NoticeContact
-from tests.pdfs import font_names, pdf_text
+from tests.pdfs import font_names, make_contact, pdf_text
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 LANGUAGES = ("en", "es")
@@ -47,25 +46,6 @@ FINDINGS_WITH_EVERYTHING = (
 
 
 # Factories
-
-
-def make_contact(language: str = "en") -> NoticeContact:
-    spanish = language == "es"
-    return NoticeContact(
-        office_name=(
-            "Oficina de Citaciones Administrativas" if spanish else "Administrative Citation Office"
-        ),
-        phone="(555) 010-2400",
-        website="https://citations.example.gov",
-        payment_url="https://citations.example.gov/pay",
-        mailing_address="Administrative Citation Office, P.O. Box 1000, Test City, CA 90000",
-        office_address="200 N. Main Street, Room 101, Test City, CA 90012",
-        office_hours=(
-            "De lunes a viernes, de 8:00 a.m. a 5:00 p.m."
-            if spanish
-            else "Monday to Friday, 8:00 a.m. to 5:00 p.m."
-        ),
-    )
 
 
 def make_hearing_notice(language: str = "en", **changes: Any) -> HearingNoticeContext:

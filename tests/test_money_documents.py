@@ -19,7 +19,6 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from citations.errors import CitationsError
-from citations.notice.context import NoticeContact
 from citations.payments.documents import LateNoticeContext, LateNoticeLine, ReceiptContext
 from citations.payments.render import (
     TEMPLATES_DIR,
@@ -27,7 +26,7 @@ from citations.payments.render import (
     render_late_notice,
     render_receipt,
 )
-from tests.pdfs import font_names, pdf_text
+from tests.pdfs import font_names, make_contact, pdf_text
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 LANGUAGES = ("en", "es")
@@ -39,25 +38,6 @@ FORBIDDEN = {
 
 
 # Factories
-
-
-def make_contact(language: str = "en") -> NoticeContact:
-    spanish = language == "es"
-    return NoticeContact(
-        office_name=(
-            "Oficina de Citaciones Administrativas" if spanish else "Administrative Citation Office"
-        ),
-        phone="(555) 010-2400",
-        website="https://citations.example.gov",
-        payment_url="https://citations.example.gov/pay",
-        mailing_address="Administrative Citation Office, P.O. Box 1000, Test City, CA 90000",
-        office_address="200 N. Main Street, Room 101, Test City, CA 90012",
-        office_hours=(
-            "De lunes a viernes, de 8:00 a.m. a 5:00 p.m."
-            if spanish
-            else "Monday to Friday, 8:00 a.m. to 5:00 p.m."
-        ),
-    )
 
 
 def make_receipt(language: str = "en", **changes: Any) -> ReceiptContext:
