@@ -11,10 +11,10 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from citations.api.deps import ActorDep, SessionDep, clock
-from citations.api.routes import PROBLEMS
+from citations.api.routes import PROBLEMS, Body, pdf_response
 from citations.hearings.build import (
     ContestPublic,
     contest_summary,
@@ -53,10 +53,6 @@ from citations.roles import Action
 router = APIRouter(prefix="/v1", responses=PROBLEMS)
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class ReviewRequest(Body):
     statement: Annotated[str, Field(min_length=1, max_length=10_000)]
     received_at: AwareDatetime | None = None
@@ -68,7 +64,7 @@ class Decision(Body):
     findings: Annotated[str, Field(min_length=1, max_length=20_000)]
     new_amount: Annotated[Decimal, Field(ge=0, decimal_places=2)] | None = None
     reduction_reason: str | None = None
-    payment_schedule: list[Installment] = []
+    payment_schedule: list[Installment] = Field(default_factory=list)
 
 
 class HearingRequest(Body):
@@ -106,14 +102,6 @@ class Continuance(Body):
 class SetAside(Body):
     reason: Annotated[str, Field(min_length=1, max_length=5000)]
     received_at: AwareDatetime | None = None
-
-
-def _pdf(content: bytes, name: str) -> Response:
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
-    )
 
 
 @router.get("/citations/{number}/contest", response_model=ContestPublic, summary="A contest")
@@ -304,7 +292,9 @@ def post_hearing_decision(
 )
 def read_hearing_notice(number: str, actor: ActorDep, session: SessionDep) -> Response:
     context = hearing_notice_for(session, number, actor, now=clock())
-    return _pdf(render_hearing_notice(context), f"{context.citation_number}-hearing-notice.pdf")
+    return pdf_response(
+        render_hearing_notice(context), f"{context.citation_number}-hearing-notice.pdf"
+    )
 
 
 @router.get(
@@ -312,7 +302,7 @@ def read_hearing_notice(number: str, actor: ActorDep, session: SessionDep) -> Re
 )
 def read_order(number: str, actor: ActorDep, session: SessionDep) -> Response:
     context = order_for(session, number, actor)
-    return _pdf(render_order(context), f"{context.citation_number}-order.pdf")
+    return pdf_response(render_order(context), f"{context.citation_number}-order.pdf")
 
 
 class OfficerCreate(Body):
@@ -462,7 +452,7 @@ def read_sessions(
 )
 def read_docket(session_id: int, actor: ActorDep, session: SessionDep) -> Response:
     context = docket_sheet_for(session, session_id, actor, now=clock())
-    return _pdf(render_docket_sheet(context), f"docket-{session_id}.pdf")
+    return pdf_response(render_docket_sheet(context), f"docket-{session_id}.pdf")
 
 
 __all__ = ["router"]

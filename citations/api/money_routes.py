@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from citations.api.deps import ActorDep, SessionDep, clock
-from citations.api.routes import PROBLEMS
+from citations.api.routes import PROBLEMS, Body, pdf_response
 from citations.ledger import CHARGES, entries
 from citations.money import from_cents
 from citations.payments.ability import AbilityDecision, Declaration, request_ability_to_pay
@@ -34,10 +34,6 @@ from citations.records import find_citation
 from citations.roles import Action
 
 router = APIRouter(prefix="/v1", responses=PROBLEMS)
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 @router.post(
@@ -130,17 +126,9 @@ def post_reversal(
     return reverse_payment(session, receipt, body.reason, actor=actor, now=clock())
 
 
-def _pdf(content: bytes, name: str) -> Response:
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
-    )
-
-
 @router.get("/payments/{receipt}/receipt.pdf", response_class=Response, summary="A receipt")
 def read_receipt(receipt: str, actor: ActorDep, session: SessionDep) -> Response:
-    return _pdf(render_receipt(receipt_for(session, receipt, actor)), f"{receipt}.pdf")
+    return pdf_response(render_receipt(receipt_for(session, receipt, actor)), f"{receipt}.pdf")
 
 
 @router.get(
@@ -151,7 +139,7 @@ def read_receipt(receipt: str, actor: ActorDep, session: SessionDep) -> Response
 def read_late_notice(number: str, actor: ActorDep, session: SessionDep) -> Response:
     actor.require(Action.READ_MONEY_REPORTS)
     context = late_notice_for(session, number, actor, notice_date=clock().date())
-    return _pdf(render_late_notice(context), f"{number}-late-notice.pdf")
+    return pdf_response(render_late_notice(context), f"{number}-late-notice.pdf")
 
 
 class PlanRequest(Body):

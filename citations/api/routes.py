@@ -30,6 +30,22 @@ from ordinances.store import PublishedCatalog
 
 router = APIRouter(prefix="/v1")
 
+
+class Body(BaseModel):
+    """A request body that refuses unknown fields (a misspelt field is an error, not ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def pdf_response(content: bytes, name: str) -> Response:
+    """A PDF shown in the browser, saved under `name`."""
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
+
+
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"description": text, "content": {"application/problem+json": {}}}
     for status, text in {
@@ -91,11 +107,7 @@ def read_citation(number: str, actor: ActorDep, session: SessionDep) -> Citation
 )
 def read_notice(number: str, actor: ActorDep, session: SessionDep) -> Response:
     context = notice_for(session, number, actor)
-    return Response(
-        render_notice(context),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{context.citation_number}.pdf"'},
-    )
+    return pdf_response(render_notice(context), f"{context.citation_number}.pdf")
 
 
 class VoidRequest(BaseModel):

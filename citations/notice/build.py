@@ -16,6 +16,7 @@ from citations.calendar import BusinessCalendar
 from citations.intake import Subject
 from citations.money import from_cents, percent_of
 from citations.notice.context import NoticeContact, NoticeContext, NoticeViolation
+from citations.payments.payments import pay_deadline
 from citations.records import find_citation
 from citations.roles import Actor
 from citations.tables import Citation
@@ -176,6 +177,6 @@ def deadline_dates(served: date, profile: Jurisdiction) -> tuple[date, date]:
     """(pay by, contest by) for a notice served on `served`."""
     calendar = BusinessCalendar(profile.holiday_calendar)
     return (
-        calendar.deadline(served, profile.deadlines.days_to_pay, profile.deadlines),
+        pay_deadline(served, profile),
         calendar.deadline(served, profile.deadlines.days_to_request_review, profile.deadlines),
     )
