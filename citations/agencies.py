@@ -32,6 +32,7 @@ def register_agency(
     session: Session, code: str, name: str, *, actor: Actor, now: datetime
 ) -> Agency:
     """Add an issuing agency; its code (2 to 8 capital letters) prefixes its citation numbers."""
+    actor.require(Action.MANAGE_AGENCIES)
     code = code.strip().upper()
     if not re.fullmatch(r"[A-Z]{2,8}", code):
         raise InputRejected([FieldError("code", "must be 2 to 8 letters, e.g. DCPD")])
@@ -65,7 +66,7 @@ def list_agencies(session: Session) -> list[Agency]:
     return list(session.scalars(select(Agency).order_by(Agency.code)))
 
 
-def _reserve(session: Session, agency: Agency, year: int, count: int) -> int:
+def reserve_numbers(session: Session, agency: Agency, year: int, count: int) -> int:
     """Reserve `count` sequence numbers; returns the first. Locks the agency's counter."""
     sequence = session.scalar(
         select(NumberSequence)
@@ -110,7 +111,7 @@ def allocate_block(
     if errors:
         raise InputRejected(errors, "the number block request was rejected")
     agency = get_agency(session, agency_code)
-    first = _reserve(session, agency, year, size)
+    first = reserve_numbers(session, agency, year, size)
     block = NumberBlock(
         agency_id=agency.id,
         device_id=device_id.strip(),
@@ -143,11 +144,6 @@ def describe_block(agency: Agency, block: NumberBlock) -> dict[str, object]:
         "last": str(CitationNumber(agency.code, block.year, block.last_sequence)),
         "size": block.last_sequence - block.first_sequence + 1,
     }
-
-
-def assign_number(session: Session, agency: Agency, year: int) -> CitationNumber:
-    """The next number of the agency's sequence, for a citation issued online."""
-    return CitationNumber(agency.code, year, _reserve(session, agency, year, 1))
 
 
 def accept_device_number(

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Index, Integer, String, Text, select
+from sqlalchemy import Index, Integer, String, Text, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from citations.orm import Base, JSONDocument
@@ -122,22 +122,62 @@ def record(
     """Add a chained audit event to the session's transaction (committed, or rolled back,
     with the change it records)."""
     head = _head(session)
-    before, after = _jsonable(before), _jsonable(after)
-    fields = {
+    fields = event_fields(
+        at=at,
+        actor=actor,
+        action=action,
+        entity_type=entity_type,
+        entity_key=entity_key,
+        reason=reason,
+        before=before,
+        after=after,
+    )
+    digest = event_hash(head.hash, **fields)
+    event = AuditEvent(**fields, prev_hash=head.hash, hash=digest)
+    session.add(event)  # inserted in the order added, so ids follow the chain
+    head.hash = digest
+    return event
+
+
+def event_fields(
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_key: str,
+    reason: str | None = None,
+    before: Any | None = None,
+    after: Any | None = None,
+) -> dict[str, Any]:
+    """An event's content as `record` and `record_many` store and hash it."""
+    return {
         "occurred_at": at,
         "actor": actor,
         "action": action,
         "entity_type": entity_type,
         "entity_key": entity_key,
         "reason": reason,
-        "before": before,
-        "after": after,
+        "before": _jsonable(before),
+        "after": _jsonable(after),
     }
-    digest = event_hash(head.hash, **fields)
-    event = AuditEvent(**fields, prev_hash=head.hash, hash=digest)
-    session.add(event)  # inserted in the order added, so ids follow the chain
-    head.hash = digest
-    return event
+
+
+def record_many(session: Session, events: list[dict[str, Any]]) -> None:
+    """Chain and insert many events (each from `event_fields`) in one statement, in order,
+    for writers that insert their rows in bulk (issuing a batch)."""
+    if not events:
+        return
+    head = _head(session)
+    session.flush()  # events the ORM still holds must take their ids first
+    rows = []
+    previous = head.hash
+    for fields in events:
+        digest = event_hash(previous, **fields)
+        rows.append({**fields, "prev_hash": previous, "hash": digest})
+        previous = digest
+    session.execute(insert(AuditEvent), rows)
+    head.hash = previous
 
 
 class Verification(BaseModel):

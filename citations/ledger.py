@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -101,39 +102,62 @@ def post(
     reference: str | None = None,
 ) -> LedgerEntry | None:
     """Append an entry (and its audit event); a zero amount posts nothing."""
+    row = entry_row(citation.id, kind, amount, actor=actor, at=at, reason=reason, method=method)
+    if row is None:
+        return None
+    row["reference"] = reference
+    entry = LedgerEntry(**row)
+    session.add(entry)
+    session.flush()
+    record(session, **entry_event(citation.number, row))
+    return entry
+
+
+def entry_row(
+    citation_id: int,
+    kind: EntryKind,
+    amount: Decimal,
+    *,
+    actor: str,
+    at: datetime,
+    reason: str | None = None,
+    method: str | None = None,
+) -> dict[str, Any] | None:
+    """The columns of a new entry (no reference); None for a zero amount, which posts nothing.
+    Bulk writers insert these rows themselves, with `entry_event` for each."""
     cents = to_cents(amount)
     if cents < 0:
         raise ValueError(f"ledger amounts are positive; {kind} of {amount}")
     if cents == 0:
         return None
-    entry = LedgerEntry(
-        citation_id=citation.id,
-        kind=kind.value,
-        amount_cents=cents,
-        method=method,
-        reference=reference,
-        created_at=at,
-        created_by=actor,
-        reason=reason,
-    )
-    session.add(entry)
-    session.flush()
-    record(
-        session,
-        at=at,
-        actor=actor,
-        action=f"ledger.{kind.value}",
-        entity_type="citation",
-        entity_key=citation.number,
-        reason=reason,
-        after={
-            "kind": kind.value,
-            "amount": str(from_cents(cents)),
-            "method": method,
-            "reference": reference,
+    return {
+        "citation_id": citation_id,
+        "kind": kind.value,
+        "amount_cents": cents,
+        "method": method,
+        "created_at": at,
+        "created_by": actor,
+        "reason": reason,
+    }
+
+
+def entry_event(number: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The audit event of a new entry (`entry_row` with its reference) of citation `number`:
+    the arguments of `record`."""
+    return {
+        "at": row["created_at"],
+        "actor": row["created_by"],
+        "action": f"ledger.{row['kind']}",
+        "entity_type": "citation",
+        "entity_key": number,
+        "reason": row["reason"],
+        "after": {
+            "kind": row["kind"],
+            "amount": str(from_cents(row["amount_cents"])),
+            "method": row["method"],
+            "reference": row["reference"],
         },
-    )
-    return entry
+    }
 
 
 def _signed() -> ColumnElement[int]:

@@ -1,23 +1,162 @@
-"""Counting a person's prior citations, in SQL, through indexed lookups.
+"""Counting a person's prior citations, through indexed lookups that start from the person.
 
 A prior is an earlier citation of the same person (sharing an identifier, or with exactly the
 same first and last name and date of birth) for the same ordinance or category, as the
 version says, whose violation date falls within the lookback before this violation.
-Voided and dismissed citations are not priors. Each prior citation counts once, however many
-of its violations match.
+Voided, dismissed and diverted citations are not priors. Each prior citation counts once,
+however many of its violations match.
+
+`PriorIndex` loads, in three queries, everything the people of a whole batch of messages
+could have as priors; counting is then done here in Python, by the one rule above, and
+citations issued earlier in the same batch are added to the index as they are decided, so a
+batch counts exactly as if its messages were issued one by one.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
-from sqlalchemy import func, select, tuple_, union
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from citations.intake import Subject
 from citations.status import NOT_PRIORS
 from citations.tables import Citation, CitationIdentifier, CitationViolation
 from ordinances.resolve import ResolvedVersion
+
+T = TypeVar("T")
+NOT_COUNTED = frozenset(status.value for status in NOT_PRIORS)
+PARAMETERS_PER_QUERY = 900
+"""Keys per lookup, well under every backend's limit on bound parameters."""
+
+
+@dataclass(frozen=True)
+class PriorViolation:
+    """One violation of a citation that could be someone's prior."""
+
+    citation_id: int
+    ordinance_code: str
+    category: str
+    violation_date: date
+    violation_at: datetime
+    status: str
+
+
+@dataclass
+class PriorIndex:
+    """The citations of a set of people, found by identifier and by name with date of birth."""
+
+    by_identifier: dict[tuple[str, str], set[int]] = field(default_factory=lambda: defaultdict(set))
+    by_name: dict[tuple[str, date], set[int]] = field(default_factory=lambda: defaultdict(set))
+    violations: dict[int, list[PriorViolation]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def load(cls, session: Session, subjects: Iterable[Subject]) -> PriorIndex:
+        """Everything `subjects` could have as priors, in three indexed lookups."""
+        index = cls()
+        keys: set[tuple[str, str]] = set()
+        names: set[tuple[str, date]] = set()
+        for subject in subjects:
+            keys.update(identifier.key() for identifier in subject.identifiers)
+            if subject.date_of_birth is not None:
+                names.add((subject.name_key(), subject.date_of_birth))
+        identifier = tuple_(CitationIdentifier.id_type, CitationIdentifier.id_number)
+        for key_part in _parts(sorted(keys)):
+            by_key = session.execute(
+                select(
+                    CitationIdentifier.id_type,
+                    CitationIdentifier.id_number,
+                    CitationIdentifier.citation_id,
+                ).where(identifier.in_(key_part))
+            )
+            for id_type, id_number, citation_id in by_key:
+                index.by_identifier[(id_type, id_number)].add(citation_id)
+        for name_part in _parts(sorted(names)):
+            by_name = session.execute(
+                select(Citation.subject_name_key, Citation.subject_dob, Citation.id).where(
+                    tuple_(Citation.subject_name_key, Citation.subject_dob).in_(name_part)
+                )
+            )
+            for name_key, born, citation_id in by_name:
+                if born is not None:  # matched on it, so never None; this tells mypy
+                    index.by_name[(name_key, born)].add(citation_id)
+        found = set().union(*index.by_identifier.values(), *index.by_name.values())
+        for id_part in _parts(sorted(found)):
+            rows = session.execute(
+                select(
+                    CitationViolation.citation_id,
+                    CitationViolation.ordinance_code,
+                    CitationViolation.category,
+                    CitationViolation.violation_date,
+                    Citation.violation_at,
+                    Citation.status,
+                )
+                .join(Citation, Citation.id == CitationViolation.citation_id)
+                .where(CitationViolation.citation_id.in_(id_part))
+            )
+            for citation_id, code, category, day, moment, status in rows:
+                index.violations[citation_id].append(
+                    PriorViolation(citation_id, code, category, day, moment, status)
+                )
+        return index
+
+    def citations_of(self, subject: Subject) -> set[int]:
+        """The ids of the citations that name this person (none without an identifier or a
+        date of birth: no one can be matched safely on a name alone)."""
+        ids: set[int] = set()
+        for identifier in subject.identifiers:
+            ids |= self.by_identifier.get(identifier.key(), set())
+        if subject.date_of_birth is not None:
+            ids |= self.by_name.get((subject.name_key(), subject.date_of_birth), set())
+        return ids
+
+    def count(
+        self,
+        subject: Subject,
+        resolved: ResolvedVersion,
+        violation_at: datetime,
+        violation_date: date,
+        *,
+        exclude_citation_id: int | None = None,
+    ) -> int:
+        """How many countable prior citations `subject` has for `resolved` before
+        `violation_at`; the lookback window starts from `violation_date`, the violation's
+        date in the jurisdiction's time zone."""
+        rules = resolved.version.priors
+        if rules is None:
+            return 0
+        window_start = rules.lookback.window_start(violation_date)
+        counted = 0
+        for citation_id in self.citations_of(subject) - {exclude_citation_id}:
+            counted += any(
+                (
+                    v.ordinance_code == resolved.code
+                    if rules.scope == "ordinance"
+                    else v.category == resolved.category
+                )
+                and v.violation_date >= window_start
+                and v.violation_at < violation_at
+                and v.status not in NOT_COUNTED
+                for v in self.violations.get(citation_id, ())
+            )
+        return counted
+
+    def add(self, citation_id: int, subject: Subject, violations: Sequence[PriorViolation]) -> None:
+        """A citation issued after the index was loaded (earlier in the same batch)."""
+        for identifier in subject.identifiers:
+            self.by_identifier[identifier.key()].add(citation_id)
+        if subject.date_of_birth is not None:
+            self.by_name[(subject.name_key(), subject.date_of_birth)].add(citation_id)
+        self.violations[citation_id].extend(violations)
+
+
+def _parts(items: Sequence[T]) -> Iterable[Sequence[T]]:
+    for start in range(0, len(items), PARAMETERS_PER_QUERY):
+        yield items[start : start + PARAMETERS_PER_QUERY]
 
 
 def count_priors(
@@ -29,55 +168,8 @@ def count_priors(
     *,
     exclude_citation_id: int | None = None,
 ) -> int:
-    """How many countable prior citations `subject` has for `resolved` before `violation_at`.
-
-    `violation_date` is the violation's date in the jurisdiction's time zone; the lookback
-    window starts from it.
-    """
-    rules = resolved.version.priors
-    if rules is None:
-        return 0
-    window_start = rules.lookback.window_start(violation_date)
-    # Start from the person (a few citations, found through the identifier and name
-    # indexes), not from the ordinance (thousands of citations in a busy lookback window).
-    sources = []
-    keys = [identifier.key() for identifier in subject.identifiers]
-    if keys:
-        sources.append(
-            select(CitationIdentifier.citation_id.label("id")).where(
-                tuple_(CitationIdentifier.id_type, CitationIdentifier.id_number).in_(keys)
-            )
-        )
-    if subject.date_of_birth is not None:
-        sources.append(
-            select(Citation.id.label("id")).where(
-                Citation.subject_name_key == subject.name_key(),
-                Citation.subject_dob == subject.date_of_birth,
-            )
-        )
-    if not sources:
-        return 0  # neither an identifier nor a date of birth: no one can be matched safely
-    # Two indexed steps, so no planner can start from the ordinance's side: the person's
-    # citations first (usually a handful), then their violations in scope and window.
-    found = union(*sources) if len(sources) > 1 else sources[0]
-    ids = [i for i in session.scalars(found) if i != exclude_citation_id]
-    if not ids:
-        return 0
-    scope = (
-        CitationViolation.ordinance_code == resolved.code
-        if rules.scope == "ordinance"
-        else CitationViolation.category == resolved.category
+    """How many countable prior citations `subject` has for `resolved` before `violation_at`
+    (one person, one version: an amendment's question)."""
+    return PriorIndex.load(session, [subject]).count(
+        subject, resolved, violation_at, violation_date, exclude_citation_id=exclude_citation_id
     )
-    query = (
-        select(func.count(func.distinct(Citation.id)))
-        .select_from(CitationViolation)
-        .join(Citation, Citation.id == CitationViolation.citation_id)
-        .where(
-            CitationViolation.citation_id.in_(ids),
-            scope,
-            CitationViolation.violation_date >= window_start,
-            Citation.violation_at < violation_at,
-            Citation.status.not_in([s.value for s in NOT_PRIORS]),
-        )
-    )
-    return session.scalar(query) or 0
