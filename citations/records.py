@@ -21,16 +21,13 @@ from citations.intake import (
     ViolationReport,
     validation_errors,
 )
-from citations.issuing import (
-    citation_fields,
-    local_date_of,
-    resolve_violations,
-    write_details,
-)
+from citations.issuing import local_date_of, resolve_violations
+from citations.issuing_write import citation_fields, write_details
 from citations.ledger import EntryKind, balance, paid, post
 from citations.money import from_cents
 from citations.numbering import CitationNumber, InvalidCitationNumber
 from citations.priors import count_priors
+from citations.repeats import refresh_next_days
 from citations.roles import AGENCY_BOUND, Action, Actor
 from citations.status import CitationStatus, move, require
 from citations.tables import Citation, CitationRevision
@@ -157,6 +154,7 @@ def void_citation(
 ) -> CitationPublic:
     """Void a citation issued in error: only before any payment or hearing; after that a
     hearing officer can only dismiss it. A voided citation is never a prior."""
+    actor.require(Action.VOID_CITATION)  # a wrong role is refused whether or not it exists
     citation = find_citation(session, number, actor)
     actor.require(Action.VOID_CITATION, citation.agency.code)
     reason = _reason(reason)
@@ -224,6 +222,7 @@ def amend_citation(
 ) -> CitationPublic:
     """Make a new revision of a citation: decided again from the amended message (priors as
     they stood, the citation itself excluded), history kept, the notice marked amended."""
+    actor.require(Action.AMEND_CITATION)  # a wrong role is refused whether or not it exists
     citation = find_citation(session, number, actor)
     actor.require(Action.AMEND_CITATION, citation.agency.code)
     require(
@@ -276,9 +275,11 @@ def amend_citation(
             at=now,
             reason=f"amended: {amendment.reason}",
         )
+    person = (citation.subject_name_key, citation.subject_dob)
     for key, value in citation_fields(message, decision, violation_date).items():
         setattr(citation, key, value)
-    write_details(session, citation, message, decision, violation_date, replace=True)
+    write_details(session, citation, message, decision, violation_date)
+    refresh_next_days(session, [person, (citation.subject_name_key, citation.subject_dob)])
     citation.revision += 1
     session.add(
         CitationRevision(

@@ -44,6 +44,7 @@ from citations.payments.tables import (
     ServiceAssignment,
     ServiceHours,
 )
+from citations.repeats import next_day_update
 from citations.roles import OPERATOR, Actor, Role
 from citations.status import CitationStatus
 from citations.tables import (
@@ -495,6 +496,8 @@ def seed(
                 existing.next_sequence = max(existing.next_sequence, nxt)
     with transaction(engine) as session:
         move_chain_head(session, chain)
+        # One pass for every person at the end, cheaper than keeping it citation by citation.
+        session.execute(next_day_update())
     _advance_sequences(engine)
     return SeedReport(
         issued, referred, declined, dict(counts), (datetime.now(UTC) - started).total_seconds()

@@ -126,6 +126,9 @@ class Citation(Base):
     """When it reached a closed status (paid, served, waived, diverted, dismissed, voided)."""
     officer_notes: Mapped[str | None] = mapped_column(Text)
     """Internal; never printed on a notice."""
+    next_citation_date: Mapped[date | None] = mapped_column(Date)
+    """The same person's next later citation day, if any (kept by citations.repeats for the
+    report's repeat-citation rate)."""
 
     agency: Mapped[Agency] = relationship()
     intake: Mapped[IntakeRecord] = relationship()

@@ -371,36 +371,19 @@ def _repeats(
     later day) within 6 and 12 months. Only citations whose follow-up window has fully passed
     by the report's end date are counted, so recent citations do not lower the rate.
 
-    One pass: each person's citation days, each with the person's next citation day (a window
-    function over the person index), joined back to the period's violations.
+    One pass over the period's violations: each citation carries the person's next citation
+    day (citations.repeats keeps it).
     """
     dialect = session.get_bind().dialect.name
-    days = (
-        select(
-            Citation.subject_name_key.label("k"),
-            Citation.subject_dob.label("d"),
-            Citation.violation_date.label("day"),
-        )
-        .where(Citation.subject_dob.is_not(None))
-        .distinct()
-        .subquery("days")
-    )
-    following = select(
-        days.c.k,
-        days.c.d,
-        days.c.day,
-        func.lead(days.c.day)
-        .over(partition_by=(days.c.k, days.c.d), order_by=days.c.day)
-        .label("next_day"),
-    ).subquery("following")
+    next_day = Citation.next_citation_date
     # Flags per (ordinance, person) first, then sums: cheaper than COUNT(DISTINCT ...).
     flags: list[Any] = []
     for months in (6, 12):
         matured = _plus_months(Citation.violation_date, months, dialect) <= end
         again = and_(
             matured,
-            following.c.next_day.is_not(None),
-            following.c.next_day <= _plus_months(Citation.violation_date, months, dialect),
+            next_day.is_not(None),
+            next_day <= _plus_months(Citation.violation_date, months, dialect),
         )
         flags += [
             func.max(case((matured, 1), else_=0)).label(f"m{months}"),
@@ -409,15 +392,7 @@ def _repeats(
     per_person = (
         select(CitationViolation.ordinance_code.label("code"), *flags)
         .join(Citation, Citation.id == CitationViolation.citation_id)
-        .join(
-            following,
-            and_(
-                following.c.k == Citation.subject_name_key,
-                following.c.d == Citation.subject_dob,
-                following.c.day == Citation.violation_date,
-            ),
-        )
-        .where(*where)
+        .where(*where, Citation.subject_dob.is_not(None))
         .group_by(CitationViolation.ordinance_code, Citation.subject_name_key, Citation.subject_dob)
         .subquery("per_person")
     )
