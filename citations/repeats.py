@@ -12,13 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Update, func, select, tuple_, update
+from sqlalchemy import Update, bindparam, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from citations.tables import Citation
-
-PEOPLE_PER_STATEMENT = 400
-"""People per UPDATE: two bound parameters each, well under every backend's limit."""
 
 
 def next_day_update() -> Update:
@@ -41,12 +38,19 @@ def next_day_update() -> Update:
     )
 
 
+PERSON_UPDATE = next_day_update().where(
+    Citation.subject_name_key == bindparam("name_key"),
+    Citation.subject_dob == bindparam("born"),
+)
+"""Built once: composing the statement cost more than running it, per citation issued."""
+
+
 def refresh_next_days(session: Session, people: Iterable[tuple[str, date | None]]) -> None:
     """Recompute the next citation day of every citation of these people (name key, date of
     birth), after citations of theirs were issued, amended or imported."""
     keys = sorted({(name, born) for name, born in people if born is not None})
+    if not keys:
+        return
     session.flush()
-    person = tuple_(Citation.subject_name_key, Citation.subject_dob)
-    for start in range(0, len(keys), PEOPLE_PER_STATEMENT):
-        part = keys[start : start + PEOPLE_PER_STATEMENT]
-        session.execute(next_day_update().where(person.in_(part)))
+    people_keys = [{"name_key": name, "born": born} for name, born in keys]
+    session.connection().execute(PERSON_UPDATE, people_keys)  # one executemany
