@@ -5,14 +5,19 @@ cited again within 6 and 12 months. Answering that from scratch needs a window o
 person's citation days (13 s at a million citations on PostgreSQL); keeping the answer on
 the citation turns it into one scan of the report's period. A person is matched as in the
 report: exact name and date of birth (people without a date of birth are never matched).
+
+A window of N months ends on the same day N months later, or on that month's last day when
+it has no such day (`add_months`), on every backend.
 """
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Update, bindparam, func, select, update
+from sqlalchemy import Date, Integer, Update, bindparam, cast, func, select, type_coerce, update
 from sqlalchemy.orm import Session, aliased
 
 from citations.tables import Citation
@@ -54,3 +59,34 @@ def refresh_next_days(session: Session, people: Iterable[tuple[str, date | None]
     session.flush()
     people_keys = [{"name_key": name, "born": born} for name, born in keys]
     session.connection().execute(PERSON_UPDATE, people_keys)  # one executemany
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole months, clamped to the month's last day (as PostgreSQL adds an
+    interval): the end of a repeat window.
+
+    >>> add_months(date(2025, 8, 31), 6), add_months(date(2023, 8, 31), 6)
+    (datetime.date(2026, 2, 28), datetime.date(2024, 2, 29))
+    >>> add_months(date(2024, 2, 29), 12), add_months(date(2025, 1, 15), 6)
+    (datetime.date(2025, 2, 28), datetime.date(2025, 7, 15))
+    """
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def months_later(column: Any, months: int, dialect: str) -> Any:
+    """`column` plus `months` in SQL, as `add_months` adds them. SQLite's own
+    `date(x, '+6 months')` overflows instead of clamping (31 August + 6 months is 3 March
+    there, 28 February in PostgreSQL), so it is built from the first of the month: the same
+    day in the target month, or that month's last day, whichever comes first."""
+    if dialect == "postgresql":
+        return cast(column + func.make_interval(0, months), Date())
+    same_day = func.date(
+        func.julianday(column, "start of month", f"+{months} months")
+        + cast(func.strftime("%d", column), Integer())
+        - 1
+    )
+    last_day = func.date(column, "start of month", f"+{months + 1} months", "-1 day")
+    return type_coerce(func.min(same_day, last_day), Date())

@@ -69,6 +69,7 @@ def report_rows(report: ProgramReport) -> list[dict[str, Any]]:
     for rate in report.repeat_rates:
         for metric in (
             "people",
+            "people_12_months",
             "again_6_months",
             "again_12_months",
             "rate_6_months",
