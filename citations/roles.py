@@ -42,6 +42,15 @@ class Action(StrEnum):
     EXPORT_COLLECTIONS = "export_collections"
     READ_MONEY_REPORTS = "read_money_reports"
     READ_PROGRAM_REPORT = "read_program_report"
+    PUBLISH_CATALOG = "publish_catalog"
+    """Publish the ordinance catalog: new ordinances and versions, replacing or withdrawing
+    a future version, the jurisdiction profile."""
+    REFUND = "refund"
+    """Give money back; it only ever follows a decision that dismisses or reduces."""
+    MANAGE_TOKENS = "manage_tokens"
+    """Create, list and revoke API tokens."""
+    MANAGE_AGENCIES = "manage_agencies"
+    """Register issuing agencies."""
 
 
 # Officers act only within their own agency; the other roles are city-wide.
@@ -73,6 +82,12 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EXPORT_COLLECTIONS: frozenset({Role.CLERK, Role.ADMIN}),
     Action.READ_MONEY_REPORTS: frozenset({Role.CLERK, Role.ATTORNEY, Role.ADMIN, Role.AUDITOR}),
     Action.READ_PROGRAM_REPORT: frozenset({Role.ATTORNEY, Role.ADMIN, Role.AUDITOR}),
+    # Attorneys keep the catalog; a clerk or an officer never changes what the law says.
+    Action.PUBLISH_CATALOG: frozenset({Role.ATTORNEY, Role.ADMIN}),
+    # Whoever may decide a review or a hearing may cause the refund the decision owes.
+    Action.REFUND: frozenset({Role.CLERK, Role.HEARING_OFFICER, Role.ADMIN}),
+    Action.MANAGE_TOKENS: frozenset({Role.ADMIN}),
+    Action.MANAGE_AGENCIES: frozenset({Role.ADMIN}),
 }
 
 AGENCY_BOUND = frozenset({Role.OFFICER})
@@ -99,3 +114,21 @@ class Actor:
 
 OPERATOR = Actor("operator (command line)", Role.ADMIN)
 """The person at the command line on the server: the CLI has the admin's powers."""
+
+
+def matrix_markdown() -> str:
+    """The matrix as a Markdown table, one row per action (the README shows this table, and
+    a test checks that it still matches PERMISSIONS).
+
+    >>> print(matrix_markdown().splitlines()[2])
+    | issue citation | ✓ |  |  |  | ✓ |  |
+    """
+    header = "| action | " + " | ".join(r.value.replace("_", " ") for r in Role) + " |"
+    rule = "|---|" + "---|" * len(Role)
+    rows = [
+        f"| {a.value.replace('_', ' ')} | "
+        + " | ".join("✓" if r in PERMISSIONS[a] else "" for r in Role)
+        + " |"
+        for a in Action
+    ]
+    return "\n".join([header, rule, *rows])

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from citations.agencies import get_agency
 from citations.audit import record
 from citations.errors import CitationsError, FieldError, InputRejected, NotFound
-from citations.roles import AGENCY_BOUND, Actor, Role
+from citations.roles import AGENCY_BOUND, Action, Actor, Role
 from citations.tables import ApiToken
 
 PREFIX = "cit_"
@@ -44,6 +44,7 @@ def create_token(
     expires_at: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token; returns the row and the secret (which is never stored or shown again)."""
+    actor.require(Action.MANAGE_TOKENS)
     try:
         parsed = Role(role)
     except ValueError:
@@ -53,7 +54,10 @@ def create_token(
         ) from None
     if parsed in AGENCY_BOUND and agency is None:
         raise InputRejected([FieldError("agency", f"a {parsed.value} token needs an agency")])
-    agency_row = get_agency(session, agency) if agency is not None else None
+    try:
+        agency_row = get_agency(session, agency) if agency is not None else None
+    except NotFound:
+        raise InputRejected([FieldError("agency", f"unknown agency {agency!r}")]) from None
     if expires_at is not None and expires_at <= now:
         raise InputRejected([FieldError("expires_at", "must be in the future")])
     secret = PREFIX + secrets.token_urlsafe(32)
@@ -79,6 +83,7 @@ def create_token(
             "name": token.name,
             "role": token.role,
             "agency": agency_row.code if agency_row else None,
+            "expires_at": expires_at.isoformat() if expires_at else None,
         },
     )
     return token, secret
@@ -101,6 +106,9 @@ def authenticate(session: Session, secret: str | None, now: datetime) -> Actor:
 
 
 def revoke_token(session: Session, token_id: int, *, actor: Actor, now: datetime) -> ApiToken:
+    """Revoke a token at once: its next request is refused. Revoking twice changes nothing
+    (and records nothing) the second time."""
+    actor.require(Action.MANAGE_TOKENS)
     token = session.get(ApiToken, token_id)
     if token is None:
         raise NotFound("token", str(token_id))
@@ -118,4 +126,5 @@ def revoke_token(session: Session, token_id: int, *, actor: Actor, now: datetime
 
 
 def list_tokens(session: Session) -> list[ApiToken]:
+    """Every token, oldest first; callers check Action.MANAGE_TOKENS (the CLI is the operator)."""
     return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))

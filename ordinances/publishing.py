@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from citations.audit import record
 from citations.errors import ApprovalRequired
+from citations.roles import OPERATOR, Action, Actor
 from ordinances.catalog import Catalog
 from ordinances.describe import (
     compare,
@@ -255,11 +256,16 @@ def publish(
     approved_by: str,
     reason: str,
     now: datetime,
+    actor: Actor = OPERATOR,
 ) -> PublicationResult:
     """Publish the catalog in the session's transaction; refuse with every reason at once.
 
     Publishing the same catalog twice returns a result with no publication and changes nothing.
+    `actor` is who presses the button (an attorney or an admin: Action.PUBLISH_CATALOG); it
+    defaults to the operator because the command line, the demo and the seed publish as the
+    server's operator.
     """
+    actor.require(Action.PUBLISH_CATALOG)
     author, approved_by, reason = author.strip(), approved_by.strip(), reason.strip()
     if not author or not approved_by:
         raise ApprovalRequired("both --author and --approved-by must name a person")

@@ -341,6 +341,7 @@ def refund(
     method: str = "check",
 ) -> Payment | None:
     """Return money to the person (after a dismissal, a reduction, or an overpayment)."""
+    actor.require(Action.REFUND)
     if amount <= 0:
         return None
     profile = PublishedCatalog(session).jurisdiction()
