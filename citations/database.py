@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from citations.errors import BadDatabaseUrl, DatabaseNotReady, DatabaseUnavailable
@@ -45,13 +45,15 @@ def describe_url(url: str) -> str:
 
 
 def make_engine(url: str) -> Engine:
+    """An engine that never shows a statement's parameters, in its log or in its errors'
+    messages: they are people's names, dates of birth and addresses."""
     url = normalize_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -68,15 +70,30 @@ def _sqlite_begin(connection: Any) -> None:
 
     SQLite has no row locks: two transactions that both read a counter or a balance and then
     write would otherwise both act on the value they read. Taking the lock up front makes
-    concurrent writers wait their turn (up to the 30 s timeout) instead.
+    concurrent writers wait their turn (up to the 30 s timeout) instead. Work that only
+    reads (`reading`) begins deferred: in WAL mode it never waits for a writer.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+READ_ONLY = "citations_read_only"
 
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work commits at the end of the block, or rolls back on any error."""
     factory = sessionmaker(engine, expire_on_commit=False)
+    with factory.begin() as session:
+        yield session
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A session for work that only reads (checking a token on every request): on SQLite it
+    does not queue behind writers for the write lock. Writing in it is a mistake that SQLite
+    refuses only when another writer holds the lock, so keep it to reads."""
+    factory = sessionmaker(engine.execution_options(**{READ_ONLY: True}))
     with factory.begin() as session:
         yield session
 
@@ -107,6 +124,36 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     before = current_revision(engine)
     command.upgrade(alembic_config(engine), "head")
     return before, head_revision()
+
+
+SQLITE_OUTAGES = (
+    "database is locked",
+    "disk i/o error",
+    "unable to open database",
+    "database or disk is full",
+    "readonly database",
+    "disk image is malformed",
+)
+"""What SQLite says when its file, not the statement, is the trouble."""
+
+
+def unavailable(exc: DBAPIError, url: str) -> DatabaseUnavailable | None:
+    """The domain error for a database error that means the database cannot be used right now
+    (the server went away, the connection was cut, the file is locked), or None for any other.
+
+    Its transaction went with the connection, so nothing of it was written, and the work can
+    simply be tried again.
+    """
+    if not isinstance(exc, OperationalError) and not exc.connection_invalidated:
+        return None
+    if url.startswith("sqlite") and not exc.connection_invalidated:
+        # SQLite raises OperationalError for mistakes too ("no such table"): those are bugs
+        # (a 500), not an outage, so only the file's own troubles count here.
+        message = str(exc.orig).lower()
+        if not any(trouble in message for trouble in SQLITE_OUTAGES):
+            return None
+    lines = str(exc.orig).strip().splitlines()
+    return DatabaseUnavailable(describe_url(url), lines[0] if lines else type(exc.orig).__name__)
 
 
 def ensure_current(engine: Engine) -> None:

@@ -18,6 +18,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -29,14 +30,38 @@ from pydantic import (
 from citations.errors import FieldError
 
 MAX_VIOLATIONS = 4
+MAX_MESSAGE_BYTES = 1 << 20
+"""The largest message read (1 MiB), in a batch or over the API: a valid one is a few tens of
+kilobytes, so anything larger is refused before it is parsed."""
 
 
 def _printable(value: str) -> str:
-    """Refuse control characters (other than line breaks and tabs) in free text."""
+    r"""Refuse control characters (other than line breaks and tabs) in any text: they are
+    invisible or unprintable on a notice, and PostgreSQL cannot store NUL. (An unpaired
+    surrogate never gets here: pydantic refuses it as not a valid string.)
+
+    >>> _printable("Ana\tLópez")
+    'Ana\tLópez'
+    >>> _printable("unit\x0012")
+    Traceback (most recent call last):
+    ValueError: contains control character U+0000
+    """
     bad = [c for c in value if unicodedata.category(c) == "Cc" and c not in "\n\r\t"]
     if bad:
         raise ValueError(f"contains control character U+{ord(bad[0]):04X}")
     return value
+
+
+def _written(example: str) -> Any:
+    """A validator that refuses numbers where a written date is expected: pydantic would read
+    `19900402` or `0` as seconds since 1970 and accept a date nobody meant."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, int | float):
+            raise ValueError(f"must be written as text, e.g. {example!r}, not a number")
+        return value
+
+    return BeforeValidator(check)
 
 
 Line = Annotated[
@@ -49,7 +74,11 @@ Prose = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
     AfterValidator(_printable),
 ]
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Code = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    AfterValidator(_printable),
+]
 
 
 class IntakeModel(BaseModel):
@@ -65,14 +94,26 @@ class Location(IntakeModel):
 
 
 class Officer(IntakeModel):
-    badge: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    badge: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+        AfterValidator(_printable),
+    ]
     name: Line
 
 
 class Identifier(IntakeModel):
-    type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    type: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+        AfterValidator(_printable),
+    ]
     """E.g. `CA-DL` (driver license), `CA-ID`, `passport`, `booking`."""
-    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    number: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+        AfterValidator(_printable),
+    ]
 
     def key(self) -> tuple[str, str]:
         """Normalized for matching: case and spaces or dashes inside the number ignored."""
@@ -91,7 +132,7 @@ class Subject(IntakeModel):
     first_name: Line
     middle_name: Line | None = None
     last_name: Line
-    date_of_birth: date | None = None
+    date_of_birth: Annotated[date, _written("1990-04-02")] | None = None
     identifiers: Annotated[list[Identifier], Field(max_length=5)] = []
     address: Address | None = None
     preferred_language: (
@@ -108,8 +149,14 @@ class Subject(IntakeModel):
         return " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
 
     def name_key(self) -> str:
-        """First and last name, case and spacing folded, for matching priors by name."""
-        return " ".join(f"{self.first_name} {self.last_name}".casefold().split())
+        """First and last name, case and spacing folded, for matching priors by name; composed
+        (NFC) first, so `José` typed as one character or as `e` + accent is the same name.
+
+        >>> Subject(first_name="Jose\u0301", last_name="LÓPEZ").name_key()
+        'josé lópez'
+        """
+        name = unicodedata.normalize("NFC", f"{self.first_name} {self.last_name}")
+        return " ".join(name.casefold().split())
 
 
 class ViolationReport(IntakeModel):
@@ -132,12 +179,12 @@ class IntakeMessage(IntakeModel):
     device_id: Code
     citation_number: Code | None = None
     """A number from a block allocated to this device, for citations written offline."""
-    violation_at: AwareDatetime
+    violation_at: Annotated[AwareDatetime, _written("2026-11-20T22:15:00-08:00")]
     location: Location
     officer: Officer
     subject: Subject
     violations: Annotated[list[ViolationReport], Field(min_length=1, max_length=MAX_VIOLATIONS)]
-    screening: dict[str, bool] = {}
+    screening: Annotated[dict[Code, bool], Field(max_length=100)] = {}
     """The officer's answers to the versions' screening questions, by question id."""
     declined: Decline | None = None
     officer_notes: Prose | None = None
@@ -154,10 +201,12 @@ class IntakeMessage(IntakeModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _not_a_list(cls, data: Any) -> Any:
-        if isinstance(data, list):
-            raise ValueError("expected one JSON object per message, not a list")
-        return data
+    def _an_object(cls, data: Any) -> Any:
+        if isinstance(data, dict | IntakeMessage):
+            return data
+        kinds = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}
+        kind = kinds.get(type(data), "a number" if isinstance(data, int | float) else "an object")
+        raise ValueError(f"expected one JSON object per message, not {kind}")
 
 
 def intake_schema() -> dict[str, Any]:
@@ -168,17 +217,28 @@ def intake_schema() -> dict[str, Any]:
     return schema
 
 
+NOT_AN_OBJECT = frozenset({"model_type", "model_attributes_type", "dict_type"})
+"""pydantic's error types for a value that should have been an object (its words name classes,
+`instance of Location`, which mean nothing to the sender)."""
+
+
 def validation_errors(exc: ValidationError) -> list[FieldError]:
     """pydantic's errors as field errors with dotted paths (`violations[0].ordinance`)."""
     errors = []
     for error in exc.errors():
+        loc = error["loc"]
+        key = loc[-2] if loc[-1:] == ("[key]",) else None  # a bad key of a mapping
         path = ""
-        for part in error["loc"]:
+        for part in loc[:-2] if key is not None else loc:
             path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
         message = str(error["msg"]).removeprefix("Value error, ")
+        if key is not None:
+            message = f"key {key!r} {message}"
         if error["type"] == "missing":
             message = "required"
         elif error["type"] == "extra_forbidden":
             message = "unknown field"
+        elif error["type"] in NOT_AN_OBJECT:
+            message = "must be a JSON object"
         errors.append(FieldError(path or "(message)", message))
     return errors

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
 from citations.api.deps import ActorDep, SessionDep, clock
+from citations.api.limits import RowId, RowIdField
 from citations.api.routes import PROBLEMS, Body, pdf_response
 from citations.hearings.build import (
     ContestPublic,
@@ -90,13 +91,13 @@ class Deposit(Body):
 
 
 class Placement(Body):
-    session_id: int | None = None
+    session_id: RowIdField | None = None
     """Leave out to take the earliest fitting session."""
 
 
 class Continuance(Body):
     reason: Annotated[str, Field(min_length=1, max_length=5000)]
-    session_id: int | None = None
+    session_id: RowIdField | None = None
 
 
 class SetAside(Body):
@@ -309,7 +310,7 @@ class OfficerCreate(Body):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     qualification: Qualification
     qualification_detail: str = ""
-    training_hours: int | None = None
+    training_hours: Annotated[int, Field(ge=0, le=100_000)] | None = None
     independence: str
 
 
@@ -360,7 +361,7 @@ class AvailabilityCreate(Body):
     summary="Add an availability window",
 )
 def post_availability(
-    officer_id: int, body: AvailabilityCreate, actor: ActorDep, session: SessionDep
+    officer_id: RowId, body: AvailabilityCreate, actor: ActorDep, session: SessionDep
 ) -> dict[str, Any]:
     window = add_availability(
         session, officer_id, body.day, body.start, body.end, actor=actor, now=clock()
@@ -379,7 +380,7 @@ class RecusalCreate(Body):
     summary="Recuse an officer from a citation",
 )
 def post_recusal(
-    officer_id: int, body: RecusalCreate, actor: ActorDep, session: SessionDep
+    officer_id: RowId, body: RecusalCreate, actor: ActorDep, session: SessionDep
 ) -> dict[str, Any]:
     recusal = recuse(
         session, officer_id, body.citation_number, body.reason, actor=actor, now=clock()
@@ -390,7 +391,7 @@ def post_recusal(
 class SessionCreate(Body):
     day: date
     start: time
-    officer_id: int
+    officer_id: RowIdField
     capacity: Annotated[int, Field(ge=1, le=200)]
     place: str | None = None
     remote_link: str | None = None
@@ -450,7 +451,7 @@ def read_sessions(
     response_class=Response,
     summary="The printable docket sheet",
 )
-def read_docket(session_id: int, actor: ActorDep, session: SessionDep) -> Response:
+def read_docket(session_id: RowId, actor: ActorDep, session: SessionDep) -> Response:
     context = docket_sheet_for(session, session_id, actor, now=clock())
     return pdf_response(render_docket_sheet(context), f"docket-{session_id}.pdf")
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
 
 from citations.api.deps import ActorDep, SessionDep, clock
+from citations.api.limits import DayQuery
 from citations.api.routes import PROBLEMS, Body, pdf_response
 from citations.ledger import CHARGES, entries
 from citations.money import from_cents
@@ -263,9 +264,7 @@ def post_obligation(
 
 
 @router.post("/processing", summary="Run daily processing for a date (admin)")
-def post_processing(
-    actor: ActorDep, session: SessionDep, as_of: Annotated[date, Query()]
-) -> dict[str, Any]:
+def post_processing(actor: ActorDep, session: SessionDep, as_of: DayQuery) -> dict[str, Any]:
     report = process(session, as_of=as_of, actor=actor, now=clock())
     return {
         "as_of": report.as_of,

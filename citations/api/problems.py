@@ -7,14 +7,17 @@ lists field problems as `{"field": "subject.date_of_birth", "message": "..."}`.
 from __future__ import annotations
 
 import logging
+import traceback
 from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from citations.database import unavailable
 from citations.errors import (
     CitationsError,
     DatabaseNotReady,
@@ -27,6 +30,7 @@ from citations.errors import (
     PermissionDenied,
 )
 from citations.hearings.contests import DeadlineMissed
+from citations.intake import NOT_AN_OBJECT
 from citations.tokens import InvalidToken
 from ordinances.errors import NothingPublished, NotInEffect, OrdinanceError, UnknownOrdinance
 
@@ -50,6 +54,16 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (CitationsError, 400, "bad-request"),
     (OrdinanceError, 400, "bad-request"),
 ]
+
+
+def _unreadable_body(exc: StarletteHTTPException) -> str | None:
+    """Why FastAPI could not read a JSON body at all, when it says only 'error parsing'."""
+    cause = exc.__cause__
+    if isinstance(cause, UnicodeDecodeError):
+        return f"not UTF-8 text: byte 0x{cause.object[cause.start]:02X} at byte {cause.start + 1}"
+    if isinstance(cause, RecursionError):
+        return "nested too deeply to read"
+    return None
 
 
 def problem(
@@ -79,8 +93,55 @@ def _field(loc: tuple[Any, ...]) -> str:
     return path or "(body)"
 
 
+def error_kinds(exc: BaseException) -> str:
+    """The error's class and its causes' classes, without their messages.
+
+    Messages are withheld from the log because they can quote personal data: a database
+    error's message carries the statement's parameters (a date of birth, an address), and a
+    validation error's message can echo the value it refused. The stack (file, line, code)
+    is logged with it, which is what a developer needs to find the fault.
+
+    >>> try:
+    ...     raise ValueError("born 1990-04-03")
+    ... except ValueError as exc:
+    ...     error_kinds(exc)
+    'builtins.ValueError'
+    """
+    kinds: list[str] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(kinds) < 5:
+        kinds.append(f"{type(seen).__module__}.{type(seen).__qualname__}")
+        seen = seen.__cause__ or seen.__context__
+    return " caused by ".join(kinds)
+
+
+class WithholdMessages(logging.Filter):
+    """For the server's error log: an exception is logged as its classes and stack only.
+
+    Starlette hands every unexpected exception on to the server (uvicorn) after our handler
+    has answered, and uvicorn logs it with its message, which can quote personal data.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            record.msg = f"{record.getMessage().rstrip()} {error_kinds(exc)}\n{frames}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+SERVER_ERROR_LOG = "uvicorn.error"
+
+
 def install(app: FastAPI) -> None:
-    """Register handlers so no error leaves the API as anything but problem+json."""
+    """Register handlers so no error leaves the API as anything but problem+json, and keep
+    error messages (which may quote personal data) out of the server's log."""
+    server_log = logging.getLogger(SERVER_ERROR_LOG)
+    if not any(isinstance(f, WithholdMessages) for f in server_log.filters):
+        server_log.addFilter(WithholdMessages())
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -101,6 +162,8 @@ def install(app: FastAPI) -> None:
                 message = "required"
             elif error.get("type") == "extra_forbidden":
                 message = "unknown field"
+            elif error.get("type") in NOT_AN_OBJECT:
+                message = "must be a JSON object"
             errors.append(FieldError(_field(loc), message))
         return problem(
             422, "input-rejected", "the request has invalid fields", request.url.path, errors
@@ -108,6 +171,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        unreadable = _unreadable_body(exc)
+        if unreadable is not None:
+            detail = f"the body is not valid JSON: {unreadable}"
+            return problem(400, "malformed-json", detail, request.url.path)
         kind = HTTPStatus(exc.status_code).phrase.lower().replace(" ", "-")
         return problem(
             exc.status_code,
@@ -126,8 +193,29 @@ def install(app: FastAPI) -> None:
                 return problem(status, kind, detail, request.url.path, errors, headers)
         return await unexpected(request, exc)
 
+    async def database_error(request: Request, exc: Exception) -> JSONResponse:
+        """The database went away mid-request: 503, and the transaction is gone with it. The
+        detail does not name the server (clients need not know it); the log has the kind."""
+        if isinstance(exc, DBAPIError) and unavailable(exc, str(request.app.state.engine.url)):
+            log.warning("database unavailable on %s: %s", request.url.path, error_kinds(exc))
+            detail = "the database is unavailable; nothing of this request was saved: try again"
+            return problem(503, "database-unavailable", detail, request.url.path)
+        if isinstance(exc, DataError):  # a value validation let through (PostgreSQL: NUL, range)
+            log.warning(
+                "value refused by the database on %s: %s", request.url.path, error_kinds(exc)
+            )
+            detail = "a value in the request cannot be stored (out of range, or not text)"
+            return problem(422, "input-rejected", detail, request.url.path)
+        return await unexpected(request, exc)
+
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+        log.error(
+            "unexpected error on %s %s: %s\n%s",
+            request.method,
+            request.url.path,
+            error_kinds(exc),
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
         return problem(
             500,
             "internal-error",
@@ -137,4 +225,5 @@ def install(app: FastAPI) -> None:
 
     app.add_exception_handler(CitationsError, domain_error)
     app.add_exception_handler(OrdinanceError, domain_error)
+    app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(Exception, unexpected)

@@ -14,9 +14,10 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from citations.database import ensure_current, make_engine, transaction
+from citations.database import ensure_current, make_engine, transaction, unavailable
 from citations.errors import CitationsError, InputRejected
 from citations.settings import Settings
 from ordinances.errors import CatalogInvalid, OrdinanceError, PublicationRefused
@@ -52,6 +53,14 @@ def translate_errors(function: Callable[P, R]) -> Callable[P, R]:
             raise CatalogProblems("Error: " + "\n".join(lines)) from None
         except (OrdinanceError, CitationsError) as exc:
             raise click.ClickException(str(exc)) from None
+        except DBAPIError as exc:
+            database = kwargs.get("database")
+            where = database_url(database if isinstance(database, str) else None)
+            lost = unavailable(exc, where)
+            if lost is None:
+                raise
+            tail = "what was not committed was rolled back: run the command again"
+            raise click.ClickException(f"{lost}; {tail}") from None
 
     return wrapper
 

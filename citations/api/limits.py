@@ -1,0 +1,110 @@
+"""Limits on what the API accepts: the size of a request body, so a huge payload gets a 413
+problem instead of filling memory, and the range of row ids in paths and bodies.
+
+The largest valid intake message is a few tens of kilobytes (four narratives of at most 4,000
+characters, names of at most 200); a megabyte leaves room for every body the API takes while
+refusing, before parsing, anything that could only be a mistake or an attack. The limit is
+enforced on the bytes received, not only on `Content-Length`, so a chunked upload that never
+says its length is cut off too.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Path, Query
+from pydantic import Field
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from citations.api.problems import problem
+from citations.intake import MAX_MESSAGE_BYTES
+
+MAX_BODY_BYTES = MAX_MESSAGE_BYTES
+"""1 MiB, as for a record of a batch: the intake message is the largest body any route takes."""
+
+MAX_ROW_ID = 2**31 - 1
+"""Row ids are 32-bit integers in PostgreSQL; a larger number cannot name a row (and would
+fail in the database, not as a 404), so the API description says so and refuses it first."""
+
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="A row id (1 to 2,147,483,647).")]
+"""A row id in a path: `/hearing-officers/{officer_id}/...`."""
+RowIdField = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+"""A row id in a request body."""
+
+DayQuery = Annotated[
+    date, Query(ge=date(1900, 1, 1), le=date(9000, 12, 31), description="YYYY-MM-DD")
+]
+"""A day to compute deadlines from: years 1 or 9999 would overflow the date arithmetic."""
+
+
+class BodySizeLimit:
+    """ASGI middleware: read the body up to `max_bytes`, then hand it on, or answer 413.
+
+    The body is read here (the routes read it whole anyway) so the refusal is made before
+    any route, dependency or database work starts.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._refuse(scope, receive, send, declared)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                await self.app(scope, _replay([message], receive), send)
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_bytes:
+                await self._refuse(scope, receive, send, None)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        whole: Message = {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+        await self.app(scope, _replay([whole], receive), send)
+
+    async def _refuse(
+        self, scope: Scope, receive: Receive, send: Send, declared: int | None
+    ) -> None:
+        limit = f"the limit is {self.max_bytes:,} bytes"
+        detail = (
+            f"the request body is {declared:,} bytes; {limit}"
+            if declared is not None
+            else f"the request body is larger than allowed: {limit}"
+        )
+        response = problem(413, "content-too-large", detail, scope.get("path", ""))
+        await response(scope, receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A `receive` that gives the buffered messages first, then the client's own."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replayed
