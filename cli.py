@@ -10,6 +10,7 @@ import click
 from citations.commands.audit import audit
 from citations.commands.catalog import db, ordinances
 from citations.commands.demo import demo
+from citations.commands.export import export_command, import_export_command
 from citations.commands.hearings import docket, hearings
 from citations.commands.issuing import (
     agencies,
@@ -71,6 +72,8 @@ COMMANDS = (
     report_command,
     seed_command,
     audit,
+    export_command,
+    import_export_command,
     serve_command,
 )
 for command in COMMANDS:

@@ -91,3 +91,38 @@ class IllegalTransition(CitationsError):
         self.action = action
         tail = f"; {advice}" if advice else ""
         super().__init__(f"citation {number} is {status}: cannot {action}{tail}")
+
+
+class ExportFileInvalid(CitationsError):
+    """A records export that cannot be restored as it is; names the file, the line and why."""
+
+    def __init__(self, source: str, line: int, problem: str) -> None:
+        self.source = source
+        self.line = line
+        self.problem = problem
+        super().__init__(f"{source}, line {line}: {problem}")
+
+
+class ExportSchemaMismatch(CitationsError):
+    """A records export written at another schema revision than the database's."""
+
+    def __init__(self, source: str, exported: str, database: str) -> None:
+        self.exported = exported
+        self.database = database
+        super().__init__(
+            f"{source} was exported at schema revision {exported}, but the database is at "
+            f"{database}: restore it into a database at {exported} (with the citations release "
+            "that wrote it), then run `citations db upgrade`"
+        )
+
+
+class RestoreTargetNotEmpty(CitationsError):
+    """A restore was pointed at a database that already holds records."""
+
+    def __init__(self, where: str, tables: list[str]) -> None:
+        self.tables = tables
+        shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
+        super().__init__(
+            f"the database {where} is not empty (rows in table {shown}): import-export "
+            "restores only into an empty database made with `citations db upgrade`"
+        )

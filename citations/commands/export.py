@@ -1,0 +1,143 @@
+"""`citations export` and `citations import-export`: every record out as JSON lines, and back.
+
+The file holds personal data, so it is written only where the operator names it: a new file
+(readable by its owner only, complete or absent: it is written under a temporary name and
+renamed at the end) or standard output.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from citations.audit import verify
+from citations.commands.common import database_option, open_engine, translate_errors
+from citations.database import describe_url, transaction
+from citations.export import export_records, import_records
+
+
+@click.command("export")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    metavar="FILE",
+    help="A new file to write (refused if it exists), or - for standard output.",
+)
+@database_option
+@translate_errors
+def export_command(output: str, database: str | None) -> None:
+    """Write every record of the system as JSON lines, for records retention and migration.
+
+    The file holds personal data (names, dates of birth, addresses, identity numbers,
+    payments): keep it as securely as the database itself. API tokens appear only as the
+    SHA-256 hashes the database stores. Restore it with `citations import-export`; the format
+    is documented in README.md, "Records export and restore".
+
+    \b
+    Example:
+        citations export --output records-2026-11-29.jsonl
+    """
+    with open_engine(database) as engine:
+        if output == "-":
+            with _stdout() as out:
+                summary = export_records(engine, out)
+        else:
+            target = Path(output)
+            with _new_file(target) as out:
+                summary = export_records(engine, out)
+        where = "standard output" if output == "-" else output
+        tables = sum(1 for count in summary.row_counts.values() if count)
+        click.echo(
+            f"Exported {summary.rows:,} rows of {tables} tables from "
+            f"{describe_url(str(engine.url))} (schema {summary.schema_revision}) to {where}.\n"
+            f"Records digest (rows_sha256): {summary.rows_sha256}\n"
+            "The file holds personal data: store it as securely as the database.",
+            err=output == "-",
+        )
+
+
+@click.command("import-export")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@database_option
+@translate_errors
+def import_export_command(file: str, database: str | None) -> None:
+    """Restore a `citations export` file into an empty database at the same schema.
+
+    Make the database with `citations db upgrade` first; a database that holds any record is
+    refused. The file's checksum is verified and everything is restored in one transaction,
+    so a damaged, edited or truncated file leaves the database empty. Exporting the restored
+    database gives the same rows byte for byte (the same records digest). FILE may be - for
+    standard input. The format: README.md, "Records export and restore".
+
+    \b
+    Example:
+        citations db upgrade --database postgresql://citations@db.example.org/citations
+        citations import-export records-2026-11-29.jsonl \\
+            --database postgresql://citations@db.example.org/citations
+    """
+    with open_engine(database) as engine:
+        source = "standard input" if file == "-" else file
+        with _lines(file) as lines:
+            summary = import_records(engine, lines, source=source)
+        with transaction(engine) as session:
+            chain = verify(session)
+        tables = sum(1 for count in summary.row_counts.values() if count)
+        click.echo(
+            f"Restored {summary.rows:,} rows of {tables} tables into "
+            f"{describe_url(str(engine.url))} (schema {summary.schema_revision}, exported "
+            f"{summary.exported_at.isoformat()}).\n"
+            f"Records digest (rows_sha256): {summary.rows_sha256}"
+        )
+        if chain.intact:
+            click.echo(f"The audit trail is intact: {chain.events:,} events.")
+        else:
+            where = f"event {chain.first_broken}" if chain.first_broken else "the chain's head"
+            click.echo(f"Warning: the restored audit trail is broken at {where}: {chain.problem}")
+
+
+@contextmanager
+def _new_file(target: Path) -> Iterator[TextIO]:
+    """A new file for the owner's eyes only, which appears under its name only when complete."""
+    if target.exists():
+        raise click.ClickException(f"{target} exists: name a new file for the export")
+    partial = target.with_name(target.name + ".partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, target)
+
+
+@contextmanager
+def _stdout() -> Iterator[TextIO]:
+    """Standard output as UTF-8 with plain newlines, whatever the terminal's encoding."""
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()  # leave standard output open for the summary
+
+
+@contextmanager
+def _lines(file: str) -> Iterator[TextIO]:
+    if file == "-":
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+        try:
+            yield stream
+        finally:
+            stream.detach()
+        return
+    with open(file, encoding="utf-8") as handle:
+        yield handle

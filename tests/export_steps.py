@@ -1,0 +1,164 @@
+"""Test data and file surgery for the records export tests (tests/test_export.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from citations.agencies import allocate_block
+from citations.database import make_engine, transaction
+from citations.export import export_records, import_records
+from citations.hearings.contests import decide_review, request_hearing, request_review
+from citations.hearings.decisions import Outcome
+from citations.hearings.officers import recuse
+from citations.hearings.scheduling import continue_hearing, schedule_hearing
+from citations.money import from_cents
+from citations.payments.ability import Declaration, request_ability_to_pay
+from citations.payments.payments import PaymentRequest, record_payment, reverse_payment
+from citations.records import find_citation
+from citations.roles import OPERATOR
+from citations.seed import seed
+from citations.tokens import create_token
+from tests.conftest import NOW, postgres_url
+from tests.factories import message, send, subject
+from tests.hearing_steps import CLERK, ISSUED_AT, REVIEWER, at, officer_with_session
+
+EXPORTED_AT = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+SCREENING = {"violence": False, "weapon": False, "unable_to_care_for_self": False}
+
+
+def issue(engine: Engine, first_name: str) -> str:
+    """A citation under the seed's (demo) catalog, for a person the seed never made."""
+    body = message(
+        violation_at="2026-11-20T10:00:00-08:00",
+        subject=subject(first_name=first_name, last_name="Export", identifiers=[]),
+        violations=[{"ordinance": "LAMC 41.27(c)", "narrative": "Open can of beer."}],
+        screening=SCREENING,
+    )
+    number = send(engine, body, now=ISSUED_AT).result.citation_number
+    assert number is not None
+    return number
+
+
+def populate(engine: Engine) -> None:
+    """A row in every table: the seed, then what it leaves out (revisions, tokens, blocks,
+    recusals, ability to pay, a continued hearing, a reversed payment)."""
+    seed(engine, 200, seed=7, now=NOW)
+    heard, paying, poor = (issue(engine, name) for name in ("Heard", "Paying", "Poor"))
+    with transaction(engine) as session:
+        when = at("2026-11-25")
+        request_review(session, heard, "A soda can.", received_at=when, actor=CLERK, now=when)
+    with transaction(engine) as session:
+        findings = "The photo shows a beer can."
+        decide_review(
+            session, heard, Outcome.UPHELD, findings, actor=REVIEWER, now=at("2026-12-01")
+        )
+    with transaction(engine) as session:
+        fine = from_cents(find_citation(session, heard, CLERK).total_fine_cents)
+        when = at("2026-12-03")
+        request_hearing(
+            session,
+            heard,
+            received_at=when,
+            actor=CLERK,
+            now=when,
+            deposit=fine,
+            deposit_method="card",
+        )
+    officer, first = officer_with_session(engine, "Judge One", date(2026, 12, 16))
+    _, second = officer_with_session(engine, "Judge Two", date(2026, 12, 17))
+    with transaction(engine) as session:
+        schedule_hearing(session, heard, actor=CLERK, now=at("2026-12-04"), session_id=first)
+    with transaction(engine) as session:
+        when = at("2026-12-05")
+        continue_hearing(
+            session, heard, "No interpreter.", actor=CLERK, now=when, session_id=second
+        )
+        recuse(session, officer, paying, "Knows the person.", actor=CLERK, now=when)
+    with transaction(engine) as session:
+        request = PaymentRequest(amount=Decimal("10.00"), method="check")
+        paid, _ = record_payment(session, paying, request, actor=CLERK, now=at("2026-11-25"))
+    with transaction(engine) as session:
+        reverse_payment(session, paid.receipt_number, "Returned", actor=CLERK, now=at("2026-11-27"))
+        declaration = Declaration(
+            benefits=["calfresh"], household_size=1, monthly_income=Decimal("900.00"), sworn=True
+        )
+        request_ability_to_pay(session, poor, declaration, actor=CLERK, now=at("2026-11-25"))
+        create_token(
+            session, role="officer", agency="DCPD", name="unit 12", actor=OPERATOR, now=NOW
+        )
+        allocate_block(session, "DCPD", "unit-12", 50, year=2026, actor=OPERATOR, now=NOW)
+
+
+@contextmanager
+def private_database(backend: str, paths: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database of its own on `backend` (a private schema on PostgreSQL), for
+    module-scoped fixtures (the conftest's `database_url` lasts one test)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{paths.mktemp('export') / 'source.db'}"
+        return
+    base = postgres_url()
+    if base is None:
+        pytest.skip("set CITATIONS_TEST_POSTGRES_URL to run the PostgreSQL half")
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = make_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def export_text(engine: Engine) -> str:
+    out = io.StringIO()
+    export_records(engine, out, exported_at=EXPORTED_AT)
+    return out.getvalue()
+
+
+def restore(engine: Engine, content: str) -> None:
+    import_records(engine, io.StringIO(content), source="records.jsonl")
+
+
+def rows_of(content: str, table: str) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in content.splitlines()[1:-1]]
+    return [line["row"] for line in lines if line["table"] == table]
+
+
+def reseal(lines: list[str]) -> list[str]:
+    """Recompute the trailer's checksums, as a careless or hostile writer could."""
+    trailer = json.loads(lines[-1])
+    body = "".join(line + "\n" for line in lines[:-1]).encode()
+    rows = "".join(line + "\n" for line in lines[1:-1]).encode()
+    trailer["sha256"] = hashlib.sha256(body).hexdigest()
+    trailer["rows_sha256"] = hashlib.sha256(rows).hexdigest()
+    return [*lines[:-1], json.dumps(trailer)]
+
+
+def line_of(lines: list[str], table: str) -> int:
+    """The index of the first row of `table`."""
+    return next(i for i, line in enumerate(lines) if line.startswith(f'{{"table":"{table}"'))
+
+
+def set_column(line: str, column: str, value: object) -> str:
+    item = json.loads(line)
+    item["row"][column] = value
+    return json.dumps(item)
+
+
+def replaced(lines: list[str], index: int, line: str) -> list[str]:
+    return [*lines[:index], line, *lines[index + 1 :]]
