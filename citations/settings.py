@@ -15,6 +15,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CITATIONS_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    web_secret_key: str | None = None
+    """Signs the clerks' web session cookie (CITATIONS_WEB_SECRET_KEY); without it each
+    process draws a random key, so clerks log in again after a restart."""
+
+    @field_validator("web_secret_key")
+    @classmethod
+    def _long_enough(cls, key: str | None) -> str | None:
+        if key is not None and len(key) < 32:
+            raise ValueError("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+        return key
 
     @field_validator("database_url")
     @classmethod

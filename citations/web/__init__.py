@@ -1,0 +1,46 @@
+"""The hearing clerks' web pages under /clerk: a third thin face over the library, beside
+the CLI and the API, served by the same application (`citations serve`).
+
+Server-rendered HTML (Jinja2 templates in templates/web/, one style sheet, no scripts).
+Pages: the day's docket (/clerk/), a print view of it, the contests waiting, a citation's
+page with its ledger, history and documents, and the forms of a clerk's day. The routes are
+kept out of the OpenAPI schema: they are pages, not API.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+
+from citations.web import auth, citation, contest_forms, docket, hearing_forms, queue
+from citations.web.forms import add_form
+from citations.web.guard import PREFIX, error_page, web_router
+from citations.web.pages import WEB_TEMPLATES
+
+router = web_router(prefix=PREFIX)
+router.include_router(auth.router)
+router.include_router(docket.router)
+router.include_router(queue.router)
+router.include_router(citation.router)
+for page in hearing_forms.PAGES + contest_forms.PAGES:
+    add_form(router, page)
+
+STYLE_SHEET = WEB_TEMPLATES / "static" / "clerk.css"
+
+
+@router.get("/static/clerk.css")
+def style_sheet() -> Response:
+    """The one style sheet (templates/web/static/clerk.css), read fresh so edits show."""
+    return Response(
+        STYLE_SHEET.read_text(encoding="utf-8"),
+        media_type="text/css",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/{rest:path}")
+def not_a_page(rest: str, request: Request) -> Response:
+    """Any other address under /clerk: a page that says so (not the API's problem+json)."""
+    return error_page(request, 404, "Not found", f"There is no page at {request.url.path}.")
+
+
+__all__ = ["router"]

@@ -1,0 +1,190 @@
+"""Signing in to the clerks' pages with an API token, the session cookie, and form tokens.
+
+A clerk signs in once with their token's secret; the pages keep it in a signed cookie
+(HttpOnly, Secure, SameSite=Lax, path /clerk, 12 hours) and authenticate it again on every
+request, so revoking or expiring the token ends the session at once. The cookie also holds
+the session's form token: every form carries it in a hidden field and every POST is refused
+without it (the synchronizer-token defence against cross-site request forgery). The login
+form has one too, from a cookie set when the login page is shown.
+
+The signing key is `CITATIONS_WEB_SECRET_KEY` (citations.settings); without it each process
+draws a random key, and clerks sign in again after a restart.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Response
+from fastapi.responses import RedirectResponse
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from citations.api.deps import EngineDep
+from citations.database import reading
+from citations.errors import PermissionDenied
+from citations.roles import Actor, Role
+from citations.settings import get_settings
+from citations.tokens import InvalidToken, authenticate
+from citations.web.guard import COOKIE, PREFIX, CsrfRejected, LoginRequired, web_router
+from citations.web.pages import render
+
+MAX_AGE = 12 * 60 * 60
+"""A session lasts a working day; then the clerk signs in again."""
+
+WEB_ROLES = frozenset({Role.CLERK, Role.ADMIN, Role.HEARING_OFFICER})
+"""Who may use the pages at all; each page and form then asks roles.py (through the library)."""
+
+_PROCESS_KEY = secrets.token_urlsafe(32)
+
+router = web_router()
+
+
+@dataclass(frozen=True)
+class CookieSession:
+    csrf: str
+    token: str | None = None
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    key = get_settings().web_secret_key or _PROCESS_KEY
+    return URLSafeTimedSerializer(key, salt="citations.web.session")
+
+
+def read_session(request: Request) -> CookieSession | None:
+    """The session in the request's cookie, or None if absent, forged or older than MAX_AGE."""
+    raw = request.cookies.get(COOKIE)
+    if not raw:
+        return None
+    try:
+        data: Any = _serializer().loads(raw, max_age=MAX_AGE)
+    except BadSignature:  # SignatureExpired is a BadSignature too
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("csrf"), str):
+        return None
+    token = data.get("token")
+    return CookieSession(csrf=data["csrf"], token=token if isinstance(token, str) else None)
+
+
+def write_session(response: Response, state: CookieSession) -> None:
+    value = _serializer().dumps({"csrf": state.csrf, "token": state.token})
+    response.set_cookie(
+        COOKIE,
+        str(value),
+        max_age=MAX_AGE,
+        path=PREFIX,
+        secure=True,  # browsers treat http://localhost and 127.0.0.1 as secure, too
+        httponly=True,
+        samesite="lax",
+    )
+
+
+def clock() -> datetime:
+    """The pages' clock (tests override this dependency to play a day's work)."""
+    return datetime.now(UTC)
+
+
+ClockDep = Annotated[datetime, Depends(clock)]
+
+
+def current_actor(request: Request, engine: EngineDep, now: ClockDep) -> Actor:
+    """The signed-in actor, authenticated again now; LoginRequired sends them to sign in."""
+    state = read_session(request)
+    if state is None or state.token is None:
+        raise LoginRequired()
+    try:
+        with reading(engine) as session:
+            actor = authenticate(session, state.token, now)
+    except InvalidToken:
+        raise LoginRequired(ended=True) from None
+    request.state.csrf = state.csrf
+    if actor.role not in WEB_ROLES:
+        raise PermissionDenied(actor.role.value, "use the clerks' pages")
+    request.state.actor = actor
+    return actor
+
+
+async def posted_form(request: Request) -> dict[str, str]:
+    """The fields of a posted form, once its form token matches the session's."""
+    state = read_session(request)
+    if state is None:
+        raise LoginRequired()
+    form = await request.form()
+    sent = form.get("csrf_token")
+    if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), state.csrf.encode()):
+        raise CsrfRejected()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+FormDep = Annotated[dict[str, str], Depends(posted_form)]
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: only a page of ours, never another site.
+
+    >>> safe_next("/clerk/contests"), safe_next("//evil.example/clerk/"), safe_next(None)
+    ('/clerk/contests', '/clerk/', '/clerk/')
+    """
+    if target and target.startswith(PREFIX + "/") and "//" not in target and "\\" not in target:
+        return target
+    return PREFIX + "/"
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "", ended: str = "", out: str = "") -> Response:
+    state = read_session(request)
+    fresh = state is None
+    if state is None:
+        state = CookieSession(csrf=secrets.token_urlsafe(32))
+    request.state.csrf = state.csrf
+    response = render(
+        request,
+        "login.html",
+        next=safe_next(next),
+        error=None,
+        ended=bool(ended),
+        signed_out=bool(out),
+    )
+    if fresh:
+        write_session(response, state)
+    return response
+
+
+@router.post("/login")
+def login(request: Request, form: FormDep, engine: EngineDep, now: ClockDep) -> Response:
+    target = safe_next(form.get("next"))
+    secret = form.get("token", "").strip()
+    error, status = None, 200
+    try:
+        with reading(engine) as session:
+            actor = authenticate(session, secret, now)
+    except InvalidToken:
+        error, status = "This token is not valid: it may be mistyped, revoked or expired.", 401
+    else:
+        if actor.role not in WEB_ROLES:
+            error = (
+                f"A {actor.role.value.replace('_', ' ')} token cannot use the clerks' pages; "
+                "ask an administrator for a clerk token."
+            )
+            status = 403
+    if error is not None:
+        request.state.csrf = form["csrf_token"]
+        # The secret is never sent back into the page, even when mistyped.
+        return render(
+            request, "login.html", status, next=target, error=error, ended=False, signed_out=False
+        )
+    response = RedirectResponse(target, status_code=303)
+    # A new form token at sign-in: one learnt before signing in is worth nothing after.
+    write_session(response, CookieSession(csrf=secrets.token_urlsafe(32), token=secret))
+    return response
+
+
+@router.post("/logout")
+def logout(form: FormDep) -> Response:
+    response = RedirectResponse(f"{PREFIX}/login?out=1", status_code=303)
+    response.delete_cookie(COOKIE, path=PREFIX, secure=True, httponly=True, samesite="lax")
+    return response

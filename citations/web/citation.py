@@ -1,0 +1,165 @@
+"""A citation's page (details, contest, ledger, history, documents and the next steps), the
+search by number, and the documents as PDF, printed by the builders the API uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+
+from citations.api.deps import EngineDep
+from citations.api.routes import pdf_response
+from citations.audit import history
+from citations.database import reading
+from citations.errors import InputRejected, NotFound
+from citations.hearings.build import (
+    ContestPublic,
+    contest_summary,
+    hearing_notice_for,
+    order_for,
+)
+from citations.hearings.render import render_hearing_notice, render_order
+from citations.hearings.tables import Contest
+from citations.ledger import CHARGES, EntryKind, LedgerEntry, balance, entries
+from citations.money import from_cents
+from citations.notice.build import notice_for
+from citations.notice.render import render_notice
+from citations.records import find_citation, to_public
+from citations.roles import PERMISSIONS
+from citations.status import CitationStatus
+from citations.web import contest_forms, hearing_forms
+from citations.web.auth import ActorDep, ClockDep
+from citations.web.forms import FormPage
+from citations.web.guard import PREFIX, web_router
+from citations.web.pages import Formats, person, render
+from ordinances.store import PublishedCatalog
+
+router = web_router()
+
+FORMS: dict[str, FormPage] = {page.slug: page for page in hearing_forms.PAGES + contest_forms.PAGES}
+S = CitationStatus
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    entry: LedgerEntry
+    amount: Decimal
+    """Signed: a charge adds to what is owed, a credit (payment, reduction...) takes from it."""
+    balance: Decimal
+
+
+def ledger_rows(rows: list[LedgerEntry]) -> list[LedgerRow]:
+    """The ledger with a running balance after each entry (the last is the balance)."""
+    running = 0
+    result = []
+    for entry in rows:
+        signed = entry.amount_cents if EntryKind(entry.kind) in CHARGES else -entry.amount_cents
+        running += signed
+        result.append(LedgerRow(entry, from_cents(signed), from_cents(running)))
+    return result
+
+
+def next_steps(status: str, contest: ContestPublic | None) -> list[str]:
+    """The forms that fit the citation's status now (the library still decides each step)."""
+    if status == S.ISSUED:
+        return ["review-request"]
+    if status == S.IN_REVIEW:
+        return ["review"]
+    if status == S.REVIEW_UPHELD:
+        return ["hearing-request"]
+    if status == S.HEARING_SCHEDULED:
+        return ["decision", "continue", "no-show"]
+    if contest is None:
+        return []
+    if status == S.HEARING_REQUESTED:
+        return {"waiver_requested": ["waiver"], "waiver_denied": ["deposit"]}.get(
+            contest.deposit_status or "", ["schedule"]
+        )
+    last = contest.orders[-1] if contest.orders else None
+    if last is not None and last.outcome == "default" and last.set_aside_at is None:
+        return ["set-aside"]
+    return []
+
+
+@router.get("/citations/{number}")
+def citation_page(
+    number: str,
+    request: Request,
+    actor: ActorDep,
+    engine: EngineDep,
+    now: ClockDep,
+    done: str = "",
+) -> Response:
+    with reading(engine) as session:
+        record = find_citation(session, number, actor)
+        if record.number != number:  # a typed, non-canonical number: one address per citation
+            return RedirectResponse(f"{PREFIX}/citations/{record.number}", status_code=303)
+        profile = PublishedCatalog(session).jurisdiction()
+        contested = session.scalar(select(Contest.id).where(Contest.citation_id == record.id))
+        contest = contest_summary(session, record.number, actor) if contested else None
+        steps = [
+            FORMS[slug]
+            for slug in next_steps(record.status, contest)
+            if actor.role in PERMISSIONS[FORMS[slug].action]
+        ]
+        events = history(session, "citation", record.number)
+        return render(
+            request,
+            "citation.html",
+            fmt=Formats.of(profile),
+            citation=to_public(record),
+            name=person(record.subject),
+            contest=contest,
+            owed=balance(session, record),
+            ledger=ledger_rows(entries(session, record)),
+            events=list(reversed(events)),
+            steps=steps,
+            done=done if done in FORMS else "",
+            scheduled=any(h.status == "scheduled" for h in contest.hearings) if contest else False,
+        )
+
+
+@router.get("/find")
+def find(request: Request, actor: ActorDep, engine: EngineDep, number: str = "") -> Response:
+    """The search box: go to the citation, or say why the number finds nothing."""
+    error = None
+    try:
+        with reading(engine) as session:
+            found = find_citation(session, number, actor).number
+    except InputRejected as exc:
+        error = exc.errors[0].message if exc.errors else str(exc)
+    except NotFound as exc:
+        error = f"{exc}: check the number"
+    if error is None:
+        return RedirectResponse(f"{PREFIX}/citations/{found}", status_code=303)
+    if not number.strip():
+        error = "enter a citation number"
+    return render(request, "find.html", 422, typed=number, error=error)
+
+
+@router.get("/citations/{number}/notice.pdf")
+def noticepdf_response(number: str, actor: ActorDep, engine: EngineDep) -> Response:
+    with reading(engine) as session:
+        context = notice_for(session, number, actor)
+    return pdf_response(render_notice(context), f"{context.citation_number}.pdf")
+
+
+@router.get("/citations/{number}/hearing-notice.pdf")
+def hearing_noticepdf_response(
+    number: str, actor: ActorDep, engine: EngineDep, now: ClockDep
+) -> Response:
+    with reading(engine) as session:
+        context = hearing_notice_for(session, number, actor, now=now)
+    return pdf_response(
+        render_hearing_notice(context), f"{context.citation_number}-hearing-notice.pdf"
+    )
+
+
+@router.get("/citations/{number}/order.pdf")
+def orderpdf_response(number: str, actor: ActorDep, engine: EngineDep) -> Response:
+    with reading(engine) as session:
+        context = order_for(session, number, actor)
+    return pdf_response(render_order(context), f"{context.citation_number}-order.pdf")

@@ -1,0 +1,239 @@
+"""The clerks' forms: each one acts through the library, and each shows what went wrong
+next to the field, keeping what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from citations.database import transaction
+from citations.hearings.build import ContestPublic, contest_summary
+from citations.hearings.officers import recuse
+from citations.roles import OPERATOR
+from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in
+from tests.browser.html import Page
+
+Web = tuple[TestClient, Desk, str]
+"""The client signed in as a clerk, the desk, and the session's form token."""
+
+
+@pytest.fixture
+def web(engine: Engine, database_url: str) -> Iterator[Web]:
+    desk = set_desk(engine)
+    with TestClient(
+        desk_app(database_url), base_url="https://testserver", follow_redirects=False
+    ) as client:
+        yield client, desk, sign_in(client, desk.tokens["clerk"])
+
+
+def contest(engine: Engine, number: str) -> ContestPublic:
+    with transaction(engine) as session:
+        return contest_summary(session, number, OPERATOR)
+
+
+def post(web: Web, number: str, form: str, **fields: str) -> Page:
+    """Post a form that must be refused; the page shown again (422)."""
+    client, _, csrf = web
+    answer = client.post(f"/clerk/citations/{number}/{form}", data={"csrf_token": csrf, **fields})
+    assert answer.status_code == 422, answer.text
+    return Page(answer.text)
+
+
+def done(web: Web, number: str, form: str, **fields: str) -> Page:
+    """Post a form that must be accepted; the citation page it leads to."""
+    client, _, csrf = web
+    answer = client.post(f"/clerk/citations/{number}/{form}", data={"csrf_token": csrf, **fields})
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == f"/clerk/citations/{number}?done={form}"
+    return Page(client.get(answer.headers["location"]).text)
+
+
+def error_at(page: Page, field: str) -> str:
+    """The error shown above a field, checked to be tied to it for screen readers."""
+    message = page.words(f"f-{field}-error-1")
+    assert message, f"no error next to {field}"
+    assert f"f-{field}-error-1" in page.attrs[f"f-{field}"]["aria-describedby"]
+    assert page.attrs[f"f-{field}"].get("aria-invalid") == "true"
+    return message
+
+
+def test_schedule_proposes_the_earliest_session_that_fits(web: Web, engine: Engine) -> None:
+    client, desk, _ = web
+    number = desk.numbers["to_schedule"]
+    page = Page(client.get(f"/clerk/citations/{number}/schedule").text)
+    assert "Monday, December 14, 2026 at 9:00" in page.words("proposal")
+    assert "3 of 4 places left" in page.words("proposal")
+    chosen = [o for o in page.inputs if o.get("id") == "f-session"]
+    assert chosen and "f-session-hint" in chosen[0]["aria-describedby"]
+    after = done(web, number, "schedule", session="earliest")
+    assert "The hearing is scheduled" in after.words("main")
+    assert f"/clerk/citations/{number}/hearing-notice.pdf" in after.links
+    hearing = contest(engine, number).hearings[-1]
+    assert hearing.session_id == desk.session_id and hearing.position == 2
+
+
+def test_schedule_into_a_session_that_cannot_take_it_says_why(web: Web, engine: Engine) -> None:
+    client, desk, _ = web
+    number = desk.numbers["to_schedule"]
+    with transaction(engine) as session:
+        recuse(session, 1, number, "Knows the person.", actor=OPERATOR, now=CLOCK)
+    proposal = Page(client.get(f"/clerk/citations/{number}/schedule").text)
+    assert "No session can be proposed" in proposal.words("proposal")
+    assert "free of conflict" in proposal.words("proposal")
+    page = post(web, number, "schedule", session=str(desk.session_id))
+    assert error_at(page, "session") == "Error: Ada Ruiz is recused from this citation"
+    selected = page.html[page.html.index(f'<option value="{desk.session_id}"') :]
+    assert selected.split(">")[0].endswith("selected")  # the choice is kept
+    assert contest(engine, number).hearings == []
+
+
+def test_continue_needs_a_reason_and_then_moves_the_hearing(web: Web, engine: Engine) -> None:
+    _, desk, _ = web
+    number = desk.numbers["on_docket"]
+    page = post(web, number, "continue", reason="no", session="earliest")
+    assert error_at(page, "reason") == "Error: a continuance needs its reason"
+    assert page.words("f-reason") == "no"
+    done(web, number, "continue", reason="The person asked to bring a witness.")
+    hearings = contest(engine, number).hearings
+    assert [h.status for h in hearings] == ["postponed", "scheduled"]
+    assert hearings[0].postponed_reason == "The person asked to bring a witness."
+
+
+def test_a_decision_lists_every_problem_and_keeps_what_was_typed(web: Web) -> None:
+    _, desk, _ = web
+    number = desk.numbers["on_docket"]
+    page = post(web, number, "decision", outcome="reduced", findings="short", new_amount="abc")
+    assert error_at(page, "new_amount") == "Error: enter an amount such as 250.00"
+    assert "written findings are required" in error_at(page, "findings")
+    assert "a reduction needs its reason" in error_at(page, "reduction_reason")
+    assert page.attrs["f-new_amount"]["value"] == "abc"
+    assert page.words("f-findings") == "short"
+    assert "checked" in page.attrs["f-outcome-reduced"]
+    summary = page.words("main")
+    assert "There is a problem" in summary and "New fine: enter an amount" in summary
+    nothing = post(web, number, "decision", findings="The officer's photo is clear.")
+    assert error_at(nothing, "outcome") == "Error: choose the outcome"
+    assert nothing.words("f-findings") == "The officer's photo is clear."
+
+
+def test_a_payment_schedule_is_read_line_by_line(web: Web) -> None:
+    _, desk, _ = web
+    number = desk.numbers["on_docket"]
+    typed = "2027-01-15 50.00\nnext month 50"
+    page = post(
+        web,
+        number,
+        "decision",
+        outcome="reduced",
+        findings="A first offense; reduced.",
+        new_amount="100.00",
+        reduction_reason="First offense",
+        installments=typed,
+    )
+    assert "line 2: write a date and an amount" in error_at(page, "installments")
+    assert page.text["f-installments"].strip() == typed
+
+
+def test_a_dismissal_records_the_order_and_refunds_the_deposit(web: Web, engine: Engine) -> None:
+    client, desk, _ = web
+    number = desk.numbers["on_docket"]
+    after = done(
+        web, number, "decision", outcome="dismissed", findings="The city did not prove it."
+    )
+    assert "The hearing decision is recorded" in after.words("main")
+    assert "dismissed" in after.words("main")
+    order_link = f"/clerk/citations/{number}/order.pdf"
+    assert order_link in after.links
+    assert "hearing decision, dismissed" in after.html
+    order = client.get(order_link)
+    assert order.status_code == 200 and order.content.startswith(b"%PDF")
+    decided = contest(engine, number)
+    assert decided.citation_status == "dismissed"
+    assert decided.orders[-1].refund == Decimal("200.00")
+
+
+def test_a_late_contest_is_refused_at_the_date_unless_accepted(web: Web, engine: Engine) -> None:
+    _, desk, _ = web
+    number = desk.numbers["issued"]
+    page = post(
+        web, number, "review-request", statement="It was soda.", received_at="2026-12-11T09:00"
+    )
+    assert "after the deadline of 2026-12-10" in error_at(page, "received_at")
+    assert page.attrs["f-received_at"]["value"] == "2026-12-11T09:00"
+    assert page.words("f-statement") == "It was soda."
+    done(
+        web,
+        number,
+        "review-request",
+        statement="It was soda.",
+        received_at="2026-12-11T09:00",
+        late_reason="Notice mailed to an old address.",
+    )
+    assert contest(engine, number).review_late_reason == "Notice mailed to an old address."
+
+
+def test_a_contest_through_review_waiver_and_deposit(web: Web, engine: Engine) -> None:
+    """Review upheld, a hearing request with the wrong deposit then a waiver request, the
+    waiver denied with its reasons, the deposit recorded: ready to schedule."""
+    _, desk, _ = web
+    number = desk.numbers["review"]
+    done(web, number, "review", outcome="upheld", findings="The sign was visible in the photo.")
+    page = post(web, number, "hearing-request", basis="deposit", deposit="150.00")
+    assert error_at(page, "deposit") == (
+        "Error: the advance deposit is the amount due, 200.00, not 150.00"
+    )
+    assert page.attrs["f-deposit"]["value"] == "150.00"
+    declaration = "I receive CalFresh and cannot pay the deposit."
+    done(web, number, "hearing-request", basis="waiver", waiver_declaration=declaration)
+    assert contest(engine, number).stage == "waiver_pending"
+    refused = post(web, number, "waiver", decision="deny")
+    assert "a waiver decision needs its reasons" in error_at(refused, "reason")
+    assert "checked" in refused.attrs["f-decision-deny"]
+    done(web, number, "waiver", decision="deny", reason="Income above the guideline.")
+    denied = contest(engine, number)
+    assert denied.deposit_status == "waiver_denied" and denied.deposit_due_on is not None
+    late = post(web, number, "deposit", deposit="200.00", received_at="2027-01-30T10:00")
+    assert "after the deadline" in error_at(late, "received_at")
+    blank = post(web, number, "deposit", deposit="")
+    assert error_at(blank, "deposit") == "Error: enter the amount"
+    done(web, number, "deposit", deposit="200.00", method="cash")
+    assert contest(engine, number).stage == "ready"
+
+
+def test_a_no_show_can_be_set_aside_for_good_cause(web: Web, engine: Engine) -> None:
+    _, desk, _ = web
+    number = desk.numbers["on_docket"]
+    after = done(web, number, "no-show")
+    assert f"/clerk/citations/{number}/set-aside" in after.links
+    page = post(web, number, "set-aside", reason="sick", received_at="2026-12-05T09:00")
+    assert "state the good cause" in error_at(page, "reason")
+    assert page.words("f-reason") == "sick"
+    done(
+        web,
+        number,
+        "set-aside",
+        reason="In hospital that morning; records attached.",
+        received_at="2026-12-05T09:00",
+    )
+    assert contest(engine, number).citation_status == "hearing_requested"
+
+
+def test_a_step_the_status_does_not_allow_is_shown_at_the_top(web: Web) -> None:
+    _, desk, _ = web
+    page = post(web, desk.numbers["issued"], "no-show")
+    summary = page.words("main")
+    assert "There is a problem" in summary
+    assert "is issued: cannot decide a hearing" in summary
+
+
+def test_an_unreadable_time_is_an_error_next_to_it(web: Web) -> None:
+    _, desk, _ = web
+    page = post(
+        web, desk.numbers["issued"], "review-request", statement="x y z", received_at="yesterday"
+    )
+    assert "enter a date and time" in error_at(page, "received_at")
+    assert page.attrs["f-received_at"]["value"] == "yesterday"
