@@ -877,7 +877,6 @@ def _advance_sequences(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         return
     with engine.begin() as connection:
-        connection.execute(text("ANALYZE"))
         for table in ORDER:
             connection.execute(
                 text(
@@ -885,3 +884,5 @@ def _advance_sequences(engine: Engine) -> None:
                     f"COALESCE((SELECT MAX(id) FROM {table.name}), 1))"
                 )
             )
+            # This schema's tables only: a bare ANALYZE would visit the whole database.
+            connection.execute(text(f"ANALYZE {table.name}"))

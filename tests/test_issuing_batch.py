@@ -169,7 +169,7 @@ def test_a_chunk_the_database_refuses_is_decided_again_record_by_record(
             raise IntegrityError("INSERT", {}, Exception("another writer took a number first"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("citations.batch.issue_many", refused_once)
+    monkeypatch.setattr("citations.issuing.issue_many", refused_once)
     bodies = [message(violation_at=f"2026-11-{10 + i}T21:00:00-08:00") for i in range(5)]
     records = (Record(i + 1, json.dumps(b)) for i, b in enumerate(bodies))
     results = list(issue_records(ready, records, actor=OPERATOR, clock=lambda: NOW))

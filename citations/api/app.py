@@ -7,10 +7,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from citations import __version__
-from citations.api import hearing_routes, money_routes, problems, report_routes
+from citations import __version__, web
+from citations.api import hearing_routes, money_routes, problems, report_routes, token_routes
+from citations.api.deps import clock
+from citations.api.limits import BodySizeLimit
 from citations.api.routes import router
 from citations.database import ensure_current, make_engine
+from citations.intake_writer import IntakeWriter
 
 
 def create_app(database_url: str) -> FastAPI:
@@ -18,9 +21,12 @@ def create_app(database_url: str) -> FastAPI:
     engine = make_engine(database_url)
     ensure_current(engine)
 
+    writer = IntakeWriter(engine, clock)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        writer.close()
         engine.dispose()
 
     app = FastAPI(
@@ -34,9 +40,13 @@ def create_app(database_url: str) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.intake_writer = writer
     problems.install(app)
+    app.add_middleware(BodySizeLimit)
     app.include_router(router)
     app.include_router(hearing_routes.router)
     app.include_router(money_routes.router)
     app.include_router(report_routes.router)
+    app.include_router(web.router)
+    app.include_router(token_routes.router)
     return app

@@ -11,7 +11,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from citations.database import transaction
+from citations.database import reading, transaction
+from citations.intake_writer import IntakeWriter
 from citations.roles import Actor
 from citations.tokens import InvalidToken, authenticate
 
@@ -21,6 +22,11 @@ bearer = HTTPBearer(auto_error=False, description="An API token: `Authorization:
 def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
+
+
+def get_intake_writer(request: Request) -> IntakeWriter:
+    writer: IntakeWriter = request.app.state.intake_writer
+    return writer
 
 
 def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
@@ -38,10 +44,11 @@ def get_actor(
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidToken()
-    with transaction(engine) as session:
+    with reading(engine) as session:
         return authenticate(session, credentials.credentials, clock())
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
+IntakeWriterDep = Annotated[IntakeWriter, Depends(get_intake_writer)]

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from citations.agencies import allocate_block, describe_block, get_agency
-from citations.api.deps import ActorDep, EngineDep, SessionDep, clock
+from citations.api.deps import ActorDep, IntakeWriterDep, SessionDep, clock
 from citations.decision import Outcome
 from citations.intake import IntakeMessage, intake_schema
-from citations.issuing import IntakeResult, issue_once
+from citations.issuing import IntakeResult
 from citations.notice.build import notice_for
 from citations.notice.render import render_notice
 from citations.records import (
@@ -71,12 +71,12 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
     summary="Send an intake message",
 )
 def post_citation(
-    message: IntakeMessage, actor: ActorDep, engine: EngineDep, response: Response
+    message: IntakeMessage, actor: ActorDep, writer: IntakeWriterDep, response: Response
 ) -> IntakeResult:
     """Decide a violation: issue a civil citation, or record a referral, a declined case or a
     warning. `message_id` is the idempotency key: the same message again returns the first
     result (with `Idempotent-Replayed: true`); another body under the same id is a 409."""
-    issued = issue_once(engine, message, actor=actor, now=clock())
+    issued = writer.submit(message, actor)  # committed together with concurrent requests
     result = issued.result
     if result.outcome is Outcome.ISSUED:
         response.status_code = 201
