@@ -15,13 +15,13 @@ batch counts exactly as if its messages were issued one by one.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from citations.intake import Subject
 from citations.status import NOT_PRIORS
@@ -64,26 +64,20 @@ class PriorIndex:
             keys.update(identifier.key() for identifier in subject.identifiers)
             if subject.date_of_birth is not None:
                 names.add((subject.name_key(), subject.date_of_birth))
-        identifier = tuple_(CitationIdentifier.id_type, CitationIdentifier.id_number)
-        for key_part in _parts(sorted(keys)):
-            by_key = session.execute(
-                select(
-                    CitationIdentifier.id_type,
-                    CitationIdentifier.id_number,
-                    CitationIdentifier.citation_id,
-                ).where(identifier.in_(key_part))
-            )
-            for id_type, id_number, citation_id in by_key:
-                index.by_identifier[(id_type, id_number)].add(citation_id)
-        for name_part in _parts(sorted(names)):
-            by_name = session.execute(
-                select(Citation.subject_name_key, Citation.subject_dob, Citation.id).where(
-                    tuple_(Citation.subject_name_key, Citation.subject_dob).in_(name_part)
-                )
-            )
-            for name_key, born, citation_id in by_name:
-                if born is not None:  # matched on it, so never None; this tells mypy
-                    index.by_name[(name_key, born)].add(citation_id)
+        # Pairs are looked up as "first IN (...) AND second IN (...)" and the rows that are not
+        # one of the pairs dropped here: SQLite plans a row-value IN list as a full scan.
+        for first, second, citation_id in _pairs(
+            session,
+            CitationIdentifier.id_type,
+            CitationIdentifier.id_number,
+            CitationIdentifier.citation_id,
+            keys,
+        ):
+            index.by_identifier[(first, second)].add(citation_id)
+        for first, second, citation_id in _pairs(
+            session, Citation.subject_name_key, Citation.subject_dob, Citation.id, names
+        ):
+            index.by_name[(first, second)].add(citation_id)
         found = set().union(*index.by_identifier.values(), *index.by_name.values())
         for id_part in _parts(sorted(found)):
             rows = session.execute(
@@ -152,6 +146,29 @@ class PriorIndex:
         if subject.date_of_birth is not None:
             self.by_name[(subject.name_key(), subject.date_of_birth)].add(citation_id)
         self.violations[citation_id].extend(violations)
+
+
+def _pairs(
+    session: Session,
+    first: InstrumentedAttribute[Any],
+    second: InstrumentedAttribute[Any],
+    citation_id: InstrumentedAttribute[int],
+    pairs: set[tuple[Any, Any]],
+) -> Iterator[tuple[Any, Any, int]]:
+    """(first, second, citation id) of the rows whose two columns are one of `pairs`, through
+    the index on the two columns."""
+    by_first: dict[Any, set[Any]] = defaultdict(set)
+    for one, two in pairs:
+        by_first[one].add(two)
+    for part in _parts(sorted(by_first)):
+        seconds = sorted(set().union(*(by_first[one] for one in part)))
+        for second_part in _parts(seconds):
+            rows = session.execute(
+                select(first, second, citation_id).where(first.in_(part), second.in_(second_part))
+            )
+            for one, two, row_id in rows:
+                if two in by_first[one]:
+                    yield one, two, row_id
 
 
 def _parts(items: Sequence[T]) -> Iterable[Sequence[T]]:
