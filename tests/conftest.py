@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,11 +39,12 @@ def postgres_url() -> str | None:
     return normalize_url(url)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A private, empty database on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
+@contextmanager
+def private_database(backend: str, folder: Path) -> Iterator[str]:
+    """An empty database of its own on `backend`: a SQLite file in `folder`, or a PostgreSQL
+    schema (selected through `search_path` in the URL) dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'test.db'}"
         return
     base = postgres_url()
     if base is None:
@@ -58,6 +60,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A private, empty database on each backend, for one test."""
+    with private_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

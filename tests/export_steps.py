@@ -5,19 +5,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
 from citations.agencies import allocate_block
-from citations.database import make_engine, transaction
+from citations.database import transaction
 from citations.export import export_records, import_records
 from citations.hearings.contests import decide_review, request_hearing, request_review
 from citations.hearings.decisions import Outcome
@@ -30,7 +25,7 @@ from citations.records import find_citation
 from citations.roles import OPERATOR
 from citations.seed import seed
 from citations.tokens import create_token
-from tests.conftest import NOW, postgres_url
+from tests.conftest import NOW
 from tests.factories import message, send, subject
 from tests.hearing_steps import CLERK, ISSUED_AT, REVIEWER, at, officer_with_session
 
@@ -99,29 +94,6 @@ def populate(engine: Engine) -> None:
             session, role="officer", agency="DCPD", name="unit 12", actor=OPERATOR, now=NOW
         )
         allocate_block(session, "DCPD", "unit-12", 50, year=2026, actor=OPERATOR, now=NOW)
-
-
-@contextmanager
-def private_database(backend: str, paths: pytest.TempPathFactory) -> Iterator[str]:
-    """An empty database of its own on `backend` (a private schema on PostgreSQL), for
-    module-scoped fixtures (the conftest's `database_url` lasts one test)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{paths.mktemp('export') / 'source.db'}"
-        return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("set CITATIONS_TEST_POSTGRES_URL to run the PostgreSQL half")
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = make_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def export_text(engine: Engine) -> str:

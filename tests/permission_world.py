@@ -8,46 +8,20 @@ use numbers and ids that do not exist), so each cell sees the same state in any 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
 from citations.database import make_engine, upgrade
 from citations.roles import Actor, Role
-from tests.conftest import postgres_url
+from tests.conftest import private_database
 from tests.factories import prepare
 from tests.hearing_steps import issue_one
 
 BACKENDS = ["sqlite", "postgresql"]
-
-
-@contextmanager
-def private_database(backend: str, folder: Path) -> Iterator[str]:
-    """An empty database of its own on `backend`: a file, or a PostgreSQL schema dropped
-    afterwards (as tests/conftest.py does for one test)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{folder / 'permissions.db'}"
-        return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("set CITATIONS_TEST_POSTGRES_URL to run the PostgreSQL half")
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = make_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @dataclass(frozen=True)

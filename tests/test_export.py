@@ -31,14 +31,13 @@ from citations.orm import Base
 from citations.records import find_citation
 from citations.roles import OPERATOR
 from cli import cli
-from tests.conftest import NOW
+from tests.conftest import NOW, private_database
 from tests.export_steps import (
     EXPORTED_AT,
     export_text,
     issue,
     line_of,
     populate,
-    private_database,
     replaced,
     reseal,
     restore,
@@ -53,7 +52,7 @@ def source(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
     """(URL, export) of a populated database on each backend, made once for the module."""
-    with private_database(request.param, tmp_path_factory) as url:
+    with private_database(request.param, tmp_path_factory.mktemp("export")) as url:
         engine = make_engine(url)
         try:
             upgrade(engine)
@@ -66,7 +65,7 @@ def source(
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(URL, export) of a populated SQLite database, for the tests of refusals and the CLI."""
-    with private_database("sqlite", tmp_path_factory) as url:
+    with private_database("sqlite", tmp_path_factory.mktemp("export")) as url:
         engine = make_engine(url)
         try:
             upgrade(engine)

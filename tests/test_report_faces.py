@@ -29,9 +29,9 @@ from citations.reports.model import ProgramReport
 from citations.roles import OPERATOR
 from citations.tokens import create_token
 from cli import cli
-from tests.conftest import NOW
+from tests.conftest import NOW, private_database
 from tests.pdfs import pdf_text
-from tests.permission_world import BACKENDS, private_database
+from tests.permission_world import BACKENDS
 from tests.report_program import END, START, Program, build_program, program_catalog
 
 PERIOD = {"from": START.isoformat(), "to": END.isoformat()}

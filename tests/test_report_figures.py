@@ -31,9 +31,9 @@ from citations.reports.model import (
 )
 from citations.roles import Actor, Role
 from citations.tables import Citation
-from tests.conftest import NOW
+from tests.conftest import NOW, private_database
 from tests.factories import message, prepare, send, subject
-from tests.permission_world import BACKENDS, private_database
+from tests.permission_world import BACKENDS
 from tests.report_program import DOG, DRINKING, END, START, Program, build_program, program_catalog
 
 ATTORNEY = Actor("attorney Kim", Role.ATTORNEY)
