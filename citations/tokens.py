@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from citations.agencies import get_agency
 from citations.audit import record
@@ -93,7 +93,11 @@ def authenticate(session: Session, secret: str | None, now: datetime) -> Actor:
     """The actor a presented secret stands for; InvalidToken for anything else."""
     if not secret or not secret.startswith(PREFIX):
         raise InvalidToken()
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret)))
+    token = session.scalar(
+        select(ApiToken)
+        .where(ApiToken.token_hash == _hash(secret))
+        .options(joinedload(ApiToken.agency))  # one statement: this runs on every request
+    )
     if token is None or token.revoked_at is not None:
         raise InvalidToken()
     if token.expires_at is not None and token.expires_at <= now:
