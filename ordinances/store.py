@@ -86,6 +86,8 @@ class PublishedCatalog:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._snapshot: _Published | None = None
+        self._resolved: dict[tuple[str, date], ResolvedVersion] = {}
+        """Answers already given: a batch asks the same (code, date) again and again."""
 
     def _published(self) -> _Published:
         if self._snapshot is not None:
@@ -137,6 +139,8 @@ class PublishedCatalog:
 
         Raises UnknownOrdinance or NotInEffect (before the first version, or after a repeal).
         """
+        if (code, on) in self._resolved:
+            return self._resolved[(code, on)]
         published = self._published()
         if code not in published.resolvable:
             row = self._row(code)
@@ -147,7 +151,9 @@ class PublishedCatalog:
             )
         ordinance, publications = published.resolvable[code]
         resolved = ResolvedVersion.of(ordinance, on)
-        return resolved.model_copy(update={"publication": publications[resolved.effective_from]})
+        answer = resolved.model_copy(update={"publication": publications[resolved.effective_from]})
+        self._resolved[(code, on)] = answer
+        return answer
 
     def _resolve_row(self, row: OrdinanceRow, on: date) -> ResolvedVersion:
         active = _active(row)
