@@ -32,9 +32,9 @@ from citations.reports.compute import compute_report
 from citations.reports.model import RepeatRate
 from citations.roles import OPERATOR, Actor, Role
 from citations.tables import Citation
-from tests.conftest import NOW
+from tests.conftest import NOW, private_database
 from tests.factories import message, prepare, send, subject
-from tests.permission_world import BACKENDS, private_database
+from tests.permission_world import BACKENDS
 from tests.report_program import next_days_from_scratch, stored_next_days
 
 ATTORNEY = Actor("attorney Kim", Role.ATTORNEY)

@@ -28,8 +28,8 @@ from citations.seed import seed
 from citations.status import CLOSED
 from citations.tables import Citation, CitationViolation
 from cli import cli
-from tests.conftest import NOW
-from tests.permission_world import BACKENDS, private_database
+from tests.conftest import NOW, private_database
+from tests.permission_world import BACKENDS
 from tests.report_program import next_days_from_scratch, stored_next_days
 
 SIZE = 300

@@ -3,17 +3,28 @@ the CLI and the API, served by the same application (`citations serve`).
 
 Server-rendered HTML (Jinja2 templates in templates/web/, one style sheet, no scripts).
 Pages: the day's docket (/clerk/), a print view of it, the contests waiting, a citation's
-page with its ledger, history and documents, and the forms of a clerk's day. The routes are
-kept out of the OpenAPI schema: they are pages, not API.
+page with its ledger, history and documents, the forms of a clerk's day, and the hearing
+officers page with the forms to add officers, their availability and recusals, and to open
+docket sessions. The routes are kept out of the OpenAPI schema: they are pages, not API.
 """
 
 from __future__ import annotations
 
 from fastapi import Request, Response
 
-from citations.web import auth, citation, contest_forms, docket, hearing_forms, queue
+from citations.web import (
+    auth,
+    citation,
+    contest_forms,
+    docket,
+    hearing_forms,
+    officers,
+    queue,
+    session_forms,
+)
 from citations.web.forms import add_form
 from citations.web.guard import PREFIX, error_page, web_router
+from citations.web.office import add_office_form
 from citations.web.pages import WEB_TEMPLATES
 
 router = web_router(prefix=PREFIX)
@@ -23,6 +34,8 @@ router.include_router(queue.router)
 router.include_router(citation.router)
 for page in hearing_forms.PAGES + contest_forms.PAGES:
     add_form(router, page)
+for name, office_page in officers.PAGES + session_forms.PAGES:
+    add_office_form(router, office_page, name)
 
 STYLE_SHEET = WEB_TEMPLATES / "static" / "clerk.css"
 
