@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, joinedload
 
 from citations.agencies import get_agency
@@ -91,22 +91,39 @@ def create_token(
 
 def authenticate(session: Session, secret: str | None, now: datetime) -> Actor:
     """The actor a presented secret stands for; InvalidToken for anything else."""
+    return identify(session, secret, now)[1]
+
+
+def identify(session: Session, secret: str | None, now: datetime) -> tuple[int, Actor]:
+    """The id of the token a presented secret belongs to, and its actor (signing in to the
+    clerks' pages, which then keep only the id); InvalidToken for anything else."""
     if not secret or not secret.startswith(PREFIX):
         raise InvalidToken()
+    return _valid(session, ApiToken.token_hash == _hash(secret), now)
+
+
+def authenticate_id(session: Session, token_id: int, now: datetime) -> Actor:
+    """The actor of a token known by its id (from a signed session cookie), if the token is
+    still valid now; InvalidToken once it is revoked or expired."""
+    return _valid(session, ApiToken.id == token_id, now)[1]
+
+
+def _valid(session: Session, which: ColumnElement[bool], now: datetime) -> tuple[int, Actor]:
     token = session.scalar(
         select(ApiToken)
-        .where(ApiToken.token_hash == _hash(secret))
+        .where(which)
         .options(joinedload(ApiToken.agency))  # one statement: this runs on every request
     )
     if token is None or token.revoked_at is not None:
         raise InvalidToken()
     if token.expires_at is not None and token.expires_at <= now:
         raise InvalidToken()
-    return Actor(
+    actor = Actor(
         name=f"token {token.id} ({token.name})",
         role=Role(token.role),
         agency=token.agency.code if token.agency else None,
     )
+    return token.id, actor
 
 
 def revoke_token(session: Session, token_id: int, *, actor: Actor, now: datetime) -> ApiToken:

@@ -6,6 +6,7 @@ browser would: the session cookie is Secure, so it only travels over a secure co
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -82,6 +83,19 @@ def test_the_session_cookie_is_signed_secure_http_only_and_same_site(web: Web) -
     assert value is not None
     client.cookies.set(COOKIE, value[:-3] + ("xyz" if not value.endswith("xyz") else "abc"))
     assert client.get("/clerk/contests").status_code == 303
+
+
+def test_the_session_cookie_holds_the_token_id_never_its_secret(web: Web) -> None:
+    """A leaked cookie must not be an API credential."""
+    client, desk = web
+    sign_in(client, desk.tokens["clerk"])
+    value = client.cookies.get(COOKIE)
+    assert value is not None
+    payload = value.split(".")[0] + "=" * (-len(value.split(".")[0]) % 4)
+    decoded = base64.urlsafe_b64decode(payload).decode()
+    secret = desk.tokens["clerk"]
+    assert secret not in value and secret not in decoded
+    assert '"token_id":' in decoded
 
 
 def test_a_wrong_token_is_refused_next_to_the_field_and_never_echoed(web: Web) -> None:

@@ -1,8 +1,9 @@
 """Signing in to the clerks' pages with an API token, the session cookie, and form tokens.
 
-A clerk signs in once with their token's secret; the pages keep it in a signed cookie
-(HttpOnly, Secure, SameSite=Lax, path /clerk, 12 hours) and authenticate it again on every
-request, so revoking or expiring the token ends the session at once. The cookie also holds
+A clerk signs in once with their token's secret; the pages keep only the token's id in a
+signed cookie (HttpOnly, Secure, SameSite=Lax, path /clerk, 12 hours), so a leaked cookie is
+no API credential, and check the token again on every request, so revoking or expiring it
+ends the session at once. The cookie also holds
 the session's form token: every form carries it in a hidden field and every POST is refused
 without it (the synchronizer-token defence against cross-site request forgery). The login
 form has one too, from a cookie set when the login page is shown.
@@ -28,7 +29,7 @@ from citations.database import reading
 from citations.errors import PermissionDenied
 from citations.roles import Actor, Role
 from citations.settings import get_settings
-from citations.tokens import InvalidToken, authenticate
+from citations.tokens import InvalidToken, authenticate_id, identify
 from citations.web.guard import COOKIE, PREFIX, CsrfRejected, LoginRequired, web_router
 from citations.web.pages import render
 
@@ -46,7 +47,8 @@ router = web_router()
 @dataclass(frozen=True)
 class CookieSession:
     csrf: str
-    token: str | None = None
+    token_id: int | None = None
+    """The signed-in token's id: never its secret, so a cookie is no API credential."""
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -65,12 +67,14 @@ def read_session(request: Request) -> CookieSession | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("csrf"), str):
         return None
-    token = data.get("token")
-    return CookieSession(csrf=data["csrf"], token=token if isinstance(token, str) else None)
+    token_id = data.get("token_id")
+    return CookieSession(
+        csrf=data["csrf"], token_id=token_id if isinstance(token_id, int) else None
+    )
 
 
 def write_session(response: Response, state: CookieSession) -> None:
-    value = _serializer().dumps({"csrf": state.csrf, "token": state.token})
+    value = _serializer().dumps({"csrf": state.csrf, "token_id": state.token_id})
     response.set_cookie(
         COOKIE,
         str(value),
@@ -93,11 +97,11 @@ ClockDep = Annotated[datetime, Depends(clock)]
 def current_actor(request: Request, engine: EngineDep, now: ClockDep) -> Actor:
     """The signed-in actor, authenticated again now; LoginRequired sends them to sign in."""
     state = read_session(request)
-    if state is None or state.token is None:
+    if state is None or state.token_id is None:
         raise LoginRequired()
     try:
         with reading(engine) as session:
-            actor = authenticate(session, state.token, now)
+            actor = authenticate_id(session, state.token_id, now)
     except InvalidToken:
         raise LoginRequired(ended=True) from None
     request.state.csrf = state.csrf
@@ -161,7 +165,7 @@ def login(request: Request, form: FormDep, engine: EngineDep, now: ClockDep) -> 
     error, status = None, 200
     try:
         with reading(engine) as session:
-            actor = authenticate(session, secret, now)
+            token_id, actor = identify(session, secret, now)
     except InvalidToken:
         error, status = "This token is not valid: it may be mistyped, revoked or expired.", 401
     else:
@@ -179,7 +183,7 @@ def login(request: Request, form: FormDep, engine: EngineDep, now: ClockDep) -> 
         )
     response = RedirectResponse(target, status_code=303)
     # A new form token at sign-in: one learnt before signing in is worth nothing after.
-    write_session(response, CookieSession(csrf=secrets.token_urlsafe(32), token=secret))
+    write_session(response, CookieSession(csrf=secrets.token_urlsafe(32), token_id=token_id))
     return response
 
 
