@@ -179,6 +179,7 @@ def void_citation(
     )
     before = citation.status
     move(citation, CitationStatus.VOIDED, "void it", at=now)
+    refresh_next_days(session, [(citation.subject_name_key, citation.subject_dob)])
     citation.status_reason = reason
     record(
         session,

@@ -4,7 +4,8 @@ The program report's repeat-citation rate asks, for each citation, whether the p
 cited again within 6 and 12 months. Answering that from scratch needs a window over every
 person's citation days (13 s at a million citations on PostgreSQL); keeping the answer on
 the citation turns it into one scan of the report's period. A person is matched as in the
-report: exact name and date of birth (people without a date of birth are never matched).
+report: exact name and date of birth (people without a date of birth are never matched). A
+voided citation was issued in error: it is nobody's next citation (voiding refreshes them).
 
 A window of N months ends on the same day N months later, or on that month's last day when
 it has no such day (`add_months`), on every backend.
@@ -20,6 +21,7 @@ from typing import Any
 from sqlalchemy import Date, Integer, Update, bindparam, cast, func, select, type_coerce, update
 from sqlalchemy.orm import Session, aliased
 
+from citations.status import CitationStatus
 from citations.tables import Citation
 
 
@@ -32,6 +34,7 @@ def next_day_update() -> Update:
             later.subject_name_key == Citation.subject_name_key,
             later.subject_dob == Citation.subject_dob,
             later.violation_date > Citation.violation_date,
+            later.status != CitationStatus.VOIDED.value,
         )
         .scalar_subquery()
     )

@@ -367,18 +367,23 @@ def _hearing_stories(engine: Engine, n: dict[str, str]) -> None:
 
 
 def next_days_from_scratch(session: Session) -> dict[int, date | None]:
-    """Every citation's next citation day, computed in Python from the citations alone."""
+    """Every citation's next citation day, computed in Python from the citations alone (a
+    voided citation is nobody's next one)."""
     rows = session.execute(
         select(
-            Citation.id, Citation.subject_name_key, Citation.subject_dob, Citation.violation_date
+            Citation.id,
+            Citation.subject_name_key,
+            Citation.subject_dob,
+            Citation.violation_date,
+            Citation.status,
         )
     ).all()
     days: dict[tuple[str, date], list[date]] = {}
-    for _, name, born, day in rows:
-        if born is not None:
+    for _, name, born, day, status in rows:
+        if born is not None and status != "voided":
             days.setdefault((name, born), []).append(day)
     result: dict[int, date | None] = {}
-    for citation_id, name, born, day in rows:
+    for citation_id, name, born, day, _ in rows:
         later = [d for d in days.get((name, born), []) if d > day] if born else []
         result[citation_id] = min(later) if later else None
     return result

@@ -26,7 +26,7 @@ from sqlalchemy import Date, Engine, literal, select
 from citations.agencies import allocate_block
 from citations.database import make_engine, transaction, upgrade
 from citations.numbering import CitationNumber
-from citations.records import Amendment, amend_citation
+from citations.records import Amendment, amend_citation, void_citation
 from citations.repeats import add_months, months_later
 from citations.reports.compute import compute_report
 from citations.reports.model import RepeatRate
@@ -297,6 +297,25 @@ def test_an_amended_person_moves_the_next_day_to_the_right_person(world: World) 
     amend(engine, march, "2025-03-02", subject=quinn_subject)
     assert [next_day_of(engine, n) for n in (pat, quinn, march)] == [None, date(2025, 3, 1), None]
     assert figures(repeat_row(engine, area, LAST_DAY)) == (1, 0, 1, 0)
+    with transaction(engine) as session:
+        assert stored_next_days(session) == next_days_from_scratch(session)
+
+
+def test_a_voided_citation_is_nobodys_repeat(world: World) -> None:
+    """Voided as issued in error: the March citation stops being Val's next one, and a
+    voided citation is not counted among the people cited."""
+    engine, area = world.engine, "voided"
+    january = cite(engine, "Val", "2025-01-01", area=area)
+    march = cite(engine, "Val", "2025-03-01", area=ELSEWHERE)
+    assert next_day_of(engine, january) == date(2025, 3, 1)
+    assert figures(repeat_row(engine, area, LAST_DAY)) == (1, 1, 1, 1)
+    with transaction(engine) as session:
+        void_citation(session, march, "Wrong person identified", actor=OPERATOR, now=NOW)
+    assert next_day_of(engine, january) is None
+    assert figures(repeat_row(engine, area, LAST_DAY)) == (1, 0, 1, 0)
+    with transaction(engine) as session:
+        void_citation(session, january, "Wrong person identified", actor=OPERATOR, now=NOW)
+    assert repeat_row(engine, area, LAST_DAY) is None
     with transaction(engine) as session:
         assert stored_next_days(session) == next_days_from_scratch(session)
 

@@ -392,7 +392,8 @@ def _repeats(
 ) -> list[RepeatRate]:
     """Of the people cited for each ordinance, how many were cited again (for anything, on a
     later day) within 6 and 12 months. Only citations whose follow-up window has fully passed
-    by the report's end date are counted, so recent citations do not lower the rate.
+    by the report's end date are counted, so recent citations do not lower the rate. Voided
+    citations (issued in error) count neither as citations nor as someone's next one.
 
     One pass over the period's violations: each citation carries the person's next citation
     day (citations.repeats keeps it).
@@ -415,7 +416,11 @@ def _repeats(
     per_person = (
         select(CitationViolation.ordinance_code.label("code"), *flags)
         .join(Citation, Citation.id == CitationViolation.citation_id)
-        .where(*where, Citation.subject_dob.is_not(None))
+        .where(
+            *where,
+            Citation.subject_dob.is_not(None),
+            Citation.status != S.VOIDED.value,
+        )
         .group_by(CitationViolation.ordinance_code, Citation.subject_name_key, Citation.subject_dob)
         .subquery("per_person")
     )

@@ -27,6 +27,7 @@ def upgrade() -> None:
             WHERE later.subject_name_key = citations.subject_name_key
               AND later.subject_dob = citations.subject_dob
               AND later.violation_date > citations.violation_date
+              AND later.status <> 'voided'
         )
         WHERE subject_dob IS NOT NULL
         """
