@@ -35,14 +35,14 @@ MAX_MESSAGE_BYTES = 1 << 20
 kilobytes, so anything larger is refused before it is parsed."""
 
 
-def _printable(value: str) -> str:
+def printable(value: str) -> str:
     r"""Refuse control characters (other than line breaks and tabs) in any text: they are
     invisible or unprintable on a notice, and PostgreSQL cannot store NUL. (An unpaired
     surrogate never gets here: pydantic refuses it as not a valid string.)
 
-    >>> _printable("Ana\tLópez")
+    >>> printable("Ana\tLópez")
     'Ana\tLópez'
-    >>> _printable("unit\x0012")
+    >>> printable("unit\x0012")
     Traceback (most recent call last):
     ValueError: contains control character U+0000
     """
@@ -67,17 +67,17 @@ def _written(example: str) -> Any:
 Line = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_printable),
+    AfterValidator(printable),
 ]
 Prose = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
-    AfterValidator(_printable),
+    AfterValidator(printable),
 ]
 Code = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(_printable),
+    AfterValidator(printable),
 ]
 
 
@@ -97,7 +97,7 @@ class Officer(IntakeModel):
     badge: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
-        AfterValidator(_printable),
+        AfterValidator(printable),
     ]
     name: Line
 
@@ -106,13 +106,13 @@ class Identifier(IntakeModel):
     type: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
-        AfterValidator(_printable),
+        AfterValidator(printable),
     ]
     """E.g. `CA-DL` (driver license), `CA-ID`, `passport`, `booking`."""
     number: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
-        AfterValidator(_printable),
+        AfterValidator(printable),
     ]
 
     def key(self) -> tuple[str, str]:

@@ -160,20 +160,24 @@ def test_what_fuzzing_found_is_a_client_error(
 def test_a_value_postgresql_cannot_store_is_a_client_error(
     seeded: tuple[str, dict[str, str], str], database_url: str
 ) -> None:
-    """The last line of defence, for a field whose validation lets a NUL through: the
-    database's refusal is a 422 problem, not a 500 (SQLite stores NUL, so it is not asked)."""
+    """The last line of defence, for text no validation looks at (a report's area filter, a
+    query parameter: request bodies refuse control characters first): the database's
+    refusal is a 422 problem, not a 500 (SQLite stores NUL, so it is not asked)."""
     if not database_url.startswith("postgresql"):
         pytest.skip("only PostgreSQL refuses NUL in text")
     url, tokens, _ = seeded
-    independence = "Not employed by the city or any issuing agency."
-    officer = {
-        "name": "Ada\u0000Ruiz",
-        "qualification": "pro_tem_judge",
-        "independence": independence,
-    }
     with TestClient(create_app(url), raise_server_exceptions=False) as client:
         headers = {"Authorization": f"Bearer {tokens['admin']}"}
-        response = client.post("/v1/hearing-officers", json=officer, headers=headers)
+        response = client.get(
+            "/v1/reports/program",
+            params={
+                "from": "2026-01-01",
+                "to": "2026-01-31",
+                "area": "Ada\u0000",
+                "format": "json",
+            },
+            headers=headers,
+        )
     assert response.status_code == 422, response.text
     assert response.json()["detail"] == (
         "a value in the request cannot be stored (out of range, or not text)"

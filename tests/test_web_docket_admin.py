@@ -347,3 +347,17 @@ def test_a_hearing_officer_may_not_manage_officers_or_sessions(web: Web, engine:
         assert "Not allowed" in answer.text
     with transaction(engine) as session:
         assert len(list_officers(session)) == 1
+
+
+def test_control_characters_are_refused_next_to_the_field(web: Web, engine: Engine) -> None:
+    """As at intake and in the API: invisible on a page, and PostgreSQL cannot hold NUL."""
+    page = refused(
+        web,
+        "/clerk/officers",
+        name="Kim\x00Osei",
+        qualification="pro_tem_judge",
+        independence=INDEPENDENCE,
+    )
+    assert error_at(page, "name") == "Error: contains control character U+0000"
+    with transaction(engine) as session:
+        assert [o.name for o in list_officers(session)] == ["Ada Ruiz"]

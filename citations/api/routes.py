@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from citations.agencies import allocate_block, describe_block, get_agency
 from citations.api.deps import ActorDep, IntakeWriterDep, SessionDep, clock
 from citations.decision import Outcome
-from citations.intake import IntakeMessage, intake_schema
+from citations.intake import IntakeMessage, intake_schema, printable
 from citations.issuing import IntakeResult
 from citations.notice.build import notice_for
 from citations.notice.render import render_notice
@@ -32,9 +32,29 @@ router = APIRouter(prefix="/v1")
 
 
 class Body(BaseModel):
-    """A request body that refuses unknown fields (a misspelt field is an error, not ignored)."""
+    """A request body that refuses unknown fields (a misspelt field is an error, not ignored)
+    and control characters in any text (as intake does: unprintable on a document, and
+    PostgreSQL cannot store NUL)."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable_text(cls, value: Any) -> Any:
+        _check_text(value)
+        return value
+
+
+def _check_text(value: Any) -> None:
+    if isinstance(value, str):
+        printable(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_text(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
 
 
 def pdf_response(content: bytes, name: str) -> Response:

@@ -9,6 +9,7 @@ no field shown on the form goes in the summary at the top. The library decides e
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,6 +26,7 @@ from citations.api.deps import EngineDep
 from citations.database import transaction
 from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
 from citations.hearings.contests import DeadlineMissed
+from citations.intake import printable
 from citations.ledger import balance
 from citations.payments.plans import Installment
 from citations.records import find_citation, to_public
@@ -85,7 +87,16 @@ class Parser:
         self.errors: list[FieldError] = []
 
     def text(self, name: str) -> str:
-        return self.values.get(name, "").strip()
+        value = self.values.get(name, "").strip()
+        try:
+            return printable(value)  # as at intake and in the API's bodies
+        except ValueError as exc:
+            problem = FieldError(name, str(exc))
+            if problem not in self.errors:
+                self.errors.append(problem)
+        # Refused; the library is still asked about the rest, without the characters
+        # (PostgreSQL cannot even hold a NUL), and the form stays refused.
+        return "".join(c for c in value if c in "\n\r\t" or unicodedata.category(c) != "Cc")
 
     def optional(self, name: str) -> str | None:
         return self.text(name) or None
