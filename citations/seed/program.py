@@ -1,0 +1,181 @@
+"""The seed's main loop: draw a stop, decide it with the rules, write what became of it, and
+keep the agency's number sequences and the audit chain continuous across the bulk load."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, select
+
+from citations.audit import AuditEvent, chain_head, event_hash, move_chain_head
+from citations.database import transaction
+from citations.numbering import CitationNumber
+from citations.repeats import next_day_update
+from citations.status import CitationStatus
+from citations.tables import NumberSequence
+from ordinances.models import Disposition
+
+from .decide import Rules, count_priors, ineligible
+from .issue import write_citation, write_intake
+from .life import PAID_BY_PLAN, life_of, write_life
+from .people import WEIGHTS, Population
+from .prepare import prepare
+from .rows import ACTOR, ORDER, Rows, advance_sequences, table
+
+S = CitationStatus
+
+
+@dataclass
+class SeedReport:
+    citations: int
+    referred: int
+    declined: int
+    by_status: dict[str, int]
+    seconds: float
+
+
+def seed(
+    engine: Engine,
+    citations: int,
+    *,
+    seed: int,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+) -> SeedReport:
+    """Create about `citations` issued citations (plus referrals and declined cases) spread
+    over the 400 days before `now`, deterministically for `seed`."""
+    started = datetime.now(UTC)
+    profile, agency_id, session_id = prepare(engine, now)
+    zone = ZoneInfo(profile.time_zone)
+    rng = random.Random(seed)
+    rules = Rules(engine)
+    rows = Rows(engine)
+    rows.start_ids(ORDER)
+    population = Population(citations, seed, rng)
+    codes = list(WEIGHTS)
+    code_weights = [WEIGHTS[c] for c in codes]
+    today = now.astimezone(zone).date()
+    first_day = today - timedelta(days=400)
+    moments = sorted(
+        datetime.combine(
+            first_day + timedelta(days=rng.randrange(399)),
+            time(rng.randrange(7, 24), rng.randrange(60)),
+            tzinfo=zone,
+        )
+        for _ in range(int(citations * 1.08))
+    )
+    sequences = _read_sequences(engine, agency_id)
+    counts: dict[str, int] = defaultdict(int)
+    issued = referred = declined = 0
+    # The audit chain continues from its head. The seed is a bulk load: nothing else may
+    # write to the database while it runs (it is not locked out; the chain would break).
+    with transaction(engine) as session:
+        chain = chain_head(session)
+    for moment in moments:
+        person = population.draw()
+        code = rng.choices(codes, weights=code_weights)[0]
+        day = moment.date()
+        resolved = rules.resolve(code, day)
+        if resolved is None:
+            continue
+        version = resolved.version
+        priors = count_priors(person, resolved, day)
+        reasons = ineligible(person, resolved, priors, day, rng)
+        outcome = "referred" if reasons else ("declined" if rng.random() < 0.02 else "issued")
+        intake_id = write_intake(
+            rows,
+            message_id=str(uuid.UUID(int=rng.getrandbits(128))),
+            agency_id=agency_id,
+            moment=moment,
+            person=person,
+            outcome=outcome,
+            reasons=reasons,
+        )
+        if outcome != "issued" or version.disposition is not Disposition.CIVIL_CITATION:
+            referred += outcome == "referred"
+            declined += outcome == "declined"
+            continue
+        assert version.fines is not None
+        fine = version.fines.for_offense(priors + 1)
+        year = day.year
+        sequence = sequences.get(year, 1)
+        sequences[year] = sequence + 1
+        number = str(CitationNumber("DCPD", year, sequence))
+        status, ledger, closed = life_of(rng, resolved, fine, moment, today, profile)
+        planned = status in (PAID_BY_PLAN, S.ON_PLAN.value)
+        status = S.PAID.value if status == PAID_BY_PLAN else status
+        citation_id = write_citation(
+            rows,
+            rng,
+            number=number,
+            agency_id=agency_id,
+            intake_id=intake_id,
+            status=status,
+            moment=moment,
+            closed=closed,
+            person=person,
+            profile=profile,
+            resolved=resolved,
+            version_id=rules.version_id(resolved),
+            priors=priors,
+            fine=fine,
+        )
+        write_life(rows, rng, citation_id, status, ledger, moment, closed, session_id, planned)
+        event: dict[str, Any] = {
+            "occurred_at": moment,
+            "actor": ACTOR,
+            "action": "seed.citation",
+            "entity_type": "citation",
+            "entity_key": number,
+            "reason": None,
+            "before": None,
+            "after": {"status": status},
+        }
+        previous, chain = chain, event_hash(chain, **event)
+        rows.add(
+            table(AuditEvent),
+            event | {"prev_hash": previous, "hash": chain},
+        )
+        person.history.append((day, code, resolved.category))
+        counts[status] += 1
+        issued += 1
+        if progress is not None:
+            progress(1)
+        rows.flush()
+    rows.flush(force=True)
+    _save_sequences(engine, agency_id, sequences)
+    with transaction(engine) as session:
+        move_chain_head(session, chain)
+        # One pass for every person at the end, cheaper than keeping it citation by citation.
+        session.execute(next_day_update())
+    advance_sequences(engine)
+    return SeedReport(
+        issued, referred, declined, dict(counts), (datetime.now(UTC) - started).total_seconds()
+    )
+
+
+def _read_sequences(engine: Engine, agency_id: int) -> dict[int, int]:
+    """The agency's next citation sequence per year, so seeded numbers follow issued ones."""
+    with engine.connect() as connection:
+        query = select(NumberSequence.year, NumberSequence.next_sequence).where(
+            NumberSequence.agency_id == agency_id
+        )
+        return dict(connection.execute(query).all())
+
+
+def _save_sequences(engine: Engine, agency_id: int, sequences: dict[int, int]) -> None:
+    """Advance the agency's sequences past the seeded numbers (never back)."""
+    with transaction(engine) as session:
+        for year, nxt in sequences.items():
+            existing = session.get(NumberSequence, (agency_id, year))
+            if existing is None:
+                session.add(NumberSequence(agency_id=agency_id, year=year, next_sequence=nxt))
+            else:
+                existing.next_sequence = max(existing.next_sequence, nxt)
