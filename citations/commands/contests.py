@@ -1,0 +1,231 @@
+"""`citations hearings request-review|review|request|waiver|deposit|lapse`: a contest from the
+request to the point where a hearing can be scheduled. Registered on the `hearings` group in
+`citations.commands.hearings`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import click
+
+from citations.commands.common import database_option, now, open_database, translate_errors
+from citations.commands.hearing_options import (
+    AMOUNT,
+    DAY,
+    decision_options,
+    late_option,
+    received_option,
+)
+from citations.hearings.contests import (
+    decide_review,
+    decide_waiver,
+    lapse_unpaid_deposits,
+    pay_deposit,
+    request_hearing,
+    request_review,
+)
+from citations.hearings.decisions import Outcome
+from citations.roles import OPERATOR
+
+
+@click.command("request-review")
+@click.argument("number")
+@click.option("--statement", required=True, help="Why the person contests the citation.")
+@received_option
+@late_option
+@database_option
+@translate_errors
+def hearings_request_review(
+    number: str,
+    statement: str,
+    received_at: datetime | None,
+    late_reason: str | None,
+    database: str | None,
+) -> None:
+    """Record a request to contest: the initial written review.
+
+    \b
+    Example:
+        citations hearings request-review DCPD-2026-000001-5 --statement "It was soda."
+    """
+    with open_database(database) as session:
+        contest = request_review(
+            session,
+            number,
+            statement,
+            received_at=received_at or now(),
+            actor=OPERATOR,
+            now=now(),
+            late_reason=late_reason,
+        )
+        click.echo(f"Review requested for {number} (deadline was {contest.review_deadline}).")
+
+
+@click.command("review")
+@click.argument("number")
+@decision_options
+@database_option
+@translate_errors
+def hearings_review(
+    number: str,
+    outcome: str,
+    findings: str,
+    amount: Decimal | None,
+    reason: str | None,
+    database: str | None,
+) -> None:
+    """Decide the initial review, with written findings.
+
+    \b
+    Example:
+        citations hearings review DCPD-2026-000001-5 --outcome upheld \\
+            --findings "The officer's photo shows an open beer can."
+    """
+    with open_database(database) as session:
+        order = decide_review(
+            session,
+            number,
+            Outcome(outcome),
+            findings,
+            actor=OPERATOR,
+            now=now(),
+            new_amount=amount,
+            reduction_reason=reason,
+        )
+        after = (
+            f"; a hearing may be requested by {order.next_deadline}" if order.next_deadline else ""
+        )
+        click.echo(f"Review of {number}: {order.outcome}{after}.")
+
+
+@click.command("request")
+@click.argument("number")
+@click.option("--deposit", type=AMOUNT, default=None, help="The advance deposit received.")
+@click.option("--method", default=None, help="How the deposit was paid (card, cash, check).")
+@click.option("--reference", default=None, help="The payment's reference.")
+@click.option("--waiver-declaration", default=None, help="A sworn hardship declaration instead.")
+@click.option("--interpreter", default=None, help="Language of the interpreter needed (e.g. es).")
+@received_option
+@late_option
+@database_option
+@translate_errors
+def hearings_request(
+    number: str,
+    deposit: Decimal | None,
+    method: str | None,
+    reference: str | None,
+    waiver_declaration: str | None,
+    interpreter: str | None,
+    received_at: datetime | None,
+    late_reason: str | None,
+    database: str | None,
+) -> None:
+    """Request the administrative hearing, with the deposit or a hardship waiver request.
+
+    \b
+    Example:
+        citations hearings request DCPD-2026-000001-5 --deposit 250.00 --method card
+    """
+    with open_database(database) as session:
+        contest = request_hearing(
+            session,
+            number,
+            received_at=received_at or now(),
+            actor=OPERATOR,
+            now=now(),
+            deposit=deposit,
+            deposit_method=method,
+            deposit_reference=reference,
+            waiver_declaration=waiver_declaration,
+            interpreter_language=interpreter,
+            late_reason=late_reason,
+        )
+        click.echo(f"Hearing requested for {number}: deposit {contest.deposit_status}.")
+
+
+@click.command("waiver")
+@click.argument("number")
+@click.option("--grant/--deny", required=True, help="Grant or deny the hardship waiver.")
+@click.option("--reason", required=True, help="The clerk's reasons.")
+@database_option
+@translate_errors
+def hearings_waiver(number: str, grant: bool, reason: str, database: str | None) -> None:
+    """Decide a hardship waiver of the hearing deposit.
+
+    \b
+    Example:
+        citations hearings waiver DCPD-2026-000001-5 --grant --reason "Receives CalFresh"
+    """
+    with open_database(database) as session:
+        contest = decide_waiver(session, number, grant, reason, actor=OPERATOR, now=now())
+        if grant:
+            click.echo(f"Waiver granted for {number}: the hearing can be scheduled.")
+        else:
+            click.echo(f"Waiver denied for {number}: deposit due by {contest.deposit_due_on}.")
+
+
+@click.command("deposit")
+@click.argument("number")
+@click.option("--amount", type=AMOUNT, required=True, help="The deposit received.")
+@click.option("--method", default=None, help="How it was paid.")
+@click.option("--reference", default=None, help="The payment's reference.")
+@received_option
+@database_option
+@translate_errors
+def hearings_deposit(
+    number: str,
+    amount: Decimal,
+    method: str | None,
+    reference: str | None,
+    received_at: datetime | None,
+    database: str | None,
+) -> None:
+    """Record the deposit due after a refused waiver.
+
+    \b
+    Example:
+        citations hearings deposit DCPD-2026-000001-5 --amount 250.00 --method cash
+    """
+    with open_database(database) as session:
+        pay_deposit(
+            session,
+            number,
+            amount,
+            received_at=received_at or now(),
+            actor=OPERATOR,
+            now=now(),
+            method=method,
+            reference=reference,
+        )
+        click.echo(f"Deposit recorded for {number}: the hearing can be scheduled.")
+
+
+@click.command("lapse")
+@click.option("--as-of", "as_of", type=DAY, required=True, help="The day to apply, YYYY-MM-DD.")
+@database_option
+@translate_errors
+def hearings_lapse(as_of: datetime, database: str | None) -> None:
+    """Let hearing requests lapse whose deposit was due before a date and never paid.
+
+    \b
+    Example:
+        citations hearings lapse --as-of 2026-12-15
+    """
+    with open_database(database) as session:
+        numbers = lapse_unpaid_deposits(session, today=as_of.date(), actor=OPERATOR, now=now())
+    click.echo(
+        f"{len(numbers)} hearing request(s) lapsed"
+        + (": " + ", ".join(numbers) if numbers else ".")
+    )
+
+
+CONTEST_COMMANDS = (
+    hearings_request_review,
+    hearings_review,
+    hearings_request,
+    hearings_waiver,
+    hearings_deposit,
+    hearings_lapse,
+)
+"""The commands for the `hearings` group, in the order they happen."""

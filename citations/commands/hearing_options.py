@@ -1,0 +1,99 @@
+"""Parameter types and options shared by the `citations hearings ...` and `citations docket ...`
+commands (and reused by the money commands), so every command takes the same flags."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+
+from citations.payments.plans import Installment
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Money(click.ParamType[Decimal]):
+    """An amount of money exact to the cent, never a float."""
+
+    name = "amount"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Decimal:
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            self.fail(f"{value!r} is not an amount (e.g. 250.00)", param, ctx)
+        if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+            self.fail(f"{value!r} is not an amount in cents (e.g. 250.00)", param, ctx)
+        return amount.quantize(Decimal("0.01"))
+
+
+AMOUNT = Money()
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+CLOCK = click.DateTime(formats=["%H:%M"])
+
+
+def received_option(function: Callable[P, R]) -> Callable[P, R]:
+    """`--received-at`: when a request arrived, which decides whether it is late."""
+    return click.option(
+        "--received-at",
+        type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"]),
+        default=None,
+        help="When the request arrived, ISO 8601 with offset (default: now).",
+    )(function)
+
+
+def late_option(function: Callable[P, R]) -> Callable[P, R]:
+    """`--late-reason`: a clerk accepts a late request only by saying why."""
+    return click.option(
+        "--late-reason", default=None, help="Accept a late request, recording why (clerks)."
+    )(function)
+
+
+def decision_options(function: Callable[P, R]) -> Callable[P, R]:
+    """`--outcome`, `--findings`, `--amount` and `--reason`: what a review or a hearing decides.
+
+    Applied bottom-up, as stacked decorators are, so the help lists them in this order.
+    """
+    options = [
+        click.option(
+            "--outcome", required=True, type=click.Choice(["upheld", "dismissed", "reduced"])
+        ),
+        click.option("--findings", required=True, help="The written findings."),
+        click.option("--amount", type=AMOUNT, default=None, help="The new fine, for a reduction."),
+        click.option("--reason", default=None, help="Why the fine is reduced."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def output_option(default_name: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """`--output`: where a printed document goes; `default_name` is told in the help."""
+    return click.option(
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=f"PDF file (default {default_name}).",
+    )
+
+
+def write_pdf(pdf: bytes, target: Path) -> None:
+    """Write a rendered document and say where it went."""
+    target.write_bytes(pdf)
+    click.echo(f"Wrote {target}")
+
+
+def installment(text: str) -> Installment:
+    """One `DATE:AMOUNT` installment of a payment schedule, e.g. `2027-01-15:60.00`."""
+    try:
+        due, amount = text.split(":", 1)
+        return Installment(due_on=date.fromisoformat(due), amount=Decimal(amount))
+    except (ValueError, InvalidOperation) as exc:
+        raise click.BadParameter(f"{text!r}: write DATE:AMOUNT, e.g. 2027-01-15:60.00") from exc

@@ -1,0 +1,157 @@
+"""What the three hearing documents share: time zones, template variables and a base layout.
+
+The hearing notice (`notice_pdf`), the docket sheet (`docket_pdf`) and the order (`order_pdf`)
+each subclass `HearingDocument`; `citations.hearings.render` is the public entry point. Fonts,
+wording, formatting helpers, styles and the footer are the citation notice's
+(`citations.notice.layout`).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.platypus import Flowable, Spacer, Table
+
+from citations.notice.context import NoticeContact
+from citations.notice.fonts import BOLD
+from citations.notice.formats import helpers
+from citations.notice.layout import AMENDED, INK, NAVY, RULE, Layout, table
+from citations.notice.wording import load_wording
+
+Cell = Flowable | list[Flowable]
+"""What a table cell holds: one flowable or a list of them."""
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The jurisdiction's time zone; an unknown name is a plain `ValueError` naming it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {name!r}") from error
+
+
+def local_at(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """The aware moment of a local date and time (the time's own zone, if any, is ignored)."""
+    return datetime.combine(day, clock.replace(tzinfo=None), tzinfo=zone)
+
+
+def in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A stored moment in the jurisdiction's zone; a naive one is taken as already local."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
+def variables_of(context: BaseModel, contact: NoticeContact | None = None) -> dict[str, object]:
+    """Every field of the context, the formatting helpers, and the contact, phone unbroken."""
+    variables: dict[str, object] = {
+        name: getattr(context, name) for name in type(context).model_fields
+    }
+    if contact is not None:
+        # A phone number never breaks across lines.
+        variables["contact"] = contact.model_copy(
+            update={"phone": contact.phone.replace(" ", "\N{NO-BREAK SPACE}")}
+        )
+    language, locale, currency = (
+        getattr(context, name) for name in ("language", "locale", "currency")
+    )
+    variables.update(helpers(language, locale, currency))
+    return variables
+
+
+class HearingDocument(Layout, ABC):
+    """What the hearing documents add to the shared layout: extra styles, a letter header.
+
+    Each document builds its own `story`; `citations.hearings.render` lays it out.
+    """
+
+    def __init__(
+        self,
+        templates_dir: Path,
+        document: str,
+        language: str,
+        variables: dict[str, object],
+        *,
+        pagesize: tuple[float, float] = LETTER,
+    ) -> None:
+        super().__init__(
+            load_wording(templates_dir, language, document), variables, pagesize=pagesize
+        )
+        base = self.styles["body"]
+
+        def derive(name: str, **changes: Any) -> None:
+            self.styles[name] = ParagraphStyle(name, parent=base, **changes)
+
+        derive("top", fontName=BOLD, fontSize=15, leading=19, alignment=TA_CENTER, spaceAfter=3)
+        derive("top_more", fontSize=10.5, leading=13.5, alignment=TA_CENTER, spaceAfter=1)
+        derive("top_note", alignment=TA_CENTER, spaceAfter=0)
+        derive(
+            "mark", fontName=BOLD, fontSize=12, leading=15, textColor=AMENDED, alignment=TA_CENTER
+        )
+        derive("mark_more", alignment=TA_CENTER, textColor=AMENDED, spaceAfter=3)
+        derive("warning", fontName=BOLD, fontSize=10.5, leading=13, textColor=AMENDED)
+        derive("findings", leftIndent=10, rightIndent=6, fontSize=9.8, leading=13, spaceAfter=4)
+        derive("th", fontName=BOLD, fontSize=7.6, leading=9.2, textColor=colors.white, spaceAfter=0)
+        derive("td", fontSize=8, leading=10, spaceAfter=0)
+        derive("td_right", fontSize=8, leading=10, spaceAfter=0, alignment=TA_RIGHT)
+        derive("choices", fontSize=7.4, leading=10.5, spaceAfter=0, textColor=INK)
+        derive("cell_right", spaceAfter=0, alignment=TA_RIGHT)
+        derive("signature", fontSize=9.2, leading=12, spaceAfter=0)
+        derive("subheading", fontName=BOLD, fontSize=9.5, leading=12, textColor=NAVY, spaceAfter=2)
+
+    def letter_header(self, number_line: str) -> Table:
+        """Jurisdiction, office and title on the left; the citation number on the right."""
+        left: list[Flowable] = [
+            self.para("jurisdiction", "jurisdiction"),
+            self.para("office", "small"),
+            Spacer(1, 5),
+            self.para("title", "title"),
+            self.para("civil", "small"),
+        ]
+        number_width = 2.1 * inch
+        right: list[Flowable] = [
+            self.para("citation_number_label", "number_label"),
+            self.fitted("citation_number", "number", number_width - 14),
+            self.para(number_line, "small"),
+        ]
+        return table(
+            [[left, right]],
+            [self.width - number_width, number_width],
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
+                ("LINEBEFORE", (1, 0), (1, 0), 0.6, RULE),
+                ("LEFTPADDING", (1, 0), (1, 0), 8),
+            ],
+        )
+
+    @abstractmethod
+    def story(self) -> list[Flowable]:
+        """The document's flowables, top to bottom."""
+
+
+def where_rows(place: str | None, remote_link: str | None) -> list[tuple[str, str]]:
+    """The label rows for the ways to attend that apply: in person, by video, or both.
+
+    >>> where_rows("Room 101", None)
+    [('label_place', 'place')]
+    """
+    rows: list[tuple[str, str]] = []
+    if place:
+        rows.append(("label_place", "place"))
+    if remote_link:
+        rows.append(("label_remote", "remote"))
+    return rows
