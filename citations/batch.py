@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
+from citations.collector import fewer_collections
 from citations.errors import FieldError, IdempotencyConflict, InputRejected
 from citations.intake import MAX_MESSAGE_BYTES, IntakeMessage, validation_errors
 from citations.issuing import IntakeResult, Issued, issue_together
@@ -198,7 +199,8 @@ def _decide(
     clock: Callable[[], datetime],
 ) -> list[RecordResult]:
     """The chunk in one transaction (or record by record, if the database refuses it)."""
-    outcomes = issue_together(engine, [(m, actor) for _, m, _ in pending], now=clock())
+    with fewer_collections():
+        outcomes = issue_together(engine, [(m, actor) for _, m, _ in pending], now=clock())
     results = []
     for (record, _, message_id), outcome in zip(pending, outcomes, strict=True):
         if isinstance(outcome, Issued):
