@@ -1,4 +1,5 @@
-"""The API app for the benchmark's server: `uvicorn --factory bench.app:app`."""
+"""The API app for the benchmark's server: `uvicorn --factory bench.app:app`, set up as
+`citations serve` sets up its own."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import os
 from fastapi import FastAPI
 
 from citations.api import create_app
+from citations.collector import settle_server
 
 
 def app() -> FastAPI:
-    return create_app(os.environ["CITATIONS_DATABASE_URL"])
+    application = create_app(os.environ["CITATIONS_DATABASE_URL"])
+    settle_server()
+    return application

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import gc
 import threading
+from pathlib import Path
+
+import pytest
+import uvicorn
+from click.testing import CliRunner
 
 from citations.collector import ALLOCATIONS_PER_COLLECTION, fewer_collections
+from citations.database import make_engine, upgrade
+from cli import cli
 
 
 def test_overlapping_blocks_in_two_threads_restore_the_setting_once_both_leave() -> None:
@@ -29,3 +36,22 @@ def test_overlapping_blocks_in_two_threads_restore_the_setting_once_both_leave()
         assert gc.get_threshold()[0] == max(before[0], ALLOCATIONS_PER_COLLECTION)
     thread.join(5)
     assert gc.get_threshold() == before
+
+
+def test_serve_settles_the_collector_before_it_serves(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'serve.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    frozen: list[int] = []
+    monkeypatch.setattr(
+        uvicorn, "run", lambda *args, **kwargs: frozen.append(gc.get_freeze_count())
+    )
+    try:
+        result = CliRunner().invoke(cli, ["serve", "--database", url])
+    finally:
+        gc.unfreeze()  # give this test process its collector back
+    assert result.exit_code == 0, result.output
+    assert frozen and frozen[0] > 0

@@ -446,7 +446,9 @@ def serve_command(host: str, port: int, database: str | None) -> None:
     import uvicorn
 
     from citations.api import create_app
+    from citations.collector import settle_server
 
     app = create_app(database_url(database))
+    settle_server()
     click.echo(f"Serving the citations API on http://{host}:{port} (docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
