@@ -17,11 +17,10 @@ from citations.hearings.pdf_layout import (
     HearingDocument,
     in_zone,
     local_at,
-    variables_of,
     where_rows,
     zone_named,
 )
-from citations.notice.layout import INK, RULE, SHADE, table
+from citations.notice.layout import INK, RULE, SHADE, context_variables, table
 
 DOCKET = "docket"
 """The wording folder under the templates folder."""
@@ -35,7 +34,7 @@ class DocketLayout(HearingDocument):
 
     def __init__(self, context: DocketSheetContext, templates_dir: Path) -> None:
         self.zone = zone_named(context.time_zone)
-        variables = variables_of(context)
+        variables = context_variables(context)
         variables["session_at"] = local_at(context.session_date, context.start_time, self.zone)
         variables["printed_at"] = in_zone(context.printed_at, self.zone)
         variables["total_at_issue"] = sum(

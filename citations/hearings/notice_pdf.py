@@ -13,11 +13,17 @@ from citations.hearings.pdf_layout import (
     HearingDocument,
     in_zone,
     local_at,
-    variables_of,
     where_rows,
     zone_named,
 )
-from citations.notice.layout import AMENDED, AMENDED_FILL, DEADLINE_FILL, box, section
+from citations.notice.layout import (
+    AMENDED,
+    AMENDED_FILL,
+    DEADLINE_FILL,
+    box,
+    context_variables,
+    section,
+)
 
 HEARING_NOTICE = "hearing-notice"
 """The wording folder under the templates folder."""
@@ -28,7 +34,7 @@ class HearingNoticeLayout(HearingDocument):
 
     def __init__(self, context: HearingNoticeContext, templates_dir: Path) -> None:
         zone = zone_named(context.time_zone)
-        variables = variables_of(context, context.contact)
+        variables = context_variables(context, context.contact)
         variables["hearing_at"] = local_at(context.hearing_date, context.start_time, zone)
         variables["rescheduled_from"] = in_zone(context.rescheduled_from, zone)
         super().__init__(templates_dir, HEARING_NOTICE, context.language, variables)

@@ -10,8 +10,8 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Spacer, Table
 
 from citations.hearings.documents import OrderContext
-from citations.hearings.pdf_layout import HearingDocument, variables_of
-from citations.notice.layout import INK, SHADE, section
+from citations.hearings.pdf_layout import HearingDocument
+from citations.notice.layout import INK, SHADE, context_variables, section
 
 ORDER = "order"
 """The wording folder under the templates folder."""
@@ -21,7 +21,7 @@ class OrderLayout(HearingDocument):
     """The decision order on a review or a hearing, US Letter portrait."""
 
     def __init__(self, context: OrderContext, templates_dir: Path) -> None:
-        variables = variables_of(context, context.contact)
+        variables = context_variables(context, context.contact)
         schedule = context.payment_schedule
         variables["first_installment"] = schedule[0] if schedule else None
         variables["installments_total"] = sum((i.amount for i in schedule), Decimal(0))

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import LETTER
@@ -22,9 +21,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table
 
-from citations.notice.context import NoticeContact
 from citations.notice.fonts import BOLD
-from citations.notice.formats import helpers
 from citations.notice.layout import AMENDED, INK, NAVY, RULE, Layout, table
 from citations.notice.wording import load_wording
 
@@ -52,23 +49,6 @@ def in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=zone)
     return moment.astimezone(zone)
-
-
-def variables_of(context: BaseModel, contact: NoticeContact | None = None) -> dict[str, object]:
-    """Every field of the context, the formatting helpers, and the contact, phone unbroken."""
-    variables: dict[str, object] = {
-        name: getattr(context, name) for name in type(context).model_fields
-    }
-    if contact is not None:
-        # A phone number never breaks across lines.
-        variables["contact"] = contact.model_copy(
-            update={"phone": contact.phone.replace(" ", "\N{NO-BREAK SPACE}")}
-        )
-    language, locale, currency = (
-        getattr(context, name) for name in ("language", "locale", "currency")
-    )
-    variables.update(helpers(language, locale, currency))
-    return variables
 
 
 class HearingDocument(Layout, ABC):
