@@ -22,7 +22,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table
 
 from citations.notice.fonts import BOLD
-from citations.notice.layout import AMENDED, INK, NAVY, RULE, Layout, table
+from citations.notice.layout import AMENDED, INK, NAVY, Layout
 from citations.notice.wording import load_wording
 
 Cell = Flowable | list[Flowable]
@@ -106,17 +106,7 @@ class HearingDocument(Layout, ABC):
             self.fitted("citation_number", "number", number_width - 14),
             self.para(number_line, "small"),
         ]
-        return table(
-            [[left, right]],
-            [self.width - number_width, number_width],
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (0, 0), 0),
-                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
-                ("LINEBEFORE", (1, 0), (1, 0), 0.6, RULE),
-                ("LEFTPADDING", (1, 0), (1, 0), 8),
-            ],
-        )
+        return self.letterhead(left, right, number_width)
 
     @abstractmethod
     def story(self) -> list[Flowable]:

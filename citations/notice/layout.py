@@ -275,6 +275,21 @@ class Layout:
             style = f"{style}-fitted"
         return self.para(key, style)
 
+    def letterhead(self, left: list[Flowable], right: list[Flowable], right_width: float) -> Table:
+        """The office and title on the left, the number block on the right behind a rule (the
+        hearing documents' and receipts' first lines)."""
+        return table(
+            [[left, right]],
+            [self.width - right_width, right_width],
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
+                ("LINEBEFORE", (1, 0), (1, 0), 0.6, RULE),
+                ("LEFTPADDING", (1, 0), (1, 0), 8),
+            ],
+        )
+
     def heading(self, key: str) -> list[Flowable]:
         return [
             self.para(key, "heading"),

@@ -208,17 +208,7 @@ class _MoneyDocument(Layout):
             self.fitted(number, number_style, number_width - 14),
             self.para(under, "small"),
         ]
-        return table(
-            [[left, right]],
-            [self.width - number_width, number_width],
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (0, 0), 0),
-                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
-                ("LINEBEFORE", (1, 0), (1, 0), 0.6, RULE),
-                ("LEFTPADDING", (1, 0), (1, 0), 8),
-            ],
-        )
+        return self.letterhead(left, right, number_width)
 
     def help(self) -> list[Flowable]:
         keys = ["questions", "interpretation", "accessible_formats"]
