@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -96,6 +96,14 @@ def reading(engine: Engine) -> Iterator[Session]:
     factory = sessionmaker(engine.execution_options(**{READ_ONLY: True}))
     with factory.begin() as session:
         yield session
+
+
+@contextmanager
+def reading_rows(engine: Engine) -> Iterator[Connection]:
+    """A read-only connection without an ORM session, for the one query every API request
+    makes (its token): making a session for it cost a third of the API's throughput."""
+    with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
+        yield connection
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -11,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from citations.database import reading, transaction
+from citations.database import reading_rows, transaction
 from citations.intake_writer import IntakeWriter
 from citations.roles import Actor
 from citations.tokens import InvalidToken, authenticate
@@ -44,8 +44,8 @@ def get_actor(
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise InvalidToken()
-    with reading(engine) as session:
-        return authenticate(session, credentials.credentials, clock())
+    with reading_rows(engine) as connection:
+        return authenticate(connection, credentials.credentials, clock())
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

@@ -25,7 +25,7 @@ from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from citations.api.deps import EngineDep
-from citations.database import reading
+from citations.database import reading_rows
 from citations.errors import PermissionDenied
 from citations.roles import Actor, Role
 from citations.settings import get_settings
@@ -100,8 +100,8 @@ def current_actor(request: Request, engine: EngineDep, now: ClockDep) -> Actor:
     if state is None or state.token_id is None:
         raise LoginRequired()
     try:
-        with reading(engine) as session:
-            actor = authenticate_id(session, state.token_id, now)
+        with reading_rows(engine) as connection:
+            actor = authenticate_id(connection, state.token_id, now)
     except InvalidToken:
         raise LoginRequired(ended=True) from None
     request.state.csrf = state.csrf
@@ -164,8 +164,8 @@ def login(request: Request, form: FormDep, engine: EngineDep, now: ClockDep) -> 
     secret = form.get("token", "").strip()
     error, status = None, 200
     try:
-        with reading(engine) as session:
-            token_id, actor = identify(session, secret, now)
+        with reading_rows(engine) as connection:
+            token_id, actor = identify(connection, secret, now)
     except InvalidToken:
         error, status = "This token is not valid: it may be mistyped, revoked or expired.", 401
     else:
