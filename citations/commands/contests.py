@@ -10,7 +10,7 @@ from decimal import Decimal
 import click
 
 from citations.commands.common import database_option, now, open_database, translate_errors
-from citations.commands.hearing_options import (
+from citations.commands.params import (
     AMOUNT,
     DAY,
     decision_options,

@@ -10,7 +10,7 @@ from typing import cast
 import click
 
 from citations.commands.common import database_option, now, open_database, translate_errors
-from citations.commands.hearing_options import CLOCK, DAY, output_option, write_pdf
+from citations.commands.params import CLOCK, DAY, output_option, write_pdf
 from citations.hearings.build import docket_sheet_for
 from citations.hearings.officers import (
     Qualification,

@@ -21,9 +21,7 @@ from citations.commands.common import (
 )
 from citations.commands.contests import CONTEST_COMMANDS
 from citations.commands.docket import docket
-from citations.commands.hearing_options import (
-    AMOUNT,
-    DAY,
+from citations.commands.params import (
     decision_options,
     installment,
     output_option,
@@ -44,9 +42,7 @@ from citations.hearings.tables import Hearing
 from citations.money import from_cents
 from citations.roles import OPERATOR
 
-# `AMOUNT`, `DAY` and `received_option` are still imported from here by the money and report
-# commands.
-__all__ = ["AMOUNT", "DAY", "docket", "hearings", "received_option"]
+__all__ = ["docket", "hearings"]
 
 
 @click.group()

@@ -4,7 +4,7 @@ service, diversion, daily processing and collections."""
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from citations.commands.common import (
     open_engine,
     translate_errors,
 )
-from citations.commands.hearings import AMOUNT, DAY, received_option
+from citations.commands.params import AMOUNT, DAY, installment, received_option
 from citations.database import transaction
 from citations.payments.ability import Declaration, request_ability_to_pay
 from citations.payments.build import late_notice_for, receipt_for
@@ -27,7 +27,7 @@ from citations.payments.collections import export_collections
 from citations.payments.diversion import Obligation, fulfil, refer
 from citations.payments.lockbox import import_lockbox
 from citations.payments.payments import PaymentRequest, record_payment, reverse_payment
-from citations.payments.plans import Installment, create_plan
+from citations.payments.plans import create_plan
 from citations.payments.processing import process
 from citations.payments.reconciliation import reconcile
 from citations.payments.render import render_late_notice, render_receipt
@@ -41,17 +41,6 @@ from citations.payments.service import (
 from citations.roles import OPERATOR
 
 INSTALLMENT_HELP = "An installment DATE:AMOUNT, e.g. 2027-01-15:50.00 (repeat for each)."
-
-
-def _installments(values: tuple[str, ...]) -> list[Installment]:
-    plan = []
-    for text in values:
-        try:
-            due, amount = text.split(":", 1)
-            plan.append(Installment(due_on=date.fromisoformat(due), amount=Decimal(amount)))
-        except (ValueError, ArithmeticError) as exc:
-            raise click.BadParameter(f"{text!r}: write DATE:AMOUNT, e.g. 2027-01-15:50.00") from exc
-    return plan
 
 
 @click.command("pay")
@@ -247,7 +236,9 @@ def plan_command(number: str, installments: tuple[str, ...], database: str | Non
             --installment 2027-02-15:125.00
     """
     with open_database(database) as session:
-        plan = create_plan(session, number, _installments(installments), actor=OPERATOR, now=now())
+        plan = create_plan(
+            session, number, [installment(i) for i in installments], actor=OPERATOR, now=now()
+        )
         click.echo(f"Plan {plan.id} for {number}: {len(installments)} installments.")
 
 

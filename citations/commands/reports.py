@@ -15,7 +15,7 @@ from citations.commands.common import (
     open_engine,
     translate_errors,
 )
-from citations.commands.hearings import DAY
+from citations.commands.params import DAY
 from citations.reports.compute import compute_report
 from citations.reports.export import report_csv, report_json
 from citations.reports.render import render_report

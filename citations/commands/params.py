@@ -1,5 +1,5 @@
-"""Parameter types and options shared by the `citations hearings ...` and `citations docket ...`
-commands (and reused by the money commands), so every command takes the same flags."""
+"""Parameter types and options shared by the commands (hearings, docket, money, reports), so
+every command takes the same flags and reads amounts, days and installments alike."""
 
 from __future__ import annotations
 
