@@ -58,12 +58,6 @@ CLOCK_SKEW = timedelta(minutes=5)
 """How far in the future a device's clock may be before its violation time is refused."""
 
 
-def message_digest(message: IntakeMessage) -> str:
-    """The fingerprint idempotency compares: the parsed message, so key order and spacing in
-    the JSON do not matter but any change of value does."""
-    return digest(message.model_dump(mode="json"))
-
-
 def local_date_of(moment: datetime, profile: Jurisdiction) -> date:
     return moment.astimezone(ZoneInfo(profile.time_zone)).date()
 
@@ -111,6 +105,8 @@ def issue_many(
         message_id = str(message.message_id)
         try:
             actor.require(Action.ISSUE_CITATION, message.agency.strip().upper())
+            # Idempotency compares the parsed message: key order and spacing in the JSON do
+            # not matter, any change of value does.
             body_hash = digest(body)
             if message_id in earlier:
                 outcomes[position] = _replay(earlier[message_id], message_id, body_hash)
