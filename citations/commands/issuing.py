@@ -28,6 +28,7 @@ from citations.commands.common import (
     open_engine,
     translate_errors,
 )
+from citations.commands.params import output_option
 from citations.database import transaction
 from citations.decision import Outcome
 from citations.intake import intake_schema
@@ -410,11 +411,7 @@ def amend_command(number: str, changes: Path, database: str | None) -> None:
 
 @click.command("notice")
 @click.argument("number")
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="PDF file (default NUMBER.pdf).",
-)
+@output_option("NUMBER.pdf")
 @database_option
 @translate_errors
 def notice_command(number: str, output: Path | None, database: str | None) -> None:

@@ -19,7 +19,14 @@ from citations.commands.common import (
     open_engine,
     translate_errors,
 )
-from citations.commands.params import AMOUNT, DAY, installment, received_option
+from citations.commands.params import (
+    AMOUNT,
+    DAY,
+    installment,
+    output_option,
+    received_option,
+    write_pdf,
+)
 from citations.database import transaction
 from citations.payments.ability import Declaration, request_ability_to_pay
 from citations.payments.build import late_notice_for, receipt_for
@@ -124,12 +131,7 @@ def payments_reverse(receipt: str, reason: str, database: str | None) -> None:
 
 @payments.command("receipt")
 @click.argument("receipt")
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="PDF file (default RECEIPT.pdf).",
-)
+@output_option("RECEIPT.pdf")
 @database_option
 @translate_errors
 def payments_receipt(receipt: str, output: Path | None, database: str | None) -> None:
@@ -141,9 +143,7 @@ def payments_receipt(receipt: str, output: Path | None, database: str | None) ->
     """
     with open_database(database) as session:
         pdf = render_receipt(receipt_for(session, receipt, OPERATOR))
-    target = output or Path(f"{receipt}.pdf")
-    target.write_bytes(pdf)
-    click.echo(f"Wrote {target}")
+    write_pdf(pdf, output or Path(f"{receipt}.pdf"))
 
 
 @payments.command("import")
