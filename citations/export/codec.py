@@ -21,15 +21,8 @@ from sqlalchemy import Column, Table
 from sqlalchemy.sql import sqltypes
 from sqlalchemy.types import TypeDecorator
 
-# Every module that defines tables, so that `Base.metadata` holds the whole schema (the same
-# list as the migrations' env.py). `check_complete` catches a module missing from both.
-import citations.audit
-import citations.hearings.tables
-import citations.ledger
-import citations.payments.tables
-import citations.tables
-import ordinances.tables
-from citations.orm import Base, UTCDateTime
+from citations.orm import UTCDateTime
+from citations.schema import METADATA
 
 FORMAT = "citations-export"
 VERSION = 1
@@ -37,21 +30,11 @@ TRAILER = "citations-export-end"
 ALEMBIC_TABLE = "alembic_version"
 """Alembic's bookkeeping; the header's schema_revision stands for it."""
 
-_TABLE_MODULES = (
-    citations.audit,
-    citations.hearings.tables,
-    citations.ledger,
-    citations.payments.tables,
-    citations.tables,
-    ordinances.tables,
-)
-
 
 def schema_tables() -> list[Table]:
     """Every table of the schema, parents before children: the order rows are written in and
     restored in, so that each row's foreign keys point at rows already restored."""
-    assert _TABLE_MODULES
-    return list(Base.metadata.sorted_tables)
+    return list(METADATA.sorted_tables)
 
 
 def missing_tables(database_tables: list[str]) -> list[str]:

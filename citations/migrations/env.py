@@ -4,22 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-import citations.audit
-import citations.hearings.tables
-import citations.ledger
-import citations.payments.tables
-import citations.tables
-import ordinances.tables  # noqa: F401  (registers the catalog tables on the metadata)
-from citations.orm import Base
+from citations.schema import METADATA
 
-target_metadata = Base.metadata
-_ = (
-    citations.audit,
-    citations.hearings.tables,
-    citations.ledger,
-    citations.payments.tables,
-    citations.tables,
-)
+target_metadata = METADATA
 
 
 def run_migrations_online() -> None:
