@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterable
 from io import BytesIO
+from pathlib import Path
 
+import yaml
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from citations.notice.context import NoticeContact
+from citations.notice.render import TEMPLATES_DIR
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -49,3 +54,26 @@ def make_contact(language: str = "en") -> NoticeContact:
             else "Monday to Friday, 8:00 a.m. to 5:00 p.m."
         ),
     )
+
+
+def wording(document: str, language: str) -> dict[str, str]:
+    """A document's wording file (templates/DOCUMENT/LANGUAGE.yaml) as it is shipped."""
+    loaded = yaml.safe_load((TEMPLATES_DIR / document / f"{language}.yaml").read_text("utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def copy_templates(folder: Path, documents: Iterable[str]) -> Path:
+    """A copy of the real templates folders of `documents` in `folder`, to break."""
+    for document in documents:
+        shutil.copytree(TEMPLATES_DIR / document, folder / document)
+    return folder
+
+
+def replace_key(templates: Path, document: str, key: str, value: str) -> Path:
+    """Set one key of the English wording in a copied templates folder; returns the file."""
+    path = templates / document / "en.yaml"
+    values = wording(document, "en")
+    values[key] = value
+    path.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
+    return path

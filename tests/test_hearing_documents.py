@@ -4,7 +4,6 @@ and Spanish, whatever the data contains."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -27,13 +26,12 @@ from citations.hearings.documents import (
     PaymentInstallment,
 )
 from citations.hearings.render import (
-    TEMPLATES_DIR,
     NoticeTemplateError,
     render_docket_sheet,
     render_hearing_notice,
     render_order,
 )
-from tests.pdfs import font_names, make_contact, pdf_text
+from tests.pdfs import copy_templates, font_names, make_contact, pdf_text, replace_key, wording
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 LANGUAGES = ("en", "es")
@@ -652,12 +650,6 @@ def test_an_unknown_time_zone_is_an_error() -> None:
 DOCUMENTS = ("hearing-notice", "docket", "order")
 
 
-def wording(document: str, language: str) -> dict[str, str]:
-    loaded = yaml.safe_load((TEMPLATES_DIR / document / f"{language}.yaml").read_text("utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
-
-
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_english_and_spanish_have_the_same_keys(document: str) -> None:
     assert wording(document, "en").keys() == wording(document, "es").keys()
@@ -666,17 +658,7 @@ def test_english_and_spanish_have_the_same_keys(document: str) -> None:
 @pytest.fixture
 def templates(tmp_path: Path) -> Path:
     """A copy of the real templates folders to break."""
-    for document in DOCUMENTS:
-        shutil.copytree(TEMPLATES_DIR / document, tmp_path / document)
-    return tmp_path
-
-
-def replace_key(templates: Path, document: str, key: str, value: str) -> Path:
-    path = templates / document / "en.yaml"
-    values = wording(document, "en")
-    values[key] = value
-    path.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
-    return path
+    return copy_templates(tmp_path, DOCUMENTS)
 
 
 RENDERERS: dict[str, Callable[[Path, str], bytes]] = {

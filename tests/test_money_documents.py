@@ -4,7 +4,6 @@ Spanish, whatever the data contains."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,12 +20,11 @@ from pypdf.generic import DictionaryObject
 from citations.errors import CitationsError
 from citations.payments.documents import LateNoticeContext, LateNoticeLine, ReceiptContext
 from citations.payments.render import (
-    TEMPLATES_DIR,
     NoticeTemplateError,
     render_late_notice,
     render_receipt,
 )
-from tests.pdfs import font_names, make_contact, pdf_text
+from tests.pdfs import copy_templates, font_names, make_contact, pdf_text, replace_key, wording
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 LANGUAGES = ("en", "es")
@@ -658,12 +656,6 @@ def test_names_with_markup_and_any_script_print_literally(language: str) -> None
 DOCUMENTS = ("receipt", "late-notice")
 
 
-def wording(document: str, language: str) -> dict[str, str]:
-    loaded = yaml.safe_load((TEMPLATES_DIR / document / f"{language}.yaml").read_text("utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
-
-
 @pytest.mark.parametrize("document", DOCUMENTS)
 def test_english_and_spanish_have_the_same_keys(document: str) -> None:
     assert list(wording(document, "en")) == list(wording(document, "es"))
@@ -672,17 +664,7 @@ def test_english_and_spanish_have_the_same_keys(document: str) -> None:
 @pytest.fixture
 def templates(tmp_path: Path) -> Path:
     """A copy of the real templates folders to break."""
-    for document in DOCUMENTS:
-        shutil.copytree(TEMPLATES_DIR / document, tmp_path / document)
-    return tmp_path
-
-
-def replace_key(templates: Path, document: str, key: str, value: str) -> Path:
-    path = templates / document / "en.yaml"
-    values = wording(document, "en")
-    values[key] = value
-    path.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
-    return path
+    return copy_templates(tmp_path, DOCUMENTS)
 
 
 RENDERERS: dict[str, Callable[[Path, str], bytes]] = {

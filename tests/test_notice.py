@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -19,9 +18,9 @@ from pypdf.generic import DictionaryObject
 from citations.errors import CitationsError
 from citations.notice.context import NoticeContact, NoticeContext, NoticeViolation
 from citations.notice.fonts import with_fallback
-from citations.notice.render import TEMPLATES_DIR, NoticeTemplateError, render_notice
+from citations.notice.render import NoticeTemplateError, render_notice
 from citations.notice.wording import clean
-from tests.pdfs import font_names, pdf_text
+from tests.pdfs import copy_templates, font_names, pdf_text, replace_key, wording
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 NAME_WITH_EVERYTHING = "<b>&amp;</b> <script>alert(1)</script> Ωμέγα Иван 李小龍 Nguyễn\x07Văn"
@@ -391,29 +390,14 @@ def test_clean(raw: str, printed: str) -> None:
 # Wording files
 
 
-def wording(language: str) -> dict[str, str]:
-    loaded = yaml.safe_load((TEMPLATES_DIR / "notice" / f"{language}.yaml").read_text("utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
-
-
 def test_english_and_spanish_have_the_same_keys() -> None:
-    assert wording("en").keys() == wording("es").keys()
+    assert wording("notice", "en").keys() == wording("notice", "es").keys()
 
 
 @pytest.fixture
 def templates(tmp_path: Path) -> Path:
     """A copy of the real templates folder to break."""
-    shutil.copytree(TEMPLATES_DIR / "notice", tmp_path / "notice")
-    return tmp_path
-
-
-def replace_key(templates: Path, key: str, value: str) -> Path:
-    path = templates / "notice" / "en.yaml"
-    values = wording("en")
-    values[key] = value
-    path.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
-    return path
+    return copy_templates(tmp_path, ["notice"])
 
 
 @pytest.mark.parametrize(
@@ -430,7 +414,7 @@ def replace_key(templates: Path, key: str, value: str) -> Path:
 def test_broken_template_names_file_and_key(
     templates: Path, key: str, value: str, problem: str
 ) -> None:
-    path = replace_key(templates, key, value)
+    path = replace_key(templates, "notice", key, value)
     context = make_context(late_penalty_on=None)
     with pytest.raises(NoticeTemplateError) as raised:
         render_notice(context, templates)
@@ -443,7 +427,7 @@ def test_broken_template_names_file_and_key(
 
 
 def test_missing_key_names_file_and_key(templates: Path) -> None:
-    values = wording("en")
+    values = wording("notice", "en")
     del values["late_penalty"]
     path = templates / "notice" / "en.yaml"
     path.write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
@@ -469,6 +453,6 @@ def test_repeated_key_and_bad_yaml_name_the_line(templates: Path) -> None:
 
 
 def test_templates_cannot_reach_python_internals(templates: Path) -> None:
-    replace_key(templates, "title", "{{ citation_number.__class__.__mro__ }}")
+    replace_key(templates, "notice", "title", "{{ citation_number.__class__.__mro__ }}")
     with pytest.raises(NoticeTemplateError, match="key 'title'"):
         render_notice(make_context(), templates)
