@@ -361,3 +361,13 @@ def test_control_characters_are_refused_next_to_the_field(web: Web, engine: Engi
     assert error_at(page, "name") == "Error: contains control character U+0000"
     with transaction(engine) as session:
         assert [o.name for o in list_officers(session)] == ["Ada Ruiz"]
+
+
+def test_an_office_form_leads_back_and_cancels_to_where_it_came_from(
+    web: Web, engine: Engine
+) -> None:
+    client, _, _ = web
+    officer = ada(engine)
+    html = client.get(f"/clerk/officers/{officer}/availability").text
+    assert 'class="cancel" href="/clerk/officers' in html
+    assert '<p class="back"><a href="/clerk/officers' in html

@@ -61,6 +61,14 @@ def error_at(page: Page, field: str) -> str:
     return message
 
 
+def test_a_citation_form_leads_back_and_cancels_to_its_citation(web: Web) -> None:
+    client, desk, _ = web
+    number = desk.numbers["to_schedule"]
+    html = client.get(f"/clerk/citations/{number}/schedule").text
+    assert f'<a href="/clerk/citations/{number}">Back to citation {number}</a>' in html
+    assert f'<a class="cancel" href="/clerk/citations/{number}">Cancel</a>' in html
+
+
 def test_schedule_proposes_the_earliest_session_that_fits(web: Web, engine: Engine) -> None:
     client, desk, _ = web
     number = desk.numbers["to_schedule"]
