@@ -7,8 +7,8 @@ import os
 
 from fastapi import FastAPI
 
-from citations.api import create_app
-from citations.collector import settle_server
+from citations.app import create_app
+from citations.gc_tuning import settle_server
 
 
 def app() -> FastAPI:

@@ -31,18 +31,18 @@ from typing import Any
 import httpx2 as httpx
 from sqlalchemy import text
 
-from citations.agencies import register_agency
-from citations.batch import Record, issue_records
+from citations.catalog.publishing import publish
 from citations.database import make_engine, transaction, upgrade
+from citations.issuing.batch import Record, issue_records
 from citations.notice.build import notice_for
 from citations.notice.render import render_notice
 from citations.payments.processing import process
+from citations.record.agencies import register_agency
+from citations.record.tokens import create_token
 from citations.reports.compute import compute_report
 from citations.roles import OPERATOR
 from citations.seed import seed
-from citations.tokens import create_token
 from ordinances.catalog import DEMO_CATALOG, load_catalog
-from ordinances.publishing import publish
 
 NOW = datetime.now(UTC)
 ISSUED = 6000
@@ -179,8 +179,8 @@ def notice_ratio(engine: Any, count: int = 50) -> tuple[float, float, float]:
     from reportlab.lib.pagesizes import LETTER
     from reportlab.pdfgen.canvas import Canvas
 
-    from citations.notice.fonts import REGULAR, register_fonts
-    from citations.notice.wording import plain_text
+    from citations.documents.fonts import REGULAR, register_fonts
+    from citations.documents.wording import plain_text
 
     with transaction(engine) as session:
         number = session.execute(text("SELECT number FROM citations LIMIT 1")).scalar_one()

@@ -1,17 +1,61 @@
-"""Deadlines in the jurisdiction's calendar: business days, holidays and closures.
+"""The jurisdiction's clock: its local dates and times, and its deadlines.
 
-A deadline counted in calendar days that lands on a weekend, a public holiday (as observed)
-or an extra closure moves to the next business day; one counted in business days skips them.
+Every "today", every local time printed and every deadline is computed here, in the
+jurisdiction's time zone and by its calendar: a deadline counted in calendar days that lands
+on a weekend, a public holiday (as observed) or an extra closure moves to the next business
+day; one counted in business days skips them.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from ordinances.models import Deadlines, HolidayCalendar
+from ordinances.models import Deadlines, HolidayCalendar, Jurisdiction
+
+
+def zone_named(name: str) -> ZoneInfo:
+    """The jurisdiction's time zone; an unknown name is a plain `ValueError` naming it."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {name!r}") from error
+
+
+def zone_of(profile: Jurisdiction) -> ZoneInfo:
+    """The time zone the jurisdiction's staff read clocks in."""
+    return ZoneInfo(profile.time_zone)
+
+
+def local_date(moment: datetime, profile: Jurisdiction) -> date:
+    """The calendar date it is in the jurisdiction at `moment` (which must be timezone-aware).
+
+    >>> from ordinances.catalog import DEMO_CATALOG, load_catalog
+    >>> from zoneinfo import ZoneInfo
+    >>> profile = load_catalog(DEMO_CATALOG).jurisdiction
+    >>> local_date(datetime(2026, 12, 1, 7, 30, tzinfo=ZoneInfo("UTC")), profile)  # 23:30 in LA
+    datetime.date(2026, 11, 30)
+    """
+    if moment.tzinfo is None:
+        raise ValueError("`moment` must be timezone-aware")
+    return moment.astimezone(zone_of(profile)).date()
+
+
+def local_at(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """The aware moment of a local date and time (the time's own zone, if any, is ignored)."""
+    return datetime.combine(day, clock.replace(tzinfo=None), tzinfo=zone)
+
+
+def in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    """A stored moment in the jurisdiction's zone; a naive one is taken as already local."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
 
 
 @lru_cache(maxsize=64)
@@ -66,3 +110,21 @@ class BusinessCalendar:
         if deadlines.counting == "business_days":
             return self.add_business_days(start, days)
         return self.add_calendar_days(start, days)
+
+
+def deadline(start: date, days: int, profile: Jurisdiction) -> date:
+    """`days` after `start`, counted as the jurisdiction's profile counts deadlines."""
+    return BusinessCalendar(profile.holiday_calendar).deadline(start, days, profile.deadlines)
+
+
+def pay_deadline(start: date, profile: Jurisdiction) -> date:
+    """`days_to_pay` after `start`, counted as the profile counts deadlines."""
+    return deadline(start, profile.deadlines.days_to_pay, profile)
+
+
+def deadline_dates(served: date, profile: Jurisdiction) -> tuple[date, date]:
+    """(pay by, contest by) for a notice served on `served`."""
+    return (
+        pay_deadline(served, profile),
+        deadline(served, profile.deadlines.days_to_request_review, profile),
+    )

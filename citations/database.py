@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from alembic import command
@@ -17,8 +16,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from citations.errors import BadDatabaseUrl, DatabaseNotReady, DatabaseUnavailable
+from citations.resources import package_path
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = package_path("citations", "migrations")
 
 
 def normalize_url(url: str) -> str:

@@ -6,19 +6,19 @@ module is added in one place.
 from __future__ import annotations
 
 import citations.audit
+import citations.catalog.tables
 import citations.hearings.tables
-import citations.ledger
 import citations.payments.tables
-import citations.tables
-import ordinances.tables
+import citations.record.ledger
+import citations.record.tables
 from citations.orm import Base
 
 TABLE_MODULES = (
     citations.audit,
     citations.hearings.tables,
-    citations.ledger,
+    citations.record.ledger,
     citations.payments.tables,
-    citations.tables,
-    ordinances.tables,
+    citations.record.tables,
+    citations.catalog.tables,
 )
 METADATA = Base.metadata

@@ -1,8 +1,8 @@
 """The ordinance catalog: effective-dated mappings from ordinance violations to civil citations.
 
 City attorneys edit it as YAML (see `ordinances/catalogs/demo-city/`); `load_catalog` reads and
-checks a folder; `publish` records it in the database; `resolve` answers what is in force on a
-date, from the published catalog.
+checks a folder; `resolve` answers what is in force on a date. These are the rules alone, with
+no database: `citations.catalog` publishes them and reads them back.
 """
 
 from ordinances.catalog import DEMO_CATALOG, Catalog, check_catalog, load_catalog

@@ -7,34 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from importlib.resources import files
 from pathlib import Path
 
 from ordinances.checks import check_jurisdiction, check_ordinances
 from ordinances.errors import CatalogInvalid, Problem, UnknownOrdinance
 from ordinances.models import ChapterFile, Jurisdiction, Ordinance
 from ordinances.resolve import ResolvedVersion
-from ordinances.yaml_source import SourceFile, read_yaml, validate
+from ordinances.yaml_source import Located, SourceFile, read_yaml, validate
 
 PROFILE_FILE = "jurisdiction.yaml"
 
-DEMO_CATALOG = Path(__file__).parent / "catalogs" / "demo-city"
-"""The sample catalog shipped with the project, modeled on Los Angeles' ACE program."""
-
-
-@dataclass(frozen=True)
-class Located:
-    """An ordinance with the file and position it was read from."""
-
-    ordinance: Ordinance
-    source: SourceFile
-    index: int
-
-    @property
-    def loc(self) -> tuple[str | int, ...]:
-        return ("ordinances", self.index)
-
-    def line(self, *rest: str | int) -> int | None:
-        return self.source.line((*self.loc, *rest))
+DEMO_CATALOG = Path(str(files("ordinances").joinpath("catalogs", "demo-city")))
+"""The sample catalog shipped inside the package, modeled on Los Angeles' ACE program."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from itertools import pairwise
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -18,10 +17,7 @@ from babel.numbers import is_currency
 from ordinances.errors import Problem
 from ordinances.models import Disposition, FineCap, Jurisdiction, Translated
 from ordinances.money import TIER_KEYS, TIER_LABELS, format_money
-from ordinances.yaml_source import Location, SourceFile
-
-if TYPE_CHECKING:
-    from ordinances.catalog import Located
+from ordinances.yaml_source import Located, Location, SourceFile
 
 
 def check_jurisdiction(profile: Jurisdiction, source: SourceFile) -> list[Problem]:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ordinances.errors import Problem
+from ordinances.models import Ordinance
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
@@ -61,6 +62,22 @@ class SourceFile:
 
     def problem(self, loc: Location, message: str) -> Problem:
         return Problem(self.label, self.line(loc), message)
+
+
+@dataclass(frozen=True)
+class Located:
+    """An ordinance with the file and position it was read from."""
+
+    ordinance: Ordinance
+    source: SourceFile
+    index: int
+
+    @property
+    def loc(self) -> tuple[str | int, ...]:
+        return ("ordinances", self.index)
+
+    def line(self, *rest: str | int) -> int | None:
+        return self.source.line((*self.loc, *rest))
 
 
 def _child(node: yaml.Node | None, part: str | int) -> yaml.Node | None:

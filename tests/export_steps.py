@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from citations.agencies import allocate_block
 from citations.database import transaction
 from citations.export import export_records, import_records
 from citations.hearings.contests import decide_review, request_hearing, request_review
@@ -20,11 +19,12 @@ from citations.hearings.officers import recuse
 from citations.hearings.scheduling import continue_hearing, schedule_hearing
 from citations.money import from_cents
 from citations.payments.ability import Declaration, request_ability_to_pay
-from citations.payments.payments import PaymentRequest, record_payment, reverse_payment
-from citations.records import find_citation
+from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
+from citations.record.agencies import allocate_block
+from citations.record.lookup import find_citation
+from citations.record.tokens import create_token
 from citations.roles import OPERATOR
 from citations.seed import seed
-from citations.tokens import create_token
 from tests.conftest import NOW
 from tests.factories import message, send, subject
 from tests.hearing_steps import CLERK, ISSUED_AT, REVIEWER, at, officer_with_session

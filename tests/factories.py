@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from citations.agencies import register_agency
+from citations.catalog.publishing import publish
 from citations.database import transaction
-from citations.intake import IntakeMessage
-from citations.issuing import Issued, issue
+from citations.issuing.intake import IntakeMessage
+from citations.issuing.pipeline import Issued, issue
+from citations.record.agencies import register_agency
 from citations.roles import OPERATOR, Actor
 from ordinances import load_catalog
-from ordinances.publishing import publish
 from tests.conftest import GOOD_CATALOG, NOW
 
 

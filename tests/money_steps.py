@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Engine
 
 from citations.database import transaction
-from citations.ledger import balance, entries, paid
-from citations.payments.payments import PaymentRequest, PaymentResult, record_payment
-from citations.records import find_citation
+from citations.payments.posting import PaymentRequest, PaymentResult, record_payment
+from citations.record.ledger import balance, entries, paid
+from citations.record.lookup import find_citation
 from citations.roles import OPERATOR, Actor, Role
 from tests.hearing_steps import at, issue_one
 

@@ -11,8 +11,8 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from citations.notice.context import NoticeContact
-from citations.notice.render import TEMPLATES_DIR
+from citations.documents.contact import OfficeContact
+from citations.documents.templates import TEMPLATES_DIR
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -37,9 +37,9 @@ def font_names(pdf: bytes) -> set[str]:
     return names
 
 
-def make_contact(language: str = "en") -> NoticeContact:
+def make_contact(language: str = "en") -> OfficeContact:
     spanish = language == "es"
-    return NoticeContact(
+    return OfficeContact(
         office_name=(
             "Oficina de Citaciones Administrativas" if spanish else "Administrative Citation Office"
         ),

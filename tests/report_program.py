@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from citations.agencies import register_agency
+from citations.catalog.publishing import publish
 from citations.database import transaction
 from citations.hearings.contests import decide_review, decide_waiver, request_review
 from citations.hearings.decisions import Outcome
@@ -32,16 +32,16 @@ from citations.hearings.scheduling import (
     schedule_hearing,
     set_aside_default,
 )
+from citations.issuing.void import void_citation
 from citations.payments.ability import Declaration, request_ability_to_pay
 from citations.payments.diversion import Obligation, fulfil, refer
 from citations.payments.plans import Installment, create_plan
 from citations.payments.processing import process
 from citations.payments.service import elect_service, log_hours, sign_off
-from citations.records import void_citation
+from citations.record.agencies import register_agency
+from citations.record.tables import Citation
 from citations.roles import OPERATOR, Actor, Role
-from citations.tables import Citation
 from ordinances import load_catalog
-from ordinances.publishing import publish
 from tests.conftest import GOOD_CATALOG, NOW
 from tests.factories import message, send, subject
 from tests.hearing_steps import CLERK, REVIEWER, officer_with_session, to_ready

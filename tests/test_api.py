@@ -9,11 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from citations.api import create_app
+from citations.app import create_app
 from citations.database import transaction
-from citations.numbering import CitationNumber
+from citations.record.numbering import CitationNumber
+from citations.record.tokens import create_token, revoke_token
 from citations.roles import OPERATOR
-from citations.tokens import create_token, revoke_token
 from tests.conftest import NOW
 from tests.factories import message, prepare, subject
 

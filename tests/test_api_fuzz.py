@@ -31,10 +31,10 @@ from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from sqlalchemy import Engine
 
-from citations.api import create_app
+from citations.app import create_app
 from citations.database import transaction
+from citations.record.tokens import create_token
 from citations.roles import OPERATOR
-from citations.tokens import create_token
 from tests.conftest import NOW
 from tests.factories import message, prepare, send
 

@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from citations.api import create_app
+from citations.app import create_app
 from citations.calendar import BusinessCalendar
 from citations.database import transaction
+from citations.record.tokens import create_token
 from citations.roles import OPERATOR
-from citations.tokens import create_token
 from ordinances.models import HolidayCalendar
 from tests.conftest import NOW
 from tests.factories import prepare

@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from citations.api import create_app
+from citations.app import create_app
 from citations.database import transaction
+from citations.record.tokens import create_token
 from citations.roles import OPERATOR
-from citations.tokens import create_token
 from tests.conftest import NOW
 from tests.factories import prepare
 from tests.money_steps import issue_one

@@ -22,11 +22,11 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from citations.api import create_app
+from citations.app import create_app
 from citations.database import transaction
-from citations.numbering import CitationNumber
+from citations.record.numbering import CitationNumber
+from citations.record.tokens import create_token, revoke_token
 from citations.roles import OPERATOR, PERMISSIONS, Action, Role
-from citations.tokens import create_token, revoke_token
 from tests.conftest import NOW
 from tests.factories import message
 from tests.permission_world import BACKENDS, World, build_world

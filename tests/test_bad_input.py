@@ -36,14 +36,14 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from citations.agencies import allocate_block
-from citations.api import create_app
-from citations.batch import issue_records, read_records
+from citations.app import create_app
 from citations.commands.issuing import describe_result
 from citations.database import transaction
+from citations.issuing.batch import issue_records, read_records
+from citations.record.agencies import allocate_block
+from citations.record.tables import Citation, IntakeRecord
+from citations.record.tokens import create_token
 from citations.roles import OPERATOR
-from citations.tables import Citation, IntakeRecord
-from citations.tokens import create_token
 from cli import cli
 from tests.conftest import NOW
 from tests.factories import message, prepare, send, subject

@@ -25,13 +25,13 @@ from typing import Any
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from citations.agencies import allocate_block
 from citations.audit import AuditEvent, verify
 from citations.database import transaction
-from citations.ledger import LedgerEntry
-from citations.numbering import CitationNumber
+from citations.record.agencies import allocate_block
+from citations.record.ledger import LedgerEntry
+from citations.record.numbering import CitationNumber
+from citations.record.tables import Citation, IntakeRecord, NumberSequence
 from citations.roles import OPERATOR
-from citations.tables import Citation, IntakeRecord, NumberSequence
 from tests.conftest import NOW
 from tests.factories import message, prepare, subject
 

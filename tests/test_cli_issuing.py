@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
-from citations.numbering import CitationNumber
+from citations.record.numbering import CitationNumber
 from cli import cli
 from tests.factories import message, prepare, subject
 

@@ -27,15 +27,15 @@ from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from citations.api import create_app
+from citations.app import create_app
 from citations.audit import AuditEvent, verify
 from citations.database import make_engine, transaction, unavailable
 from citations.errors import DatabaseUnavailable
-from citations.ledger import LedgerEntry
-from citations.numbering import CitationNumber
+from citations.record.ledger import LedgerEntry
+from citations.record.numbering import CitationNumber
+from citations.record.tables import Citation, IntakeRecord, NumberSequence
+from citations.record.tokens import create_token
 from citations.roles import OPERATOR
-from citations.tables import Citation, IntakeRecord, NumberSequence
-from citations.tokens import create_token
 from cli import cli
 from tests.conftest import NOW
 from tests.factories import message, prepare, send

@@ -21,14 +21,14 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Column, Engine, Float, Integer, MetaData, Table, inspect
 
-from citations.agencies import list_agencies, register_agency
 from citations.audit import verify
 from citations.database import head_revision, make_engine, transaction, upgrade
 from citations.errors import ExportFileInvalid, ExportSchemaMismatch, RestoreTargetNotEmpty
 from citations.export import export_records
 from citations.export.codec import codec_for
 from citations.orm import Base
-from citations.records import find_citation
+from citations.record.agencies import list_agencies, register_agency
+from citations.record.lookup import find_citation
 from citations.roles import OPERATOR
 from cli import cli
 from tests.conftest import NOW, private_database

@@ -31,9 +31,9 @@ from citations.hearings.scheduling import (
     set_aside_default,
 )
 from citations.hearings.tables import DocketSession, Hearing
-from citations.ledger import balance, entries, paid
 from citations.payments.plans import Installment
-from citations.records import find_citation
+from citations.record.ledger import balance, entries, paid
+from citations.record.lookup import find_citation
 from citations.roles import OPERATOR, Actor, Role
 from tests.factories import message, prepare, send
 from tests.hearing_steps import (

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from citations.database import make_engine, transaction
-from citations.intake import IntakeMessage
-from citations.issuing import IntakeResult, issue_once
+from citations.issuing.intake import IntakeMessage
+from citations.issuing.pipeline import IntakeResult, issue_once
+from citations.record.tables import Citation, IntakeRecord
 from citations.roles import OPERATOR
-from citations.tables import Citation, IntakeRecord
 from tests.conftest import NOW
 from tests.factories import message, prepare
 

@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from citations import issuing
 from citations.audit import verify
 from citations.database import transaction
 from citations.errors import DatabaseUnavailable, InputRejected
-from citations.intake import IntakeMessage
-from citations.intake_writer import IntakeWriter
-from citations.numbering import CitationNumber
+from citations.issuing import pipeline as issuing
+from citations.issuing.group_commit import IntakeWriter
+from citations.issuing.intake import IntakeMessage
+from citations.record.numbering import CitationNumber
+from citations.record.tables import Citation
 from citations.roles import OPERATOR
-from citations.tables import Citation
 from tests.conftest import NOW
 from tests.factories import message, prepare, subject
 
@@ -54,7 +54,7 @@ def test_requests_waiting_together_share_one_commit_and_get_their_own_outcomes(
             release.wait(10)  # hold the writer so the others queue up behind it
         return real(engine, items, now=now)
 
-    monkeypatch.setattr("citations.intake_writer.issue_together", watched)
+    monkeypatch.setattr("citations.issuing.group_commit.issue_together", watched)
     writer = IntakeWriter(ready, lambda: NOW)
     bad = IntakeMessage.model_validate(
         message(violations=[{"ordinance": "TC 99", "narrative": "No such law."}])
@@ -98,10 +98,10 @@ def test_a_database_failure_reaches_every_request_of_the_group(
     def down(engine: Engine, items: Any, *, now: Any) -> Any:
         raise DatabaseUnavailable("issuing", "connection refused")
 
-    monkeypatch.setattr("citations.intake_writer.issue_together", down)
+    monkeypatch.setattr("citations.issuing.group_commit.issue_together", down)
     writer = IntakeWriter(ready, lambda: NOW)
     with pytest.raises(DatabaseUnavailable):
         writer.submit(messages(1)[0], OPERATOR)
-    monkeypatch.setattr("citations.intake_writer.issue_together", issuing.issue_together)
+    monkeypatch.setattr("citations.issuing.group_commit.issue_together", issuing.issue_together)
     assert writer.submit(messages(1)[0], OPERATOR).result.citation_number is not None
     writer.close()

@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from citations.agencies import allocate_block
 from citations.database import transaction
-from citations.decision import Outcome
 from citations.errors import IdempotencyConflict, InputRejected, NotFound, PermissionDenied
-from citations.numbering import CitationNumber
-from citations.records import get_citation, void_citation
+from citations.issuing.decision import Outcome
+from citations.issuing.void import void_citation
+from citations.record.agencies import allocate_block
+from citations.record.lookup import get_citation
+from citations.record.numbering import CitationNumber
+from citations.record.tables import Citation, IntakeRecord
 from citations.roles import OPERATOR, Actor, Role
-from citations.tables import Citation, IntakeRecord
 from tests.conftest import NOW, edit
 from tests.factories import message, prepare, send, subject
 
@@ -169,8 +170,8 @@ def test_a_later_catalog_change_never_alters_an_issued_citation(
         "        fines: {first: 225.00, second: 450.00, third_and_later: 900.00}\n"
         "        priors: {scope: ordinance, lookback: {months: 12}}\n",
     )
+    from citations.catalog.publishing import publish
     from ordinances import load_catalog
-    from ordinances.publishing import publish
 
     with transaction(engine) as session:
         publish(

@@ -12,17 +12,17 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
-from citations.agencies import allocate_block
 from citations.audit import verify
-from citations.batch import Record, issue_records
 from citations.database import transaction
-from citations.intake import IntakeMessage
-from citations.issuing import Issued, Refusal, issue, issue_many
-from citations.ledger import balance
-from citations.numbering import CitationNumber
-from citations.records import find_citation, to_public
+from citations.issuing.batch import Record, issue_records
+from citations.issuing.intake import IntakeMessage
+from citations.issuing.pipeline import Issued, Refusal, issue, issue_many
+from citations.record.agencies import allocate_block
+from citations.record.ledger import balance
+from citations.record.lookup import find_citation, to_public
+from citations.record.numbering import CitationNumber
+from citations.record.tables import Citation
 from citations.roles import OPERATOR
-from citations.tables import Citation
 from tests.conftest import NOW
 from tests.factories import message, prepare, subject
 
@@ -169,7 +169,7 @@ def test_a_chunk_the_database_refuses_is_decided_again_record_by_record(
             raise IntegrityError("INSERT", {}, Exception("another writer took a number first"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("citations.issuing.issue_many", refused_once)
+    monkeypatch.setattr("citations.issuing.pipeline.issue_many", refused_once)
     bodies = [message(violation_at=f"2026-11-{10 + i}T21:00:00-08:00") for i in range(5)]
     records = (Record(i + 1, json.dumps(b)) for i, b in enumerate(bodies))
     results = list(issue_records(ready, records, actor=OPERATOR, clock=lambda: NOW))

@@ -27,16 +27,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from citations.api import create_app
+from citations.app import create_app
 from citations.database import transaction
 from citations.errors import InputRejected
-from citations.intake import IntakeMessage
-from citations.issuing import issue
+from citations.issuing.amend import Amendment, amend_citation
+from citations.issuing.intake import IntakeMessage
+from citations.issuing.pipeline import issue
 from citations.notice.build import notice_for
 from citations.notice.render import render_notice
-from citations.records import Amendment, amend_citation, get_citation
+from citations.record.lookup import get_citation
+from citations.record.tokens import create_token
 from citations.roles import OPERATOR, Actor
-from citations.tokens import create_token
 from cli import cli
 from tests.conftest import NOW
 from tests.factories import intake, message, prepare, send, subject

@@ -718,8 +718,8 @@ def test_missing_key_and_missing_language_name_the_file(templates: Path, documen
 
 
 def test_every_ledger_kind_has_words_in_every_language() -> None:
-    from citations.ledger import EntryKind
     from citations.payments.build import ledger_words
+    from citations.record.ledger import EntryKind
 
     words = ledger_words()
     for language in ("en", "es"):

@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 
 from citations.database import make_engine, transaction, upgrade
 from citations.errors import IllegalTransition, InputRejected
-from citations.ledger import CHARGES, balance, entries
-from citations.payments.payments import PaymentRequest, record_payment, reverse_payment
-from citations.records import find_citation
+from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
+from citations.record.ledger import CHARGES, balance, entries
+from citations.record.lookup import find_citation
 from citations.roles import OPERATOR
 from tests.factories import prepare
 from tests.money_steps import CASHIER, at, issue_one

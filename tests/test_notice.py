@@ -15,11 +15,12 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from citations.documents.contact import OfficeContact
+from citations.documents.fonts import with_fallback
+from citations.documents.wording import NoticeTemplateError, clean
 from citations.errors import CitationsError
-from citations.notice.context import NoticeContact, NoticeContext, NoticeViolation
-from citations.notice.fonts import with_fallback
-from citations.notice.render import NoticeTemplateError, render_notice
-from citations.notice.wording import clean
+from citations.notice.context import NoticeContext, NoticeViolation
+from citations.notice.render import render_notice
 from tests.pdfs import copy_templates, font_names, pdf_text, replace_key, wording
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -87,7 +88,7 @@ def make_context(language: str = "en", **changes: Any) -> NoticeContext:
         "late_penalty_on": date(2027, 1, 5),
         "collection_fee": Decimal("50.00"),
         "collection_on": date(2027, 3, 14),
-        "contact": NoticeContact(
+        "contact": OfficeContact(
             office_name=(
                 "Oficina de Citaciones Administrativas"
                 if spanish

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citations.numbering import CitationNumber, InvalidCitationNumber, damm
+from citations.record.numbering import CitationNumber, InvalidCitationNumber, damm
 
 numbers = st.builds(
     CitationNumber,

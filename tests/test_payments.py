@@ -13,8 +13,8 @@ from citations.database import transaction
 from citations.errors import IdempotencyConflict, IllegalTransition, InputRejected, PermissionDenied
 from citations.hearings.contests import request_review
 from citations.payments.lockbox import import_lockbox
-from citations.payments.payments import PaymentRequest, record_payment, reverse_payment
 from citations.payments.plans import Installment, create_plan
+from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
 from citations.payments.processing import process
 from citations.payments.reconciliation import reconcile
 from citations.roles import Actor, Role

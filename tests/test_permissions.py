@@ -20,32 +20,34 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from citations.agencies import allocate_block, register_agency
 from citations.api.routes import read_ordinances
+from citations.catalog.publishing import publish
 from citations.errors import CitationsError, NotFound, PermissionDenied
 from citations.hearings.build import contest_summary
 from citations.hearings.contests import decide_review, decide_waiver, request_review
 from citations.hearings.decisions import Outcome
 from citations.hearings.officers import add_officer, create_session
 from citations.hearings.scheduling import decide_hearing, schedule_hearing
-from citations.issuing import issue
+from citations.issuing.amend import Amendment, amend_citation
+from citations.issuing.pipeline import issue
+from citations.issuing.void import void_citation
 from citations.notice.build import notice_for
 from citations.payments.ability import Declaration, request_ability_to_pay
 from citations.payments.collections import export_collections
 from citations.payments.diversion import Obligation, refer
-from citations.payments.payments import PaymentRequest, record_payment, refund
 from citations.payments.plans import Installment, create_plan
+from citations.payments.posting import PaymentRequest, record_payment, refund
 from citations.payments.processing import process
 from citations.payments.reconciliation import reconcile
 from citations.payments.service import elect_service
-from citations.records import Amendment, amend_citation, get_citation, void_citation
+from citations.record.agencies import allocate_block, register_agency
+from citations.record.lookup import get_citation
+from citations.record.tables import Citation
+from citations.record.tokens import create_token
 from citations.reports.compute import compute_report
 from citations.roles import OPERATOR, PERMISSIONS, Action, Actor, Role, matrix_markdown
-from citations.tables import Citation
-from citations.tokens import create_token
 from ordinances import load_catalog
 from ordinances.errors import OrdinanceError
-from ordinances.publishing import publish
 from tests.conftest import GOOD_CATALOG, NOW
 from tests.factories import intake
 from tests.hearing_steps import INDEPENDENCE, at

@@ -10,6 +10,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from citations.audit import AuditEvent
+from citations.catalog.publishing import PublicationResult, plan_publication, publish
+from citations.catalog.store import PublishedCatalog
+from citations.catalog.tables import CatalogPublication, JurisdictionProfileRow, OrdinanceVersionRow
 from citations.database import transaction
 from citations.errors import ApprovalRequired
 from ordinances import (
@@ -19,9 +22,6 @@ from ordinances import (
     UnknownOrdinance,
     load_catalog,
 )
-from ordinances.publishing import PublicationResult, plan_publication, publish
-from ordinances.store import PublishedCatalog
-from ordinances.tables import CatalogPublication, JurisdictionProfileRow, OrdinanceVersionRow
 from tests.conftest import GOOD_CATALOG, NOW, edit
 
 FUTURE_VERSION = """

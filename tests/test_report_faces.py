@@ -21,13 +21,13 @@ from click.testing import CliRunner, Result
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
-from citations.api import create_app
+from citations.app import create_app
 from citations.database import make_engine, transaction, upgrade
+from citations.record.tokens import create_token
 from citations.reports.compute import compute_report
 from citations.reports.export import FIELDS, report_csv, report_json
 from citations.reports.model import ProgramReport
 from citations.roles import OPERATOR
-from citations.tokens import create_token
 from cli import cli
 from tests.conftest import NOW, private_database
 from tests.pdfs import pdf_text

@@ -18,7 +18,8 @@ from sqlalchemy import Engine, event, select
 
 from citations.database import make_engine, transaction, upgrade
 from citations.errors import PermissionDenied
-from citations.ledger import balance
+from citations.record.ledger import balance
+from citations.record.tables import Citation
 from citations.reports.compute import compute_report
 from citations.reports.model import (
     Count,
@@ -30,7 +31,6 @@ from citations.reports.model import (
     RepeatRate,
 )
 from citations.roles import Actor, Role
-from citations.tables import Citation
 from tests.conftest import NOW, private_database
 from tests.factories import message, prepare, send, subject
 from tests.permission_world import BACKENDS

@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from citations.documents.templates import TEMPLATES_DIR
 from pypdf import PdfReader
 
-from citations.notice.wording import Wording
+from citations.documents.wording import Wording
 from citations.reports.model import (
     Count,
     EquityRow,
@@ -28,7 +29,7 @@ from citations.reports.model import (
     ReasonCount,
     RepeatRate,
 )
-from citations.reports.render import TEMPLATES_DIR, NoticeTemplateError, render_report
+from citations.reports.render import NoticeTemplateError, render_report
 from tests.pdfs import font_names, pdf_text
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")

@@ -23,15 +23,16 @@ from typing import Any
 import pytest
 from sqlalchemy import Date, Engine, literal, select
 
-from citations.agencies import allocate_block
 from citations.database import make_engine, transaction, upgrade
-from citations.numbering import CitationNumber
-from citations.records import Amendment, amend_citation, void_citation
-from citations.repeats import add_months, months_later
+from citations.issuing.amend import Amendment, amend_citation
+from citations.issuing.void import void_citation
+from citations.record.agencies import allocate_block
+from citations.record.numbering import CitationNumber
+from citations.record.repeats import add_months, months_later
+from citations.record.tables import Citation
 from citations.reports.compute import compute_report
 from citations.reports.model import RepeatRate
 from citations.roles import OPERATOR, Actor, Role
-from citations.tables import Citation
 from tests.conftest import NOW, private_database
 from tests.factories import message, prepare, send, subject
 from tests.permission_world import BACKENDS

@@ -19,14 +19,14 @@ from sqlalchemy.orm import Session
 
 from citations.audit import AuditEvent, verify
 from citations.database import make_engine, transaction, upgrade
-from citations.ledger import CHARGES, EntryKind, LedgerEntry
-from citations.repeats import add_months
+from citations.record.ledger import CHARGES, EntryKind, LedgerEntry
+from citations.record.repeats import add_months
+from citations.record.status import CLOSED
+from citations.record.tables import Citation, CitationViolation
 from citations.reports.compute import compute_report
 from citations.reports.model import ProgramReport
 from citations.roles import OPERATOR
 from citations.seed import seed
-from citations.status import CLOSED
-from citations.tables import Citation, CitationViolation
 from cli import cli
 from tests.conftest import NOW, private_database
 from tests.permission_world import BACKENDS

@@ -11,12 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from citations.api import create_app
+from citations.app import create_app
 from citations.audit import AuditEvent
 from citations.database import transaction
+from citations.record.tables import ApiToken
+from citations.record.tokens import create_token
 from citations.roles import OPERATOR
-from citations.tables import ApiToken
-from citations.tokens import create_token
 from tests.conftest import NOW
 from tests.factories import prepare
 

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from citations.database import transaction
-from citations.records import get_citation
+from citations.record.lookup import get_citation
+from citations.record.tokens import create_token, list_tokens, revoke_token
 from citations.roles import OPERATOR
-from citations.tokens import create_token, list_tokens, revoke_token
 from citations.web.auth import clock
 from citations.web.guard import COOKIE
 from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in

@@ -14,8 +14,8 @@ from sqlalchemy import Engine, select
 from citations.database import transaction
 from citations.hearings.officers import list_officers, list_sessions
 from citations.hearings.tables import Availability, Recusal
-from citations.numbering import CitationNumber
-from citations.records import find_citation
+from citations.record.lookup import find_citation
+from citations.record.numbering import CitationNumber
 from citations.roles import OPERATOR
 from tests.browser.desk import HEARING_DAY, HOSTILE, Desk, desk_app, set_desk, sign_in
 from tests.browser.html import Page

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 
 from citations.database import make_engine, transaction, upgrade
 from citations.hearings.contests import request_review
-from citations.numbering import CitationNumber
+from citations.record.numbering import CitationNumber
+from citations.record.tokens import create_token
 from citations.roles import OPERATOR
-from citations.tokens import create_token
 from tests.browser.desk import (
     CLOCK,
     HEARING_DAY,

@@ -1,5 +1,4 @@
-"""The HTTP API (FastAPI): a thin face over the library, errors as RFC 9457 problem details."""
+"""The HTTP API (FastAPI): a thin face over the library, errors as RFC 9457 problem details.
 
-from citations.api.app import create_app
-
-__all__ = ["create_app"]
+Each route module holds one capability's endpoints; `citations.app` assembles them with the
+clerks' web pages into the application `citations serve` runs."""

@@ -13,9 +13,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
-from citations.api.deps import ActorDep, SessionDep, clock
 from citations.api.limits import RowId, RowIdField
-from citations.api.routes import PROBLEMS, Body, pdf_response
+from citations.api.routes import PROBLEMS, Body
 from citations.hearings.build import (
     ContestPublic,
     contest_summary,
@@ -48,6 +47,8 @@ from citations.hearings.scheduling import (
     schedule_hearing,
     set_aside_default,
 )
+from citations.http.deps import ActorDep, SessionDep, clock
+from citations.http.responses import pdf_response
 from citations.payments.plans import Installment
 from citations.roles import Action
 

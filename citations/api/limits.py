@@ -18,7 +18,7 @@ from pydantic import Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citations.api.problems import problem
-from citations.intake import MAX_MESSAGE_BYTES
+from citations.issuing.intake import MAX_MESSAGE_BYTES
 
 MAX_BODY_BYTES = MAX_MESSAGE_BYTES
 """1 MiB, as for a record of a batch: the intake message is the largest body any route takes."""

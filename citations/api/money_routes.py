@@ -10,28 +10,29 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
 
-from citations.api.deps import ActorDep, SessionDep, clock
 from citations.api.limits import DayQuery
-from citations.api.routes import PROBLEMS, Body, pdf_response
-from citations.ledger import CHARGES, entries
+from citations.api.routes import PROBLEMS, Body
+from citations.http.deps import ActorDep, SessionDep, clock
+from citations.http.responses import pdf_response
 from citations.money import from_cents
 from citations.payments.ability import AbilityDecision, Declaration, request_ability_to_pay
 from citations.payments.build import late_notice_for, receipt_for
 from citations.payments.collections import export_collections
 from citations.payments.diversion import Obligation, fulfil, refer
-from citations.payments.payments import (
+from citations.payments.plans import Installment, create_plan
+from citations.payments.posting import (
     PaymentRequest,
     PaymentResult,
     payments_of,
     record_payment,
     reverse_payment,
 )
-from citations.payments.plans import Installment, create_plan
 from citations.payments.processing import process
 from citations.payments.reconciliation import Reconciliation, reconcile
 from citations.payments.render import render_late_notice, render_receipt
 from citations.payments.service import ServiceState, elect_service, extend, log_hours, sign_off
-from citations.records import find_citation
+from citations.record.ledger import entries, signed_amount
+from citations.record.lookup import find_citation
 from citations.roles import Action
 
 router = APIRouter(prefix="/v1", responses=PROBLEMS)
@@ -100,7 +101,7 @@ def read_ledger(number: str, actor: ActorDep, session: SessionDep) -> list[Ledge
             id=e.id,
             kind=e.kind,
             amount=from_cents(e.amount_cents),
-            signed_amount=from_cents(e.amount_cents) * (1 if e.kind in CHARGES else -1),
+            signed_amount=signed_amount(e),
             method=e.method,
             reference=e.reference,
             created_at=e.created_at,

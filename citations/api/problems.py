@@ -30,8 +30,8 @@ from citations.errors import (
     PermissionDenied,
 )
 from citations.hearings.contests import DeadlineMissed
-from citations.intake import NOT_AN_OBJECT
-from citations.tokens import InvalidToken
+from citations.issuing.intake import NOT_AN_OBJECT
+from citations.record.tokens import InvalidToken
 from ordinances.errors import NothingPublished, NotInEffect, OrdinanceError, UnknownOrdinance
 
 PROBLEM_JSON = "application/problem+json"

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from citations.api.deps import ActorDep, SessionDep, clock
 from citations.api.routes import PROBLEMS
 from citations.errors import FieldError, InputRejected
+from citations.http.deps import ActorDep, SessionDep, clock
 from citations.reports.compute import compute_report
 from citations.reports.export import report_csv, report_json
 from citations.reports.render import render_report

@@ -10,23 +10,20 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from citations.agencies import allocate_block, describe_block, get_agency
-from citations.api.deps import ActorDep, IntakeWriterDep, SessionDep, clock
-from citations.decision import Outcome
-from citations.intake import IntakeMessage, intake_schema, printable
-from citations.issuing import IntakeResult
+from citations.catalog.store import PublishedCatalog
+from citations.http.deps import ActorDep, IntakeWriterDep, SessionDep, clock
+from citations.http.responses import pdf_response
+from citations.issuing.amend import Amendment, amend_citation
+from citations.issuing.decision import Outcome
+from citations.issuing.intake import IntakeMessage, intake_schema, printable
+from citations.issuing.pipeline import IntakeResult
+from citations.issuing.void import void_citation
 from citations.notice.build import notice_for
 from citations.notice.render import render_notice
-from citations.records import (
-    Amendment,
-    CitationPublic,
-    amend_citation,
-    get_citation,
-    void_citation,
-)
+from citations.record.agencies import allocate_block, describe_block, get_agency
+from citations.record.lookup import CitationPublic, get_citation
 from citations.roles import Action
 from ordinances.resolve import ResolvedVersion
-from ordinances.store import PublishedCatalog
 
 router = APIRouter(prefix="/v1")
 
@@ -55,15 +52,6 @@ def _check_text(value: Any) -> None:
         for key, item in value.items():
             _check_text(key)
             _check_text(item)
-
-
-def pdf_response(content: bytes, name: str) -> Response:
-    """A PDF shown in the browser, saved under `name`."""
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
-    )
 
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {

@@ -1,7 +1,7 @@
 """API tokens over HTTP, for administrators: create one (its secret shown once), list them
 without secrets, and revoke one so that its very next request is refused.
 
-Each endpoint calls the library (`citations.tokens`), which checks Action.MANAGE_TOKENS and
+Each endpoint calls the library (`citations.record.tokens`), which checks Action.MANAGE_TOKENS and
 records every change in the audit trail.
 """
 
@@ -13,12 +13,12 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
-from citations.api.deps import ActorDep, SessionDep, clock
 from citations.api.limits import RowId
 from citations.api.routes import PROBLEMS, Body
+from citations.http.deps import ActorDep, SessionDep, clock
+from citations.record.tables import ApiToken
+from citations.record.tokens import create_token, list_tokens, revoke_token
 from citations.roles import Action, Role
-from citations.tables import ApiToken
-from citations.tokens import create_token, list_tokens, revoke_token
 
 router = APIRouter(prefix="/v1", responses=PROBLEMS)
 

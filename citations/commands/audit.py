@@ -8,7 +8,7 @@ import click
 
 from citations.audit import history, verify
 from citations.commands.common import database_option, open_database, translate_errors
-from citations.numbering import CitationNumber
+from citations.record.numbering import CitationNumber
 
 
 @click.group("audit")

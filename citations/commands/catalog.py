@@ -7,6 +7,9 @@ from pathlib import Path
 
 import click
 
+from citations.catalog.publishing import plan_publication, publish
+from citations.catalog.store import PublishedCatalog
+from citations.catalog.text import render_history, render_in_effect, render_plan, render_resolved
 from citations.commands.common import (
     as_date,
     database_option,
@@ -22,9 +25,6 @@ from citations.commands.common import (
 from citations.database import describe_url, make_engine, upgrade
 from ordinances.catalog import check_catalog, load_catalog
 from ordinances.errors import CatalogInvalid
-from ordinances.publishing import plan_publication, publish
-from ordinances.store import PublishedCatalog
-from ordinances.text import render_history, render_in_effect, render_plan, render_resolved
 
 
 @click.group()

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
+from citations.catalog.text import render_in_effect
 from citations.commands.common import now, translate_errors
 from citations.commands.issuing import describe_result
-from citations.demo import run_demo
+from citations.demo.run import run_demo
 from ordinances.describe import one_line
-from ordinances.text import render_in_effect
 
 
 @click.command("demo")

@@ -10,14 +10,7 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy import Engine
 
-from citations.agencies import (
-    allocate_block,
-    describe_block,
-    get_agency,
-    list_agencies,
-    register_agency,
-)
-from citations.batch import RecordResult, issue_records, read_records, reject_line
+from citations.catalog.store import PublishedCatalog
 from citations.commands.common import (
     database_option,
     database_url,
@@ -30,15 +23,24 @@ from citations.commands.common import (
 )
 from citations.commands.params import output_option
 from citations.database import transaction
-from citations.decision import Outcome
-from citations.intake import intake_schema
+from citations.issuing.amend import amend_citation, parse_amendment
+from citations.issuing.batch import RecordResult, issue_records, read_records, reject_line
+from citations.issuing.decision import Outcome
+from citations.issuing.intake import intake_schema
+from citations.issuing.void import void_citation
 from citations.notice.build import notice_for
 from citations.notice.render import render_notice
-from citations.records import amend_citation, get_citation, parse_amendment, void_citation
+from citations.record.agencies import (
+    allocate_block,
+    describe_block,
+    get_agency,
+    list_agencies,
+    register_agency,
+)
+from citations.record.lookup import get_citation
+from citations.record.tokens import create_token, list_tokens, revoke_token
 from citations.roles import OPERATOR, Role
-from citations.tokens import create_token, list_tokens, revoke_token
 from ordinances.money import format_money
-from ordinances.store import PublishedCatalog
 
 
 @click.group()
@@ -442,8 +444,8 @@ def serve_command(host: str, port: int, database: str | None) -> None:
     """
     import uvicorn
 
-    from citations.api import create_app
-    from citations.collector import settle_server
+    from citations.app import create_app
+    from citations.gc_tuning import settle_server
 
     app = create_app(database_url(database))
     settle_server()

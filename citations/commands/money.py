@@ -33,8 +33,8 @@ from citations.payments.build import late_notice_for, receipt_for
 from citations.payments.collections import export_collections
 from citations.payments.diversion import Obligation, fulfil, refer
 from citations.payments.lockbox import import_lockbox
-from citations.payments.payments import PaymentRequest, record_payment, reverse_payment
 from citations.payments.plans import create_plan
+from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
 from citations.payments.processing import process
 from citations.payments.reconciliation import reconcile
 from citations.payments.render import render_late_notice, render_receipt

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from citations.calendar import BusinessCalendar
+from citations.catalog.store import PublishedCatalog
+from citations.documents.contact import OfficeContact
 from citations.errors import FieldError, InputRejected
 from citations.hearings.contests import contest_of
 from citations.hearings.documents import (
@@ -22,17 +24,15 @@ from citations.hearings.documents import (
 )
 from citations.hearings.officers import get_session
 from citations.hearings.tables import Contest, Hearing, Order
-from citations.intake import Subject
-from citations.ledger import balance, paid
+from citations.issuing.intake import Subject
 from citations.money import from_cents
 from citations.notice.build import build_notice, locale_for
-from citations.notice.context import NoticeContact
 from citations.payments.plans import Installment
-from citations.records import find_citation
+from citations.record.ledger import balance, paid
+from citations.record.lookup import find_citation
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
-from citations.tables import Citation
 from ordinances.models import Jurisdiction
-from ordinances.store import PublishedCatalog
 
 
 def _person(citation: Citation) -> tuple[str, str | None]:
@@ -45,7 +45,7 @@ def _person(citation: Citation) -> tuple[str, str | None]:
     return subject.full_name(), where
 
 
-def _contact(citation: Citation, profile: Jurisdiction) -> NoticeContact:
+def _contact(citation: Citation, profile: Jurisdiction) -> OfficeContact:
     return build_notice(citation, profile).contact
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citations.audit import record
-from citations.calendar import BusinessCalendar
+from citations.calendar import BusinessCalendar, deadline_dates, local_date, pay_deadline
+from citations.catalog.store import PublishedCatalog
 from citations.errors import CitationsError, FieldError, InputRejected
 from citations.hearings.decisions import (
     Outcome,
@@ -25,16 +25,14 @@ from citations.hearings.decisions import (
     record_order,
 )
 from citations.hearings.tables import Contest, Order
-from citations.ledger import EntryKind, balance
 from citations.money import from_cents
-from citations.notice.build import deadline_dates
-from citations.payments.payments import pay_deadline, receive
-from citations.records import find_citation
+from citations.payments.posting import receive
+from citations.record.ledger import EntryKind, balance
+from citations.record.lookup import find_citation
+from citations.record.status import CitationStatus, move, require
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
-from citations.status import CitationStatus, move, require
-from citations.tables import Citation
 from ordinances.models import Jurisdiction
-from ordinances.store import PublishedCatalog
 
 S = CitationStatus
 
@@ -50,10 +48,6 @@ class DeadlineMissed(CitationsError):
             f"the {what} was received on {received_on.isoformat()}, after the deadline of "
             f"{deadline.isoformat()} ({basis}); a clerk may accept it late with a reason"
         )
-
-
-def local_date(moment: datetime, profile: Jurisdiction) -> date:
-    return moment.astimezone(ZoneInfo(profile.time_zone)).date()
 
 
 def contest_of(session: Session, citation: Citation) -> Contest:

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from citations.calendar import BusinessCalendar
 from citations.errors import FieldError, InputRejected
 from citations.hearings.tables import Contest, Order
-from citations.ledger import EntryKind, paid, post
 from citations.money import from_cents, to_cents
-from citations.payments.payments import refund
 from citations.payments.plans import Installment
+from citations.payments.posting import refund
+from citations.record.ledger import EntryKind, paid, post
+from citations.record.tables import Citation
 from citations.roles import Actor
-from citations.tables import Citation
 from ordinances.models import Jurisdiction
 
 

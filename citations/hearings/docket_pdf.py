@@ -11,16 +11,10 @@ from reportlab.lib.pagesizes import LETTER, landscape
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table
 
+from citations.calendar import in_zone, local_at, zone_named
+from citations.documents.layout import INK, RULE, SHADE, context_variables, table
 from citations.hearings.documents import DocketEntry, DocketSheetContext
-from citations.hearings.pdf_layout import (
-    Cell,
-    HearingDocument,
-    in_zone,
-    local_at,
-    where_rows,
-    zone_named,
-)
-from citations.notice.layout import INK, RULE, SHADE, context_variables, table
+from citations.hearings.pdf_layout import Cell, HearingDocument, where_rows
 
 DOCKET = "docket"
 """The wording folder under the templates folder."""

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from citations.notice.context import NoticeContact
+from citations.documents.contact import OfficeContact
 
 
 class DocumentModel(BaseModel):
@@ -45,7 +45,7 @@ class HearingNoticeContext(DocumentModel):
     amount_at_issue: Decimal
     deposit_paid: Decimal | None
     deposit_waived: bool
-    contact: NoticeContact
+    contact: OfficeContact
 
 
 class DocketEntry(DocumentModel):
@@ -127,4 +127,4 @@ class OrderContext(DocumentModel):
     court_filing_fee: Decimal | None
     set_aside_by: date | None
     """For a default: the last day to ask to set it aside for good cause."""
-    contact: NoticeContact
+    contact: OfficeContact

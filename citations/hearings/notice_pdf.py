@@ -8,15 +8,8 @@ from pathlib import Path
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from citations.hearings.documents import HearingNoticeContext
-from citations.hearings.pdf_layout import (
-    HearingDocument,
-    in_zone,
-    local_at,
-    where_rows,
-    zone_named,
-)
-from citations.notice.layout import (
+from citations.calendar import in_zone, local_at, zone_named
+from citations.documents.layout import (
     AMENDED,
     AMENDED_FILL,
     DEADLINE_FILL,
@@ -24,6 +17,8 @@ from citations.notice.layout import (
     context_variables,
     section,
 )
+from citations.hearings.documents import HearingNoticeContext
+from citations.hearings.pdf_layout import HearingDocument, where_rows
 
 HEARING_NOTICE = "hearing-notice"
 """The wording folder under the templates folder."""

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from citations.audit import record
 from citations.calendar import BusinessCalendar
+from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected, NotFound
 from citations.hearings.tables import (
     Availability,
@@ -24,9 +25,8 @@ from citations.hearings.tables import (
     HearingOfficer,
     Recusal,
 )
-from citations.records import find_citation
+from citations.record.lookup import find_citation
 from citations.roles import Action, Actor
-from ordinances.store import PublishedCatalog
 
 Qualification = Literal["pro_tem_judge", "administrative_law_judge", "trained_neutral"]
 MIN_TRAINING_HOURS = 25

@@ -9,9 +9,9 @@ from pathlib import Path
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Spacer, Table
 
+from citations.documents.layout import INK, SHADE, context_variables, section
 from citations.hearings.documents import OrderContext
 from citations.hearings.pdf_layout import HearingDocument
-from citations.notice.layout import INK, SHADE, context_variables, section
 
 ORDER = "order"
 """The wording folder under the templates folder."""

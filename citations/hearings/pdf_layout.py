@@ -1,18 +1,16 @@
-"""What the three hearing documents share: time zones, template variables and a base layout.
+"""What the three hearing documents share: template variables and a base layout.
 
 The hearing notice (`notice_pdf`), the docket sheet (`docket_pdf`) and the order (`order_pdf`)
 each subclass `HearingDocument`; `citations.hearings.render` is the public entry point. Fonts,
-wording, formatting helpers, styles and the footer are the citation notice's
-(`citations.notice.layout`).
+wording, formatting helpers, styles and the footer are the document engine's
+(`citations.documents`); local times come from the jurisdiction's clock (`citations.calendar`).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -21,34 +19,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table
 
-from citations.notice.fonts import BOLD
-from citations.notice.layout import AMENDED, INK, NAVY, Layout
-from citations.notice.wording import load_wording
+from citations.documents.fonts import BOLD
+from citations.documents.layout import AMENDED, INK, NAVY, Layout
+from citations.documents.wording import load_wording
 
 Cell = Flowable | list[Flowable]
 """What a table cell holds: one flowable or a list of them."""
-
-
-def zone_named(name: str) -> ZoneInfo:
-    """The jurisdiction's time zone; an unknown name is a plain `ValueError` naming it."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"unknown time zone {name!r}") from error
-
-
-def local_at(day: date, clock: time, zone: ZoneInfo) -> datetime:
-    """The aware moment of a local date and time (the time's own zone, if any, is ignored)."""
-    return datetime.combine(day, clock.replace(tzinfo=None), tzinfo=zone)
-
-
-def in_zone(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
-    """A stored moment in the jurisdiction's zone; a naive one is taken as already local."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=zone)
-    return moment.astimezone(zone)
 
 
 class HearingDocument(Layout, ABC):

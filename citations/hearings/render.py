@@ -4,7 +4,7 @@ Like the citation notice, these renderers only lay out. The facts come from the 
 in `citations.hearings.documents`; the words come from `templates/hearing-notice/`,
 `templates/docket/` and `templates/order/` (one YAML file per language, edited by city staff);
 fonts, wording, formatting helpers, styles and the footer are the notice's
-(`citations.notice.layout`). All text stays text, in embedded fonts that cover any script.
+(`citations.documents.layout`). All text stays text, in embedded fonts that cover any script.
 
 This module is the public entry point; each document's layout is in its own module
 (`notice_pdf`, `docket_pdf`, `order_pdf`) over the shared `pdf_layout`.
@@ -14,16 +14,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from citations.documents.templates import TEMPLATES_DIR
+from citations.documents.wording import NoticeTemplateError
 from citations.hearings.docket_pdf import DocketLayout
 from citations.hearings.documents import DocketSheetContext, HearingNoticeContext, OrderContext
 from citations.hearings.notice_pdf import HearingNoticeLayout
 from citations.hearings.order_pdf import OrderLayout
 from citations.hearings.pdf_layout import HearingDocument
-from citations.notice.render import TEMPLATES_DIR
-from citations.notice.wording import NoticeTemplateError
 
 __all__ = [
-    "TEMPLATES_DIR",
     "NoticeTemplateError",
     "render_docket_sheet",
     "render_hearing_notice",
@@ -38,7 +37,7 @@ def render_hearing_notice(
 
     The date and time of the hearing are in a box at the top; a rescheduled hearing is marked
     so, with the date it replaces. `templates_dir` holds `hearing-notice/<language>.yaml`
-    (by default the repository's `TEMPLATES_DIR`); a missing or broken template raises
+    (by default the installed `TEMPLATES_DIR`); a missing or broken template raises
     `NoticeTemplateError` naming the file and the key.
 
     Example::

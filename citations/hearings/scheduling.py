@@ -14,9 +14,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from citations.audit import record
-from citations.calendar import BusinessCalendar
+from citations.calendar import BusinessCalendar, local_date, pay_deadline
+from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
-from citations.hearings.contests import DeadlineMissed, contest_of, local_date
+from citations.hearings.contests import DeadlineMissed, contest_of
 from citations.hearings.decisions import (
     Outcome,
     apply_outcome,
@@ -25,16 +26,15 @@ from citations.hearings.decisions import (
 )
 from citations.hearings.officers import get_session
 from citations.hearings.tables import Contest, DocketSession, Hearing, Order, Recusal
-from citations.ledger import balance, paid
 from citations.money import from_cents
-from citations.payments.payments import pay_deadline, settle
 from citations.payments.plans import Installment, check_installments, start_plan
-from citations.records import find_citation
+from citations.payments.posting import settle
+from citations.record.ledger import balance, paid
+from citations.record.lookup import find_citation
+from citations.record.status import CitationStatus, move, require
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
-from citations.status import CitationStatus, move, require
-from citations.tables import Citation
 from ordinances.models import Jurisdiction
-from ordinances.store import PublishedCatalog
 
 S = CitationStatus
 

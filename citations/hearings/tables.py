@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citations.orm import Base, JSONDocument
-from citations.tables import Citation
+from citations.record.tables import Citation
 
 
 class HearingOfficer(Base):

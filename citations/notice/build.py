@@ -6,23 +6,23 @@ the person the citation. Offline devices upload later, but the person was served
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from citations.calendar import BusinessCalendar
-from citations.intake import Subject
+from citations.calendar import deadline_dates
+from citations.catalog.store import PublishedCatalog
+from citations.documents.contact import OfficeContact
+from citations.issuing.intake import Subject
 from citations.money import from_cents, percent_of
-from citations.notice.context import NoticeContact, NoticeContext, NoticeViolation
-from citations.payments.payments import pay_deadline
-from citations.records import find_citation
+from citations.notice.context import NoticeContext, NoticeViolation
+from citations.record.lookup import find_citation
+from citations.record.tables import Citation
 from citations.roles import Actor
-from citations.tables import Citation
 from ordinances.models import Jurisdiction
 from ordinances.resolve import ResolvedVersion
-from ordinances.store import PublishedCatalog
 
 LOCALES = {"en": "en_US", "es": "es_US"}
 """Babel locales for the notice languages; another language falls back to `<lang>`."""
@@ -154,7 +154,7 @@ def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
         late_penalty_on=late_on,
         collection_fee=collection_fee,
         collection_on=collection_on,
-        contact=NoticeContact(
+        contact=OfficeContact(
             office_name=contact.office_name.get(language, contact.office_name[default]),
             phone=contact.phone,
             website=contact.website,
@@ -171,12 +171,3 @@ def _address(address: dict[str, str | None]) -> str:
         p for p in (address.get("city"), address.get("state"), address.get("postal_code")) if p
     )
     return ", ".join(p for p in (address.get("line1"), address.get("line2"), city_line) if p)
-
-
-def deadline_dates(served: date, profile: Jurisdiction) -> tuple[date, date]:
-    """(pay by, contest by) for a notice served on `served`."""
-    calendar = BusinessCalendar(profile.holiday_calendar)
-    return (
-        pay_deadline(served, profile),
-        calendar.deadline(served, profile.deadlines.days_to_request_review, profile.deadlines),
-    )

@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
+from citations.documents.contact import OfficeContact
+
 
 class NoticeModel(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -40,16 +42,6 @@ class NoticeViolation(NoticeModel):
     ability_to_pay_rule: str | None
     """`reduced_payment`, `waiver` or `community_service`."""
     ability_to_pay_percent: Decimal | None
-
-
-class NoticeContact(NoticeModel):
-    office_name: str
-    phone: str
-    website: str
-    payment_url: str
-    mailing_address: str
-    office_address: str
-    office_hours: str
 
 
 class NoticeContext(NoticeModel):
@@ -92,4 +84,4 @@ class NoticeContext(NoticeModel):
     late_penalty_on: date | None
     collection_fee: Decimal | None
     collection_on: date | None
-    contact: NoticeContact
+    contact: OfficeContact

@@ -23,10 +23,9 @@ from reportlab.platypus import (
     Table,
 )
 
-from citations.notice.context import NoticeContext, NoticeViolation
-from citations.notice.fonts import register_fonts
-from citations.notice.formats import helpers, service_hours, share
-from citations.notice.layout import (
+from citations.documents.fonts import register_fonts
+from citations.documents.formats import helpers, service_hours, share
+from citations.documents.layout import (
     AMENDED,
     AMENDED_FILL,
     DEADLINE_FILL,
@@ -36,14 +35,15 @@ from citations.notice.layout import (
     WIDTH,
     Layout,
 )
-from citations.notice.layout import box as _box
-from citations.notice.layout import section as _section
-from citations.notice.layout import table as _table
-from citations.notice.wording import NoticeTemplateError, Wording, load_wording
+from citations.documents.layout import box as _box
+from citations.documents.layout import section as _section
+from citations.documents.layout import table as _table
+from citations.documents.templates import TEMPLATES_DIR
+from citations.documents.wording import NoticeTemplateError, Wording, load_wording
+from citations.notice.context import NoticeContext, NoticeViolation
 
-__all__ = ["TEMPLATES_DIR", "NoticeTemplateError", "render_notice"]
+__all__ = ["NoticeTemplateError", "render_notice"]
 
-TEMPLATES_DIR = Path(__file__).parents[2] / "templates"
 """The repository's templates/ folder; the notice wording is in its notice/ subfolder."""
 
 

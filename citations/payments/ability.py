@@ -16,17 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from citations.audit import record
+from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
-from citations.ledger import EntryKind, balance, paid, post
 from citations.money import from_cents, percent_of, to_cents
-from citations.payments.payments import lock_citation, settle
+from citations.payments.posting import lock_citation, settle
 from citations.payments.tables import AbilityRequest
+from citations.record.ledger import EntryKind, balance, paid, post
+from citations.record.status import OWED, CitationStatus, require
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
-from citations.status import OWED, CitationStatus, require
-from citations.tables import Citation
 from ordinances.models import AbilityToPay, Jurisdiction
 from ordinances.resolve import ResolvedVersion
-from ordinances.store import PublishedCatalog
 
 S = CitationStatus
 

@@ -11,22 +11,22 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citations.catalog.store import PublishedCatalog
+from citations.documents.templates import TEMPLATES_DIR
 from citations.errors import NotFound
-from citations.intake import Subject
-from citations.ledger import CHARGES, EntryKind, entries
+from citations.issuing.intake import Subject
 from citations.money import from_cents
 from citations.notice.build import build_notice, locale_for
-from citations.notice.render import TEMPLATES_DIR
 from citations.payments.ability import remedy_of
 from citations.payments.documents import LateNoticeContext, LateNoticeLine, ReceiptContext
-from citations.payments.payments import active_plan
 from citations.payments.plans import next_installment
+from citations.payments.posting import active_plan
 from citations.payments.service import offer_of
 from citations.payments.tables import Payment
-from citations.records import find_citation
+from citations.record.ledger import EntryKind, entries, signed_amount
+from citations.record.lookup import find_citation
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
-from citations.tables import Citation
-from ordinances.store import PublishedCatalog
 
 LEDGER_WORDS = TEMPLATES_DIR / "ledger-words.yaml"
 """How ledger entries are named on statements, per language (city staff edit it)."""
@@ -94,7 +94,7 @@ def build_late_notice(
         LateNoticeLine(
             posted_on=e.created_at.astimezone(zone).date(),
             description=describe_entry(e.kind, language, profile.notice_languages[0]),
-            amount=from_cents(e.amount_cents) * (1 if e.kind in CHARGES else -1),
+            amount=signed_amount(e),
         )
         for e in ledger
     ]

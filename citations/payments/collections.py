@@ -16,10 +16,10 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from citations.ledger import balance
 from citations.payments.tables import CollectionReferral
+from citations.record.ledger import balance
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
-from citations.tables import Citation
 
 COLUMNS = [
     "record",

@@ -12,16 +12,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citations.audit import record
+from citations.calendar import local_date, pay_deadline
+from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
-from citations.ledger import EntryKind, balance, post
-from citations.payments.payments import local_date, lock_citation, pay_deadline, settle
+from citations.payments.posting import lock_citation, settle
 from citations.payments.tables import DiversionReferral
+from citations.record.ledger import EntryKind, balance, post
+from citations.record.status import CitationStatus, move, require
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
-from citations.status import CitationStatus, move, require
-from citations.tables import Citation
 from ordinances.models import Jurisdiction
 from ordinances.resolve import ResolvedVersion
-from ordinances.store import PublishedCatalog
 
 S = CitationStatus
 REFERABLE = frozenset({S.ISSUED, S.REVIEW_UPHELD, S.UPHELD, S.DELINQUENT})

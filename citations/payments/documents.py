@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
-from citations.notice.context import NoticeContact
+from citations.documents.contact import OfficeContact
 
 
 class DocumentModel(BaseModel):
@@ -44,7 +44,7 @@ class ReceiptContext(DocumentModel):
     """The citation's status after this payment, e.g. paid, on_plan, upheld."""
     next_installment_due: date | None
     next_installment_amount: Decimal | None
-    contact: NoticeContact
+    contact: OfficeContact
 
 
 class LateNoticeLine(DocumentModel):
@@ -80,4 +80,4 @@ class LateNoticeContext(DocumentModel):
     community_service_rate: Decimal | None
     community_service_max_hours: int | None
     payment_plan_offered: bool
-    contact: NoticeContact
+    contact: OfficeContact

@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
 from citations.errors import CitationsError, IdempotencyConflict, InputRejected
-from citations.payments.payments import PaymentRequest, record_payment
+from citations.payments.posting import PaymentRequest, record_payment
 from citations.roles import Actor
-from ordinances.store import PublishedCatalog
 
 REQUIRED = ("batch_id", "item", "received_on", "citation_number", "amount", "method")
 

@@ -12,16 +12,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from citations.audit import record
+from citations.calendar import local_date
+from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
-from citations.ledger import balance
 from citations.money import from_cents, to_cents
-from citations.payments.payments import active_plan, local_date, lock_citation
+from citations.payments.posting import active_plan, lock_citation
 from citations.payments.tables import PaymentPlan, PlanInstallment
+from citations.record.ledger import balance
+from citations.record.status import CitationStatus, move, require
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
-from citations.status import CitationStatus, move, require
-from citations.tables import Citation
 from ordinances.models import Jurisdiction
-from ordinances.store import PublishedCatalog
 
 S = CitationStatus
 PLANNABLE = frozenset(

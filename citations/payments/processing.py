@@ -13,21 +13,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citations.audit import record
-from citations.ledger import CHARGES, EntryKind, LedgerEntry, balance, post
-from citations.money import from_cents, percent_of, to_cents
+from citations.catalog.store import PublishedCatalog
+from citations.money import percent_of, to_cents
 from citations.payments.diversion import expire_diversion
 from citations.payments.plans import default_missed_plans
 from citations.payments.service import expire_service
 from citations.payments.tables import CollectionReferral
+from citations.record.ledger import EntryKind, LedgerEntry, balance, balances, post
+from citations.record.status import CitationStatus, move
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
-from citations.status import CitationStatus, move
-from citations.tables import Citation
 from ordinances.models import Jurisdiction
-from ordinances.store import PublishedCatalog
 
 S = CitationStatus
 LATE_FROM = frozenset({S.ISSUED, S.REVIEW_UPHELD, S.UPHELD})
@@ -167,24 +167,6 @@ def _collections(
         )
         numbers.append(citation.number)
     return numbers
-
-
-def balances(session: Session, ids: list[int]) -> dict[int, Decimal]:
-    """The balances of many citations in one aggregate query per thousand."""
-    signed = case(
-        (LedgerEntry.kind.in_([k.value for k in CHARGES]), LedgerEntry.amount_cents),
-        else_=-LedgerEntry.amount_cents,
-    )
-    result: dict[int, Decimal] = {}
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        for citation_id, cents in session.execute(
-            select(LedgerEntry.citation_id, func.sum(signed))
-            .where(LedgerEntry.citation_id.in_(chunk))
-            .group_by(LedgerEntry.citation_id)
-        ).all():
-            result[citation_id] = from_cents(int(cents or 0))
-    return result
 
 
 def _fees_allowed(citation: Citation, profile: Jurisdiction) -> bool:

@@ -12,11 +12,11 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from citations.ledger import EntryKind, LedgerEntry
+from citations.catalog.store import PublishedCatalog
 from citations.money import from_cents
 from citations.payments.tables import Payment
+from citations.record.ledger import EntryKind, LedgerEntry
 from citations.roles import Action, Actor
-from ordinances.store import PublishedCatalog
 
 IN = {"payment": 1, "deposit": 1, "reversal": -1, "refund": -1}
 LEDGER_SIGN = {

@@ -4,7 +4,7 @@ Like the citation notice and the hearing documents, these renderers only lay out
 come from the typed contexts in `citations.payments.documents`; the words come from
 `templates/receipt/` and `templates/late-notice/` (one YAML file per language, edited by city
 staff); fonts, wording, formatting helpers, styles, tables and the footer are the shared ones
-of `citations.notice.layout`. All text stays text, in embedded fonts that cover any script.
+of `citations.documents.layout`. All text stays text, in embedded fonts that cover any script.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from citations.notice.fonts import BOLD
-from citations.notice.formats import service_hours
-from citations.notice.layout import (
+from citations.documents.fonts import BOLD
+from citations.documents.formats import service_hours
+from citations.documents.layout import (
     AMENDED,
     AMENDED_FILL,
     INK,
@@ -35,12 +35,11 @@ from citations.notice.layout import (
     section,
     table,
 )
-from citations.notice.render import TEMPLATES_DIR
-from citations.notice.wording import NoticeTemplateError, load_wording
+from citations.documents.templates import TEMPLATES_DIR
+from citations.documents.wording import NoticeTemplateError, load_wording
 from citations.payments.documents import LateNoticeContext, LateNoticeLine, ReceiptContext
 
 __all__ = [
-    "TEMPLATES_DIR",
     "NoticeTemplateError",
     "late_notice_options",
     "receipt_standing",
@@ -54,7 +53,7 @@ LATE_NOTICE = "late-notice"
 
 OPTIONS_FILL = colors.HexColor("#f3f7fc")
 
-# Citation statuses (`citations.status.CitationStatus` values) that matter to the receipt.
+# Citation statuses (`citations.record.status.CitationStatus` values) that matter to the receipt.
 _CONTEST_PENDING = frozenset({"in_review", "hearing_requested", "hearing_scheduled"})
 """Money paid now is held until the review or the hearing decides."""
 _CLOSED_OTHERWISE = frozenset({"dismissed", "voided", "waived", "served", "diverted"})

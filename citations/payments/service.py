@@ -17,23 +17,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from citations.audit import record
+from citations.calendar import local_date, pay_deadline
+from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
-from citations.ledger import EntryKind, balance, post
 from citations.money import from_cents, to_cents
-from citations.payments.payments import (
-    active_plan,
-    local_date,
-    lock_citation,
-    pay_deadline,
-    settle,
-)
+from citations.payments.posting import active_plan, lock_citation, settle
 from citations.payments.tables import ServiceAssignment, ServiceHours
+from citations.record.ledger import EntryKind, balance, post
+from citations.record.status import CitationStatus, move, require
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
-from citations.status import CitationStatus, move, require
-from citations.tables import Citation
 from ordinances.models import CommunityService, Jurisdiction
 from ordinances.resolve import ResolvedVersion
-from ordinances.store import PublishedCatalog
 
 S = CitationStatus
 ELECTABLE = frozenset(

@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citations.orm import Base, JSONDocument
-from citations.tables import Citation
+from citations.record.tables import Citation
 
 
 class Payment(Base):

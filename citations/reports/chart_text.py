@@ -14,9 +14,9 @@ from reportlab.graphics.shapes import String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from citations.notice.fonts import BOLD, FALLBACK, REGULAR, register_fonts
-from citations.notice.layout import INK
-from citations.notice.wording import clean
+from citations.documents.fonts import BOLD, FALLBACK, REGULAR, register_fonts
+from citations.documents.layout import INK
+from citations.documents.wording import clean
 
 LABEL_SIZE = 7.5
 """The size of names and legends in a chart (axis numbers are smaller)."""

@@ -20,8 +20,8 @@ from reportlab.graphics.widgets.markers import Marker
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from citations.notice.fonts import BOLD, REGULAR
-from citations.notice.layout import INK, RULE
+from citations.documents.fonts import BOLD, REGULAR
+from citations.documents.layout import INK, RULE
 from citations.reports.chart_text import LABEL_SIZE, fit_all, one_line, strings, text_width
 
 # Colours a reader tells apart with the common kinds of colour blindness (Okabe and Ito).

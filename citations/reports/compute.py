@@ -29,8 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from citations.catalog.store import PublishedCatalog
 from citations.hearings.tables import DocketSession, Hearing, HearingOfficer, Order
-from citations.ledger import EntryKind, LedgerEntry
 from citations.money import from_cents
 from citations.payments.tables import (
     AbilityRequest,
@@ -38,7 +38,10 @@ from citations.payments.tables import (
     ServiceAssignment,
     ServiceHours,
 )
-from citations.repeats import months_later
+from citations.record.ledger import EntryKind, LedgerEntry
+from citations.record.repeats import months_later
+from citations.record.status import CitationStatus
+from citations.record.tables import Citation, CitationViolation, IntakeRecord
 from citations.reports.model import (
     Count,
     EquityRow,
@@ -50,9 +53,6 @@ from citations.reports.model import (
     RepeatRate,
 )
 from citations.roles import Action, Actor
-from citations.status import CitationStatus
-from citations.tables import Citation, CitationViolation, IntakeRecord
-from ordinances.store import PublishedCatalog
 
 S = CitationStatus
 FOUR = Decimal("0.0001")
@@ -396,7 +396,7 @@ def _repeats(
     citations (issued in error) count neither as citations nor as someone's next one.
 
     One pass over the period's violations: each citation carries the person's next citation
-    day (citations.repeats keeps it).
+    day (citations.record.repeats keeps it).
     """
     dialect = session.get_bind().dialect.name
     next_day = Citation.next_citation_date

@@ -3,7 +3,7 @@ with the variables the wording uses, its paragraph styles, and the small pieces 
 is made of (a cell printed as written, a number, a share, a section's start).
 
 Fonts, wording, formatting helpers, base styles and the "page X of Y" footer are the shared
-ones of `citations.notice.layout`; the sections in `citations.reports.sections` take a
+ones of `citations.documents.layout`; the sections in `citations.reports.sections` take a
 `ReportLayout` and return their flowables.
 """
 
@@ -22,10 +22,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import CondPageBreak, Flowable, HRFlowable, KeepTogether, Paragraph
 
-from citations.notice.fonts import BOLD, REGULAR, with_fallback
-from citations.notice.formats import helpers
-from citations.notice.layout import NAVY, Layout
-from citations.notice.wording import clean, load_wording, plain_text
+from citations.documents.fonts import BOLD, REGULAR, with_fallback
+from citations.documents.formats import helpers
+from citations.documents.layout import NAVY, Layout
+from citations.documents.wording import clean, load_wording, plain_text
 from citations.reports.charts import MUTED, Series
 from citations.reports.figures import (
     SMALL_GROUP,

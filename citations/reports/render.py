@@ -17,8 +17,8 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak
 
-from citations.notice.render import TEMPLATES_DIR
-from citations.notice.wording import NoticeTemplateError
+from citations.documents.templates import TEMPLATES_DIR
+from citations.documents.wording import NoticeTemplateError
 from citations.reports.figures import share_text
 from citations.reports.layout import LANGUAGE, ReportLayout
 from citations.reports.model import ProgramReport
@@ -31,7 +31,7 @@ from citations.reports.sections.outcomes import outcomes
 from citations.reports.sections.referrals import referred_and_declined
 from citations.reports.sections.repeats import repeat_citations
 
-__all__ = ["TEMPLATES_DIR", "NoticeTemplateError", "render_report", "share_text"]
+__all__ = ["NoticeTemplateError", "render_report", "share_text"]
 
 SECTIONS: tuple[Callable[[ReportLayout], list[Flowable]], ...] = (
     citations_issued,
@@ -53,7 +53,7 @@ def render_report(report: ProgramReport, templates_dir: Path | None = None) -> b
     outcomes; referred and declined cases with example reasons; money; reviews and hearings
     by tier and hearing officer; repeat citations; and delinquency, collections and
     alternatives by area and language. A section without data says so in a sentence. Wording
-    from `templates_dir/report/en.yaml` (by default the repository's `TEMPLATES_DIR`); a
+    from `templates_dir/report/en.yaml` (by default the installed `TEMPLATES_DIR`); a
     missing or broken template raises `NoticeTemplateError` naming the file and the key.
 
     Example::

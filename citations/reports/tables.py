@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from reportlab.lib import colors
 from reportlab.platypus import Paragraph, Spacer, Table
 
-from citations.notice.layout import NAVY, RULE, Cell, table
+from citations.documents.layout import NAVY, RULE, Cell, table
 from citations.reports.layout import ReportLayout
 
 StyleCommand = tuple[object, ...]

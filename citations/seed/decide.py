@@ -11,14 +11,14 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from citations.catalog.store import PublishedCatalog
+from citations.catalog.tables import OrdinanceRow
 from citations.database import transaction
-from citations.decision import age_on
+from citations.issuing.decision import age_on
 from ordinances.catalog import DEMO_CATALOG, load_catalog
 from ordinances.errors import NotInEffect
 from ordinances.models import Disposition
 from ordinances.resolve import ResolvedVersion
-from ordinances.store import PublishedCatalog
-from ordinances.tables import OrdinanceRow
 
 from .people import Person
 

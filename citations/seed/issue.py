@@ -7,9 +7,9 @@ import random
 from datetime import datetime
 from decimal import Decimal
 
+from citations.calendar import pay_deadline
 from citations.money import to_cents
-from citations.payments.payments import pay_deadline
-from citations.tables import Citation, CitationIdentifier, CitationViolation, IntakeRecord
+from citations.record.tables import Citation, CitationIdentifier, CitationViolation, IntakeRecord
 from ordinances.models import Jurisdiction
 from ordinances.resolve import ResolvedVersion
 

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from citations.hearings.tables import Contest, Hearing, Order
-from citations.ledger import EntryKind, LedgerEntry
 from citations.money import to_cents
 from citations.payments.tables import (
     CollectionReferral,
@@ -20,7 +19,8 @@ from citations.payments.tables import (
     ServiceAssignment,
     ServiceHours,
 )
-from citations.status import CitationStatus
+from citations.record.ledger import EntryKind, LedgerEntry
+from citations.record.status import CitationStatus
 from ordinances.models import Jurisdiction
 from ordinances.resolve import ResolvedVersion
 

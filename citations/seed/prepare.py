@@ -7,16 +7,16 @@ from datetime import date, datetime, time
 
 from sqlalchemy import Engine, select
 
-from citations.agencies import register_agency
+from citations.catalog.publishing import publish
+from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
 from citations.hearings.officers import add_availability, add_officer, create_session
+from citations.record.agencies import register_agency
+from citations.record.tables import Agency
 from citations.roles import OPERATOR, Actor, Role
-from citations.tables import Agency
 from ordinances.catalog import DEMO_CATALOG, load_catalog
 from ordinances.errors import NothingPublished
 from ordinances.models import Jurisdiction
-from ordinances.publishing import publish
-from ordinances.store import PublishedCatalog
 
 from .rows import ACTOR
 

@@ -16,10 +16,10 @@ from sqlalchemy import Engine, select
 
 from citations.audit import AuditEvent, chain_head, event_hash, move_chain_head
 from citations.database import transaction
-from citations.numbering import CitationNumber
-from citations.repeats import next_day_update
-from citations.status import CitationStatus
-from citations.tables import NumberSequence
+from citations.record.numbering import CitationNumber
+from citations.record.repeats import next_day_update
+from citations.record.status import CitationStatus
+from citations.record.tables import NumberSequence
 from ordinances.models import Disposition
 
 from .decide import Rules, count_priors, ineligible

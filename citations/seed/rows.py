@@ -10,7 +10,6 @@ from sqlalchemy import Engine, Table, func, insert, select, text
 
 from citations.audit import AuditEvent
 from citations.hearings.tables import Contest, Hearing, Order
-from citations.ledger import LedgerEntry
 from citations.payments.tables import (
     CollectionReferral,
     DiversionReferral,
@@ -20,7 +19,8 @@ from citations.payments.tables import (
     ServiceAssignment,
     ServiceHours,
 )
-from citations.tables import Citation, CitationIdentifier, CitationViolation, IntakeRecord
+from citations.record.ledger import LedgerEntry
+from citations.record.tables import Citation, CitationIdentifier, CitationViolation, IntakeRecord
 
 ACTOR = "seed (synthetic data)"
 """Who every seeded row says wrote it."""

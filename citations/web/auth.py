@@ -24,12 +24,12 @@ from fastapi import Depends, Request, Response
 from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from citations.api.deps import EngineDep
 from citations.database import reading_rows
 from citations.errors import PermissionDenied
+from citations.http.deps import EngineDep
+from citations.record.tokens import InvalidToken, authenticate_id, identify
 from citations.roles import Actor, Role
 from citations.settings import get_settings
-from citations.tokens import InvalidToken, authenticate_id, identify
 from citations.web.guard import COOKIE, PREFIX, CsrfRejected, LoginRequired, web_router
 from citations.web.pages import render
 

@@ -10,9 +10,8 @@ from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
-from citations.api.deps import EngineDep
-from citations.api.routes import pdf_response
 from citations.audit import history
+from citations.catalog.store import PublishedCatalog
 from citations.database import reading
 from citations.errors import InputRejected, NotFound
 from citations.hearings.build import (
@@ -23,19 +22,19 @@ from citations.hearings.build import (
 )
 from citations.hearings.render import render_hearing_notice, render_order
 from citations.hearings.tables import Contest
-from citations.ledger import CHARGES, EntryKind, LedgerEntry, balance, entries
-from citations.money import from_cents
+from citations.http.deps import EngineDep
+from citations.http.responses import pdf_response
 from citations.notice.build import notice_for
 from citations.notice.render import render_notice
-from citations.records import find_citation, to_public
+from citations.record.ledger import LedgerEntry, balance, entries, signed_amount
+from citations.record.lookup import find_citation, to_public
+from citations.record.status import CitationStatus
 from citations.roles import PERMISSIONS
-from citations.status import CitationStatus
 from citations.web import contest_forms, hearing_forms
 from citations.web.auth import ActorDep, ClockDep
 from citations.web.forms import FormPage
 from citations.web.guard import PREFIX, web_router
 from citations.web.pages import Formats, person, render
-from ordinances.store import PublishedCatalog
 
 router = web_router()
 
@@ -53,12 +52,12 @@ class LedgerRow:
 
 def ledger_rows(rows: list[LedgerEntry]) -> list[LedgerRow]:
     """The ledger with a running balance after each entry (the last is the balance)."""
-    running = 0
+    running = Decimal("0.00")
     result = []
     for entry in rows:
-        signed = entry.amount_cents if EntryKind(entry.kind) in CHARGES else -entry.amount_cents
+        signed = signed_amount(entry)
         running += signed
-        result.append(LedgerRow(entry, from_cents(signed), from_cents(running)))
+        result.append(LedgerRow(entry, signed, running))
     return result
 
 

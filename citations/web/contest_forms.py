@@ -21,7 +21,7 @@ from citations.hearings.contests import (
     request_review,
 )
 from citations.hearings.decisions import Outcome
-from citations.ledger import balance
+from citations.record.ledger import balance
 from citations.roles import Action
 from citations.web.forms import Desk, FormPage, Parser, Values, local_now
 from citations.web.hearing_forms import OUTCOMES

@@ -14,20 +14,20 @@ from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
-from citations.api.deps import EngineDep
-from citations.api.routes import pdf_response
+from citations.calendar import local_date
+from citations.catalog.store import PublishedCatalog
 from citations.database import reading
 from citations.errors import FieldError, InputRejected
 from citations.hearings.build import docket_sheet_for
-from citations.hearings.contests import local_date
 from citations.hearings.documents import DocketSheetContext
 from citations.hearings.officers import list_sessions
 from citations.hearings.render import render_docket_sheet
+from citations.http.deps import EngineDep
+from citations.http.responses import pdf_response
 from citations.roles import PERMISSIONS, Action, Actor
 from citations.web.auth import ActorDep, ClockDep
 from citations.web.guard import PREFIX, web_router
 from citations.web.pages import Formats, render
-from ordinances.store import PublishedCatalog
 
 router = web_router()
 

@@ -22,21 +22,21 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from citations.api.deps import EngineDep
+from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
 from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
 from citations.hearings.contests import DeadlineMissed
-from citations.intake import printable
-from citations.ledger import balance
+from citations.http.deps import EngineDep
+from citations.issuing.intake import printable
 from citations.payments.plans import Installment
-from citations.records import find_citation, to_public
+from citations.record.ledger import balance
+from citations.record.lookup import find_citation, to_public
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
-from citations.tables import Citation
 from citations.web.auth import ActorDep, ClockDep, FormDep
 from citations.web.guard import PREFIX
 from citations.web.pages import Formats, person, render
 from ordinances.models import Jurisdiction
-from ordinances.store import PublishedCatalog
 
 Values = dict[str, str]
 T = TypeVar("T")

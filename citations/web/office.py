@@ -19,18 +19,18 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from citations.api.deps import EngineDep
+from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
 from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
 from citations.hearings.officers import get_officer
 from citations.hearings.tables import HearingOfficer
+from citations.http.deps import EngineDep
 from citations.roles import Action, Actor
 from citations.web.auth import ActorDep, ClockDep, FormDep
 from citations.web.forms import FormState, Parser, Values
 from citations.web.guard import PREFIX
 from citations.web.pages import Formats, render
 from ordinances.models import Jurisdiction
-from ordinances.store import PublishedCatalog
 
 
 class OfficeParser(Parser):

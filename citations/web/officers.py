@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from sqlalchemy import select
 
-from citations.hearings.contests import local_date
+from citations.calendar import local_date
 from citations.hearings.officers import (
     Qualification,
     add_availability,

@@ -19,8 +19,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from citations.intake import Subject
-from citations.notice.render import TEMPLATES_DIR
+from citations.documents.templates import TEMPLATES_DIR
+from citations.issuing.intake import Subject
 from citations.roles import PERMISSIONS, Action, Actor
 from ordinances.models import Jurisdiction
 from ordinances.money import format_money

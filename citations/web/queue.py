@@ -19,15 +19,15 @@ from fastapi import Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from citations.api.deps import EngineDep
+from citations.calendar import local_date
+from citations.catalog.store import PublishedCatalog
 from citations.database import reading
-from citations.hearings.contests import local_date
 from citations.hearings.tables import Contest
+from citations.http.deps import EngineDep
 from citations.roles import Action, Actor
 from citations.web.auth import ActorDep, ClockDep
 from citations.web.guard import web_router
 from citations.web.pages import Formats, person, render
-from ordinances.store import PublishedCatalog
 
 router = web_router()
 

@@ -14,12 +14,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from citations.api import create_app
+from citations.app import create_app
 from citations.database import transaction
 from citations.hearings.contests import request_review
 from citations.hearings.scheduling import schedule_hearing
+from citations.record.tokens import create_token
 from citations.roles import OPERATOR
-from citations.tokens import create_token
 from citations.web.auth import clock
 from tests.browser.html import csrf_of
 from tests.conftest import NOW

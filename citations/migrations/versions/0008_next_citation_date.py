@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("citations", sa.Column("next_citation_date", sa.Date(), nullable=True))
-    # Existing citations get theirs from the person's later citations (as citations.repeats
+    # Existing citations get theirs from the person's later citations (as citations.record.repeats
     # keeps it from now on), through the person index.
     op.execute(
         """

@@ -8,7 +8,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table
 
-from citations.notice.layout import NAVY, SHADE, Cell, box, table
+from citations.documents.layout import NAVY, SHADE, Cell, box, table
 from citations.reports.charts import Series, bar_chart, legend
 from citations.reports.layout import ReportLayout
 from citations.reports.sections.outcomes import coloured_outcomes

@@ -7,7 +7,7 @@ from __future__ import annotations
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from citations.notice.layout import INK, SHADE, Cell
+from citations.documents.layout import INK, SHADE, Cell
 from citations.reports.charts import (
     GREEN,
     MOST_BARS,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer
 
-from citations.notice.layout import NAVY, SHADE, Cell
+from citations.documents.layout import NAVY, SHADE, Cell
 from citations.reports.charts import (
     GREEN,
     MOST_BARS,

@@ -13,7 +13,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from citations.notice.layout import NAVY, RULE, Cell, table
+from citations.documents.layout import NAVY, RULE, Cell, table
 from citations.reports.chart_text import one_line
 from citations.reports.charts import (
     BLUE,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer
 
-from citations.notice.layout import NAVY, SHADE, Cell
+from citations.documents.layout import NAVY, SHADE, Cell
 from citations.reports.charts import BLUE, GREEN, GREY, PURPLE, VERMILLION, Series, bar_chart
 from citations.reports.figures import ratio
 from citations.reports.layout import ReportLayout

@@ -9,7 +9,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer
 
-from citations.notice.layout import Cell
+from citations.documents.layout import Cell
 from citations.reports.charts import (
     BLUE,
     FOG,

@@ -10,8 +10,8 @@ from markupsafe import escape
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
-from citations.notice.fonts import with_fallback
-from citations.notice.layout import Cell
+from citations.documents.fonts import with_fallback
+from citations.documents.layout import Cell
 from citations.reports.chart_text import one_line
 from citations.reports.figures import ratio
 from citations.reports.layout import ReportLayout

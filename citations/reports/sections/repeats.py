@@ -6,7 +6,7 @@ from __future__ import annotations
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer
 
-from citations.notice.layout import NAVY, Cell
+from citations.documents.layout import NAVY, Cell
 from citations.reports.charts import MOST_BARS, SKY, bar_chart, percent, series_legend
 from citations.reports.figures import SMALL_GROUP
 from citations.reports.layout import ReportLayout

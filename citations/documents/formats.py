@@ -1,0 +1,150 @@
+"""How documents write money, dates, times, percents and ordinals in their language.
+
+These are the helper functions wording templates call, e.g. `{{ money(total_fine) }}`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TypeVar
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_time, get_timezone_name
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from citations.money import percent_of
+
+T = TypeVar("T")
+
+_SPANISH_ORDINALS = (
+    "primera",
+    "segunda",
+    "tercera",
+    "cuarta",
+    "quinta",
+    "sexta",
+    "séptima",
+    "octava",
+    "novena",
+    "décima",
+)
+
+
+def helpers(language: str, locale: str, currency: str) -> dict[str, Callable[..., str]]:
+    """The formatting functions a wording template can call, bound to one language.
+
+    >>> from datetime import date
+    >>> from decimal import Decimal
+    >>> h = helpers("es", "es_US", "USD")
+    >>> h["money"](Decimal("250")), h["weekday_date"](date(2026, 12, 21)), h["ordinal"](2)
+    ('$250.00', 'lunes, 21 de diciembre de 2026', 'segunda')
+    >>> from zoneinfo import ZoneInfo
+    >>> h["time_zone"](datetime(2027, 1, 12, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles")))
+    'hora estándar del Pacífico'
+    """
+
+    def money(amount: Decimal) -> str:
+        return format_currency(_required(amount, "money"), currency, locale=locale)
+
+    def long_date(day: date) -> str:
+        return _unbroken(format_date(_required(day, "long_date"), format="long", locale=locale))
+
+    def weekday_date(day: date) -> str:
+        return format_date(_required(day, "weekday_date"), format="full", locale=locale)
+
+    def time(moment: datetime) -> str:
+        # The moment is aware (in the jurisdiction's zone); babel keeps its zone.
+        return format_time(_required(moment, "time"), format="short", locale=locale)
+
+    def time_zone(moment: datetime) -> str:
+        # The zone's name at that moment: "Pacific Standard Time" in winter, "Pacific
+        # Daylight Time" in summer ("hora estándar del Pacífico" in Spanish).
+        moment = _required(moment, "time_zone")
+        if moment.tzinfo is None:
+            raise TypeError("time_zone() was given a moment without a time zone")
+        return get_timezone_name(moment, width="long", locale=locale)
+
+    def short_date(day: date) -> str:
+        return _unbroken(format_date(_required(day, "short_date"), format="medium", locale=locale))
+
+    def percent(value: Decimal) -> str:
+        return format_percent(_required(value, "percent") / 100, locale=locale)
+
+    def number(value: Decimal | int) -> str:
+        if value is None:
+            raise TypeError("number() was given no value (None)")
+        return format_decimal(value, locale=locale)
+
+    def ordinal(count: int) -> str:
+        return _ordinal(language, _required(count, "ordinal"))
+
+    def language_name(code: str) -> str:
+        return _language_name(_required(code, "language_name"), locale)
+
+    return {
+        "money": money,
+        "long_date": long_date,
+        "weekday_date": weekday_date,
+        "time": time,
+        "time_zone": time_zone,
+        "short_date": short_date,
+        "percent": percent,
+        "number": number,
+        "ordinal": ordinal,
+        "language_name": language_name,
+    }
+
+
+def share(amount: Decimal, percent: Decimal) -> Decimal:
+    """`percent` % of `amount`, to the cent, halves rounded up.
+
+    >>> share(Decimal("250.00"), Decimal("20"))
+    Decimal('50.00')
+    """
+    return percent_of(amount, percent)
+
+
+def service_hours(fine: Decimal, rate: Decimal, max_hours: int | None) -> int:
+    """Hours of community service that pay off `fine` at `rate` per hour, at most `max_hours`.
+
+    >>> service_hours(Decimal("250.00"), Decimal("20.00"), 50)
+    13
+    >>> service_hours(Decimal("1000.00"), Decimal("5.00"), 50)
+    50
+    """
+    hours = math.ceil(fine / rate)
+    return hours if max_hours is None else min(hours, max_hours)
+
+
+def _required(value: T | None, helper: str) -> T:
+    if value is None:
+        # babel formats None as "today" or "now": never print a made-up date on a notice.
+        raise TypeError(f"{helper}() was given no value (None)")
+    return value
+
+
+def _unbroken(text: str) -> str:
+    """No line break inside a date: "December 21, 2026" never ends a line at "21,"."""
+    return text.replace(" ", "\N{NO-BREAK SPACE}")
+
+
+def _ordinal(language: str, count: int) -> str:
+    if language == "en":
+        if count % 100 in (11, 12, 13):
+            return f"{count}th"
+        return f"{count}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(count % 10, 'th') }"
+    if language == "es":
+        # Feminine, to agree with "infracción".
+        return _SPANISH_ORDINALS[count - 1] if 1 <= count <= 10 else f"{count}.ª"
+    return f"{count}."
+
+
+def _language_name(code: str, locale: str) -> str:
+    """The language's name in the notice's language, or the text as given if not a code."""
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(locale) or code
+    except (UnknownLocaleError, ValueError):
+        return code

@@ -1,0 +1,432 @@
+"""The layout every printed document shares: page, colours, paragraph styles, tables, boxes,
+paragraphs from wording keys, and a "page X of Y" footer.
+
+The citation notice (`citations.notice.render`), the hearing documents
+(`citations.hearings.render`) and the money documents (`citations.payments.render`) are built
+from these pieces, so they look like one family of
+documents and print text the same way: escaped, cleaned, in the embedded fonts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from io import BytesIO
+from typing import Any
+
+from pydantic import BaseModel
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    Flowable,
+    HRFlowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from citations.documents.contact import OfficeContact
+from citations.documents.fonts import BOLD, REGULAR, register_fonts, with_fallback
+from citations.documents.formats import helpers
+from citations.documents.wording import NoticeTemplateError, Wording, plain_text
+
+MARGIN = 0.6 * inch
+TOP_MARGIN = 0.5 * inch
+BOTTOM_MARGIN = 0.7 * inch
+FOOTER_Y = 0.35 * inch
+FRAME_PADDING = 6  # platypus frames pad their content by 6 points on each side
+
+
+def frame_width(pagesize: tuple[float, float]) -> float:
+    """The width flowables get on a page of this size (less margins and frame padding)."""
+    return pagesize[0] - 2 * MARGIN - 2 * FRAME_PADDING
+
+
+WIDTH = frame_width(LETTER)
+"""The content width of a portrait US Letter page."""
+
+INK = colors.HexColor("#111111")
+NAVY = colors.HexColor("#1b365d")
+RULE = colors.HexColor("#9aa5b1")
+SHADE = colors.HexColor("#eef2f7")
+DEADLINE_FILL = colors.HexColor("#fff3c4")
+AMENDED = colors.HexColor("#9b1c1c")
+AMENDED_FILL = colors.HexColor("#fdecec")
+
+Cell = Flowable | list[Flowable]
+"""What a table cell holds: one flowable or a list of them."""
+
+
+def paragraph_styles() -> dict[str, ParagraphStyle]:
+    """The paragraph styles of the document family, by name (a fresh, editable dict)."""
+    body = ParagraphStyle(
+        "body",
+        fontName=REGULAR,
+        fontSize=9.2,
+        leading=11.8,
+        textColor=INK,
+        spaceAfter=2,
+        allowWidows=0,  # never a paragraph's last line alone at the top of a page
+    )
+
+    def derive(name: str, **changes: Any) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=body, **changes)
+
+    return {
+        "body": body,
+        "small": derive("small", fontSize=8, leading=10, spaceAfter=0),
+        "label": derive("label", fontName=BOLD, fontSize=8.5, leading=11, spaceAfter=0),
+        "cell": derive("cell", spaceAfter=0),
+        "indented": derive("indented", leftIndent=6, rightIndent=6, spaceAfter=3),
+        "indented_small": derive(
+            "indented_small", leftIndent=6, rightIndent=6, fontSize=8, leading=10, spaceAfter=4
+        ),
+        "bullet": derive("bullet", leftIndent=13, bulletIndent=3, bulletFontName=REGULAR),
+        "heading": derive(
+            "heading", fontName=BOLD, fontSize=11, leading=13.5, textColor=NAVY, spaceBefore=7
+        ),
+        "deadline": derive(
+            "deadline", fontName=BOLD, fontSize=15, leading=19, alignment=TA_CENTER, spaceAfter=4
+        ),
+        "deadline_more": derive("deadline_more", alignment=TA_CENTER, spaceAfter=0),
+        "jurisdiction": derive("jurisdiction", fontName=BOLD, fontSize=12, leading=15),
+        "title": derive(
+            "title", fontName=BOLD, fontSize=16, leading=20, textColor=NAVY, spaceAfter=2
+        ),
+        "number_label": derive("number_label", fontSize=8, leading=10, spaceAfter=0),
+        "number": derive("number", fontName=BOLD, fontSize=15, leading=18, spaceAfter=2),
+        "caption": derive("caption", fontSize=7, leading=8.5, alignment=TA_CENTER),
+        "amended": derive(
+            "amended", fontName=BOLD, fontSize=12, leading=15, textColor=AMENDED, spaceAfter=1
+        ),
+        "violation": derive("violation", fontName=BOLD, fontSize=10.5, leading=13, spaceAfter=0),
+        "fine": derive(
+            "fine", fontName=BOLD, fontSize=10.5, leading=13, alignment=TA_RIGHT, spaceAfter=0
+        ),
+        "total": derive("total", fontName=BOLD, fontSize=12, leading=15, spaceAfter=0),
+        "total_amount": derive(
+            "total_amount", fontName=BOLD, fontSize=12, leading=15, alignment=TA_RIGHT
+        ),
+        "footer": derive("footer", fontSize=7.5, leading=9, alignment=TA_CENTER, spaceAfter=0),
+        # The box at the top of a letter, ruled tables and marks (hearing and money documents).
+        "top": derive(
+            "top", fontName=BOLD, fontSize=15, leading=19, alignment=TA_CENTER, spaceAfter=3
+        ),
+        "top_more": derive(
+            "top_more", fontSize=10.5, leading=13.5, alignment=TA_CENTER, spaceAfter=1
+        ),
+        "top_note": derive("top_note", alignment=TA_CENTER, spaceAfter=0),
+        "mark": derive(
+            "mark", fontName=BOLD, fontSize=12, leading=15, textColor=AMENDED, alignment=TA_CENTER
+        ),
+        "mark_more": derive("mark_more", alignment=TA_CENTER, textColor=AMENDED, spaceAfter=3),
+        "warning": derive("warning", fontName=BOLD, fontSize=10.5, leading=13, textColor=AMENDED),
+        "subheading": derive(
+            "subheading", fontName=BOLD, fontSize=9.5, leading=12, textColor=NAVY, spaceAfter=2
+        ),
+        "th": derive(
+            "th", fontName=BOLD, fontSize=7.6, leading=9.2, textColor=colors.white, spaceAfter=0
+        ),
+        "td": derive("td", fontSize=8, leading=10, spaceAfter=0),
+        "td_right": derive("td_right", fontSize=8, leading=10, spaceAfter=0, alignment=TA_RIGHT),
+        "cell_right": derive("cell_right", spaceAfter=0, alignment=TA_RIGHT),
+    }
+
+
+def context_variables(
+    context: BaseModel, contact: OfficeContact | None = None
+) -> dict[str, object]:
+    """A document context's fields as wording variables, with the formatting helpers.
+
+    The context needs `language`, `locale` and `currency` fields; `contact`, if given, is
+    added with its phone number unbroken (a phone number never breaks across lines).
+    """
+    variables: dict[str, object] = {
+        name: getattr(context, name) for name in type(context).model_fields
+    }
+    if contact is not None:
+        variables["contact"] = contact.model_copy(
+            update={"phone": contact.phone.replace(" ", "\N{NO-BREAK SPACE}")}
+        )
+    language, locale, currency = (
+        getattr(context, name) for name in ("language", "locale", "currency")
+    )
+    variables.update(helpers(language, locale, currency))
+    return variables
+
+
+def section(flowables: list[Flowable]) -> list[Flowable]:
+    """A section that may run onto the next page, but never leaves its heading behind."""
+    # The heading, its rule and the first paragraph stay together; each later paragraph is
+    # kept whole (moved to the next page rather than cut), and the section flows.
+    # (A KeepTogether inside another one misplaces its content, so groups stay as they are.)
+    return [
+        KeepTogether(flowables[:3]),
+        *(
+            item if isinstance(item, KeepTogether) else KeepTogether([item])
+            for item in flowables[3:]
+        ),
+    ]
+
+
+def table(
+    rows: Any,
+    col_widths: Sequence[float],
+    commands: list[Any],
+    *,
+    repeat_rows: int = 0,
+    split_in_row: bool = True,
+) -> Table:
+    """A table in our font (never Helvetica); a row taller than a page may split, unless
+    `split_in_row` is False (then rows stay whole and `NOSPLIT` commands hold)."""
+    result = Table(
+        rows, colWidths=list(col_widths), splitInRow=int(split_in_row), repeatRows=repeat_rows
+    )
+    result.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), *commands]))
+    return result
+
+
+def box(
+    cell: Sequence[Flowable],
+    *,
+    border: colors.Color,
+    fill: colors.Color,
+    width: float,
+    padding: float,
+    box_width: float = WIDTH,
+) -> Table:
+    """A one-cell table with a border and a fill: the deadline box, the amended mark..."""
+    return table(
+        [[list(cell)]],
+        [box_width],
+        [
+            ("BOX", (0, 0), (-1, -1), width, border),
+            ("BACKGROUND", (0, 0), (-1, -1), fill),
+            ("TOPPADDING", (0, 0), (-1, -1), padding),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding + 2),
+            ("RIGHTPADDING", (0, 0), (-1, -1), padding + 2),
+        ],
+    )
+
+
+class Layout:
+    """Builds flowables from one document's wording and variables, and stamps its footer.
+
+    A document's renderer subclasses this with its own sections; `para("key")` renders the
+    wording key with the document's variables into a paragraph in the embedded fonts.
+    """
+
+    def __init__(
+        self,
+        wording: Wording,
+        variables: dict[str, object],
+        *,
+        pagesize: tuple[float, float] = LETTER,
+    ) -> None:
+        self.wording = wording
+        self.variables = variables
+        self.pagesize = pagesize
+        self.width = frame_width(pagesize)
+        self.styles = paragraph_styles()
+
+    def text(self, key: str, **extra: object) -> str:
+        return self.wording.render(key, {**self.variables, **extra})
+
+    def para(
+        self,
+        key: str,
+        style: str = "body",
+        *,
+        wording: Wording | None = None,
+        variables: Mapping[str, object] | None = None,
+        bullet: bool = False,
+        extra: Mapping[str, object] | None = None,
+    ) -> Paragraph:
+        """The paragraph for one wording key; `extra` adds variables (e.g. `violation`)."""
+        source = self.wording if wording is None else wording
+        markup = source.render(key, {**(variables or self.variables), **(extra or {})})
+        try:
+            return Paragraph(
+                with_fallback(markup), self.styles[style], bulletText="•" if bullet else None
+            )
+        except ValueError as error:
+            # reportlab rejects malformed paragraph markup written into a template.
+            raise NoticeTemplateError(
+                source.path, key, f"bad paragraph markup: {error}", source.lines.get(key)
+            ) from error
+
+    def fitted(self, key: str, style: str, width: float) -> Paragraph:
+        """A one-line paragraph in a smaller size if needed, so a long number never wraps."""
+        base = self.styles[style]
+        natural = stringWidth(plain_text(self.text(key)), base.fontName, base.fontSize)
+        if natural > width:
+            size = max(9.0, base.fontSize * width / natural)
+            self.styles[f"{style}-fitted"] = ParagraphStyle(
+                f"{style}-fitted", parent=base, fontSize=size, leading=size * 1.2
+            )
+            style = f"{style}-fitted"
+        return self.para(key, style)
+
+    def letterhead(self, left: list[Flowable], right: list[Flowable], right_width: float) -> Table:
+        """The office and title on the left, the number block on the right behind a rule (the
+        hearing documents' and receipts' first lines)."""
+        return table(
+            [[left, right]],
+            [self.width - right_width, right_width],
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (0, 0), 0),
+                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
+                ("LINEBEFORE", (1, 0), (1, 0), 0.6, RULE),
+                ("LEFTPADDING", (1, 0), (1, 0), 8),
+            ],
+        )
+
+    def heading(self, key: str) -> list[Flowable]:
+        return [
+            self.para(key, "heading"),
+            HRFlowable(width="100%", thickness=0.8, color=NAVY, spaceBefore=1, spaceAfter=3),
+        ]
+
+    def label_table(self, rows: Sequence[tuple[str, str]], label_width: float) -> Table:
+        """Label and value pairs (wording keys), one a row, with a rule under each."""
+        return table(
+            [[self.para(label, "label"), self.para(value, "cell")] for label, value in rows],
+            [label_width, self.width - label_width],
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
+                ("LEFTPADDING", (0, 0), (0, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ],
+        )
+
+    def bullets(self, keys: Sequence[str]) -> list[Flowable]:
+        """One bulleted paragraph per wording key."""
+        return [self.para(key, "bullet", bullet=True) for key in keys]
+
+    def top_box(self, cell: Sequence[Flowable]) -> Table:
+        """The box at the top of a letter: what matters most, in large type."""
+        return box(
+            cell, border=colors.black, fill=DEADLINE_FILL, width=2, padding=9, box_width=self.width
+        )
+
+    def grid(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[Cell]],
+        widths: Sequence[float],
+        extra: Sequence[Any] = (),
+        *,
+        closing: Flowable | None = None,
+    ) -> Table:
+        """A ruled table with a navy header row (wording keys) that repeats on every page.
+
+        `closing` (e.g. a signature line) goes under the last row, unruled, and never on a
+        page of its own: it moves to the next page together with the last row.
+        """
+        head = [self.para(key, "th") for key in header]
+        body: list[Sequence[Cell]] = [head, *rows]
+        last = -1
+        closing_commands: list[Any] = []
+        if closing is not None:
+            body.append([closing] + [Spacer(0, 0)] * (len(widths) - 1))
+            last = -2
+            closing_commands = [
+                ("SPAN", (0, -1), (-1, -1)),
+                ("TOPPADDING", (0, -1), (-1, -1), 24),
+                ("LEFTPADDING", (0, -1), (-1, -1), 0),
+                ("NOSPLIT", (0, -2), (-1, -1)),
+            ]
+        return table(
+            body,
+            widths,
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), NAVY),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("GRID", (0, 0), (-1, last), 0.4, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                *extra,
+                *closing_commands,
+            ],
+            repeat_rows=1,
+            # Rows are short; splitting inside one would also break NOSPLIT.
+            split_in_row=False,
+        )
+
+    def title(self) -> str:
+        return plain_text(self.text("pdf_title"))
+
+    # Footer on every page, once the page count is known
+
+    def canvas_maker(self) -> Callable[..., Canvas]:
+        layout = self
+
+        class FooterCanvas(Canvas):
+            """Holds each page back until the end, then stamps "page X of Y" on all of them."""
+
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self._pages: list[dict[str, Any]] = []
+
+            def showPage(self) -> None:
+                self._pages.append(dict(self.__dict__))
+                self._startPage()  # type: ignore[attr-defined]  # not in the stubs
+
+            def save(self) -> None:
+                for number, state in enumerate(self._pages, start=1):
+                    self.__dict__.update(state)
+                    layout.draw_footer(self, number, len(self._pages))
+                    super().showPage()
+                super().save()
+
+        return FooterCanvas
+
+    def draw_footer(self, canvas: Canvas, page: int, pages: int) -> None:
+        footer = self.para("footer", "footer", extra={"page": page, "pages": pages})
+        _, height = footer.wrap(self.width, MARGIN)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        top = FOOTER_Y + height + 3
+        left = MARGIN + FRAME_PADDING
+        canvas.line(left, top, left + self.width, top)
+        footer.drawOn(canvas, left, FOOTER_Y)
+
+    # The PDF
+
+    def build(self, story: list[Flowable], *, author: str, language: str) -> bytes:
+        """Lay `story` out on pages of this layout's size and return the PDF bytes."""
+        register_fonts()
+        buffer = BytesIO()
+        title = self.title()
+        document = SimpleDocTemplate(
+            buffer,
+            pagesize=self.pagesize,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=TOP_MARGIN,
+            bottomMargin=BOTTOM_MARGIN,
+            title=title,
+            author=author,
+            subject=title,
+            creator="citations",
+            lang=language,
+            displayDocTitle=True,
+            initialFontName=REGULAR,
+            # Same context, same bytes: no clock time or random document id in the file.
+            invariant=True,
+        )
+        document.build(story, canvasmaker=self.canvas_maker())
+        return buffer.getvalue()

@@ -1,0 +1,130 @@
+"""Finding an issued citation, and how staff see it: the record's public view."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from citations.errors import FieldError, InputRejected, NotFound
+from citations.money import from_cents
+from citations.record.numbering import CitationNumber, InvalidCitationNumber
+from citations.record.tables import Citation
+from citations.roles import AGENCY_BOUND, Action, Actor
+
+
+class ViolationPublic(BaseModel):
+    position: int
+    ordinance: str
+    title: str
+    category: str
+    version_effective: date
+    disposition: str
+    prior_count: int
+    offense_count: int
+    fine: Decimal
+    narrative: str
+
+
+class RevisionPublic(BaseModel):
+    revision: int
+    created_at: datetime
+    created_by: str
+    reason: str | None
+
+
+class CitationPublic(BaseModel):
+    """A citation as staff see it (the notice is what the person sees)."""
+
+    number: str
+    agency: str
+    device_id: str
+    status: str
+    status_reason: str | None
+    revision: int
+    issued_at: datetime
+    violation_at: datetime
+    violation_date: date
+    location: dict[str, Any]
+    officer: dict[str, str]
+    subject: dict[str, Any]
+    notice_language: str
+    total_fine: Decimal
+    violations: list[ViolationPublic]
+    revisions: list[RevisionPublic]
+    officer_notes: str | None
+
+
+def find_citation(session: Session, number: str, actor: Actor) -> Citation:
+    """The citation with this number, if the actor may see it (else NotFound, revealing
+    nothing about other agencies' numbers)."""
+    actor.require(Action.READ_CITATION)
+    try:
+        canonical = str(CitationNumber.parse(number))
+    except InvalidCitationNumber as exc:
+        raise InputRejected([FieldError("number", exc.reason)], str(exc)) from None
+    citation = session.scalar(
+        select(Citation)
+        .where(Citation.number == canonical)
+        .options(
+            selectinload(Citation.violations),
+            selectinload(Citation.revisions),
+            selectinload(Citation.agency),
+        )
+    )
+    if citation is None or (actor.role in AGENCY_BOUND and citation.agency.code != actor.agency):
+        raise NotFound("citation", canonical)
+    return citation
+
+
+def to_public(citation: Citation) -> CitationPublic:
+    return CitationPublic(
+        number=citation.number,
+        agency=citation.agency.code,
+        device_id=citation.device_id,
+        status=citation.status,
+        status_reason=citation.status_reason,
+        revision=citation.revision,
+        issued_at=citation.issued_at,
+        violation_at=citation.violation_at,
+        violation_date=citation.violation_date,
+        location=citation.location,
+        officer={"badge": citation.officer_badge, "name": citation.officer_name},
+        subject=citation.subject,
+        notice_language=citation.notice_language,
+        total_fine=from_cents(citation.total_fine_cents),
+        violations=[
+            ViolationPublic(
+                position=v.position,
+                ordinance=v.ordinance_code,
+                title=v.snapshot["title"].get(citation.notice_language)
+                or next(iter(v.snapshot["title"].values())),
+                category=v.category,
+                version_effective=v.snapshot["effective_from"],
+                disposition=v.disposition,
+                prior_count=v.prior_count,
+                offense_count=v.offense_count,
+                fine=from_cents(v.fine_cents),
+                narrative=v.narrative,
+            )
+            for v in citation.violations
+        ],
+        revisions=[
+            RevisionPublic(
+                revision=r.revision,
+                created_at=r.created_at,
+                created_by=r.created_by,
+                reason=r.reason,
+            )
+            for r in citation.revisions
+        ],
+        officer_notes=citation.officer_notes,
+    )
+
+
+def get_citation(session: Session, number: str, actor: Actor) -> CitationPublic:
+    return to_public(find_citation(session, number, actor))

@@ -1,0 +1,207 @@
+"""Database tables of agencies, numbers, tokens, intake records and citations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from citations.orm import Base, JSONDocument
+
+
+class Agency(Base):
+    """An issuing agency; its code is the prefix of its citation numbers."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+
+
+class NumberSequence(Base):
+    """The next unused sequence number of an agency in a year (blocks and online issuing)."""
+
+    __tablename__ = "number_sequences"
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    next_sequence: Mapped[int] = mapped_column(Integer)
+
+
+class NumberBlock(Base):
+    """A range of numbers reserved for one device, for citations written offline."""
+
+    __tablename__ = "number_blocks"
+    __table_args__ = (Index("ix_number_blocks_device", "agency_id", "device_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    device_id: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int] = mapped_column(Integer)
+    first_sequence: Mapped[int] = mapped_column(Integer)
+    last_sequence: Mapped[int] = mapped_column(Integer)
+    allocated_at: Mapped[datetime]
+    allocated_by: Mapped[str] = mapped_column(String(200))
+
+
+class ApiToken(Base):
+    """An API token; only its SHA-256 is stored, the secret is shown once at creation."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    agency: Mapped[Agency | None] = relationship()
+
+
+class IntakeRecord(Base):
+    """Every accepted intake message and its outcome: the idempotency record, and the
+    register of referrals and declined cases that equity reviews read."""
+
+    __tablename__ = "intake_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    body: Mapped[Any] = mapped_column(JSONDocument)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    device_id: Mapped[str] = mapped_column(String(100))
+    received_at: Mapped[datetime]
+    received_by: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(16), index=True)
+    reasons: Mapped[Any] = mapped_column(JSONDocument)
+    violation_at: Mapped[datetime]
+    area: Mapped[str | None] = mapped_column(String(200))
+    preferred_language: Mapped[str | None] = mapped_column(String(8))
+    response: Mapped[Any] = mapped_column(JSONDocument)
+    """The result as first returned; a replay of the same message returns exactly this."""
+
+
+class Citation(Base):
+    __tablename__ = "citations"
+    __table_args__ = (
+        Index("ix_citations_subject", "subject_name_key", "subject_dob"),
+        # Daily processing asks "which citations in this status are past this date?"
+        Index("ix_citations_status_due", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    device_id: Mapped[str] = mapped_column(String(100))
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intake_records.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    violation_at: Mapped[datetime]
+    violation_date: Mapped[date] = mapped_column(Date, index=True)
+    """The violation's calendar date in the jurisdiction's time zone."""
+    location: Mapped[Any] = mapped_column(JSONDocument)
+    area: Mapped[str | None] = mapped_column(String(200), index=True)
+    officer_badge: Mapped[str] = mapped_column(String(40))
+    officer_name: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[Any] = mapped_column(JSONDocument)
+    subject_name_key: Mapped[str] = mapped_column(String(400))
+    subject_dob: Mapped[date | None] = mapped_column(Date)
+    preferred_language: Mapped[str | None] = mapped_column(String(8))
+    notice_language: Mapped[str] = mapped_column(String(8))
+    total_fine_cents: Mapped[int] = mapped_column(BigInteger)
+    """The fine as it stands (after any reduction); the ledger holds every change."""
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    """When what is owed must be paid: the notice's deadline, then the one each decision,
+    plan or failed alternative sets. Late penalties count from it."""
+    issued_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
+    """When it reached a closed status (paid, served, waived, diverted, dismissed, voided)."""
+    officer_notes: Mapped[str | None] = mapped_column(Text)
+    """Internal; never printed on a notice."""
+    next_citation_date: Mapped[date | None] = mapped_column(Date)
+    """The same person's next later citation day, if any (kept by citations.record.repeats for the
+    report's repeat-citation rate)."""
+
+    agency: Mapped[Agency] = relationship()
+    intake: Mapped[IntakeRecord] = relationship()
+    violations: Mapped[list[CitationViolation]] = relationship(
+        back_populates="citation", order_by="CitationViolation.position"
+    )
+    identifiers: Mapped[list[CitationIdentifier]] = relationship(back_populates="citation")
+    revisions: Mapped[list[CitationRevision]] = relationship(
+        back_populates="citation", order_by="CitationRevision.revision"
+    )
+
+
+class CitationIdentifier(Base):
+    """A subject identifier (e.g. a driver license number), normalized for matching priors."""
+
+    __tablename__ = "citation_identifiers"
+    __table_args__ = (Index("ix_citation_identifiers_key", "id_type", "id_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    id_type: Mapped[str] = mapped_column(String(40))
+    id_number: Mapped[str] = mapped_column(String(60))
+
+    citation: Mapped[Citation] = relationship(back_populates="identifiers")
+
+
+class CitationViolation(Base):
+    """One violation on a citation, with the ordinance version it was judged by (snapshot)."""
+
+    __tablename__ = "citation_violations"
+    __table_args__ = (
+        UniqueConstraint("citation_id", "position", name="uq_citation_violations_position"),
+        Index("ix_citation_violations_ordinance", "ordinance_code", "violation_date"),
+        Index("ix_citation_violations_category", "category", "violation_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    ordinance_code: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(64))
+    violation_date: Mapped[date] = mapped_column(Date)
+    ordinance_version_id: Mapped[int] = mapped_column(
+        ForeignKey("ordinance_versions.id"), index=True
+    )
+    disposition: Mapped[str] = mapped_column(String(32))
+    prior_count: Mapped[int] = mapped_column(Integer)
+    offense_count: Mapped[int] = mapped_column(Integer)
+    fine_cents: Mapped[int] = mapped_column(BigInteger)
+    narrative: Mapped[str] = mapped_column(Text)
+    snapshot: Mapped[Any] = mapped_column(JSONDocument)
+    """The resolved ordinance version as it stood at issuance; later catalog changes never
+    alter an issued citation."""
+
+    citation: Mapped[Citation] = relationship(back_populates="violations")
+
+
+class CitationRevision(Base):
+    """A version of a citation: 1 at issuance, one more for each amendment."""
+
+    __tablename__ = "citation_revisions"
+    __table_args__ = (
+        UniqueConstraint("citation_id", "revision", name="uq_citation_revisions_revision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"))
+    revision: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[Any] = mapped_column(JSONDocument)
+    """The intake message as amended: what this revision was decided from."""
+    decision: Mapped[Any] = mapped_column(JSONDocument)
+
+    citation: Mapped[Citation] = relationship(back_populates="revisions")
