@@ -39,9 +39,14 @@ def local_date(moment: datetime, profile: Jurisdiction) -> date:
     >>> local_date(datetime(2026, 12, 1, 7, 30, tzinfo=ZoneInfo("UTC")), profile)  # 23:30 in LA
     datetime.date(2026, 11, 30)
     """
+    return local_time(moment, profile).date()
+
+
+def local_time(moment: datetime, profile: Jurisdiction) -> datetime:
+    """`moment` on the jurisdiction's clocks (which must be timezone-aware)."""
     if moment.tzinfo is None:
         raise ValueError("`moment` must be timezone-aware")
-    return moment.astimezone(zone_of(profile)).date()
+    return moment.astimezone(zone_of(profile))
 
 
 def local_at(day: date, clock: time, zone: ZoneInfo) -> datetime:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.http.deps import ActorDep, IntakeWriterDep, SessionDep, clock
 from citations.http.responses import pdf_response
@@ -172,7 +172,7 @@ def post_block(body: BlockRequest, actor: ActorDep, session: SessionDep) -> Bloc
     """Numbers for writing citations offline; each is accepted once, from this device only."""
     profile = PublishedCatalog(session).jurisdiction()
     now = clock()
-    year = now.astimezone(ZoneInfo(profile.time_zone)).year
+    year = local_date(now, profile).year
     block = allocate_block(
         session, body.agency, body.device_id, body.size, year=year, actor=actor, now=now
     )

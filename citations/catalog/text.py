@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from citations.calendar import local_time
 from citations.catalog.publishing import PublicationPlan
 from citations.catalog.store import HistoryEntry, InEffect
 from ordinances.describe import one_line, version_facts
@@ -23,7 +23,7 @@ _MARKS = {
 
 def _when(moment: datetime, profile: Jurisdiction) -> str:
     """An instant in the jurisdiction's local time, as its staff read clocks."""
-    return moment.astimezone(ZoneInfo(profile.time_zone)).strftime("%Y-%m-%d %H:%M %Z")
+    return local_time(moment, profile).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _published(info: PublicationInfo, profile: Jurisdiction) -> str:

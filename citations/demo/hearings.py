@@ -10,12 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from citations.calendar import BusinessCalendar
+from citations.calendar import BusinessCalendar, local_at, zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
 from citations.hearings.build import docket_sheet_for, hearing_notice_for, order_for
@@ -214,7 +213,7 @@ def _request_and_schedule(
     docket = hearing.session
     start = hearing.slot_time or docket.start_time
     lines.append(f"{number}: hearing requested ({how}); set for {docket.day} at {start:%H:%M}")
-    return datetime.combine(docket.day, start, tzinfo=ZoneInfo(profile.time_zone))
+    return local_at(docket.day, start, zone_of(profile))
 
 
 def _decide(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from citations.calendar import BusinessCalendar
+from citations.calendar import BusinessCalendar, local_at, local_date, local_time, zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.documents.contact import OfficeContact
 from citations.errors import FieldError, InputRejected
@@ -72,7 +71,6 @@ def hearing_notice_for(
     if current is None:
         raise InputRejected([FieldError("number", f"{citation.number} has no hearing scheduled")])
     earlier = [h for h in hearings if h.replaced_by_id == current.id]
-    zone = ZoneInfo(profile.time_zone)
     docket = current.session
     name, address = _person(citation)
     language = _language(citation)
@@ -80,7 +78,7 @@ def hearing_notice_for(
     if earlier:
         before = earlier[-1].session
         start = earlier[-1].slot_time or before.start_time
-        rescheduled_from = datetime.combine(before.day, start, tzinfo=zone)
+        rescheduled_from = local_at(before.day, start, zone_of(profile))
     return HearingNoticeContext(
         language=language,
         locale=locale_for(language, profile),
@@ -97,7 +95,7 @@ def hearing_notice_for(
         hearing_officer_name=docket.officer.name,
         interpreter_language=contest.interpreter_language,
         rescheduled_from=rescheduled_from,
-        sent_on=now.astimezone(zone).date(),
+        sent_on=local_date(now, profile),
         amount_at_issue=from_cents(citation.total_fine_cents),
         deposit_paid=paid(session, citation) if contest.deposit_status == "paid" else None,
         deposit_waived=contest.deposit_status == "waived",
@@ -169,7 +167,7 @@ def docket_sheet_for(
         capacity=docket.capacity,
         entries=entries,
         interpreters_needed=interpreters,
-        printed_at=now.astimezone(ZoneInfo(profile.time_zone)),
+        printed_at=local_time(now, profile),
     )
 
 
@@ -190,7 +188,7 @@ def order_for(session: Session, number: str, actor: Actor) -> OrderContext:
     language = _language(citation)
     default = profile.notice_languages[0]
     name, address = _person(citation)
-    decided_on = order.decided_at.astimezone(ZoneInfo(profile.time_zone)).date()
+    decided_on = local_date(order.decided_at, profile)
     due = max(balance(session, citation), Decimal("0.00"))
     schedule = [Installment.model_validate(i) for i in order.payment_schedule]
     is_hearing = order.tier == "hearing" and order.outcome != "default"

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from citations.calendar import deadline_dates
+from citations.calendar import deadline_dates, local_time
 from citations.catalog.store import PublishedCatalog
 from citations.documents.contact import OfficeContact
 from citations.issuing.intake import Subject
@@ -136,7 +135,7 @@ def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
         revision=citation.revision,
         amendment_reason=revisions[-1].reason if citation.revision > 1 and revisions else None,
         issued_on=served,
-        violation_at=citation.violation_at.astimezone(ZoneInfo(profile.time_zone)),
+        violation_at=local_time(citation.violation_at, profile),
         location=location["address"],
         area=location.get("area"),
         officer_name=citation.officer_name,

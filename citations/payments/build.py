@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citations.calendar import local_date, local_time
 from citations.catalog.store import PublishedCatalog
 from citations.documents.templates import TEMPLATES_DIR
 from citations.errors import NotFound
@@ -64,7 +64,7 @@ def receipt_for(session: Session, receipt_number: str, actor: Actor) -> ReceiptC
         amount=from_cents(payment.amount_cents),
         method=payment.method,
         reference=payment.reference,
-        received_at=payment.received_at.astimezone(ZoneInfo(profile.time_zone)),
+        received_at=local_time(payment.received_at, profile),
         recorded_by=payment.recorded_by,
         balance_before=from_cents(payment.balance_before_cents),
         balance_after=from_cents(payment.balance_after_cents),
@@ -86,13 +86,12 @@ def build_late_notice(
     session: Session, citation: Citation, *, notice_date: date
 ) -> LateNoticeContext:
     profile = PublishedCatalog(session).jurisdiction()
-    zone = ZoneInfo(profile.time_zone)
     language = citation.notice_language
     notice = build_notice(citation, profile)
     ledger = entries(session, citation)
     lines = [
         LateNoticeLine(
-            posted_on=e.created_at.astimezone(zone).date(),
+            posted_on=local_date(e.created_at, profile),
             description=describe_entry(e.kind, language, profile.notice_languages[0]),
             amount=signed_amount(e),
         )

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from citations.calendar import zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
 from citations.errors import CitationsError, IdempotencyConflict, InputRejected
@@ -53,7 +54,7 @@ def import_lockbox(
 ) -> Iterator[LineResult]:
     """Post each line of a lockbox file; yield its acknowledgement or error, in file order."""
     with transaction(engine) as session:
-        zone = ZoneInfo(PublishedCatalog(session).jurisdiction().time_zone)
+        zone = zone_of(PublishedCatalog(session).jurisdiction())
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]

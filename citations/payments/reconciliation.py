@@ -4,14 +4,14 @@ cent against the ledger, which is written independently by every posting."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citations.calendar import local_at, local_date, zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.money import from_cents
 from citations.payments.tables import Payment
@@ -55,15 +55,15 @@ class Reconciliation(BaseModel):
 def reconcile(session: Session, start: date, end: date, *, actor: Actor) -> Reconciliation:
     """Totals by posting day (local) and method, from payments and from the ledger."""
     actor.require(Action.READ_MONEY_REPORTS)
-    zone = ZoneInfo(PublishedCatalog(session).jurisdiction().time_zone)
+    profile = PublishedCatalog(session).jurisdiction()
     # Only the period's rows are read: the bounds are the local days' first instants.
-    since = datetime.combine(start, time.min, tzinfo=zone)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    since = local_at(start, time.min, zone_of(profile))
+    until = local_at(end + timedelta(days=1), time.min, zone_of(profile))
     books: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for payment in session.scalars(
         select(Payment).where(Payment.recorded_at >= since, Payment.recorded_at < until)
     ):
-        key = (payment.recorded_at.astimezone(zone).date(), payment.method)
+        key = (local_date(payment.recorded_at, profile), payment.method)
         sign = IN[payment.kind]
         books[key][0] += 1 if sign > 0 else 0
         books[key][1 if sign > 0 else 2] += payment.amount_cents
@@ -71,7 +71,7 @@ def reconcile(session: Session, start: date, end: date, *, actor: Actor) -> Reco
     for entry in session.scalars(
         select(LedgerEntry).where(LedgerEntry.kind.in_(list(LEDGER_SIGN)))
     ):
-        day = entry.created_at.astimezone(zone).date()
+        day = local_date(entry.created_at, profile)
         if start <= day <= end:
             ledger[(day, entry.method or "unspecified")] += (
                 LEDGER_SIGN[entry.kind] * entry.amount_cents

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -29,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from citations.calendar import local_at, zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.hearings.tables import DocketSession, Hearing, HearingOfficer, Order
 from citations.money import from_cents
@@ -82,15 +82,15 @@ def compute_report(
     """The program report for violations dated `start` to `end` (inclusive, local dates)."""
     actor.require(Action.READ_PROGRAM_REPORT)
     profile = PublishedCatalog(session).jurisdiction()
-    zone = ZoneInfo(profile.time_zone)
+    zone = zone_of(profile)
     in_period: list[ColumnElement[bool]] = [
         Citation.violation_date >= start,
         Citation.violation_date <= end,
     ]
     if areas:
         in_period.append(Citation.area.in_(list(areas)))
-    since = datetime.combine(start, time.min, tzinfo=zone)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    since = local_at(start, time.min, zone)
+    until = local_at(end + timedelta(days=1), time.min, zone)
     intake_period: list[ColumnElement[bool]] = [
         IntakeRecord.violation_at >= since,
         IntakeRecord.violation_at < until,

@@ -10,11 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, select
 
 from citations.audit import AuditEvent, chain_head, event_hash, move_chain_head
+from citations.calendar import local_date, zone_of
 from citations.database import transaction
 from citations.record.numbering import CitationNumber
 from citations.record.repeats import next_day_update
@@ -53,7 +53,6 @@ def seed(
     over the 400 days before `now`, deterministically for `seed`."""
     started = datetime.now(UTC)
     profile, agency_id, session_id = prepare(engine, now)
-    zone = ZoneInfo(profile.time_zone)
     rng = random.Random(seed)
     rules = Rules(engine)
     rows = Rows(engine)
@@ -61,7 +60,8 @@ def seed(
     population = Population(citations, seed, rng)
     codes = list(WEIGHTS)
     code_weights = [WEIGHTS[c] for c in codes]
-    today = now.astimezone(zone).date()
+    zone = zone_of(profile)
+    today = local_date(now, profile)
     first_day = today - timedelta(days=400)
     moments = sorted(
         datetime.combine(

@@ -19,6 +19,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from citations.calendar import zone_of
 from citations.documents.templates import TEMPLATES_DIR
 from citations.issuing.intake import Subject
 from citations.roles import PERMISSIONS, Action, Actor
@@ -85,7 +86,7 @@ class Formats:
 
     @classmethod
     def of(cls, profile: Jurisdiction) -> Formats:
-        return cls(profile.locale, profile.currency, ZoneInfo(profile.time_zone))
+        return cls(profile.locale, profile.currency, zone_of(profile))
 
     def money(self, amount: Decimal) -> str:
         return format_money(amount, self.currency, self.locale)
