@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from citations.documents.templates import TEMPLATES_DIR
 from pypdf import PdfReader
 
+from citations.documents.templates import TEMPLATES_DIR
 from citations.documents.wording import Wording
 from citations.reports.model import (
     Count,
