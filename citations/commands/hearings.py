@@ -1,7 +1,7 @@
 """`citations hearings ...`: scheduling, defaults, decisions, a contest's summary and its
 documents. The contest commands (request, review, waiver, deposit, lapse) are in
 `citations.commands.contests` and the `citations docket ...` group in
-`citations.commands.docket`; both groups are imported from here by `cli.py`."""
+`citations.commands.docket`."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from citations.commands.common import (
     translate_errors,
 )
 from citations.commands.contests import CONTEST_COMMANDS
-from citations.commands.docket import docket
 from citations.commands.params import (
     decision_options,
     installment,
@@ -41,8 +40,6 @@ from citations.hearings.scheduling import (
 from citations.hearings.tables import Hearing
 from citations.money import from_cents
 from citations.roles import OPERATOR
-
-__all__ = ["docket", "hearings"]
 
 
 @click.group()
