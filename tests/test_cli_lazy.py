@@ -112,3 +112,9 @@ def test_the_top_level_imports_no_command_module(args: list[str]) -> None:
     commands = [m for m in loaded if m.startswith("citations.commands.")]
     assert commands == ["citations.commands.lazy"]
     assert not [m for m in loaded if m.split(".")[0] in HEAVY]
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_commands_help_imports_nothing_heavy(name: str) -> None:
+    loaded = modules_loaded_by(name, "--help")
+    assert not [m for m in loaded if m.split(".")[0] in HEAVY]
