@@ -1,42 +1,110 @@
 """The `citations` command line: parse, call the library, format. Nothing else lives here.
 
-The commands are grouped by capability in `citations/commands/`; this module assembles them.
+The commands are grouped by capability in `citations/commands/`; this module lists them. A
+command's module is imported only when that command is used (`citations.commands.lazy`), so
+`citations --help` and `--version` start at once; the listing's short help comes from the table
+below, which `tests/test_cli_lazy.py` holds to the commands' own.
 """
 
 from __future__ import annotations
 
 import click
 
-from citations.commands.audit import audit
-from citations.commands.catalog import db, ordinances
-from citations.commands.demo import demo
-from citations.commands.export import export_command, import_export_command
-from citations.commands.hearings import docket, hearings
-from citations.commands.issuing import (
-    agencies,
-    amend_command,
-    issue_command,
-    notice_command,
-    numbers,
-    serve_command,
-    show_command,
-    tokens,
-    void_command,
-)
-from citations.commands.money import (
-    ability_command,
-    collections,
-    diversion,
-    pay_command,
-    payments,
-    plan_command,
-    process_command,
-    service,
-)
-from citations.commands.reports import report_command, seed_command
+from citations.commands.lazy import Lazy, LazyGroup
+
+COMMANDS = {
+    "demo": Lazy(
+        "citations.commands.demo:demo",
+        "Run the whole product on a fresh embedded SQLite database and report.",
+    ),
+    "db": Lazy("citations.commands.catalog:db", "Manage the database schema."),
+    "ordinances": Lazy(
+        "citations.commands.catalog:ordinances", "Check, publish and query the ordinance catalog."
+    ),
+    "agencies": Lazy(
+        "citations.commands.issuing:agencies",
+        "Register issuing agencies (their code prefixes their citation numbers).",
+    ),
+    "numbers": Lazy(
+        "citations.commands.issuing:numbers",
+        "Allocate blocks of citation numbers to devices that issue offline.",
+    ),
+    "tokens": Lazy("citations.commands.issuing:tokens", "Create, list and revoke API tokens."),
+    "issue": Lazy(
+        "citations.commands.issuing:issue_command",
+        "Decide intake messages: one JSON message, a JSON array, or a JSON Lines batch.",
+    ),
+    "show": Lazy(
+        "citations.commands.issuing:show_command",
+        "Show a citation: its violations, fines, status and revisions.",
+    ),
+    "notice": Lazy(
+        "citations.commands.issuing:notice_command",
+        "Write a citation's notice as PDF, in the person's language.",
+    ),
+    "amend": Lazy(
+        "citations.commands.issuing:amend_command",
+        "Amend a citation from a JSON file of changes with a `reason`; history is kept.",
+    ),
+    "void": Lazy(
+        "citations.commands.issuing:void_command",
+        "Void a citation issued in error (only before any payment or hearing).",
+    ),
+    "hearings": Lazy(
+        "citations.commands.hearings:hearings",
+        "Contests, reviews, waivers, hearings and decisions.",
+    ),
+    "docket": Lazy(
+        "citations.commands.docket:docket",
+        "Hearing officers, their availability and recusals, and docket sessions.",
+    ),
+    "pay": Lazy(
+        "citations.commands.money:pay_command",
+        "Record a payment (partial or in full) and give a receipt.",
+    ),
+    "payments": Lazy(
+        "citations.commands.money:payments",
+        "Reversals, receipts, lockbox files and the daily reconciliation.",
+    ),
+    "plan": Lazy("citations.commands.money:plan_command", "Put a citation on a payment plan."),
+    "ability": Lazy(
+        "citations.commands.money:ability_command",
+        "Decide an ability-to-pay request by the profile's rule.",
+    ),
+    "service": Lazy("citations.commands.money:service", "Community service in place of the fine."),
+    "diversion": Lazy("citations.commands.money:diversion", "Diversion and restorative programs."),
+    "process": Lazy(
+        "citations.commands.money:process_command",
+        "Daily processing: plan defaults, expired service and programs, late penalties, "
+        "delinquency and referral to collections.",
+    ),
+    "collections": Lazy("citations.commands.money:collections", "The collection agency's export."),
+    "report": Lazy(
+        "citations.commands.reports:report_command",
+        "The program report: issued, referred, outcomes, money, hearings, repeats and equity.",
+    ),
+    "seed": Lazy(
+        "citations.commands.reports:seed_command",
+        "Build a realistic synthetic program (a year and more of citations and their outcomes).",
+    ),
+    "audit": Lazy("citations.commands.audit:audit", "The hash-chained audit trail."),
+    "export": Lazy(
+        "citations.commands.export:export_command",
+        "Write every record of the system as JSON lines, for records retention and migration.",
+    ),
+    "import-export": Lazy(
+        "citations.commands.export:import_export_command",
+        "Restore a `citations export` file into an empty database at the same schema.",
+    ),
+    "serve": Lazy(
+        "citations.commands.issuing:serve_command",
+        "Serve the HTTP API (OpenAPI at /docs and /openapi.json).",
+    ),
+}
+"""Every command by name: where it lives and its short help for the listing, by capability."""
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy_subcommands=COMMANDS)
 @click.version_option(package_name="citations")
 def cli() -> None:
     """Civil administrative citations instead of arrests.
@@ -45,39 +113,6 @@ def cli() -> None:
     Example:
         citations demo
     """
-
-
-COMMANDS = (
-    demo,
-    db,
-    ordinances,
-    agencies,
-    numbers,
-    tokens,
-    issue_command,
-    show_command,
-    notice_command,
-    amend_command,
-    void_command,
-    hearings,
-    docket,
-    pay_command,
-    payments,
-    plan_command,
-    ability_command,
-    service,
-    diversion,
-    process_command,
-    collections,
-    report_command,
-    seed_command,
-    audit,
-    export_command,
-    import_export_command,
-    serve_command,
-)
-for command in COMMANDS:
-    cli.add_command(command)
 
 
 def main() -> None:

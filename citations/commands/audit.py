@@ -6,9 +6,7 @@ import json
 
 import click
 
-from citations.audit import history, verify
 from citations.commands.common import database_option, open_database, translate_errors
-from citations.record.numbering import CitationNumber
 
 
 @click.group("audit")
@@ -31,6 +29,8 @@ def audit_verify(database: str | None) -> None:
     Example:
         citations audit verify --database sqlite:///citations.db
     """
+    from citations.audit import verify
+
     with open_database(database) as session:
         result = verify(session)
     if result.intact:
@@ -51,6 +51,9 @@ def audit_show(number: str, database: str | None) -> None:
     Example:
         citations audit show DCPD-2026-000001-5
     """
+    from citations.audit import history
+    from citations.record.numbering import CitationNumber
+
     canonical = str(CitationNumber.parse(number))
     with open_database(database) as session:
         events = history(session, "citation", canonical)

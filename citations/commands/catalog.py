@@ -7,9 +7,6 @@ from pathlib import Path
 
 import click
 
-from citations.catalog.publishing import plan_publication, publish
-from citations.catalog.store import PublishedCatalog
-from citations.catalog.text import render_history, render_in_effect, render_plan, render_resolved
 from citations.commands.common import (
     as_date,
     database_option,
@@ -22,9 +19,6 @@ from citations.commands.common import (
     open_database,
     translate_errors,
 )
-from citations.database import describe_url, make_engine, upgrade
-from ordinances.catalog import check_catalog, load_catalog
-from ordinances.errors import CatalogInvalid
 
 
 @click.group()
@@ -47,6 +41,8 @@ def db_upgrade(database: str | None) -> None:
     Example:
         citations db upgrade --database postgresql://postgres@127.0.0.1/test
     """
+    from citations.database import describe_url, make_engine, upgrade
+
     url = database_url(database)
     engine = make_engine(url)
     try:
@@ -83,6 +79,9 @@ def ordinances_check(directory: Path) -> None:
     Example:
         citations ordinances check ordinances/catalogs/demo-city
     """
+    from ordinances.catalog import check_catalog, load_catalog
+    from ordinances.errors import CatalogInvalid
+
     problems = check_catalog(directory)
     if problems:
         raise CatalogInvalid(problems)
@@ -102,6 +101,10 @@ def ordinances_diff(directory: Path, database: str | None) -> None:
     Example:
         citations ordinances diff ordinances/catalogs/demo-city
     """
+    from citations.catalog.publishing import plan_publication
+    from citations.catalog.text import render_plan
+    from ordinances.catalog import load_catalog
+
     catalog = load_catalog(directory)
     with open_database(database) as session:
         click.echo(render_plan(plan_publication(session, catalog, now())))
@@ -128,6 +131,10 @@ def ordinances_publish(
         citations ordinances publish ordinances/catalogs/demo-city \\
             --author "Dana Reyes" --approved-by "Sam Okafor" --reason "Ord. 182,610"
     """
+    from citations.catalog.publishing import publish
+    from citations.catalog.text import render_plan
+    from ordinances.catalog import load_catalog
+
     catalog = load_catalog(directory)
     with open_database(database) as session:
         result = publish(
@@ -156,6 +163,9 @@ def ordinances_show(
     Example:
         citations ordinances show "LAMC 41.27(c)" --on 2027-07-01
     """
+    from citations.catalog.store import PublishedCatalog
+    from citations.catalog.text import render_resolved
+
     with open_database(database) as session:
         published = PublishedCatalog(session)
         profile = published.jurisdiction()
@@ -181,6 +191,9 @@ def ordinances_list(
     Example:
         citations ordinances list --on 2026-01-15 --json
     """
+    from citations.catalog.store import PublishedCatalog
+    from citations.catalog.text import render_in_effect
+
     with open_database(database) as session:
         published = PublishedCatalog(session)
         profile = published.jurisdiction()
@@ -212,6 +225,9 @@ def ordinances_history(code: str, as_json: bool, lang: str | None, database: str
     Example:
         citations ordinances history "LAMC 53.06.2"
     """
+    from citations.catalog.store import PublishedCatalog
+    from citations.catalog.text import render_history
+
     with open_database(database) as session:
         published = PublishedCatalog(session)
         profile = published.jurisdiction()

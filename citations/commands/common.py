@@ -1,6 +1,8 @@
 """Shared pieces of the command line: options every command takes, error translation, output.
 
-Domain errors become click exceptions only here, at the edge; the library never prints.
+Domain errors become click exceptions only here, at the edge; the library never prints. Every
+command imports this module, so it stays cheap: the database, the settings and the error
+classes of the libraries below are imported when a command opens a database or fails.
 """
 
 from __future__ import annotations
@@ -10,17 +12,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
-from citations.database import ensure_current, make_engine, transaction, unavailable
 from citations.errors import CitationsError, InputRejected
-from citations.settings import Settings
-from ordinances.errors import CatalogInvalid, OrdinanceError, PublicationRefused
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -43,26 +43,42 @@ def translate_errors(function: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return function(*args, **kwargs)
-        except CatalogInvalid as exc:
-            lines = [str(p) for p in exc.problems] + [str(exc)]
-            raise CatalogProblems("\n".join(lines)) from None
-        except PublicationRefused as exc:
-            raise CatalogProblems(str(exc)) from None
-        except InputRejected as exc:
-            lines = [exc.summary] + [f"  {e.field}: {e.message}" for e in exc.errors]
-            raise CatalogProblems("Error: " + "\n".join(lines)) from None
-        except (OrdinanceError, CitationsError) as exc:
-            raise click.ClickException(str(exc)) from None
-        except DBAPIError as exc:
-            database = kwargs.get("database")
-            where = database_url(database if isinstance(database, str) else None)
-            lost = unavailable(exc, where)
-            if lost is None:
+        except Exception as exc:
+            translated = _translated(exc, kwargs.get("database"))
+            if translated is None:
                 raise
-            tail = "what was not committed was rolled back: run the command again"
-            raise click.ClickException(f"{lost}; {tail}") from None
+            raise translated from None
 
     return wrapper
+
+
+def _translated(exc: Exception, database: object) -> click.ClickException | None:
+    """The clean message for a domain error, or None to let the exception through as it is."""
+    if isinstance(exc, click.ClickException):
+        return None  # click's own (a usage error a command raised): click shows it
+    from sqlalchemy.exc import DBAPIError
+
+    from citations.database import unavailable
+    from ordinances.errors import CatalogInvalid, OrdinanceError, PublicationRefused
+
+    if isinstance(exc, CatalogInvalid):
+        lines = [str(p) for p in exc.problems] + [str(exc)]
+        return CatalogProblems("\n".join(lines))
+    if isinstance(exc, PublicationRefused):
+        return CatalogProblems(str(exc))
+    if isinstance(exc, InputRejected):
+        lines = [exc.summary] + [f"  {e.field}: {e.message}" for e in exc.errors]
+        return CatalogProblems("Error: " + "\n".join(lines))
+    if isinstance(exc, OrdinanceError | CitationsError):
+        return click.ClickException(str(exc))
+    if isinstance(exc, DBAPIError):
+        where = database_url(database if isinstance(database, str) else None)
+        lost = unavailable(exc, where)
+        if lost is None:
+            return None
+        tail = "what was not committed was rolled back: run the command again"
+        return click.ClickException(f"{lost}; {tail}")
+    return None
 
 
 def database_option(function: Callable[P, R]) -> Callable[P, R]:
@@ -77,13 +93,25 @@ def database_option(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def database_url(database: str | None) -> str:
+    from citations.settings import Settings
+
     settings = Settings() if database is None else Settings(database_url=database)
     return settings.database_url
+
+
+def make_engine(url: str) -> Engine:
+    """`citations.database.make_engine`, imported when a command first opens a database (the
+    tests of a lost database replace this name to watch the engines the commands make)."""
+    from citations import database
+
+    return database.make_engine(url)
 
 
 @contextmanager
 def open_engine(database: str | None) -> Iterator[Engine]:
     """An engine on a database whose schema is current, disposed of afterwards."""
+    from citations.database import ensure_current
+
     engine = make_engine(database_url(database))
     try:
         ensure_current(engine)
@@ -95,6 +123,8 @@ def open_engine(database: str | None) -> Iterator[Engine]:
 @contextmanager
 def open_database(database: str | None) -> Iterator[Session]:
     """One transaction on the database: committed when the command succeeds."""
+    from citations.database import transaction
+
     with open_engine(database) as engine, transaction(engine) as session:
         yield session
 

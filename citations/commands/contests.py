@@ -17,15 +17,6 @@ from citations.commands.params import (
     late_option,
     received_option,
 )
-from citations.hearings.contests import (
-    decide_review,
-    decide_waiver,
-    lapse_unpaid_deposits,
-    pay_deposit,
-    request_hearing,
-    request_review,
-)
-from citations.hearings.decisions import Outcome
 from citations.roles import OPERATOR
 
 
@@ -49,6 +40,8 @@ def hearings_request_review(
     Example:
         citations hearings request-review DCPD-2026-000001-5 --statement "It was soda."
     """
+    from citations.hearings.contests import request_review
+
     with open_database(database) as session:
         contest = request_review(
             session,
@@ -82,6 +75,9 @@ def hearings_review(
         citations hearings review DCPD-2026-000001-5 --outcome upheld \\
             --findings "The officer's photo shows an open beer can."
     """
+    from citations.hearings.contests import decide_review
+    from citations.hearings.decisions import Outcome
+
     with open_database(database) as session:
         order = decide_review(
             session,
@@ -127,6 +123,8 @@ def hearings_request(
     Example:
         citations hearings request DCPD-2026-000001-5 --deposit 250.00 --method card
     """
+    from citations.hearings.contests import request_hearing
+
     with open_database(database) as session:
         contest = request_hearing(
             session,
@@ -157,6 +155,8 @@ def hearings_waiver(number: str, grant: bool, reason: str, database: str | None)
     Example:
         citations hearings waiver DCPD-2026-000001-5 --grant --reason "Receives CalFresh"
     """
+    from citations.hearings.contests import decide_waiver
+
     with open_database(database) as session:
         contest = decide_waiver(session, number, grant, reason, actor=OPERATOR, now=now())
         if grant:
@@ -187,6 +187,8 @@ def hearings_deposit(
     Example:
         citations hearings deposit DCPD-2026-000001-5 --amount 250.00 --method cash
     """
+    from citations.hearings.contests import pay_deposit
+
     with open_database(database) as session:
         pay_deposit(
             session,
@@ -212,6 +214,8 @@ def hearings_lapse(as_of: datetime, database: str | None) -> None:
     Example:
         citations hearings lapse --as-of 2026-12-15
     """
+    from citations.hearings.contests import lapse_unpaid_deposits
+
     with open_database(database) as session:
         numbers = lapse_unpaid_deposits(session, today=as_of.date(), actor=OPERATOR, now=now())
     click.echo(

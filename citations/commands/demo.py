@@ -6,11 +6,8 @@ from pathlib import Path
 
 import click
 
-from citations.catalog.text import render_in_effect
 from citations.commands.common import now, translate_errors
 from citations.commands.issuing import describe_result
-from citations.demo.run import run_demo
-from ordinances.describe import one_line
 
 
 @click.command("demo")
@@ -29,6 +26,10 @@ def demo(output: Path) -> None:
     Example:
         citations demo --output demo-out
     """
+    from citations.catalog.text import render_in_effect
+    from citations.demo.run import run_demo
+    from ordinances.describe import one_line
+
     result = run_demo(output, now())
     profile = result.profile
     lang = profile.notice_languages[0]

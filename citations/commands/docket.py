@@ -5,24 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import click
 
 from citations.commands.common import database_option, now, open_database, translate_errors
 from citations.commands.params import CLOCK, DAY, output_option, write_pdf
-from citations.hearings.build import docket_sheet_for
-from citations.hearings.officers import (
-    Qualification,
-    add_availability,
-    add_officer,
-    create_session,
-    list_officers,
-    list_sessions,
-    recuse,
-)
-from citations.hearings.render import render_docket_sheet
 from citations.roles import OPERATOR
+
+if TYPE_CHECKING:
+    from citations.hearings.officers import Qualification
 
 
 @click.group()
@@ -66,11 +58,13 @@ def docket_add_officer(
         citations docket add-officer "Ada Ruiz" --qualification pro_tem_judge \\
             --independence "Retired judge under contract; not a city employee"
     """
+    from citations.hearings.officers import add_officer
+
     with open_database(database) as session:
         officer = add_officer(
             session,
             name,
-            cast(Qualification, qualification),
+            cast("Qualification", qualification),
             detail,
             independence,
             actor=OPERATOR,
@@ -90,6 +84,8 @@ def docket_officers(database: str | None) -> None:
     Example:
         citations docket officers
     """
+    from citations.hearings.officers import list_officers
+
     with open_database(database) as session:
         for officer in list_officers(session):
             click.echo(f"{officer.id:>4}  {officer.name}  ({officer.qualification})")
@@ -111,6 +107,8 @@ def docket_available(
     Example:
         citations docket available 1 --date 2026-12-16 --from 09:00 --to 12:00
     """
+    from citations.hearings.officers import add_availability
+
     with open_database(database) as session:
         add_availability(
             session, officer_id, day.date(), start.time(), end.time(), actor=OPERATOR, now=now()
@@ -131,6 +129,8 @@ def docket_recuse(officer_id: int, number: str, reason: str, database: str | Non
     Example:
         citations docket recuse 1 DCPD-2026-000001-5 --reason "Knows the person"
     """
+    from citations.hearings.officers import recuse
+
     with open_database(database) as session:
         recuse(session, officer_id, number, reason, actor=OPERATOR, now=now())
     click.echo(f"Officer {officer_id} recused from {number}.")
@@ -163,6 +163,8 @@ def docket_add_session(
         citations docket add-session --date 2026-12-16 --start 09:00 --officer 1 \\
             --capacity 8 --slot-minutes 20 --place "City Hall East, Room 101"
     """
+    from citations.hearings.officers import create_session
+
     with open_database(database) as session:
         created = create_session(
             session,
@@ -194,6 +196,8 @@ def docket_sessions(start: datetime, end: datetime, database: str | None) -> Non
     Example:
         citations docket sessions --from 2026-12-01 --to 2026-12-31
     """
+    from citations.hearings.officers import list_sessions
+
     with open_database(database) as session:
         for s in list_sessions(session, start.date(), end.date()):
             click.echo(
@@ -214,6 +218,9 @@ def docket_print(session_id: int, output: Path | None, database: str | None) -> 
     Example:
         citations docket print 1 --output docket.pdf
     """
+    from citations.hearings.build import docket_sheet_for
+    from citations.hearings.render import render_docket_sheet
+
     with open_database(database) as session:
         pdf = render_docket_sheet(docket_sheet_for(session, session_id, OPERATOR, now=now()))
     write_pdf(pdf, output or Path(f"docket-{session_id}.pdf"))

@@ -17,10 +17,7 @@ from typing import TextIO
 
 import click
 
-from citations.audit import verify
 from citations.commands.common import database_option, open_engine, translate_errors
-from citations.database import describe_url, transaction
-from citations.export import export_records, import_records
 
 
 @click.command("export")
@@ -45,6 +42,9 @@ def export_command(output: str, database: str | None) -> None:
     Example:
         citations export --output records-2026-11-29.jsonl
     """
+    from citations.database import describe_url
+    from citations.export import export_records
+
     with open_engine(database) as engine:
         if output == "-":
             with _stdout() as out:
@@ -83,6 +83,10 @@ def import_export_command(file: str, database: str | None) -> None:
         citations import-export records-2026-11-29.jsonl \\
             --database postgresql://citations@db.example.org/citations
     """
+    from citations.audit import verify
+    from citations.database import describe_url, transaction
+    from citations.export import import_records
+
     with open_engine(database) as engine:
         source = "standard input" if file == "-" else file
         with _lines(file) as lines:

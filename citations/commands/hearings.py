@@ -1,13 +1,14 @@
 """`citations hearings ...`: scheduling, defaults, decisions, a contest's summary and its
 documents. The contest commands (request, review, waiver, deposit, lapse) are in
 `citations.commands.contests` and the `citations docket ...` group in
-`citations.commands.docket`; both groups are imported from here by `cli.py`."""
+`citations.commands.docket`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,7 +21,6 @@ from citations.commands.common import (
     translate_errors,
 )
 from citations.commands.contests import CONTEST_COMMANDS
-from citations.commands.docket import docket
 from citations.commands.params import (
     decision_options,
     installment,
@@ -28,21 +28,11 @@ from citations.commands.params import (
     received_option,
     write_pdf,
 )
-from citations.hearings.build import contest_summary, hearing_notice_for, order_for
-from citations.hearings.decisions import Outcome
-from citations.hearings.render import render_hearing_notice, render_order
-from citations.hearings.scheduling import (
-    continue_hearing,
-    decide_hearing,
-    record_no_show,
-    schedule_hearing,
-    set_aside_default,
-)
-from citations.hearings.tables import Hearing
 from citations.money import from_cents
 from citations.roles import OPERATOR
 
-__all__ = ["docket", "hearings"]
+if TYPE_CHECKING:
+    from citations.hearings.tables import Hearing
 
 
 @click.group()
@@ -71,6 +61,8 @@ def hearings_schedule(number: str, session_id: int | None, database: str | None)
     Example:
         citations hearings schedule DCPD-2026-000001-5
     """
+    from citations.hearings.scheduling import schedule_hearing
+
     with open_database(database) as session:
         hearing = schedule_hearing(
             session, number, actor=OPERATOR, now=now(), session_id=session_id
@@ -103,6 +95,8 @@ def hearings_continue(
     Example:
         citations hearings continue DCPD-2026-000001-5 --reason "Interpreter unavailable"
     """
+    from citations.hearings.scheduling import continue_hearing
+
     with open_database(database) as session:
         hearing = continue_hearing(
             session, number, reason, actor=OPERATOR, now=now(), session_id=session_id
@@ -121,6 +115,8 @@ def hearings_no_show(number: str, database: str | None) -> None:
     Example:
         citations hearings no-show DCPD-2026-000001-5
     """
+    from citations.hearings.scheduling import record_no_show
+
     with open_database(database) as session:
         order = record_no_show(session, number, actor=OPERATOR, now=now())
         click.echo(f"Default recorded for {number}; it may be set aside by {order.next_deadline}.")
@@ -141,6 +137,8 @@ def hearings_set_aside(
     Example:
         citations hearings set-aside DCPD-2026-000001-5 --reason "In hospital that day"
     """
+    from citations.hearings.scheduling import set_aside_default
+
     with open_database(database) as session:
         set_aside_default(
             session, number, reason, received_at=received_at or now(), actor=OPERATOR, now=now()
@@ -175,6 +173,9 @@ def hearings_decide(
         citations hearings decide DCPD-2026-000001-5 --outcome reduced --amount 100.00 \\
             --reason "Income below the guideline" --findings "Violation shown; hardship shown."
     """
+    from citations.hearings.decisions import Outcome
+    from citations.hearings.scheduling import decide_hearing
+
     schedule = [installment(i) for i in installments]
     with open_database(database) as session:
         order = decide_hearing(
@@ -206,6 +207,8 @@ def hearings_show(number: str, as_json: bool, database: str | None) -> None:
     Example:
         citations hearings show DCPD-2026-000001-5
     """
+    from citations.hearings.build import contest_summary
+
     with open_database(database) as session:
         summary = contest_summary(session, number, OPERATOR)
     if as_json:
@@ -249,6 +252,9 @@ def hearings_print(number: str, document: str, output: Path | None, database: st
     Example:
         citations hearings print DCPD-2026-000001-5 --document order --output order.pdf
     """
+    from citations.hearings.build import hearing_notice_for, order_for
+    from citations.hearings.render import render_hearing_notice, render_order
+
     with open_database(database) as session:
         if document == "notice":
             pdf = render_hearing_notice(hearing_notice_for(session, number, OPERATOR, now=now()))

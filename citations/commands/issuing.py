@@ -5,12 +5,11 @@ from __future__ import annotations
 import sys
 from datetime import datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
-from sqlalchemy import Engine
 
-from citations.catalog.store import PublishedCatalog
 from citations.commands.common import (
     database_option,
     database_url,
@@ -22,25 +21,12 @@ from citations.commands.common import (
     translate_errors,
 )
 from citations.commands.params import output_option
-from citations.database import transaction
-from citations.issuing.amend import amend_citation, parse_amendment
-from citations.issuing.batch import RecordResult, issue_records, read_records, reject_line
-from citations.issuing.decision import Outcome
-from citations.issuing.intake import intake_schema
-from citations.issuing.void import void_citation
-from citations.notice.build import notice_for
-from citations.notice.render import render_notice
-from citations.record.agencies import (
-    allocate_block,
-    describe_block,
-    get_agency,
-    list_agencies,
-    register_agency,
-)
-from citations.record.lookup import get_citation
-from citations.record.tokens import create_token, list_tokens, revoke_token
 from citations.roles import OPERATOR, Role
-from ordinances.money import format_money
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from citations.issuing.batch import RecordResult
 
 
 @click.group()
@@ -65,6 +51,8 @@ def agencies_add(code: str, name: str, database: str | None) -> None:
     Example:
         citations agencies add DCPD --name "Demo City Police Department"
     """
+    from citations.record.agencies import register_agency
+
     with open_database(database) as session:
         agency = register_agency(session, code, name, actor=OPERATOR, now=now())
         click.echo(f"Agency {agency.code} ({agency.name}) registered.")
@@ -80,6 +68,8 @@ def agencies_list(database: str | None) -> None:
     Example:
         citations agencies list
     """
+    from citations.record.agencies import list_agencies
+
     with open_database(database) as session:
         for agency in list_agencies(session):
             click.echo(f"{agency.code}  {agency.name}")
@@ -111,6 +101,9 @@ def numbers_allocate(
     Example:
         citations numbers allocate --agency DCPD --device unit-12 --size 500
     """
+    from citations.catalog.store import PublishedCatalog
+    from citations.record.agencies import allocate_block, describe_block, get_agency
+
     with open_database(database) as session:
         profile = PublishedCatalog(session).jurisdiction()
         year = now().astimezone(ZoneInfo(profile.time_zone)).year
@@ -160,6 +153,9 @@ def tokens_create(
     Example:
         citations tokens create --role officer --agency DCPD --name "unit 12"
     """
+    from citations.catalog.store import PublishedCatalog
+    from citations.record.tokens import create_token
+
     with open_database(database) as session:
         expires_at = None
         if expires is not None:
@@ -189,6 +185,8 @@ def tokens_list(database: str | None) -> None:
     Example:
         citations tokens list
     """
+    from citations.record.tokens import list_tokens
+
     with open_database(database) as session:
         for token in list_tokens(session):
             state = "revoked" if token.revoked_at else "active"
@@ -208,6 +206,8 @@ def tokens_revoke(token_id: int, database: str | None) -> None:
     Example:
         citations tokens revoke 3
     """
+    from citations.record.tokens import revoke_token
+
     with open_database(database) as session:
         revoke_token(session, token_id, actor=OPERATOR, now=now())
     click.echo(f"Token {token_id} revoked.")
@@ -215,6 +215,9 @@ def tokens_revoke(token_id: int, database: str | None) -> None:
 
 def describe_result(result: RecordResult, currency: str | None = None) -> str:
     """One line a person reads: what became of a record."""
+    from citations.issuing.decision import Outcome
+    from ordinances.money import format_money
+
     where = f"line {result.line}"
     if result.result is None:
         problems = "; ".join(f"{e.field}: {e.message}" for e in result.errors)
@@ -267,6 +270,10 @@ def issue_command(
     Example:
         citations issue shift-2026-11-29.jsonl --rejects rejects.jsonl --notices notices/
     """
+    from citations.catalog.store import PublishedCatalog
+    from citations.issuing.batch import issue_records, read_records, reject_line
+    from citations.issuing.intake import intake_schema
+
     if schema:
         emit_json(intake_schema())
         return
@@ -328,6 +335,10 @@ def _result_document(result: RecordResult) -> dict[str, object]:
 
 
 def _write_notices(engine: Engine, numbers: list[str], folder: Path) -> None:
+    from citations.database import transaction
+    from citations.notice.build import notice_for
+    from citations.notice.render import render_notice
+
     folder.mkdir(parents=True, exist_ok=True)
     for number in numbers:
         with transaction(engine) as session:
@@ -347,6 +358,8 @@ def show_command(number: str, as_json: bool, database: str | None) -> None:
     Example:
         citations show DCPD-2026-000001-8
     """
+    from citations.record.lookup import get_citation
+
     with open_database(database) as session:
         public = get_citation(session, number, OPERATOR)
     if as_json:
@@ -386,6 +399,8 @@ def void_command(number: str, reason: str, database: str | None) -> None:
     Example:
         citations void DCPD-2026-000001-8 --reason "Wrong person identified"
     """
+    from citations.issuing.void import void_citation
+
     with open_database(database) as session:
         public = void_citation(session, number, reason, actor=OPERATOR, now=now())
     click.echo(f"Citation {public.number} voided: {reason}")
@@ -403,6 +418,8 @@ def amend_command(number: str, changes: Path, database: str | None) -> None:
     Example:
         citations amend DCPD-2026-000001-8 correction.json
     """
+    from citations.issuing.amend import amend_citation, parse_amendment
+
     amendment = parse_amendment(changes.read_text(encoding="utf-8"))
     with open_database(database) as session:
         public = amend_citation(session, number, amendment, actor=OPERATOR, now=now())
@@ -423,6 +440,9 @@ def notice_command(number: str, output: Path | None, database: str | None) -> No
     Example:
         citations notice DCPD-2026-000001-8 --output notice.pdf
     """
+    from citations.notice.build import notice_for
+    from citations.notice.render import render_notice
+
     with open_database(database) as session:
         context = notice_for(session, number, OPERATOR)
     target = output or Path(f"{context.citation_number}.pdf")

@@ -7,6 +7,7 @@ import csv
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -27,25 +28,10 @@ from citations.commands.params import (
     received_option,
     write_pdf,
 )
-from citations.database import transaction
-from citations.payments.ability import Declaration, request_ability_to_pay
-from citations.payments.build import late_notice_for, receipt_for
-from citations.payments.collections import export_collections
-from citations.payments.diversion import Obligation, fulfil, refer
-from citations.payments.lockbox import import_lockbox
-from citations.payments.plans import create_plan
-from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
-from citations.payments.processing import process
-from citations.payments.reconciliation import reconcile
-from citations.payments.render import render_late_notice, render_receipt
-from citations.payments.service import (
-    ServiceState,
-    elect_service,
-    extend,
-    log_hours,
-    sign_off,
-)
 from citations.roles import OPERATOR
+
+if TYPE_CHECKING:
+    from citations.payments.service import ServiceState
 
 INSTALLMENT_HELP = "An installment DATE:AMOUNT, e.g. 2027-01-15:50.00 (repeat for each)."
 
@@ -81,6 +67,10 @@ def pay_command(
     Example:
         citations pay DCPD-2026-000001-5 --amount 50.00 --method cash --receipt r.pdf
     """
+    from citations.payments.build import receipt_for
+    from citations.payments.posting import PaymentRequest, record_payment
+    from citations.payments.render import render_receipt
+
     request = PaymentRequest(
         amount=amount, method=method, reference=reference, received_at=received_at
     )
@@ -121,6 +111,8 @@ def payments_reverse(receipt: str, reason: str, database: str | None) -> None:
     Example:
         citations payments reverse R-0000012 --reason "Check returned NSF"
     """
+    from citations.payments.posting import reverse_payment
+
     with open_database(database) as session:
         result = reverse_payment(session, receipt, reason, actor=OPERATOR, now=now())
     click.echo(
@@ -141,6 +133,9 @@ def payments_receipt(receipt: str, output: Path | None, database: str | None) ->
     Example:
         citations payments receipt R-0000012 --output receipt.pdf
     """
+    from citations.payments.build import receipt_for
+    from citations.payments.render import render_receipt
+
     with open_database(database) as session:
         pdf = render_receipt(receipt_for(session, receipt, OPERATOR))
     write_pdf(pdf, output or Path(f"{receipt}.pdf"))
@@ -163,6 +158,8 @@ def payments_import(file: Path, acks: Path | None, database: str | None) -> None
     Example:
         citations payments import lockbox-2026-12-01.csv --acks acks.csv
     """
+    from citations.payments.lockbox import import_lockbox
+
     with open_engine(database) as engine:
         results = list(import_lockbox(engine, file, actor=OPERATOR, clock=now))
     if acks is not None:
@@ -200,6 +197,8 @@ def payments_reconcile(start: datetime, end: datetime, as_json: bool, database: 
     Example:
         citations payments reconcile --from 2026-12-01 --to 2026-12-31
     """
+    from citations.payments.reconciliation import reconcile
+
     with open_database(database) as session:
         report = reconcile(session, start.date(), end.date(), actor=OPERATOR)
     if as_json:
@@ -235,6 +234,8 @@ def plan_command(number: str, installments: tuple[str, ...], database: str | Non
         citations plan DCPD-2026-000001-5 --installment 2027-01-15:125.00 \\
             --installment 2027-02-15:125.00
     """
+    from citations.payments.plans import create_plan
+
     with open_database(database) as session:
         plan = create_plan(
             session, number, [installment(i) for i in installments], actor=OPERATOR, now=now()
@@ -267,6 +268,8 @@ def ability_command(
         citations ability DCPD-2026-000001-5 --household 3 --monthly-income 1800 \\
             --benefit calfresh --sworn
     """
+    from citations.payments.ability import Declaration, request_ability_to_pay
+
     declaration = Declaration(
         benefits=list(benefits),
         household_size=household,
@@ -310,6 +313,8 @@ def service_elect(number: str, provider: str, database: str | None) -> None:
     Example:
         citations service elect DCPD-2026-000001-5 --provider food-bank
     """
+    from citations.payments.service import elect_service
+
     with open_database(database) as session:
         _echo_service(elect_service(session, number, provider, actor=OPERATOR, now=now()))
 
@@ -327,6 +332,8 @@ def service_log(number: str, day: datetime, hours: Decimal, database: str | None
     Example:
         citations service log DCPD-2026-000001-5 --date 2026-12-05 --hours 4
     """
+    from citations.payments.service import log_hours
+
     with open_database(database) as session:
         _echo_service(log_hours(session, number, day.date(), hours, actor=OPERATOR, now=now()))
 
@@ -343,6 +350,8 @@ def service_sign_off(number: str, signer: str, database: str | None) -> None:
     Example:
         citations service sign-off DCPD-2026-000001-5 --signer "Lee, volunteer lead"
     """
+    from citations.payments.service import sign_off
+
     with open_database(database) as session:
         _echo_service(sign_off(session, number, signer, actor=OPERATOR, now=now()))
 
@@ -359,6 +368,8 @@ def service_extend(number: str, reason: str, database: str | None) -> None:
     Example:
         citations service extend DCPD-2026-000001-5 --reason "Hospitalized two weeks"
     """
+    from citations.payments.service import extend
+
     with open_database(database) as session:
         _echo_service(extend(session, number, reason, actor=OPERATOR, now=now()))
 
@@ -396,6 +407,8 @@ def diversion_refer(
         citations diversion refer DCPD-2026-000001-5 --program neighborhood-justice \\
             --obligation "service_hours:8 hours of park cleanup"
     """
+    from citations.payments.diversion import Obligation, refer
+
     agreed = []
     for text in obligations:
         kind, _, description = text.partition(":")
@@ -418,6 +431,8 @@ def diversion_done(number: str, index: int, day: datetime, database: str | None)
     Example:
         citations diversion done DCPD-2026-000001-5 0 --date 2026-12-10
     """
+    from citations.payments.diversion import fulfil
+
     with open_database(database) as session:
         referral = fulfil(session, number, index, day.date(), actor=OPERATOR, now=now())
         click.echo(f"{number}: obligation {index} done; program {referral.status}.")
@@ -441,6 +456,11 @@ def process_command(as_of: datetime, notices: Path | None, database: str | None)
     Example:
         citations process --as-of 2026-12-26 --notices late-notices/
     """
+    from citations.database import transaction
+    from citations.payments.build import late_notice_for
+    from citations.payments.processing import process
+    from citations.payments.render import render_late_notice
+
     with open_engine(database) as engine:
         with transaction(engine) as session:
             report = process(session, as_of=as_of.date(), actor=OPERATOR, now=now())
@@ -485,6 +505,8 @@ def collections_export(since: datetime | None, output: Path, database: str | Non
     Example:
         citations collections export --since 2026-12-01 --output collections.csv
     """
+    from citations.payments.collections import export_collections
+
     with open_database(database) as session:
         text = export_collections(session, since=since.date() if since else None, actor=OPERATOR)
     output.write_text(text, encoding="utf-8")

@@ -1,5 +1,6 @@
 """Parameter types and options shared by the commands (hearings, docket, money, reports), so
-every command takes the same flags and reads amounts, days and installments alike."""
+every command takes the same flags and reads amounts, days and installments alike. Imported to
+build the commands' help, so it imports no library module until a value is converted."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
-from citations.payments.plans import Installment
+if TYPE_CHECKING:
+    from citations.payments.plans import Installment
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -92,6 +94,8 @@ def write_pdf(pdf: bytes, target: Path) -> None:
 
 def installment(text: str) -> Installment:
     """One `DATE:AMOUNT` installment of a payment schedule, e.g. `2027-01-15:60.00`."""
+    from citations.payments.plans import Installment
+
     try:
         due, amount = text.split(":", 1)
         return Installment(due_on=date.fromisoformat(due), amount=Decimal(amount))

@@ -16,11 +16,7 @@ from citations.commands.common import (
     translate_errors,
 )
 from citations.commands.params import DAY
-from citations.reports.compute import compute_report
-from citations.reports.export import report_csv, report_json
-from citations.reports.render import render_report
 from citations.roles import OPERATOR
-from citations.seed import seed
 
 
 @click.command("report")
@@ -57,6 +53,10 @@ def report_command(
     Example:
         citations report --from 2026-01-01 --to 2026-12-31 --format pdf --output report.pdf
     """
+    from citations.reports.compute import compute_report
+    from citations.reports.export import report_csv, report_json
+    from citations.reports.render import render_report
+
     if end < start:
         raise click.BadParameter("--to is before --from")
     with open_database(database) as session:
@@ -95,6 +95,8 @@ def seed_command(count: int, seed_value: int, database: str | None) -> None:
     Example:
         citations seed --citations 100000 --seed 7 --database sqlite:///big.db
     """
+    from citations.seed import seed
+
     if count < 1:
         raise click.BadParameter("--citations must be at least 1")
     with (
