@@ -6,7 +6,6 @@ import sys
 from datetime import datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -101,14 +100,15 @@ def numbers_allocate(
     Example:
         citations numbers allocate --agency DCPD --device unit-12 --size 500
     """
+    from citations.calendar import local_date
     from citations.catalog.store import PublishedCatalog
     from citations.record.agencies import allocate_block, describe_block, get_agency
 
     with open_database(database) as session:
-        profile = PublishedCatalog(session).jurisdiction()
-        year = now().astimezone(ZoneInfo(profile.time_zone)).year
+        moment = now()
+        year = local_date(moment, PublishedCatalog(session).jurisdiction()).year
         block = allocate_block(
-            session, agency, device_id, size, year=year, actor=OPERATOR, now=now()
+            session, agency, device_id, size, year=year, actor=OPERATOR, now=moment
         )
         described = describe_block(get_agency(session, agency), block)
     if as_json:
@@ -153,14 +153,15 @@ def tokens_create(
     Example:
         citations tokens create --role officer --agency DCPD --name "unit 12"
     """
+    from citations.calendar import local_at, zone_of
     from citations.catalog.store import PublishedCatalog
     from citations.record.tokens import create_token
 
     with open_database(database) as session:
         expires_at = None
         if expires is not None:
-            zone = ZoneInfo(PublishedCatalog(session).jurisdiction().time_zone)
-            expires_at = datetime.combine(expires.date(), time.max, tzinfo=zone)
+            zone = zone_of(PublishedCatalog(session).jurisdiction())
+            expires_at = local_at(expires.date(), time.max, zone)
         token, secret = create_token(
             session,
             role=role,
