@@ -24,8 +24,9 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from citations.database import make_engine, upgrade
+from citations.database import make_engine
 from tests.browser.desk import HEARING_DAY, Desk, desk_app, set_desk
+from tests.databases import Databases
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -82,11 +83,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
+def site(tmp_path: Path, databases: Databases) -> Iterator[Site]:
     """The application on a fresh SQLite desk, served by uvicorn in a thread on loopback."""
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    url = databases.sqlite_copy(tmp_path / "browser.db")
     engine = make_engine(url)
-    upgrade(engine)
     desk = set_desk(engine)
     engine.dispose()
     port = _free_port()
