@@ -12,14 +12,16 @@ import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from citations.database import make_engine, transaction
-from tests.databases import BACKENDS, Databases
+from tests.databases import BACKENDS, Databases, Fill
 
 CATALOGS = Path(__file__).parent / "catalogs"
 GOOD_CATALOG = CATALOGS / "good"
@@ -38,13 +40,28 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
         made.close()
 
 
+def fill_of(request: pytest.FixtureRequest) -> Fill | None:
+    marker = request.node.get_closest_marker("filled_by")
+    return None if marker is None else cast(Fill | None, marker.kwargs["fill"])
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, databases: Databases
 ) -> Iterator[str]:
-    """A private database at the newest schema on each backend, for one test."""
-    with databases.migrated(request.param, tmp_path) as url:
+    """A private database at the newest schema on each backend, for one test; with the data
+    of the test's `filled_by(fill=...)` marker, if it has one."""
+    with databases.migrated(request.param, tmp_path, fill_of(request)) as url:
         yield url
+
+
+@pytest.fixture
+def filled(request: pytest.FixtureRequest, database_url: str, databases: Databases) -> Any:
+    """What the fill of the test's `filled_by(fill=...)` marker returned when it filled the data
+    that the test's database starts with."""
+    fill = fill_of(request)
+    assert fill is not None, "the test has no filled_by(fill=...) marker"
+    return databases.filled(make_url(database_url).get_backend_name(), fill)
 
 
 @pytest.fixture(params=BACKENDS)

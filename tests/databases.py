@@ -19,19 +19,22 @@ gone (a run that crashed or was killed), never those of a run still going.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import re
 import secrets
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from citations.database import (
@@ -68,16 +71,32 @@ def migrations_state() -> list[tuple[str, int, int]]:
     ]
 
 
+Fill = Callable[[Engine], Any]
+"""Puts the same data into a database every time, and returns what tests need to know of it:
+data that many tests start from, made once per session into a template of its own."""
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def build_template(url: str) -> None:
-    """Migrate the empty database at `url` to the migrations' head."""
+@dataclass(frozen=True)
+class Template:
+    name: str
+    """The SQLite file's path, or the PostgreSQL database's name."""
+    filled: Any
+    """What the fill returned; None for the migrated template."""
+
+
+def build_template(url: str, fill: Fill | None) -> Any:
+    """Migrate the empty database at `url` to the migrations' head, or fill the migrated one."""
     engine = make_engine(url)
     try:
+        if fill is not None:
+            return fill(engine)
         upgrade(engine)
         assert current_revision(engine) == head_revision()
+        return None
     finally:
         engine.dispose()
 
@@ -89,7 +108,7 @@ class Databases:
     def __init__(self, folders: pytest.TempPathFactory) -> None:
         self._folders = folders
         self._migrations = migrations_state()
-        self._templates: dict[str, str] = {}
+        self._templates: dict[tuple[str, Fill | None], Template] = {}
         self._sqlite_digests: dict[str, str] = {}
         self._server: Server | None = None
 
@@ -103,39 +122,48 @@ class Databases:
             yield url
 
     @contextmanager
-    def migrated(self, backend: str, folder: Path) -> Iterator[str]:
-        """A private database at the newest schema, on `backend`: a copy of the template."""
+    def migrated(self, backend: str, folder: Path, fill: Fill | None = None) -> Iterator[str]:
+        """A private database at the newest schema, on `backend`: a copy of the template, or
+        of the template `fill` filled (see `filled`)."""
         if backend == "sqlite":
-            yield self.sqlite_copy(folder / "test.db")
+            yield self.sqlite_copy(folder / "test.db", fill)
             return
-        template = self.template(backend)
-        with self.server().database(template) as url:
+        template = self.template(backend, fill)
+        with self.server().database(template.name) as url:
             yield url
 
-    def sqlite_copy(self, path: Path) -> str:
+    def sqlite_copy(self, path: Path, fill: Fill | None = None) -> str:
         """The URL of a new SQLite file at `path`, like `migrated`, for tests that only run on
         SQLite."""
-        shutil.copyfile(self.template("sqlite"), path)  # the copy is writable
+        shutil.copyfile(self.template("sqlite", fill).name, path)  # the copy is writable
         return f"sqlite:///{path}"
 
-    def template(self, backend: str) -> str:
-        """The migrated template on `backend`: the SQLite file's path, or the PostgreSQL
-        database's name."""
+    def filled(self, backend: str, fill: Fill) -> Any:
+        """What `fill` returned when it filled the template on `backend`: a copy, which the
+        test may change."""
+        return copy.deepcopy(self.template(backend, fill).filled)
+
+    def template(self, backend: str, fill: Fill | None) -> Template:
+        """The migrated template on `backend`, or a copy of it that `fill` filled."""
         if migrations_state() != self._migrations:
             pytest.fail(
                 f"the migrations in {MIGRATIONS} changed during this test run, so the migrated "
                 "templates no longer match them: run the tests again"
             )
-        if backend not in self._templates:
+        key = (backend, fill)
+        if key not in self._templates:
+            source = None if fill is None else self.template(backend, None).name
             if backend == "sqlite":
-                self._templates[backend] = self._sqlite_template()
+                self._templates[key] = self._sqlite_template(source, fill)
             else:
-                self._templates[backend] = self.server().template()
-        return self._templates[backend]
+                self._templates[key] = self.server().template(source, fill)
+        return self._templates[key]
 
-    def _sqlite_template(self) -> str:
+    def _sqlite_template(self, source: str | None, fill: Fill | None) -> Template:
         path = self._folders.mktemp("template") / "template.db"
-        build_template(f"sqlite:///{path}")
+        if source is not None:
+            shutil.copyfile(source, path)
+        filled = build_template(f"sqlite:///{path}", fill)
         # The file is in WAL mode (make_engine): fold the log into it, so that the file alone
         # is the whole database, and close the last connection, which removes the -wal and
         # -shm files.
@@ -149,7 +177,7 @@ class Databases:
         assert beside == [path.name], f"files left beside the template: {beside}"
         path.chmod(0o444)  # read-only (though not to root: see close)
         self._sqlite_digests[str(path)] = digest(path)
-        return str(path)
+        return Template(str(path), filled)
 
     def server(self) -> Server:
         if self._server is None:
@@ -228,19 +256,20 @@ class Server:
         self._connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         self._made.remove(name)
 
-    def template(self) -> str:
-        """A new template database: `template0` migrated."""
-        name = self._name("template")
-        self._create(name, "template0")
+    def template(self, source: str | None, fill: Fill | None) -> Template:
+        """A new template database: `template0` migrated when `source` is None, else a copy of
+        `source` that `fill` filled."""
+        name = self._name(f"template{next(self._numbers)}")
+        self._create(name, source or "template0")
         try:
-            build_template(self._url(name))
+            filled = build_template(self._url(name), fill)
         except BaseException:
             self._drop(name)
             raise
         # From now on nobody can connect to it, so no test can change it; copying it needs no
         # connection.
         self._connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
-        return name
+        return Template(name, filled)
 
     @contextmanager
     def database(self, template: str) -> Iterator[str]:

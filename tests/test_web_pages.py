@@ -27,12 +27,14 @@ from tests.browser.desk import (
 from tests.browser.html import Page
 from tests.hearing_steps import CLERK, at, issue_one, officer_with_session
 
+pytestmark = pytest.mark.filled_by(fill=set_desk)
+
 Web = tuple[TestClient, Desk]
 
 
 @pytest.fixture
-def web(engine: Engine, database_url: str) -> Iterator[Web]:
-    desk = set_desk(engine)
+def web(filled: Desk, database_url: str) -> Iterator[Web]:
+    desk = filled
     with TestClient(
         desk_app(database_url), base_url="https://testserver", follow_redirects=False
     ) as client:
@@ -186,6 +188,7 @@ def test_a_citation_has_one_address_and_a_missing_one_a_404_page(web: Web) -> No
     assert "Sign out" in missing.text  # the navigation stays
 
 
+@pytest.mark.filled_by(fill=None)  # the migrated database alone: no catalog
 def test_a_database_without_a_catalog_is_a_page_that_says_so(
     engine: Engine, database_url: str
 ) -> None:

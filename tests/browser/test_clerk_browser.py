@@ -24,7 +24,6 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from citations.database import make_engine
 from tests.browser.desk import HEARING_DAY, Desk, desk_app, set_desk
 from tests.databases import Databases
 
@@ -85,10 +84,8 @@ def _free_port() -> int:
 @pytest.fixture
 def site(tmp_path: Path, databases: Databases) -> Iterator[Site]:
     """The application on a fresh SQLite desk, served by uvicorn in a thread on loopback."""
-    url = databases.sqlite_copy(tmp_path / "browser.db")
-    engine = make_engine(url)
-    desk = set_desk(engine)
-    engine.dispose()
+    url = databases.sqlite_copy(tmp_path / "browser.db", set_desk)
+    desk: Desk = databases.filled("sqlite", set_desk)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(desk_app(url), host="127.0.0.1", port=port, log_level="warning")
