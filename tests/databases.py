@@ -4,10 +4,15 @@ Migrating a new database with Alembic for every test was most of the suite's tim
 the first test that needs a migrated database on a backend migrates a template from this
 checkout's migrations, and every test gets a copy of it:
 
-- SQLite: the template is a file, checkpointed and closed (no -wal or -shm beside it) and made
-  read-only; each test gets a copy in its own folder.
+- SQLite: the template is a file, checkpointed and closed (no -wal or -shm beside it), made
+  read-only and checked unchanged at the end of the session; each test gets a copy in its own
+  folder.
 - PostgreSQL: the template is a database that accepts no connections, so no test can change
   it; each test gets `CREATE DATABASE ... TEMPLATE` of it, dropped `WITH (FORCE)` afterwards.
+
+Data that many tests start from (the clerk's desk of the web tests) is made the same way: a
+`Fill` puts it into a copy of the migrated template once per session, sealed like it, and
+tests get copies of that (the `filled_by` marker and `filled` fixture in conftest.py).
 
 Tests that are about an empty database (migrations, restoring into one) get one of those
 instead: a new file name, or a new database copied from `template0`.
