@@ -1,27 +1,27 @@
 """Shared fixtures: every database test runs on SQLite and, when configured, on PostgreSQL.
 
-PostgreSQL isolation: each test gets its own schema (selected through `search_path` in the
-URL), so the library, the CLI and Alembic all see the same private database and it is
-dropped afterwards. In CI, a missing CITATIONS_TEST_POSTGRES_URL fails instead of skipping.
+Each test gets a private database of its own, which the library, the CLI, Alembic and server
+processes all reach through its URL: a copy of a template migrated once per test session
+(tests/databases.py), so tests stay isolated without migrating a database each. In CI, a
+missing CITATIONS_TEST_POSTGRES_URL fails instead of skipping.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from citations.database import make_engine, normalize_url, transaction, upgrade
+from citations.database import make_engine, transaction
+from tests.databases import BACKENDS, Databases, Fill
 
 CATALOGS = Path(__file__).parent / "catalogs"
 GOOD_CATALOG = CATALOGS / "good"
@@ -30,50 +30,53 @@ NOW = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)
 """A fixed 'now' for tests: 10:00 on 2026-11-29 in Los Angeles."""
 
 
-def postgres_url() -> str | None:
-    url = os.environ.get("CITATIONS_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CITATIONS_TEST_POSTGRES_URL is not set: PostgreSQL tests must run in CI")
-        return None
-    return normalize_url(url)
-
-
-@contextmanager
-def private_database(backend: str, folder: Path) -> Iterator[str]:
-    """An empty database of its own on `backend`: a SQLite file in `folder`, or a PostgreSQL
-    schema (selected through `search_path` in the URL) dropped afterwards."""
-    if backend == "sqlite":
-        yield f"sqlite:///{folder / 'test.db'}"
-        return
-    base = postgres_url()
-    if base is None:
-        pytest.skip("set CITATIONS_TEST_POSTGRES_URL to run the PostgreSQL half")
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = make_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    """This session's migrated templates and the private databases copied from them."""
+    made = Databases(tmp_path_factory)
     try:
-        yield url.render_as_string(hide_password=False)
+        yield made
     finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+        made.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A private, empty database on each backend, for one test."""
-    with private_database(request.param, tmp_path) as url:
+def fill_of(request: pytest.FixtureRequest) -> Fill | None:
+    marker = request.node.get_closest_marker("filled_by")
+    return None if marker is None else cast(Fill | None, marker.kwargs["fill"])
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, databases: Databases
+) -> Iterator[str]:
+    """A private database at the newest schema on each backend, for one test; with the data
+    of the test's `filled_by(fill=...)` marker, if it has one."""
+    with databases.migrated(request.param, tmp_path, fill_of(request)) as url:
+        yield url
+
+
+@pytest.fixture
+def filled(request: pytest.FixtureRequest, database_url: str, databases: Databases) -> Any:
+    """What the fill of the test's `filled_by(fill=...)` marker returned when it filled the data
+    that the test's database starts with."""
+    fill = fill_of(request)
+    assert fill is not None, "the test has no filled_by(fill=...) marker"
+    return databases.filled(make_url(database_url).get_backend_name(), fill)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, databases: Databases
+) -> Iterator[str]:
+    """A private database without any table on each backend, for tests about migrating."""
+    with databases.empty(request.param, tmp_path) as url:
         yield url
 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    """An engine on a database migrated to the newest schema."""
+    """An engine on the test's database, migrated to the newest schema."""
     engine = make_engine(database_url)
-    upgrade(engine)
     yield engine
     engine.dispose()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Engine
@@ -14,7 +15,7 @@ from citations.issuing.intake import IntakeMessage
 from citations.issuing.pipeline import Issued, issue
 from citations.record.agencies import register_agency
 from citations.roles import OPERATOR, Actor
-from ordinances import load_catalog
+from ordinances import Catalog, load_catalog
 from tests.conftest import GOOD_CATALOG, NOW
 
 
@@ -53,12 +54,19 @@ def intake(**overrides: Any) -> IntakeMessage:
     return IntakeMessage.model_validate(message(**overrides))
 
 
+@cache
+def good_catalog() -> Catalog:
+    """The test catalog, read once per session: reading its YAML was half of `prepare`, which
+    hundreds of tests call. Tests never edit it (they edit copies), and a Catalog is frozen."""
+    return load_catalog(GOOD_CATALOG)
+
+
 def prepare(engine: Engine, folder: Any = GOOD_CATALOG) -> None:
     """Publish the test catalog and register the DCPD and OTHR agencies."""
     with transaction(engine) as session:
         publish(
             session,
-            load_catalog(folder),
+            good_catalog() if folder == GOOD_CATALOG else load_catalog(folder),
             author="A. Author",
             approved_by="B. Approver",
             reason="test",

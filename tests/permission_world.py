@@ -15,9 +15,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from citations.database import make_engine, upgrade
+from citations.database import make_engine
 from citations.roles import Actor, Role
-from tests.conftest import private_database
+from tests.databases import Databases
 from tests.factories import prepare
 from tests.hearing_steps import issue_one
 
@@ -34,11 +34,10 @@ class World:
 
 
 @contextmanager
-def build_world(backend: str, folder: Path) -> Iterator[World]:
-    with private_database(backend, folder) as url:
+def build_world(databases: Databases, backend: str, folder: Path) -> Iterator[World]:
+    with databases.migrated(backend, folder) as url:
         engine = make_engine(url)
         try:
-            upgrade(engine)
             prepare(engine)
             yield World(url, engine, issue_one(engine))
         finally:

@@ -28,6 +28,7 @@ from citations.record.numbering import CitationNumber
 from citations.record.tokens import create_token, revoke_token
 from citations.roles import OPERATOR, PERMISSIONS, Action, Role
 from tests.conftest import NOW
+from tests.databases import Databases
 from tests.factories import message
 from tests.permission_world import BACKENDS, World, build_world
 
@@ -198,8 +199,13 @@ class Api:
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with build_world(request.param, tmp_path_factory.mktemp("api-permissions")) as world:
+def api(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    databases: Databases,
+) -> Iterator[Api]:
+    folder = tmp_path_factory.mktemp("api-permissions")
+    with build_world(databases, request.param, folder) as world:
         tokens: dict[str, str] = {}
         with transaction(world.engine) as session:
             for role in Role:

@@ -22,7 +22,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Column, Engine, Float, Integer, MetaData, Table, inspect
 
 from citations.audit import verify
-from citations.database import head_revision, make_engine, transaction, upgrade
+from citations.database import head_revision, make_engine, transaction
 from citations.errors import ExportFileInvalid, ExportSchemaMismatch, RestoreTargetNotEmpty
 from citations.export import export_records
 from citations.export.codec import codec_for
@@ -31,7 +31,8 @@ from citations.record.agencies import list_agencies, register_agency
 from citations.record.lookup import find_citation
 from citations.roles import OPERATOR
 from cli import cli
-from tests.conftest import NOW, private_database
+from tests.conftest import NOW
+from tests.databases import Databases
 from tests.export_steps import (
     EXPORTED_AT,
     export_text,
@@ -49,13 +50,14 @@ from tests.hearing_steps import CLERK
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def source(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    databases: Databases,
 ) -> Iterator[tuple[str, str]]:
     """(URL, export) of a populated database on each backend, made once for the module."""
-    with private_database(request.param, tmp_path_factory.mktemp("export")) as url:
+    with databases.migrated(request.param, tmp_path_factory.mktemp("export")) as url:
         engine = make_engine(url)
         try:
-            upgrade(engine)
             populate(engine)
             yield url, export_text(engine)
         finally:
@@ -63,12 +65,13 @@ def source(
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def sample(
+    tmp_path_factory: pytest.TempPathFactory, databases: Databases
+) -> Iterator[tuple[str, str]]:
     """(URL, export) of a populated SQLite database, for the tests of refusals and the CLI."""
-    with private_database("sqlite", tmp_path_factory.mktemp("export")) as url:
+    with databases.migrated("sqlite", tmp_path_factory.mktemp("export")) as url:
         engine = make_engine(url)
         try:
-            upgrade(engine)
             populate(engine)
             yield url, export_text(engine)
         finally:
@@ -320,7 +323,7 @@ def run(runner: CliRunner, *args: str, code: int = 0, stdin: str | None = None) 
 
 
 def test_the_commands_round_trip_through_files(
-    runner: CliRunner, sample: tuple[str, str], database_url: str, tmp_path: Path
+    runner: CliRunner, sample: tuple[str, str], empty_database_url: str, tmp_path: Path
 ) -> None:
     source, content = sample
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
@@ -329,39 +332,41 @@ def test_the_commands_round_trip_through_files(
     assert f"Exported {rows:,} rows of {len(Base.metadata.tables)} tables from " in exported
     assert first.stat().st_mode & 0o777 == 0o600  # personal data: the owner's eyes only
     assert sorted(p.name for p in tmp_path.iterdir()) == ["first.jsonl"]  # no .partial left
-    run(runner, "db", "upgrade", "--database", database_url)
-    restored = run(runner, "import-export", str(first), "--database", database_url).stdout
+    run(runner, "db", "upgrade", "--database", empty_database_url)
+    restored = run(runner, "import-export", str(first), "--database", empty_database_url).stdout
     assert f"Restored {rows:,} rows of {len(Base.metadata.tables)} tables into " in restored
     events = len(rows_of(content, "audit_events"))
     assert f"The audit trail is intact: {events:,} events." in restored
-    run(runner, "export", "-o", str(second), "--database", database_url)
+    run(runner, "export", "-o", str(second), "--database", empty_database_url)
     a, b = first.read_text().splitlines(), second.read_text().splitlines()
     assert a[1:-1] == b[1:-1] == content.splitlines()[1:-1]  # every row, byte for byte
     digest = json.loads(a[-1])["rows_sha256"]
     assert digest == json.loads(b[-1])["rows_sha256"]
     assert f"Records digest (rows_sha256): {digest}" in exported
     assert f"Records digest (rows_sha256): {digest}" in restored
-    again = run(runner, "export", "-o", str(first), "--database", database_url, code=1)
+    again = run(runner, "export", "-o", str(first), "--database", empty_database_url, code=1)
     assert again.output == f"Error: {first} exists: name a new file for the export\n"
-    twice = run(runner, "import-export", str(first), "--database", database_url, code=1)
+    twice = run(runner, "import-export", str(first), "--database", empty_database_url, code=1)
     assert "is not empty (rows in table agencies, audit_events, " in twice.output
 
 
 def test_the_commands_stream_through_standard_output_and_input(
-    runner: CliRunner, sample: tuple[str, str], database_url: str
+    runner: CliRunner, sample: tuple[str, str], empty_database_url: str
 ) -> None:
     source, content = sample
     exported = run(runner, "export", "--output", "-", "--database", source)
     lines = exported.stdout.splitlines()
     assert lines[1:-1] == content.splitlines()[1:-1]
     assert "Records digest" in exported.stderr  # the summary stays out of the file
-    run(runner, "db", "upgrade", "--database", database_url)
-    restored = run(runner, "import-export", "-", "--database", database_url, stdin=exported.stdout)
+    run(runner, "db", "upgrade", "--database", empty_database_url)
+    restored = run(
+        runner, "import-export", "-", "--database", empty_database_url, stdin=exported.stdout
+    )
     assert "Restored " in restored.stdout
 
 
 def test_an_edited_file_is_refused_by_the_command_with_its_line(
-    runner: CliRunner, sample: tuple[str, str], database_url: str, tmp_path: Path
+    runner: CliRunner, sample: tuple[str, str], empty_database_url: str, tmp_path: Path
 ) -> None:
     _, content = sample
     lines = content.splitlines()
@@ -369,8 +374,8 @@ def test_an_edited_file_is_refused_by_the_command_with_its_line(
     edited = tmp_path / "edited.jsonl"
     changed = replaced(lines, k, set_column(lines[k], "name", "X"))
     edited.write_text("".join(line + "\n" for line in changed))
-    run(runner, "db", "upgrade", "--database", database_url)
-    refused = run(runner, "import-export", str(edited), "--database", database_url, code=1)
+    run(runner, "db", "upgrade", "--database", empty_database_url)
+    refused = run(runner, "import-export", str(edited), "--database", empty_database_url, code=1)
     assert refused.output.startswith(f"Error: {edited}, line {len(lines)}: the SHA-256 of lines 1-")
     assert "Traceback" not in refused.output
 

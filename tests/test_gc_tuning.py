@@ -10,9 +10,9 @@ import pytest
 import uvicorn
 from click.testing import CliRunner
 
-from citations.database import make_engine, upgrade
 from citations.gc_tuning import ALLOCATIONS_PER_COLLECTION, fewer_collections
 from cli import cli
+from tests.databases import Databases
 
 
 def test_overlapping_blocks_in_two_threads_restore_the_setting_once_both_leave() -> None:
@@ -39,12 +39,9 @@ def test_overlapping_blocks_in_two_threads_restore_the_setting_once_both_leave()
 
 
 def test_serve_settles_the_collector_before_it_serves(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, databases: Databases
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'serve.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
+    url = databases.sqlite_copy(tmp_path / "serve.db")
     frozen: list[int] = []
     monkeypatch.setattr(
         uvicorn, "run", lambda *args, **kwargs: frozen.append(gc.get_freeze_count())

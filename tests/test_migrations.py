@@ -33,8 +33,8 @@ def test_upgrade_is_idempotent_and_reaches_head(engine: Engine) -> None:
     )
 
 
-def test_an_empty_database_is_refused_with_advice(database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_an_empty_database_is_refused_with_advice(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
     try:
         with pytest.raises(
             DatabaseNotReady, match=r"has no tables yet: run `citations db upgrade`"

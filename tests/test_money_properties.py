@@ -13,12 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from citations.database import make_engine, transaction, upgrade
+from citations.database import make_engine, transaction
 from citations.errors import IllegalTransition, InputRejected
 from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
 from citations.record.ledger import CHARGES, balance, entries
 from citations.record.lookup import find_citation
 from citations.roles import OPERATOR
+from tests.databases import Databases
 from tests.factories import prepare
 from tests.money_steps import CASHIER, at, issue_one
 
@@ -27,11 +28,10 @@ steps = st.lists(st.tuples(st.sampled_from(["pay", "reverse"]), amounts), max_si
 
 
 @pytest.fixture(scope="module")
-def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def shared(tmp_path_factory: pytest.TempPathFactory, databases: Databases) -> Iterator[Engine]:
     """One SQLite database for every generated example (each example gets a new citation)."""
     path: Path = tmp_path_factory.mktemp("money") / "money.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
+    engine = make_engine(databases.sqlite_copy(path))
     prepare(engine)
     yield engine
     engine.dispose()

@@ -49,6 +49,7 @@ from citations.roles import OPERATOR, PERMISSIONS, Action, Actor, Role, matrix_m
 from ordinances import load_catalog
 from ordinances.errors import OrdinanceError
 from tests.conftest import GOOD_CATALOG, NOW
+from tests.databases import Databases
 from tests.factories import intake
 from tests.hearing_steps import INDEPENDENCE, at
 from tests.permission_world import BACKENDS, World, actor_of, build_world
@@ -183,9 +184,12 @@ PREREQUISITES: dict[Action, frozenset[Action]] = {
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    databases: Databases,
 ) -> Iterator[World]:
-    with build_world(request.param, tmp_path_factory.mktemp("permissions")) as built:
+    folder = tmp_path_factory.mktemp("permissions")
+    with build_world(databases, request.param, folder) as built:
         yield built
 
 

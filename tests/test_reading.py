@@ -11,17 +11,17 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-from citations.database import make_engine, reading, reading_rows, transaction, upgrade
+from citations.database import make_engine, reading, reading_rows, transaction
+from tests.databases import Databases
 
 Reader = Callable[[Engine], AbstractContextManager[Any]]
 
 
 @pytest.mark.parametrize("open_reader", [reading, reading_rows], ids=["session", "connection"])
 def test_a_read_goes_ahead_while_a_writer_holds_the_lock(
-    tmp_path: Path, open_reader: Reader
+    tmp_path: Path, open_reader: Reader, databases: Databases
 ) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'lock.db'}")
-    upgrade(engine)
+    engine = make_engine(databases.sqlite_copy(tmp_path / "lock.db"))
     seen: list[int] = []
 
     def read() -> None:

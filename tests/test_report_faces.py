@@ -22,14 +22,15 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from citations.app import create_app
-from citations.database import make_engine, transaction, upgrade
+from citations.database import make_engine, transaction
 from citations.record.tokens import create_token
 from citations.reports.compute import compute_report
 from citations.reports.export import FIELDS, report_csv, report_json
 from citations.reports.model import ProgramReport
 from citations.roles import OPERATOR
 from cli import cli
-from tests.conftest import NOW, private_database
+from tests.conftest import NOW
+from tests.databases import Databases
 from tests.pdfs import pdf_text
 from tests.permission_world import BACKENDS
 from tests.report_program import END, START, Program, build_program, program_catalog
@@ -49,13 +50,14 @@ class World:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    databases: Databases,
 ) -> Iterator[World]:
     folder: Path = tmp_path_factory.mktemp("faces")
-    with private_database(request.param, folder) as url:
+    with databases.migrated(request.param, folder) as url:
         engine = make_engine(url)
         try:
-            upgrade(engine)
             yield World(build_program(engine, program_catalog(folder)), url)
         finally:
             engine.dispose()

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, event, select
 
-from citations.database import make_engine, transaction, upgrade
+from citations.database import make_engine, transaction
 from citations.errors import PermissionDenied
 from citations.record.ledger import balance
 from citations.record.tables import Citation
@@ -31,7 +31,8 @@ from citations.reports.model import (
     RepeatRate,
 )
 from citations.roles import Actor, Role
-from tests.conftest import NOW, private_database
+from tests.conftest import NOW
+from tests.databases import Databases
 from tests.factories import message, prepare, send, subject
 from tests.permission_world import BACKENDS
 from tests.report_program import DOG, DRINKING, END, START, Program, build_program, program_catalog
@@ -42,13 +43,14 @@ D = Decimal
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def program(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    databases: Databases,
 ) -> Iterator[Program]:
     folder: Path = tmp_path_factory.mktemp("program")
-    with private_database(request.param, folder) as url:
+    with databases.migrated(request.param, folder) as url:
         engine = make_engine(url)
         try:
-            upgrade(engine)
             yield build_program(engine, program_catalog(folder))
         finally:
             engine.dispose()

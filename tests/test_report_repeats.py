@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Date, Engine, literal, select
 
-from citations.database import make_engine, transaction, upgrade
+from citations.database import make_engine, transaction
 from citations.issuing.amend import Amendment, amend_citation
 from citations.issuing.void import void_citation
 from citations.record.agencies import allocate_block
@@ -33,7 +33,8 @@ from citations.record.tables import Citation
 from citations.reports.compute import compute_report
 from citations.reports.model import RepeatRate
 from citations.roles import OPERATOR, Actor, Role
-from tests.conftest import NOW, private_database
+from tests.conftest import NOW
+from tests.databases import Databases
 from tests.factories import message, prepare, send, subject
 from tests.permission_world import BACKENDS
 from tests.report_program import next_days_from_scratch, stored_next_days
@@ -154,15 +155,16 @@ class World:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    databases: Databases,
 ) -> Iterator[World]:
     """Every case of CASES issued into one database per backend."""
     assert len({case.id for case in CASES}) == len(CASES), "each case needs its own area"
     folder: Path = tmp_path_factory.mktemp("repeats")
-    with private_database(request.param, folder) as url:
+    with databases.migrated(request.param, folder) as url:
         engine = make_engine(url)
         try:
-            upgrade(engine)
             prepare(engine)
             for case in CASES:
                 for day in (case.first, *case.here_too):
@@ -326,12 +328,14 @@ def every_day(first: date, last: date) -> list[date]:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_the_database_adds_months_as_python_does(backend: str, tmp_path: Path) -> None:
+def test_the_database_adds_months_as_python_does(
+    backend: str, tmp_path: Path, databases: Databases
+) -> None:
     """Every day of three years (a leap year among them), plus 1, 6 and 12 months, computed
     by the database on each backend, equals `add_months` (the last day of the month when
     the day does not exist there)."""
     days = every_day(date(2023, 1, 1), date(2025, 12, 31))
-    with private_database(backend, tmp_path) as url:
+    with databases.empty(backend, tmp_path) as url:
         engine = make_engine(url)
         try:
             dialect = engine.dialect.name

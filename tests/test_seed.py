@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from citations.audit import AuditEvent, verify
-from citations.database import make_engine, transaction, upgrade
+from citations.database import make_engine, transaction
 from citations.record.ledger import CHARGES, EntryKind, LedgerEntry
 from citations.record.repeats import add_months
 from citations.record.status import CLOSED
@@ -28,7 +28,8 @@ from citations.reports.model import ProgramReport
 from citations.roles import OPERATOR
 from citations.seed import seed
 from cli import cli
-from tests.conftest import NOW, private_database
+from tests.conftest import NOW
+from tests.databases import Databases
 from tests.permission_world import BACKENDS
 from tests.report_program import next_days_from_scratch, stored_next_days
 
@@ -38,17 +39,19 @@ FIRST, LAST = date(2025, 1, 1), date(2026, 11, 29)
 
 
 def seeded(url: str, seed_value: int = 7) -> Engine:
+    """The program seeded into the migrated database at `url`."""
     engine = make_engine(url)
-    upgrade(engine)
     seed(engine, SIZE, seed=seed_value, now=NOW)
     return engine
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def program(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    databases: Databases,
 ) -> Iterator[Engine]:
-    with private_database(request.param, tmp_path_factory.mktemp("seed")) as url:
+    with databases.migrated(request.param, tmp_path_factory.mktemp("seed")) as url:
         engine = seeded(url)
         try:
             yield engine
@@ -93,11 +96,13 @@ def ledger_balances(session: Session) -> dict[int, int]:
     return totals
 
 
-def test_the_same_seed_makes_the_same_program(program: Engine, tmp_path: Path) -> None:
+def test_the_same_seed_makes_the_same_program(
+    program: Engine, tmp_path: Path, databases: Databases
+) -> None:
     """Seeded again into a fresh SQLite database: the same rows and the same figures. For
     the PostgreSQL program this also shows that the backend changes nothing (the seed draws
     everything in Python)."""
-    with private_database("sqlite", tmp_path) as url:
+    with databases.migrated("sqlite", tmp_path) as url:
         again = seeded(url)
         try:
             assert citation_rows(again) == citation_rows(program)
@@ -106,8 +111,10 @@ def test_the_same_seed_makes_the_same_program(program: Engine, tmp_path: Path) -
             again.dispose()
 
 
-def test_another_seed_makes_another_program(program: Engine, tmp_path: Path) -> None:
-    with private_database("sqlite", tmp_path) as url:
+def test_another_seed_makes_another_program(
+    program: Engine, tmp_path: Path, databases: Databases
+) -> None:
+    with databases.migrated("sqlite", tmp_path) as url:
         other = seeded(url, seed_value=8)
         try:
             assert citation_rows(other) != citation_rows(program)
@@ -215,9 +222,10 @@ def test_the_report_agrees_with_python_over_the_rows(program: Engine) -> None:
     assert sum(t[1] for t in computed.values()) > 0  # repeats happen in the program
 
 
-def test_the_command_seeds_and_says_what_it_made(runner: CliRunner, tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'seeded.db'}"
-    assert runner.invoke(cli, ["db", "upgrade", "--database", url]).exit_code == 0
+def test_the_command_seeds_and_says_what_it_made(
+    runner: CliRunner, tmp_path: Path, databases: Databases
+) -> None:
+    url = databases.sqlite_copy(tmp_path / "seeded.db")
     result = runner.invoke(cli, ["seed", "--citations", "50", "--seed", "3", "--database", url])
     assert result.exit_code == 0, result.output
     engine = make_engine(url)

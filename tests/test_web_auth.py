@@ -24,6 +24,8 @@ from citations.web.guard import COOKIE
 from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in
 from tests.browser.html import Page, csrf_of
 
+pytestmark = pytest.mark.filled_by(fill=set_desk)
+
 Web = tuple[TestClient, Desk]
 
 
@@ -33,8 +35,8 @@ def status_of(engine: Engine, number: str) -> str:
 
 
 @pytest.fixture
-def web(engine: Engine, database_url: str) -> Iterator[Web]:
-    desk = set_desk(engine)
+def web(filled: Desk, database_url: str) -> Iterator[Web]:
+    desk = filled
     app = desk_app(database_url)
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
         yield client, desk

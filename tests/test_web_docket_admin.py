@@ -20,6 +20,8 @@ from citations.roles import OPERATOR
 from tests.browser.desk import HEARING_DAY, HOSTILE, Desk, desk_app, set_desk, sign_in
 from tests.browser.html import Page
 
+pytestmark = pytest.mark.filled_by(fill=set_desk)
+
 Web = tuple[TestClient, Desk, str]
 """The client signed in as a clerk, the desk, and the session's form token."""
 
@@ -27,8 +29,8 @@ INDEPENDENCE = "Mediator in private practice; never employed by the city or an a
 
 
 @pytest.fixture
-def web(engine: Engine, database_url: str) -> Iterator[Web]:
-    desk = set_desk(engine)
+def web(filled: Desk, database_url: str) -> Iterator[Web]:
+    desk = filled
     with TestClient(
         desk_app(database_url), base_url="https://testserver", follow_redirects=False
     ) as client:

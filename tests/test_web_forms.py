@@ -17,13 +17,15 @@ from citations.roles import OPERATOR
 from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in
 from tests.browser.html import Page
 
+pytestmark = pytest.mark.filled_by(fill=set_desk)
+
 Web = tuple[TestClient, Desk, str]
 """The client signed in as a clerk, the desk, and the session's form token."""
 
 
 @pytest.fixture
-def web(engine: Engine, database_url: str) -> Iterator[Web]:
-    desk = set_desk(engine)
+def web(filled: Desk, database_url: str) -> Iterator[Web]:
+    desk = filled
     with TestClient(
         desk_app(database_url), base_url="https://testserver", follow_redirects=False
     ) as client:

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from citations.database import make_engine, transaction, upgrade
+from citations.database import transaction
 from citations.hearings.contests import request_review
 from citations.record.numbering import CitationNumber
 from citations.record.tokens import create_token
@@ -27,12 +27,14 @@ from tests.browser.desk import (
 from tests.browser.html import Page
 from tests.hearing_steps import CLERK, at, issue_one, officer_with_session
 
+pytestmark = pytest.mark.filled_by(fill=set_desk)
+
 Web = tuple[TestClient, Desk]
 
 
 @pytest.fixture
-def web(engine: Engine, database_url: str) -> Iterator[Web]:
-    desk = set_desk(engine)
+def web(filled: Desk, database_url: str) -> Iterator[Web]:
+    desk = filled
     with TestClient(
         desk_app(database_url), base_url="https://testserver", follow_redirects=False
     ) as client:
@@ -186,14 +188,14 @@ def test_a_citation_has_one_address_and_a_missing_one_a_404_page(web: Web) -> No
     assert "Sign out" in missing.text  # the navigation stays
 
 
-def test_a_database_without_a_catalog_is_a_page_that_says_so(database_url: str) -> None:
-    engine = make_engine(database_url)
-    upgrade(engine)
+@pytest.mark.filled_by(fill=None)  # the migrated database alone: no catalog
+def test_a_database_without_a_catalog_is_a_page_that_says_so(
+    engine: Engine, database_url: str
+) -> None:
     with transaction(engine) as session:
         _, secret = create_token(
             session, role="clerk", agency=None, name="c", actor=OPERATOR, now=CLOCK
         )
-    engine.dispose()
     with TestClient(
         desk_app(database_url), base_url="https://testserver", follow_redirects=False
     ) as client:

@@ -24,8 +24,8 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from citations.database import make_engine, upgrade
 from tests.browser.desk import HEARING_DAY, Desk, desk_app, set_desk
+from tests.databases import Databases
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -82,13 +82,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
+def site(tmp_path: Path, databases: Databases) -> Iterator[Site]:
     """The application on a fresh SQLite desk, served by uvicorn in a thread on loopback."""
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    desk = set_desk(engine)
-    engine.dispose()
+    url = databases.sqlite_copy(tmp_path / "browser.db", set_desk)
+    desk: Desk = databases.filled("sqlite", set_desk)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(desk_app(url), host="127.0.0.1", port=port, log_level="warning")
