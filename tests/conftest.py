@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from citations.database import make_engine, normalize_url, transaction, upgrade
 
+pytest_plugins = ["tests.clock"]  # every test runs on a pinned clock
+
 CATALOGS = Path(__file__).parent / "catalogs"
 GOOD_CATALOG = CATALOGS / "good"
 
