@@ -24,6 +24,8 @@ from citations.web.guard import COOKIE
 from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in
 from tests.browser.html import Page, csrf_of
 
+pytestmark = pytest.mark.clock(CLOCK)  # the desk's day: the pages, the API and tokens agree
+
 Web = tuple[TestClient, Desk]
 
 

@@ -17,6 +17,8 @@ from citations.roles import OPERATOR
 from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in
 from tests.browser.html import Page
 
+pytestmark = pytest.mark.clock(CLOCK)  # the desk's day: the pages, the API and tokens agree
+
 Web = tuple[TestClient, Desk, str]
 """The client signed in as a clerk, the desk, and the session's form token."""
 

@@ -27,6 +27,8 @@ from tests.browser.desk import (
 from tests.browser.html import Page
 from tests.hearing_steps import CLERK, at, issue_one, officer_with_session
 
+pytestmark = pytest.mark.clock(CLOCK)  # the desk's day: the pages, the API and tokens agree
+
 Web = tuple[TestClient, Desk]
 
 
