@@ -38,6 +38,7 @@ from citations.records import Amendment, amend_citation, get_citation
 from citations.roles import OPERATOR, Actor
 from citations.tokens import create_token
 from cli import cli
+from tests.clock import pause
 from tests.conftest import NOW
 from tests.factories import intake, message, prepare, send, subject
 
@@ -192,7 +193,7 @@ def serve(app: FastAPI) -> tuple[uvicorn.Server, threading.Thread, str]:
     deadline = time.monotonic() + 10
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
+        pause(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     return server, thread, f"http://127.0.0.1:{port}"
 
