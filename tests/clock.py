@@ -13,12 +13,14 @@ that needs another day says so with a mark, and a test can move its clock on thr
     def test_an_hour_later(pinned_clock: time_machine.Traveller) -> None:
         pinned_clock.shift(timedelta(hours=1))
 
-A process a test starts runs on the same clock when started with `pinned_command` (through
-tests/pinned_cli.py), since a pinned clock does not cross a process boundary.
+The pin starts with each test, after fixtures of a wider scope (module, session) are made:
+those pass `now` to the library explicitly. A process a test starts runs on the same clock
+when started with `pinned_command` (through tests/pinned_cli.py), since a pinned clock does not
+cross a process boundary.
 
-What time-machine cannot reach (a database server's clock, SQLite's C `date('now')`, a
-browser) is what CI's second run checks: .ci/run runs the suite again with faketime more than
-a year ahead, and a test that still reads the real date fails there.
+What the pin cannot reach (another process, the database server's clock, SQLite's own
+`date('now')` in C) is what CI's second run checks: .ci/run runs the suite again with faketime
+more than a year ahead, and a test that still reads the real date fails there.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def pinned_command(*args: str) -> list[str]:
     >>> pinned_command("issue", "shift.jsonl")[-3:]
     ['2026-11-29T18:00:00+00:00', 'issue', 'shift.jsonl']
     """
-    instant = datetime.now(UTC).replace(microsecond=0).isoformat()
+    instant = datetime.now(UTC).replace(microsecond=0).isoformat()  # to the second: readable
     return [sys.executable, str(LAUNCHER), instant, *args]
 
 
