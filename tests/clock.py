@@ -25,6 +25,7 @@ more than a year ahead, and a test that still reads the real date fails there.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -84,3 +85,23 @@ def pause(seconds: float) -> None:
     timed wait on a lock works.
     """
     threading.Event().wait(seconds)
+
+
+def run_to_the_end(command: list[str], *, timeout: float) -> subprocess.CompletedProcess[str]:
+    """`subprocess.run(command, capture_output=True, text=True, timeout=timeout)`, whose
+    wait for the exit polls with `time.sleep` when given a timeout (see `pause`): here a timer
+    kills the process instead, and the wait blocks.
+
+    >>> run_to_the_end([sys.executable, "-c", "print('done')"], timeout=60).stdout
+    'done\\n'
+    """
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        watchdog = threading.Timer(timeout, process.kill)
+        watchdog.start()
+        try:
+            stdout, stderr = process.communicate()
+        finally:
+            watchdog.cancel()
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)

@@ -31,7 +31,7 @@ from citations.ledger import LedgerEntry
 from citations.numbering import CitationNumber
 from citations.roles import OPERATOR
 from citations.tables import Citation, IntakeRecord, NumberSequence
-from tests.clock import pause, pinned_command
+from tests.clock import pause, pinned_command, run_to_the_end
 from tests.conftest import NOW
 from tests.factories import message, prepare, subject
 
@@ -146,7 +146,7 @@ def test_a_batch_killed_midway_and_run_again_issues_every_record_once(
     before_rerun = count(engine, Citation), count(engine, IntakeRecord)
     assert 600 <= before_rerun[0] < issued_total, "the kill did not land mid-way"
 
-    rerun = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    rerun = run_to_the_end(command, timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     lines = rerun.stdout.splitlines()
     summary = f"{RECORDS} records: {issued_total} issued, {expected['referred']} referred"
