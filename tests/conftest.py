@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 from citations.database import make_engine, transaction
 from tests.databases import BACKENDS, Databases, Fill
 
+pytest_plugins = ["tests.clock"]  # every test runs on a pinned clock
+
 CATALOGS = Path(__file__).parent / "catalogs"
 GOOD_CATALOG = CATALOGS / "good"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -85,9 +85,9 @@ def test_from_contest_to_order(api: Client, engine: Engine) -> None:
         ),
         201,
     )
-    # A business day well after the notice lead time from the real today (the API's clock).
+    # A business day well after the notice lead time from today (the API's pinned clock, NOW).
     calendar = BusinessCalendar(HolidayCalendar(country="US", subdivision="CA"))
-    today = datetime.now(ZoneInfo("America/Los_Angeles")).date()
+    today = NOW.astimezone(ZoneInfo("America/Los_Angeles")).date()
     day = calendar.on_or_after(today + timedelta(days=21)).isoformat()
     ok(
         client.post(

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
-import citations.commands.demo
 from cli import cli
-from tests.conftest import NOW
 
 
-def test_demo_publishes_issues_and_writes_notices(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Pinned to the day the sample batch was written, so the demo's "today" never drifts.
-    monkeypatch.setattr(citations.commands.demo, "now", lambda: NOW)
+def test_demo_publishes_issues_and_writes_notices(runner: CliRunner, tmp_path: Path) -> None:
+    # The demo's "today" is the test's pinned clock (tests/clock.py): NOW, the day the sample
+    # batch was written.
     output = tmp_path / "demo-out"
     result = runner.invoke(cli, ["demo", "--output", str(output)], catch_exceptions=False)
     assert result.exit_code == 0, result.output

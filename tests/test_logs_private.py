@@ -39,6 +39,7 @@ from citations.record.lookup import get_citation
 from citations.record.tokens import create_token
 from citations.roles import OPERATOR, Actor
 from cli import cli
+from tests.clock import pause
 from tests.conftest import NOW
 from tests.factories import intake, message, prepare, send, subject
 
@@ -193,7 +194,7 @@ def serve(app: FastAPI) -> tuple[uvicorn.Server, threading.Thread, str]:
     deadline = time.monotonic() + 10
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
+        pause(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     return server, thread, f"http://127.0.0.1:{port}"
 

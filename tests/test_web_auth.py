@@ -24,7 +24,10 @@ from citations.web.guard import COOKIE
 from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in
 from tests.browser.html import Page, csrf_of
 
-pytestmark = pytest.mark.filled_by(fill=set_desk)
+pytestmark = [
+    pytest.mark.filled_by(fill=set_desk),
+    pytest.mark.clock(CLOCK),  # the desk's day: the pages, the API and tokens agree
+]
 
 Web = tuple[TestClient, Desk]
 

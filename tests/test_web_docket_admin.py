@@ -17,10 +17,13 @@ from citations.hearings.tables import Availability, Recusal
 from citations.record.lookup import find_citation
 from citations.record.numbering import CitationNumber
 from citations.roles import OPERATOR
-from tests.browser.desk import HEARING_DAY, HOSTILE, Desk, desk_app, set_desk, sign_in
+from tests.browser.desk import CLOCK, HEARING_DAY, HOSTILE, Desk, desk_app, set_desk, sign_in
 from tests.browser.html import Page
 
-pytestmark = pytest.mark.filled_by(fill=set_desk)
+pytestmark = [
+    pytest.mark.filled_by(fill=set_desk),
+    pytest.mark.clock(CLOCK),  # the desk's day: the pages, the API and tokens agree
+]
 
 Web = tuple[TestClient, Desk, str]
 """The client signed in as a clerk, the desk, and the session's form token."""

@@ -17,7 +17,10 @@ from citations.roles import OPERATOR
 from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in
 from tests.browser.html import Page
 
-pytestmark = pytest.mark.filled_by(fill=set_desk)
+pytestmark = [
+    pytest.mark.filled_by(fill=set_desk),
+    pytest.mark.clock(CLOCK),  # the desk's day: the pages, the API and tokens agree
+]
 
 Web = tuple[TestClient, Desk, str]
 """The client signed in as a clerk, the desk, and the session's form token."""

@@ -27,7 +27,10 @@ from tests.browser.desk import (
 from tests.browser.html import Page
 from tests.hearing_steps import CLERK, at, issue_one, officer_with_session
 
-pytestmark = pytest.mark.filled_by(fill=set_desk)
+pytestmark = [
+    pytest.mark.filled_by(fill=set_desk),
+    pytest.mark.clock(CLOCK),  # the desk's day: the pages, the API and tokens agree
+]
 
 Web = tuple[TestClient, Desk]
 

@@ -24,8 +24,11 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.browser.desk import HEARING_DAY, Desk, desk_app, set_desk
+from tests.browser.desk import CLOCK, HEARING_DAY, Desk, desk_app, set_desk
+from tests.clock import pause
 from tests.databases import Databases
+
+pytestmark = pytest.mark.clock(CLOCK)  # the desk's day: the pages, the API and tokens agree
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -95,7 +98,7 @@ def site(tmp_path: Path, databases: Databases) -> Iterator[Site]:
     deadline = time.monotonic() + 20
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
+        pause(0.05)
     try:
         yield Site(f"http://127.0.0.1:{port}", desk)
     finally:
@@ -112,8 +115,16 @@ def browser() -> Iterator[Browser]:
                 "`.ci/run` installs it with apt-get"
             )
         pytest.skip("chromium is not installed (apt-get install chromium)")
+    # The browser keeps the machine's clock, even in CI's run under faketime (chromium hangs on
+    # closing with libfaketime preloaded): the pages run no scripts, and the session cookie's
+    # Max-Age, which browsers prefer to its Expires date, does not depend on the date.
+    real_clock: dict[str, str | float | bool] = {
+        name: value for name, value in os.environ.items() if name != "LD_PRELOAD"
+    }
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox"], env=real_clock
+        )
         try:
             yield chromium
         finally:
