@@ -3,7 +3,7 @@ date edges (both backends)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -213,3 +213,30 @@ def test_no_added_fees_where_the_law_bars_them(engine: Engine, catalog_dir: Path
     status, owed, _, ledger = state(engine, number)
     assert (status, owed) == ("in_collections", Decimal("200.00"))
     assert [kind for kind, _ in ledger] == ["fine_assessed"]
+
+
+@pytest.mark.parametrize(
+    ("worked_on", "logged_at", "accepted"),
+    [
+        ("2026-11-24", at("2026-11-25", 12), False),  # the day before the election
+        ("2026-11-25", at("2026-11-25", 12), True),  # the election's own day
+        ("2026-11-26", at("2026-11-25", 23), False),  # tomorrow in the city, though UTC's today
+        ("2026-11-25", at("2026-11-25", 23), True),  # 23:00 in Los Angeles is 07:00 UTC next day
+        ("2026-12-01", at("2026-12-01", 0), True),  # today, at its first hour
+    ],
+)
+def test_service_hours_are_dated_by_the_citys_days(
+    ready: Engine, worked_on: str, logged_at: datetime, accepted: bool
+) -> None:
+    number = issue_one(ready)
+    with transaction(ready) as session:
+        # Elected at 08:00 on 2026-11-25 in Los Angeles (16:00 UTC).
+        elect_service(session, number, "food-bank", actor=CASHIER, now=at("2026-11-25", 8))
+    day = date.fromisoformat(worked_on)
+    with transaction(ready) as session:
+        if accepted:
+            logged = log_hours(session, number, day, Decimal("2"), actor=CASHIER, now=logged_at)
+            assert logged.hours_pending == Decimal("2")
+        else:
+            with pytest.raises(InputRejected, match=r"between the election \(2026-11-25\)"):
+                log_hours(session, number, day, Decimal("2"), actor=CASHIER, now=logged_at)

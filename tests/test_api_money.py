@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -16,6 +18,7 @@ from citations.roles import OPERATOR
 from tests.conftest import NOW
 from tests.factories import prepare
 from tests.money_steps import issue_one
+from tests.pdfs import pdf_text
 
 Client = tuple[TestClient, dict[str, dict[str, str]]]
 
@@ -119,3 +122,16 @@ def test_plan_service_diversion_and_processing(api: Client, engine: Engine) -> N
         client.get("/v1/reconciliation?from=2026-01-01&to=2030-12-31", headers=h["attorney"])
     )
     assert report["rows"] == []
+
+
+def test_the_late_notice_is_dated_by_the_citys_day(
+    api: Client, engine: Engine, pinned_clock: time_machine.Traveller
+) -> None:
+    """At 23:30 on 2 December in Los Angeles it is already 3 December in UTC."""
+    client, h = api
+    number = issue_one(engine)
+    pinned_clock.move_to(datetime(2026, 12, 3, 7, 30, tzinfo=UTC))
+    notice = client.get(f"/v1/citations/{number}/late-notice.pdf", headers=h["clerk"])
+    assert notice.status_code == 200
+    text = pdf_text(notice.content)
+    assert "Enviado el 2 de diciembre de 2026" in text  # the person reads Spanish

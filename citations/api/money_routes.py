@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 
 from citations.api.limits import DayQuery
 from citations.api.routes import PROBLEMS, Body
+from citations.calendar import local_date
+from citations.catalog.store import PublishedCatalog
 from citations.http.deps import ActorDep, SessionDep, clock
 from citations.http.responses import pdf_response
 from citations.money import from_cents
@@ -140,7 +142,8 @@ def read_receipt(receipt: str, actor: ActorDep, session: SessionDep) -> Response
 )
 def read_late_notice(number: str, actor: ActorDep, session: SessionDep) -> Response:
     actor.require(Action.READ_MONEY_REPORTS)
-    context = late_notice_for(session, number, actor, notice_date=clock().date())
+    today = local_date(clock(), PublishedCatalog(session).jurisdiction())
+    context = late_notice_for(session, number, actor, notice_date=today)
     return pdf_response(render_late_notice(context), f"{number}-late-notice.pdf")
 
 

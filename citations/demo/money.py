@@ -67,8 +67,9 @@ def run_money_demo(
         receipt(paid, "100.00", "card")
     if planned:
         with transaction(engine) as session:
-            calendar = BusinessCalendar(PublishedCatalog(session).jurisdiction().holiday_calendar)
-            first = calendar.on_or_after(now.date() + timedelta(days=14))
+            profile = PublishedCatalog(session).jurisdiction()
+            calendar = BusinessCalendar(profile.holiday_calendar)
+            first = calendar.on_or_after(local_date(now, profile) + timedelta(days=14))
             second = calendar.on_or_after(first + timedelta(days=30))
             create_plan(
                 session,
@@ -90,7 +91,8 @@ def run_money_demo(
                 datetime.combine(served_on, time(15), tzinfo=UTC) + timedelta(days=3), now
             )
             chosen = elect_service(session, served, "food-bank", actor=CASHIER, now=elected_at)
-            log_hours(session, served, now.date(), chosen.hours_required, actor=CASHIER, now=now)
+            today = local_date(now, PublishedCatalog(session).jurisdiction())
+            log_hours(session, served, today, chosen.hours_required, actor=CASHIER, now=now)
             done = sign_off(
                 session, served, "Lee Park, food bank volunteer lead", actor=CASHIER, now=now
             )
@@ -112,8 +114,9 @@ def run_money_demo(
                 actor=CASHIER,
                 now=now,
             )
+            today = local_date(now, PublishedCatalog(session).jurisdiction())
             for index in (0, 1):
-                referral = fulfil(session, diverted, index, now.date(), actor=CASHIER, now=now)
+                referral = fulfil(session, diverted, index, today, actor=CASHIER, now=now)
         lines.append(
             f"{diverted}: Neighborhood Justice Program completed; citation "
             f"{'dismissed' if referral.status == 'completed' else referral.status}"

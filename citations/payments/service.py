@@ -169,8 +169,14 @@ def log_hours(
     minutes = hours * 60
     if hours <= 0 or hours > 24 or minutes % 15 != 0:
         raise InputRejected([FieldError("hours", "between 0.25 and 24, in quarter hours")])
-    if worked_on < assignment.elected_at.date() - timedelta(days=1) or worked_on > now.date():
-        raise InputRejected([FieldError("worked_on", "must be between the election and today")])
+    # The election's day and today are the city's, not UTC's: in the evening in Los Angeles
+    # it is already tomorrow in UTC.
+    profile = PublishedCatalog(session).jurisdiction()
+    elected_on, today = local_date(assignment.elected_at, profile), local_date(now, profile)
+    if not elected_on <= worked_on <= today:
+        raise InputRejected(
+            [FieldError("worked_on", f"must be between the election ({elected_on}) and today")]
+        )
     session.add(
         ServiceHours(
             assignment_id=assignment.id,
