@@ -68,11 +68,15 @@ COMMANDS = {
     ),
     "plan": Lazy("citations.commands.money:plan_command", "Put a citation on a payment plan."),
     "ability": Lazy(
-        "citations.commands.money:ability_command",
+        "citations.commands.alternatives:ability_command",
         "Decide an ability-to-pay request by the profile's rule.",
     ),
-    "service": Lazy("citations.commands.money:service", "Community service in place of the fine."),
-    "diversion": Lazy("citations.commands.money:diversion", "Diversion and restorative programs."),
+    "service": Lazy(
+        "citations.commands.alternatives:service", "Community service in place of the fine."
+    ),
+    "diversion": Lazy(
+        "citations.commands.alternatives:diversion", "Diversion and restorative programs."
+    ),
     "process": Lazy(
         "citations.commands.money:process_command",
         "Daily processing: plan defaults, expired service and programs, late penalties, "
