@@ -44,6 +44,9 @@ def run_money_demo(
         old.unlink()
     lines: list[str] = []
     documents: list[Path] = []
+    with transaction(engine) as session:
+        profile = PublishedCatalog(session).jurisdiction()
+    today = local_date(now, profile)  # the city's day, not UTC's
 
     def receipt(number: str, amount: str, method: str) -> None:
         with transaction(engine) as session:
@@ -67,9 +70,8 @@ def run_money_demo(
         receipt(paid, "100.00", "card")
     if planned:
         with transaction(engine) as session:
-            profile = PublishedCatalog(session).jurisdiction()
             calendar = BusinessCalendar(profile.holiday_calendar)
-            first = calendar.on_or_after(local_date(now, profile) + timedelta(days=14))
+            first = calendar.on_or_after(today + timedelta(days=14))
             second = calendar.on_or_after(first + timedelta(days=30))
             create_plan(
                 session,
@@ -91,7 +93,6 @@ def run_money_demo(
                 datetime.combine(served_on, time(15), tzinfo=UTC) + timedelta(days=3), now
             )
             chosen = elect_service(session, served, "food-bank", actor=CASHIER, now=elected_at)
-            today = local_date(now, PublishedCatalog(session).jurisdiction())
             log_hours(session, served, today, chosen.hours_required, actor=CASHIER, now=now)
             done = sign_off(
                 session, served, "Lee Park, food bank volunteer lead", actor=CASHIER, now=now
@@ -114,7 +115,6 @@ def run_money_demo(
                 actor=CASHIER,
                 now=now,
             )
-            today = local_date(now, PublishedCatalog(session).jurisdiction())
             for index in (0, 1):
                 referral = fulfil(session, diverted, index, today, actor=CASHIER, now=now)
         lines.append(
@@ -122,7 +122,6 @@ def run_money_demo(
             f"{'dismissed' if referral.status == 'completed' else referral.status}"
         )
     with transaction(engine) as session:
-        today = local_date(now, PublishedCatalog(session).jurisdiction())
         report = process(session, as_of=today, actor=NIGHTLY, now=now)
     lines.append(
         f"Daily processing for {today}: {len(report.delinquent)} became delinquent, "
