@@ -31,6 +31,14 @@ class DatabaseUnavailable(CitationsError):
         super().__init__(f"cannot reach the database {where}: {reason}")
 
 
+class NotSaved(CitationsError):
+    """The work was done but its commit failed (a conflict found only at commit): nothing of
+    it was saved, and it can be tried again."""
+
+    def __init__(self) -> None:
+        super().__init__("the request could not be saved and nothing of it was kept: try again")
+
+
 class ApprovalRequired(CitationsError):
     """A change that needs a second person was approved by its own author."""
 

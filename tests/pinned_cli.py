@@ -10,14 +10,34 @@ moves the clock: the library reads no test-only setting.
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 
 import time_machine
 
+SLOW_COMMIT = "CITATIONS_TEST_SLOW_COMMIT"
+"""Seconds every commit waits before it is made (tests/live_server.py: `slow_commit`)."""
+
+
+def slow_commits(seconds: float) -> None:
+    """Make every commit of this process wait first: an answer a server sends before its
+    commit then always arrives before the data is there (a timed wait on an Event, not
+    time.sleep, which libfaketime breaks)."""
+    import threading
+
+    from sqlalchemy import Engine, event
+
+    def wait(_connection: object) -> None:
+        threading.Event().wait(seconds)
+
+    event.listen(Engine, "commit", wait)
+
 
 def main(argv: list[str]) -> None:
     start, *args = argv
+    if os.environ.get(SLOW_COMMIT):
+        slow_commits(float(os.environ[SLOW_COMMIT]))
     instant = datetime.fromisoformat(start)
     if instant.utcoffset() is None:
         raise SystemExit(f"pinned_cli: {start!r} has no UTC offset")

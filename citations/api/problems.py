@@ -27,6 +27,7 @@ from citations.errors import (
     IllegalTransition,
     InputRejected,
     NotFound,
+    NotSaved,
     PermissionDenied,
 )
 from citations.hearings.contests import DeadlineMissed
@@ -51,6 +52,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (NothingPublished, 503, "catalog-not-published"),
     (DatabaseNotReady, 503, "database-not-ready"),
     (DatabaseUnavailable, 503, "database-unavailable"),
+    (NotSaved, 503, "not-saved"),
     (CitationsError, 400, "bad-request"),
     (OrdinanceError, 400, "bad-request"),
 ]
