@@ -59,15 +59,17 @@ class CitationPublic(BaseModel):
     officer_notes: str | None
 
 
-def find_citation(session: Session, number: str, actor: Actor) -> Citation:
+def find_citation(
+    session: Session, number: str, actor: Actor, *, for_update: bool = False
+) -> Citation:
     """The citation with this number, if the actor may see it (else NotFound, revealing
-    nothing about other agencies' numbers)."""
+    nothing about other agencies' numbers). With `for_update`, see `lock_citation`."""
     actor.require(Action.READ_CITATION)
     try:
         canonical = str(CitationNumber.parse(number))
     except InvalidCitationNumber as exc:
         raise InputRejected([FieldError("number", exc.reason)], str(exc)) from None
-    citation = session.scalar(
+    query = (
         select(Citation)
         .where(Citation.number == canonical)
         .options(
@@ -76,9 +78,31 @@ def find_citation(session: Session, number: str, actor: Actor) -> Citation:
             selectinload(Citation.agency),
         )
     )
+    if for_update:
+        # Wait for the row lock, then read the row (and its collections) as it stands now,
+        # even over a copy this session loaded earlier.
+        query = query.with_for_update(of=Citation).execution_options(populate_existing=True)
+    citation = session.scalar(query)
     if citation is None or (actor.role in AGENCY_BOUND and citation.agency.code != actor.agency):
         raise NotFound("citation", canonical)
     return citation
+
+
+def lock_citation(session: Session, number: str, actor: Actor) -> Citation:
+    """The citation, locked until this transaction ends, as it stands once the lock is held.
+
+    Every step that changes a citation (its status, its ledger, its contest, hearing, plan or
+    alternative) calls this first and checks the status and balance only after it, so two
+    steps on one citation at the same moment run one after another: the second sees what the
+    first did (a void after a payment is refused, a second void finds it voided). The lock is
+    PostgreSQL's row lock (`SELECT ... FOR UPDATE`); on SQLite every writing transaction
+    already holds the database's write lock from its start. Lock order: the citation first,
+    then the audit chain's head (taken by the step's first audit event), never the reverse.
+
+    >>> # with transaction(engine) as session:
+    >>> #     citation = lock_citation(session, "DCPD-2026-000001-5", clerk)
+    """
+    return find_citation(session, number, actor, for_update=True)
 
 
 def to_public(citation: Citation) -> CitationPublic:
