@@ -21,7 +21,12 @@ from sqlalchemy.orm import Session
 
 from citations.audit import AuditEvent
 from citations.database import make_engine, transaction
-from citations.errors import CitationsError, IllegalTransition, InputRejected
+from citations.errors import (
+    CitationsError,
+    IdempotencyConflict,
+    IllegalTransition,
+    InputRejected,
+)
 from citations.hearings.contests import decide_waiver, pay_deposit
 from citations.hearings.decisions import Outcome
 from citations.hearings.scheduling import decide_hearing, record_no_show, schedule_hearing
@@ -30,6 +35,7 @@ from citations.issuing.amend import Amendment, amend_citation
 from citations.issuing.void import void_citation
 from citations.money import from_cents
 from citations.payments.posting import PaymentRequest, record_payment
+from citations.payments.tables import Payment
 from citations.record.ledger import balance, entries, paid
 from citations.record.lookup import find_citation
 from citations.record.tables import CitationRevision
@@ -208,6 +214,28 @@ def test_same_idempotency_key_at_once_gets_the_first_result(pg: Engine, database
         citation = find_citation(session, number, OPERATOR)
         assert [e.kind for e in entries(session, citation)] == ["fine_assessed", "payment"]
         assert balance(session, citation) == Decimal("150.00")
+
+
+def test_same_key_for_two_citations_at_once_is_a_conflict(pg: Engine, database_url: str) -> None:
+    """Another body (another citation) with a key being used: 409, whoever came first."""
+    numbers = [issue_one(pg, first_name=name, identifiers=[]) for name in ("Ana", "Bea")]
+    steps: list[Step] = [
+        partial(payment, number=numbers[i % 2], amount="50.00", key="key-2") for i in range(WORKERS)
+    ]
+    outcomes = race(database_url, steps)
+    assert refusals(outcomes) == {IdempotencyConflict}
+    with transaction(pg) as session:
+        payments = session.scalars(select(Payment).where(Payment.idempotency_key == "key-2")).all()
+        assert len(payments) == 1
+        winner = payments[0].citation.number
+    receipts = {value[0].receipt_number for kind, value in outcomes if kind == "done"}
+    assert receipts == {payments[0].receipt_number}
+    assert done(outcomes) == WORKERS // 2  # every request for the winner's citation
+    assert all(
+        kind == "done"
+        for (kind, _), i in zip(outcomes, range(WORKERS), strict=True)
+        if numbers[i % 2] == winner
+    )
 
 
 @pytest.mark.clock(datetime(2026, 12, 16, 20, 0, tzinfo=UTC))  # the hearing day, at noon
