@@ -35,14 +35,15 @@ from citations.issuing.amend import Amendment, amend_citation
 from citations.issuing.void import void_citation
 from citations.money import from_cents
 from citations.payments.posting import PaymentRequest, record_payment
+from citations.payments.processing import process
 from citations.payments.tables import Payment
-from citations.record.ledger import balance, entries, paid
+from citations.record.ledger import balance, entries, paid, signed_amount
 from citations.record.lookup import find_citation
 from citations.record.tables import CitationRevision
 from citations.roles import OPERATOR, Actor, Role
 from tests.factories import message, prepare, send, subject
 from tests.hearing_steps import CLERK, ISSUED_AT, at, issue_one, officer_with_session, to_ready
-from tests.money_steps import CASHIER
+from tests.money_steps import ADMIN, CASHIER
 
 WORKERS = 10
 JUDGE = Actor("judge Fair", Role.HEARING_OFFICER)
@@ -112,11 +113,11 @@ def void(session: Session, number: str) -> Any:
     return void_citation(session, number, "issued in error", actor=OPERATOR, now=at("2026-11-25"))
 
 
-def payment(session: Session, number: str, amount: str, key: str | None = None) -> tuple[Any, bool]:
+def payment(
+    session: Session, number: str, amount: str, key: str | None = None, day: str = "2026-11-25"
+) -> tuple[Any, bool]:
     request = PaymentRequest(amount=Decimal(amount), method="card")
-    return record_payment(
-        session, number, request, actor=CASHIER, now=at("2026-11-25"), idempotency_key=key
-    )
+    return record_payment(session, number, request, actor=CASHIER, now=at(day), idempotency_key=key)
 
 
 def amend(session: Session, *, number: str, address: str, **changes: Any) -> Any:
@@ -314,3 +315,26 @@ def test_waiver_decision_and_deposit(pg: Engine, database_url: str) -> None:
             assert deposits == (1 if contest.deposit_status == "paid" else 0)
             assert done(outcomes) == 1 + deposits
         assert balance(session, citation) == Decimal("200.00") - 200 * deposits
+
+
+@pytest.mark.clock(datetime(2026, 12, 26, 18, 0, tzinfo=UTC))
+def test_daily_processing_and_payments_in_full(pg: Engine, database_url: str) -> None:
+    """Daily processing never adds a late penalty to a citation a payment has just paid, and
+    never waits for one a payment holds (it leaves it to its next run): no deadlock."""
+    numbers = [issue_one(pg, first_name=f"Late{i}", identifiers=[]) for i in range(3)]
+    today = at("2026-12-26")
+    steps: list[Step] = [lambda s: process(s, as_of=date(2026, 12, 26), actor=ADMIN, now=today)] + [
+        partial(payment, number=numbers[i % 3], amount="200.00", day="2026-12-26")
+        for i in range(WORKERS - 1)
+    ]
+    outcomes = race(database_url, steps)
+    assert refusals(outcomes) <= {IllegalTransition, InputRejected}
+    with transaction(pg) as session:
+        for number in numbers:
+            citation = find_citation(session, number, OPERATOR)
+            running = Decimal(0)
+            for entry in entries(session, citation):
+                assert running > 0 or entry.kind == "fine_assessed", "an entry after paid in full"
+                running += signed_amount(entry)
+            assert running == balance(session, citation) >= 0
+            assert (citation.status == "paid") == (running == 0)

@@ -28,7 +28,7 @@ from citations.hearings.tables import Contest, Order
 from citations.money import from_cents
 from citations.payments.posting import receive
 from citations.record.ledger import EntryKind, balance
-from citations.record.lookup import lock_citation
+from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.status import CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -418,6 +418,11 @@ def lapse_unpaid_deposits(
     ).all()
     numbers = []
     for contest in overdue:
+        if lock_if_free(session, contest.citation_id) is None:
+            continue
+        session.refresh(contest)
+        if contest.deposit_status != "waiver_denied":  # paid while this run waited for it
+            continue
         citation = contest.citation
         contest.deposit_status = "lapsed"
         contest.stage = "lapsed"

@@ -105,6 +105,20 @@ def lock_citation(session: Session, number: str, actor: Actor) -> Citation:
     return find_citation(session, number, actor, for_update=True)
 
 
+def lock_if_free(session: Session, citation_id: int) -> Citation | None:
+    """For batch steps (daily processing, lapsing deposits): the citation, locked and re-read
+    as `lock_citation` does, or None while another step holds it (the batch leaves it for its
+    next run, which changes only what is still due). A batch never waits for a citation: from
+    its first audit event on it holds the chain's head, which a step holding a citation may be
+    waiting for, so waiting would deadlock."""
+    return session.scalar(
+        select(Citation)
+        .where(Citation.id == citation_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+
+
 def to_public(citation: Citation) -> CitationPublic:
     return CitationPublic(
         number=citation.number,
