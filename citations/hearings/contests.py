@@ -28,7 +28,7 @@ from citations.hearings.tables import Contest, Order
 from citations.money import from_cents
 from citations.payments.posting import receive
 from citations.record.ledger import EntryKind, balance
-from citations.record.lookup import find_citation
+from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.status import CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -86,7 +86,7 @@ def request_review(
 ) -> Contest:
     """Record a request for the initial written review (the first tier of a contest)."""
     actor.require(Action.RECEIVE_CONTEST)
-    citation = find_citation(session, number, actor)
+    citation = lock_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
     require(citation, {S.ISSUED}, "contest it", "a citation can be contested once, while issued")
     if not statement.strip():
@@ -145,7 +145,7 @@ def decide_review(
 ) -> Order:
     """Decide the initial review: upheld, dismissed, or reduced, with written findings."""
     actor.require(Action.DECIDE_REVIEW)
-    citation = find_citation(session, number, actor)
+    citation = lock_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
     require(citation, {S.IN_REVIEW}, "decide a review", "no review is pending")
     if outcome is Outcome.DEFAULT:
@@ -222,7 +222,7 @@ def request_hearing(
     a hardship waiver with a sworn declaration, which a clerk then decides.
     """
     actor.require(Action.RECEIVE_CONTEST)
-    citation = find_citation(session, number, actor)
+    citation = lock_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
     require(
         citation,
@@ -342,7 +342,7 @@ def decide_waiver(
     """Grant or refuse the hardship waiver of the deposit, with the clerk's reasons. A refusal
     leaves the deposit due within the profile's days, or the hearing request lapses."""
     actor.require(Action.DECIDE_WAIVER)
-    citation = find_citation(session, number, actor)
+    citation = lock_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
     contest = contest_of(session, citation)
     if contest.deposit_status != "waiver_requested":
@@ -391,7 +391,7 @@ def pay_deposit(
 ) -> Contest:
     """Record the deposit after a refused waiver; refused (the request lapses) if late."""
     actor.require(Action.RECEIVE_CONTEST)
-    citation = find_citation(session, number, actor)
+    citation = lock_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
     contest = contest_of(session, citation)
     if contest.deposit_status != "waiver_denied" or contest.deposit_due_on is None:
@@ -418,6 +418,11 @@ def lapse_unpaid_deposits(
     ).all()
     numbers = []
     for contest in overdue:
+        if lock_if_free(session, contest.citation_id) is None:
+            continue
+        session.refresh(contest)
+        if contest.deposit_status != "waiver_denied":  # paid while this run waited for it
+            continue
         citation = contest.citation
         contest.deposit_status = "lapsed"
         contest.stage = "lapsed"

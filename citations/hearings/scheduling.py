@@ -30,7 +30,7 @@ from citations.money import from_cents
 from citations.payments.plans import Installment, check_installments, start_plan
 from citations.payments.posting import settle
 from citations.record.ledger import balance, paid
-from citations.record.lookup import find_citation
+from citations.record.lookup import lock_citation
 from citations.record.status import CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -167,7 +167,7 @@ def schedule_hearing(
     """Put a ready hearing (deposit paid or waived) into the earliest fitting session, or into
     the session a clerk chose."""
     actor.require(Action.SCHEDULE_HEARING)
-    citation = find_citation(session, number, actor)
+    citation = lock_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
     require(
         citation,
@@ -234,7 +234,7 @@ def continue_hearing(
 ) -> Hearing:
     """Postpone the scheduled hearing (kept, marked postponed) and schedule the next one."""
     actor.require(Action.SCHEDULE_HEARING)
-    citation = find_citation(session, number, actor)
+    citation = lock_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
     require(citation, {S.HEARING_SCHEDULED}, "continue a hearing", "no hearing is scheduled")
     if len(reason.strip()) < 5:
@@ -305,7 +305,7 @@ def set_aside_default(
     """Set aside a default for good cause, within the deadline; the hearing is then scheduled
     again."""
     actor.require(Action.DECIDE_HEARING)
-    citation = find_citation(session, number, actor)
+    citation = lock_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
     contest = contest_of(session, citation)
     order = session.scalars(
@@ -345,7 +345,7 @@ def set_aside_default(
 def _hearing_in_progress(
     session: Session, number: str, actor: Actor
 ) -> tuple[Citation, Contest, Hearing, Jurisdiction]:
-    citation = find_citation(session, number, actor)
+    citation = lock_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
     require(citation, {S.HEARING_SCHEDULED}, "decide a hearing", "no hearing is scheduled")
     contest = contest_of(session, citation)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from citations.audit import record
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
-from citations.errors import FieldError, InputRejected
+from citations.errors import FieldError, IllegalTransition, InputRejected
 from citations.issuing.decision import Outcome, decide
 from citations.issuing.intake import (
     IntakeMessage,
@@ -25,8 +25,8 @@ from citations.issuing.pipeline import resolve_violations
 from citations.issuing.priors import count_priors
 from citations.issuing.write import citation_fields, write_details
 from citations.money import from_cents
-from citations.record.ledger import EntryKind, post
-from citations.record.lookup import CitationPublic, find_citation, to_public
+from citations.record.ledger import EntryKind, paid, post
+from citations.record.lookup import CitationPublic, lock_citation, to_public
 from citations.record.repeats import refresh_next_days
 from citations.record.status import CitationStatus, require
 from citations.record.tables import CitationRevision
@@ -62,9 +62,19 @@ def amend_citation(
     session: Session, number: str, amendment: Amendment, *, actor: Actor, now: datetime
 ) -> CitationPublic:
     """Make a new revision of a citation: decided again from the amended message (priors as
-    they stood, the citation itself excluded), history kept, the notice marked amended."""
+    they stood, the citation itself excluded), history kept, the notice marked amended.
+
+    Only an issued citation can be amended. A new fine is posted to the ledger as an
+    adjustment, up or down, but only while nothing has been paid: once money has been
+    received (and not refunded), an amendment that would change the fine is refused
+    (IllegalTransition), as a void is, because a lower fine would leave a credit the city owes
+    back (a negative balance) and a higher one would change what the person already paid
+    against. The fine is then corrected by a review or hearing, which reduces it and refunds
+    what was paid above it. Amendments that leave the fine as it is (an address, a badge
+    number) are taken whatever has been paid.
+    """
     actor.require(Action.AMEND_CITATION)  # a wrong role is refused whether or not it exists
-    citation = find_citation(session, number, actor)
+    citation = lock_citation(session, number, actor)
     actor.require(Action.AMEND_CITATION, citation.agency.code)
     require(
         citation,
@@ -105,6 +115,14 @@ def amend_citation(
         )
     before = to_public(citation).model_dump(mode="json")
     change = decision.total_fine - from_cents(citation.total_fine_cents)
+    if change and paid(session, citation) > 0:
+        raise IllegalTransition(
+            citation.number,
+            f"paid in part ({paid(session, citation)} received)",
+            f"change its fine from {from_cents(citation.total_fine_cents)} to "
+            f"{decision.total_fine} by an amendment",
+            "a review or hearing can reduce the fine and refund what was paid above it",
+        )
     if change:
         kind = EntryKind.FINE_ADJUSTED_UP if change > 0 else EntryKind.FINE_ADJUSTED_DOWN
         post(

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from citations.audit import record
 from citations.errors import FieldError, IllegalTransition, InputRejected
 from citations.record.ledger import EntryKind, balance, paid, post
-from citations.record.lookup import CitationPublic, find_citation, to_public
+from citations.record.lookup import CitationPublic, lock_citation, to_public
 from citations.record.repeats import refresh_next_days
 from citations.record.status import CitationStatus, move, require
 from citations.roles import Action, Actor
@@ -21,7 +21,7 @@ def void_citation(
     """Void a citation issued in error: only before any payment or hearing; after that a
     hearing officer can only dismiss it. A voided citation is never a prior."""
     actor.require(Action.VOID_CITATION)  # a wrong role is refused whether or not it exists
-    citation = find_citation(session, number, actor)
+    citation = lock_citation(session, number, actor)
     actor.require(Action.VOID_CITATION, citation.agency.code)
     reason = _reason(reason)
     require(

@@ -19,9 +19,10 @@ from citations.audit import record
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
 from citations.money import from_cents, percent_of, to_cents
-from citations.payments.posting import lock_citation, settle
+from citations.payments.posting import settle
 from citations.payments.tables import AbilityRequest
 from citations.record.ledger import EntryKind, balance, paid, post
+from citations.record.lookup import lock_citation
 from citations.record.status import OWED, CitationStatus, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor

@@ -15,9 +15,10 @@ from citations.audit import record
 from citations.calendar import local_date, pay_deadline
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
-from citations.payments.posting import lock_citation, settle
+from citations.payments.posting import settle
 from citations.payments.tables import DiversionReferral
 from citations.record.ledger import EntryKind, balance, post
+from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.status import CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -191,6 +192,11 @@ def expire_diversion(
             DiversionReferral.status == "active", DiversionReferral.deadline < as_of
         )
     ).all():
+        if lock_if_free(session, referral.citation_id) is None:
+            continue
+        session.refresh(referral)
+        if referral.status != "active":  # completed while this run waited for it
+            continue
         fail(
             session,
             referral.citation,

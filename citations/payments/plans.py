@@ -16,9 +16,10 @@ from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
 from citations.money import from_cents, to_cents
-from citations.payments.posting import active_plan, lock_citation
+from citations.payments.posting import active_plan
 from citations.payments.tables import PaymentPlan, PlanInstallment
 from citations.record.ledger import balance
+from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.status import CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -140,6 +141,11 @@ def default_missed_plans(
     ).all()
     numbers = []
     for plan in plans:
+        if lock_if_free(session, plan.citation_id) is None:
+            continue
+        session.refresh(plan, ["status", "installments"])
+        if plan.status != "active":  # paid off while this run waited for it
+            continue
         missed = [
             i
             for i in plan.installments

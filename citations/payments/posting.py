@@ -1,8 +1,10 @@
 """Receiving money: payments, deposits, reversals and refunds, each a ledger entry and a receipt.
 
-A payment takes a row lock on its citation, so payments posted at the same moment on one
-citation are applied one after another and can never take the balance below zero. With an
-idempotency key, the same key and body return the first result; another body is a conflict.
+A payment takes a row lock on its citation (`lock_citation`), so payments posted at the same
+moment on one citation are applied one after another and can never take the balance below
+zero. With an idempotency key, the same key and body return the first result, also to a
+request sent while the first was still being recorded (it waits for the lock, then finds the
+first payment); another body is a conflict.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from citations.calendar import local_date
@@ -22,10 +25,10 @@ from citations.errors import FieldError, IdempotencyConflict, InputRejected, Not
 from citations.money import from_cents, to_cents
 from citations.payments.tables import CollectionReferral, Payment, PaymentPlan
 from citations.record.ledger import EntryKind, balance, post
-from citations.record.numbering import CitationNumber, InvalidCitationNumber
+from citations.record.lookup import lock_citation
 from citations.record.status import OWED, CitationStatus, move, require
 from citations.record.tables import Citation
-from citations.roles import AGENCY_BOUND, Action, Actor
+from citations.roles import Action, Actor
 from ordinances.models import Jurisdiction
 
 S = CitationStatus
@@ -57,21 +60,6 @@ class PaymentResult(BaseModel):
     status_after: str
 
 
-def lock_citation(session: Session, number: str, actor: Actor) -> Citation:
-    """The citation, locked for this transaction (payments on it wait for each other)."""
-    try:
-        canonical = str(CitationNumber.parse(number))
-    except InvalidCitationNumber as exc:
-        raise InputRejected([FieldError("number", exc.reason)], str(exc)) from None
-    citation = session.scalars(
-        select(Citation).where(Citation.number == canonical).with_for_update()
-    ).first()
-    if citation is None or (actor.role in AGENCY_BOUND and citation.agency.code != actor.agency):
-        raise NotFound("citation", canonical)
-    session.refresh(citation)  # the row as it stands now that the lock is held
-    return citation
-
-
 def _result(payment: Payment, citation: Citation) -> PaymentResult:
     return PaymentResult(
         receipt_number=payment.receipt_number,
@@ -85,6 +73,19 @@ def _result(payment: Payment, citation: Citation) -> PaymentResult:
         balance_after=from_cents(payment.balance_after_cents),
         status_after=payment.status_after,
     )
+
+
+def _replay(session: Session, key: str | None, body_hash: str) -> PaymentResult | None:
+    """The first result of a payment sent with this key and body; IdempotencyConflict if the
+    key came with another body; None if the key is new (or there is no key)."""
+    if key is None:
+        return None
+    earlier = session.scalar(select(Payment).where(Payment.idempotency_key == key))
+    if earlier is None:
+        return None
+    if earlier.body_hash != body_hash:
+        raise IdempotencyConflict(key)
+    return _result(earlier, earlier.citation)
 
 
 def receive(
@@ -140,7 +141,14 @@ def receive(
         status_after=citation.status,
     )
     session.add(payment)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # The same key sent at the same moment for another citation (another body: the same
+        # body is the same citation, whose lock orders the two): the first one keeps it.
+        if idempotency_key is None or "idempotency_key" not in str(exc.orig):
+            raise
+        raise IdempotencyConflict(idempotency_key) from None
     return payment
 
 
@@ -161,13 +169,14 @@ def record_payment(
     """
     actor.require(Action.RECORD_PAYMENT)
     body_hash = digest(request.model_dump(mode="json") | {"citation": number.strip().upper()})
-    if idempotency_key is not None:
-        earlier = session.scalar(select(Payment).where(Payment.idempotency_key == idempotency_key))
-        if earlier is not None:
-            if earlier.body_hash != body_hash:
-                raise IdempotencyConflict(idempotency_key)
-            return _result(earlier, earlier.citation), True
+    replay = _replay(session, idempotency_key, body_hash)
+    if replay is not None:
+        return replay, True
     citation = lock_citation(session, number, actor)
+    # A request with the same key may have been recorded while this one waited for the lock.
+    replay = _replay(session, idempotency_key, body_hash)
+    if replay is not None:
+        return replay, True
     profile = PublishedCatalog(session).jurisdiction()
     require(
         citation,
@@ -274,11 +283,12 @@ def reverse_payment(
     original = session.scalar(select(Payment).where(Payment.receipt_number == receipt_number))
     if original is None or original.kind != "payment":
         raise NotFound("payment receipt", receipt_number)
-    if session.scalar(select(Payment.id).where(Payment.reverses_id == original.id)) is not None:
-        raise InputRejected([FieldError("receipt", f"{receipt_number} is already reversed")])
     if len(reason.strip()) < 3:
         raise InputRejected([FieldError("reason", "say why the payment came back")])
     citation = lock_citation(session, original.citation.number, actor)
+    # Checked under the lock: a reversal of the same receipt may have just been recorded.
+    if session.scalar(select(Payment.id).where(Payment.reverses_id == original.id)) is not None:
+        raise InputRejected([FieldError("receipt", f"{receipt_number} is already reversed")])
     profile = PublishedCatalog(session).jurisdiction()
     amount = from_cents(original.amount_cents)
     payment = receive(

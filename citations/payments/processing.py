@@ -86,6 +86,8 @@ def _late(
         select(Citation)
         .where(Citation.status.in_([s.value for s in LATE_FROM]), Citation.due_on < cutoff)
         .order_by(Citation.id)
+        .with_for_update(skip_locked=True)  # see lock_if_free: one being changed waits a run
+        .execution_options(populate_existing=True)
     ).all()
     owed_by = balances(session, [c.id for c in candidates])
     numbers = []
@@ -132,6 +134,8 @@ def _collections(
         select(Citation)
         .where(Citation.status == S.DELINQUENT.value, Citation.due_on < cutoff)
         .order_by(Citation.id)
+        .with_for_update(skip_locked=True)  # see lock_if_free: one being changed waits a run
+        .execution_options(populate_existing=True)
     ).all()
     owed_by = balances(session, [c.id for c in candidates])
     numbers = []

@@ -21,9 +21,10 @@ from citations.calendar import local_date, pay_deadline
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
 from citations.money import from_cents, to_cents
-from citations.payments.posting import active_plan, lock_citation, settle
+from citations.payments.posting import active_plan, settle
 from citations.payments.tables import ServiceAssignment, ServiceHours
 from citations.record.ledger import EntryKind, balance, post
+from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.status import CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -318,6 +319,11 @@ def expire_service(
         .where(ServiceAssignment.status == "active", ServiceAssignment.deadline < as_of)
         .options(selectinload(ServiceAssignment.hours))
     ).all():
+        if lock_if_free(session, assignment.citation_id) is None:
+            continue
+        session.refresh(assignment, ["status", "hours"])
+        if assignment.status != "active":  # signed off while this run waited for it
+            continue
         _end(
             session,
             assignment.citation,

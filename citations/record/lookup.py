@@ -59,15 +59,17 @@ class CitationPublic(BaseModel):
     officer_notes: str | None
 
 
-def find_citation(session: Session, number: str, actor: Actor) -> Citation:
+def find_citation(
+    session: Session, number: str, actor: Actor, *, for_update: bool = False
+) -> Citation:
     """The citation with this number, if the actor may see it (else NotFound, revealing
-    nothing about other agencies' numbers)."""
+    nothing about other agencies' numbers). With `for_update`, see `lock_citation`."""
     actor.require(Action.READ_CITATION)
     try:
         canonical = str(CitationNumber.parse(number))
     except InvalidCitationNumber as exc:
         raise InputRejected([FieldError("number", exc.reason)], str(exc)) from None
-    citation = session.scalar(
+    query = (
         select(Citation)
         .where(Citation.number == canonical)
         .options(
@@ -76,9 +78,45 @@ def find_citation(session: Session, number: str, actor: Actor) -> Citation:
             selectinload(Citation.agency),
         )
     )
+    if for_update:
+        # Wait for the row lock, then read the row (and its collections) as it stands now,
+        # even over a copy this session loaded earlier.
+        query = query.with_for_update(of=Citation).execution_options(populate_existing=True)
+    citation = session.scalar(query)
     if citation is None or (actor.role in AGENCY_BOUND and citation.agency.code != actor.agency):
         raise NotFound("citation", canonical)
     return citation
+
+
+def lock_citation(session: Session, number: str, actor: Actor) -> Citation:
+    """The citation, locked until this transaction ends, as it stands once the lock is held.
+
+    Every step that changes a citation (its status, its ledger, its contest, hearing, plan or
+    alternative) calls this first and checks the status and balance only after it, so two
+    steps on one citation at the same moment run one after another: the second sees what the
+    first did (a void after a payment is refused, a second void finds it voided). The lock is
+    PostgreSQL's row lock (`SELECT ... FOR UPDATE`); on SQLite every writing transaction
+    already holds the database's write lock from its start. Lock order: the citation first,
+    then the audit chain's head (taken by the step's first audit event), never the reverse.
+
+    >>> # with transaction(engine) as session:
+    >>> #     citation = lock_citation(session, "DCPD-2026-000001-5", clerk)
+    """
+    return find_citation(session, number, actor, for_update=True)
+
+
+def lock_if_free(session: Session, citation_id: int) -> Citation | None:
+    """For batch steps (daily processing, lapsing deposits): the citation, locked and re-read
+    as `lock_citation` does, or None while another step holds it (the batch leaves it for its
+    next run, which changes only what is still due). A batch never waits for a citation: from
+    its first audit event on it holds the chain's head, which a step holding a citation may be
+    waiting for, so waiting would deadlock."""
+    return session.scalar(
+        select(Citation)
+        .where(Citation.id == citation_id)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
 
 
 def to_public(citation: Citation) -> CitationPublic:
