@@ -25,7 +25,7 @@ from citations.hearings.tables import (
     HearingOfficer,
     Recusal,
 )
-from citations.record.lookup import find_citation
+from citations.record.lookup import lock_citation
 from citations.roles import Action, Actor
 
 Qualification = Literal["pro_tem_judge", "administrative_law_judge", "trained_neutral"]
@@ -144,7 +144,8 @@ def recuse(
     """
     actor.require(Action.MANAGE_HEARING_OFFICERS)
     officer = get_officer(session, officer_id)
-    citation = find_citation(session, number, actor)
+    # Locked: scheduling the same citation at the same moment must see the recusal, or wait.
+    citation = lock_citation(session, number, actor)
     if len(reason.strip()) < 5:
         raise InputRejected([FieldError("reason", "record the conflict")])
     existing = session.scalar(
