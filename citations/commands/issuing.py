@@ -134,7 +134,11 @@ def tokens() -> None:
 @click.option(
     "--role", required=True, type=click.Choice([r.value for r in Role]), help="What it may do."
 )
-@click.option("--agency", default=None, help="The agency (required for officers).")
+@click.option(
+    "--agency",
+    default=None,
+    help="The agency: required for officers, refused for other roles (they act city-wide).",
+)
 @click.option("--name", default="", help="Whose or what the token is, for the audit trail.")
 @click.option(
     "--expires",

@@ -54,6 +54,18 @@ def create_token(
         ) from None
     if parsed in AGENCY_BOUND and agency is None:
         raise InputRejected([FieldError("agency", f"a {parsed.value} token needs an agency")])
+    if parsed not in AGENCY_BOUND and agency is not None:
+        # Only officers act for one agency; any other role acts city-wide whatever the
+        # token says, so an agency here would promise a limit that nothing enforces.
+        raise InputRejected(
+            [
+                FieldError(
+                    "agency",
+                    f"a {parsed.value} token acts for every agency; only an officer's token "
+                    "names one",
+                )
+            ]
+        )
     try:
         agency_row = get_agency(session, agency) if agency is not None else None
     except NotFound:
