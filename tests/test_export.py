@@ -297,7 +297,7 @@ def test_a_second_restore_into_the_same_database_is_refused(
     with pytest.raises(RestoreTargetNotEmpty) as raised:
         restore(engine, content)
     assert len(raised.value.tables) == len(Base.metadata.tables)
-    assert str(raised.value).count(" and 26 more)") == 1
+    assert str(raised.value).count(f" and {len(Base.metadata.tables) - 5} more)") == 1
     assert export_text(engine) == content
 
 

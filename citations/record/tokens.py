@@ -17,6 +17,7 @@ from citations.audit import record
 from citations.errors import CitationsError, FieldError, InputRejected, NotFound
 from citations.record.agencies import get_agency
 from citations.record.tables import Agency, ApiToken
+from citations.record.web_sessions import end_token_sessions
 from citations.roles import AGENCY_BOUND, Action, Actor, Role
 
 PREFIX = "cit_"
@@ -156,6 +157,9 @@ def revoke_token(session: Session, token_id: int, *, actor: Actor, now: datetime
         raise NotFound("token", str(token_id))
     if token.revoked_at is None:
         token.revoked_at = now
+        # The pages check the token on every request anyway; ending its sessions here keeps
+        # the sessions table truthful about which are still open.
+        end_token_sessions(session, token.id, now)
         record(
             session,
             at=now,
