@@ -102,7 +102,7 @@ COMMANDS = {
     ),
     "serve": Lazy(
         "citations.commands.issuing:serve_command",
-        "Serve the HTTP API (OpenAPI at /docs and /openapi.json).",
+        "Serve the HTTP API and the clerks' pages.",
     ),
 }
 """Every command by name: where it lives and its short help for the listing, by capability."""

@@ -131,7 +131,7 @@ def api_rate(url: str, count: int, workers: int = 8) -> tuple[float, float, floa
     try:
         for _ in range(100):
             try:
-                httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=1)
+                httpx.get(f"http://127.0.0.1:{port}/v1/schemas/intake", timeout=1)
                 break
             except httpx.HTTPError:
                 time.sleep(0.1)

@@ -1,23 +1,35 @@
-"""The FastAPI application: `citations serve` runs it; tests drive it with TestClient."""
+"""The FastAPI application: `citations serve` runs it; tests drive it with TestClient.
+
+The OpenAPI description is served only when CITATIONS_API_DOCS is set, and then only to a
+valid token; the interactive pages FastAPI offers (/docs, /redoc) are never served, because
+they load their scripts from a public CDN (the package carries none, and nothing may be
+fetched at run time). Every answer carries the headers of citations.http.headers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from citations import __version__, web
 from citations.api import hearing_routes, money_routes, problems, report_routes, token_routes
 from citations.api.limits import BodySizeLimit
 from citations.api.routes import router
 from citations.database import ensure_current, make_engine
-from citations.http.deps import clock
+from citations.http.deps import ActorDep, clock
+from citations.http.headers import SecurityHeaders
 from citations.issuing.group_commit import IntakeWriter
+from citations.settings import Settings, get_settings
 
 
-def create_app(database_url: str) -> FastAPI:
-    """The API on one database; the schema must be current (`citations db upgrade`)."""
+def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
+    """The API on one database; the schema must be current (`citations db upgrade`).
+    `settings` default to the environment's (citations.settings)."""
+    settings = settings or get_settings()
     engine = make_engine(database_url)
     ensure_current(engine)
 
@@ -38,15 +50,30 @@ def create_app(database_url: str) -> FastAPI:
             "problem details (`application/problem+json`) with a list of field `errors`."
         ),
         lifespan=lifespan,
+        openapi_url=None,  # served below, if at all, behind a token
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.engine = engine
     app.state.intake_writer = writer
     problems.install(app)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
     app.include_router(router)
     app.include_router(hearing_routes.router)
     app.include_router(money_routes.router)
     app.include_router(report_routes.router)
     app.include_router(web.router)
     app.include_router(token_routes.router)
+    if settings.api_docs:
+        _serve_description(app)
     return app
+
+
+def _serve_description(app: FastAPI) -> None:
+    """GET /openapi.json for any valid token (FastAPI's own route would be public)."""
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_description(_actor: ActorDep) -> JSONResponse:
+        description: dict[str, Any] = app.openapi()
+        return JSONResponse(description)

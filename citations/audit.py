@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel
-from sqlalchemy import Index, Integer, String, Text, insert, select
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from sqlalchemy import Index, Integer, String, Text, func, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from citations.orm import Base, JSONDocument
 
 GENESIS = "0" * 64
+CHECKPOINT_FORMAT: Final = "citations-audit-checkpoint"
 
 
 class AuditEvent(Base):
@@ -180,19 +182,67 @@ def record_many(session: Session, events: list[dict[str, Any]]) -> None:
     head.hash = previous
 
 
+class Checkpoint(BaseModel):
+    """Where the trail stood at a moment, kept outside the database (a file, or a log line).
+
+    The chain shows any change or removal *before* its newest event, but not a removal of the
+    newest events together with the head row: the trail that is left is a valid, shorter
+    chain. A checkpoint taken earlier still names the event the trail had reached then; if the
+    trail no longer reaches it in the same number of events, events were removed.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: Literal["citations-audit-checkpoint"] = CHECKPOINT_FORMAT
+    events: Annotated[int, Field(ge=0)]
+    head: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
+    """The newest event's hash (the genesis value, zeros, for an empty trail)."""
+    taken_at: AwareDatetime
+
+
+def checkpoint(session: Session, now: datetime) -> Checkpoint:
+    """The trail's count and head now, read in one statement (one snapshot on PostgreSQL's
+    READ COMMITTED too), without recomputing the chain: cheap enough for every day's
+    processing. `verify` checks the chain itself, then and later.
+
+    An empty trail whose head row is gone gives the genesis value (verify reports the row).
+    """
+    count = select(func.count()).select_from(AuditEvent).scalar_subquery()
+    row = session.execute(
+        select(count, select(AuditHead.hash).where(AuditHead.id == 1).scalar_subquery())
+    ).one()
+    return Checkpoint(events=row[0], head=row[1] or GENESIS, taken_at=now)
+
+
 class Verification(BaseModel):
     events: int
     intact: bool
     first_broken: int | None
     """The id of the first event whose hash or link does not match."""
     problem: str | None
+    head: str
+    """The hash of the newest event the chain reached (zeros for an empty trail): print it,
+    and a later verify can be compared with it."""
+    checkpoints: int = 0
+    """How many checkpoints the trail was found to still hold."""
 
 
-def verify(session: Session, *, batch: int = 5000) -> Verification:
-    """Recompute the chain from the first event; stop at the first mismatch."""
+def verify(
+    session: Session, *, checkpoints: Sequence[Checkpoint] = (), batch: int = 5000
+) -> Verification:
+    """Recompute the chain from the first event; stop at the first mismatch. Each checkpoint
+    must be in the chain, as the same event at the same count: else events were removed."""
     prev = GENESIS
     count = 0
     last_id = 0
+    pending = {c.head: c for c in checkpoints if c.events > 0}
+    held = len(checkpoints) - len(pending)
+
+    def broken(event_id: int | None, problem: str) -> Verification:
+        return Verification(
+            events=count, intact=False, first_broken=event_id, problem=problem, head=prev
+        )
+
     while True:
         events = session.scalars(
             select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
@@ -202,12 +252,7 @@ def verify(session: Session, *, batch: int = 5000) -> Verification:
         for event in events:
             count += 1
             if event.prev_hash != prev:
-                return Verification(
-                    events=count,
-                    intact=False,
-                    first_broken=event.id,
-                    problem="its link to the previous event does not match",
-                )
+                return broken(event.id, "its link to the previous event does not match")
             expected = event_hash(
                 prev,
                 occurred_at=event.occurred_at,
@@ -220,24 +265,35 @@ def verify(session: Session, *, batch: int = 5000) -> Verification:
                 after=event.after,
             )
             if expected != event.hash:
-                return Verification(
-                    events=count,
-                    intact=False,
-                    first_broken=event.id,
-                    problem="its content does not match its hash",
-                )
+                return broken(event.id, "its content does not match its hash")
             prev = event.hash
             last_id = event.id
+            mark = pending.pop(prev, None)
+            if mark is not None:
+                if mark.events != count:
+                    return broken(
+                        event.id,
+                        f"the checkpoint of {mark.taken_at.isoformat()} counted "
+                        f"{mark.events:,} events up to this one, the trail has {count:,}",
+                    )
+                held += 1
         session.expunge_all()
     head = session.get(AuditHead, 1)
-    if head is not None and head.hash != prev:
-        return Verification(
-            events=count,
-            intact=False,
-            first_broken=None,
-            problem="the newest events are missing (the head does not match)",
+    if head is None:
+        return broken(None, "the chain's head row is missing")
+    if head.hash != prev:
+        return broken(None, "the newest events are missing (the head does not match)")
+    if pending:
+        oldest = min(pending.values(), key=lambda c: c.events)
+        return broken(
+            None,
+            f"events were removed: the checkpoint of {oldest.taken_at.isoformat()} counted "
+            f"{oldest.events:,} events ending in {oldest.head}, which the trail no longer "
+            f"holds (it has {count:,})",
         )
-    return Verification(events=count, intact=True, first_broken=None, problem=None)
+    return Verification(
+        events=count, intact=True, first_broken=None, problem=None, head=prev, checkpoints=held
+    )
 
 
 def history(session: Session, entity_type: str, entity_key: str) -> list[AuditEvent]:

@@ -11,6 +11,7 @@ import citations.hearings.tables
 import citations.payments.tables
 import citations.record.ledger
 import citations.record.tables
+import citations.record.web_sessions
 from citations.orm import Base
 
 TABLE_MODULES = (
@@ -19,6 +20,7 @@ TABLE_MODULES = (
     citations.record.ledger,
     citations.payments.tables,
     citations.record.tables,
+    citations.record.web_sessions,
     citations.catalog.tables,
 )
 METADATA = Base.metadata

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///citations.db"
@@ -18,6 +18,14 @@ class Settings(BaseSettings):
     web_secret_key: str | None = None
     """Signs the clerks' web session cookie (CITATIONS_WEB_SECRET_KEY); without it each
     process draws a random key, so clerks log in again after a restart."""
+
+    api_docs: bool = False
+    """Serve the API's OpenAPI description at /openapi.json, to any valid token
+    (CITATIONS_API_DOCS=true). Off by default: only the intake schema is public. The
+    interactive pages (/docs, /redoc) are never served: they would load scripts from a CDN."""
+    hsts_seconds: int = Field(default=365 * 24 * 60 * 60, ge=0)
+    """Strict-Transport-Security max-age on answers to https requests (CITATIONS_HSTS_SECONDS);
+    0 sends none."""
 
     @field_validator("web_secret_key")
     @classmethod

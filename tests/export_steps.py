@@ -23,6 +23,7 @@ from citations.payments.posting import PaymentRequest, record_payment, reverse_p
 from citations.record.agencies import allocate_block
 from citations.record.lookup import find_citation
 from citations.record.tokens import create_token
+from citations.record.web_sessions import start_session
 from citations.roles import OPERATOR
 from citations.seed import seed
 from tests.conftest import NOW
@@ -48,7 +49,7 @@ def issue(engine: Engine, first_name: str) -> str:
 
 def populate(engine: Engine) -> None:
     """A row in every table: the seed, then what it leaves out (revisions, tokens, blocks,
-    recusals, ability to pay, a continued hearing, a reversed payment)."""
+    recusals, ability to pay, a continued hearing, a reversed payment, a web session)."""
     seed(engine, 200, seed=7, now=NOW)
     heard, paying, poor = (issue(engine, name) for name in ("Heard", "Paying", "Poor"))
     with transaction(engine) as session:
@@ -94,6 +95,10 @@ def populate(engine: Engine) -> None:
             session, role="officer", agency="DCPD", name="unit 12", actor=OPERATOR, now=NOW
         )
         allocate_block(session, "DCPD", "unit-12", 50, year=2026, actor=OPERATOR, now=NOW)
+        desk, _ = create_token(
+            session, role="clerk", agency=None, name="front desk", actor=OPERATOR, now=NOW
+        )
+        start_session(session, desk.id, actor=OPERATOR, now=NOW)  # a clerk signed in
 
 
 def export_text(engine: Engine) -> str:

@@ -3,13 +3,16 @@ backends)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, select, update
 
-from citations.audit import AuditEvent, verify
+from citations.audit import GENESIS, AuditEvent, AuditHead, Checkpoint, checkpoint, verify
 from citations.database import transaction
 from cli import cli
+from tests.conftest import NOW
 from tests.factories import prepare
 from tests.money_steps import issue_one, pay
 
@@ -73,3 +76,116 @@ def test_cli_verify_and_show(worked: tuple[Engine, str], database_url: str) -> N
     broken = runner.invoke(cli, ["audit", "verify", "--database", database_url])
     assert broken.exit_code == 1
     assert "the audit trail is broken at event" in broken.output
+
+
+def _cut_newest(engine: Engine, *, events: int, head: str | None) -> None:
+    """Delete the newest `events` events and set the head row to `head` (None: delete it)."""
+    with transaction(engine) as session:
+        ids = list(session.scalars(select(AuditEvent.id).order_by(AuditEvent.id.desc())))
+        session.execute(delete(AuditEvent).where(AuditEvent.id.in_(ids[:events])))
+        if head is None:
+            session.execute(delete(AuditHead))
+        else:
+            session.execute(update(AuditHead).values(hash=head))
+
+
+def _hash_of_newest(engine: Engine, skip: int) -> str:
+    with transaction(engine) as session:
+        hashes = list(session.scalars(select(AuditEvent.hash).order_by(AuditEvent.id.desc())))
+    return hashes[skip] if skip < len(hashes) else GENESIS
+
+
+@pytest.mark.parametrize("events", [1, 1000], ids=["the newest event", "every event"])
+def test_events_removed_with_the_head_row_are_found(
+    worked: tuple[Engine, str], events: int
+) -> None:
+    engine, _ = worked
+    _cut_newest(engine, events=events, head=None)
+    with transaction(engine) as session:
+        result = verify(session)
+    assert (result.intact, result.problem) == (False, "the chain's head row is missing")
+
+
+def test_a_checkpoint_finds_newest_events_removed_with_the_head_moved_back(
+    worked: tuple[Engine, str], database_url: str, tmp_path: Path
+) -> None:
+    engine, _ = worked
+    runner = CliRunner()
+    folder = tmp_path / "checkpoints"
+    written = runner.invoke(
+        cli, ["audit", "checkpoint", "--folder", str(folder), "--database", database_url]
+    )
+    assert written.exit_code == 0, written.output
+    [file] = folder.iterdir()
+    mark = Checkpoint.model_validate_json(file.read_text())
+    assert mark.head == _hash_of_newest(engine, 0)
+    assert (
+        f"Audit checkpoint: {mark.events:,} events, head {mark.head}, in {file}." in written.output
+    )
+    printed = runner.invoke(
+        cli, ["audit", "verify", "--checkpoint", str(folder), "--database", database_url]
+    )
+    assert printed.exit_code == 0, printed.output
+    assert printed.output == (
+        f"The audit trail is intact: {mark.events:,} events, head {mark.head}.\n"
+        "It holds all 1 checkpoints given.\n"
+    )
+
+    # The newest two events go, and the head is set back to the event now newest: a valid,
+    # shorter chain, which only the checkpoint kept outside the database can tell.
+    _cut_newest(engine, events=2, head=_hash_of_newest(engine, 2))
+    alone = runner.invoke(cli, ["audit", "verify", "--database", database_url])
+    assert alone.exit_code == 0, alone.output
+    assert f"intact: {mark.events - 2:,} events" in alone.output
+    checked = runner.invoke(
+        cli, ["audit", "verify", "--checkpoint", str(file), "--database", database_url]
+    )
+    assert checked.exit_code == 1
+    assert checked.output == (
+        "Error: the audit trail is broken at the chain's head: events were removed: the "
+        f"checkpoint of {mark.taken_at.isoformat()} counted {mark.events:,} events ending in "
+        f"{mark.head}, which the trail no longer holds (it has {mark.events - 2:,}) "
+        f"({mark.events - 2:,} events checked)\n"
+    )
+
+
+def test_a_checkpoint_at_another_count_is_a_break(worked: tuple[Engine, str]) -> None:
+    engine, _ = worked
+    with transaction(engine) as session:
+        mark = checkpoint(session, NOW)
+    moved = mark.model_copy(update={"events": mark.events + 1})
+    with transaction(engine) as session:
+        assert verify(session, checkpoints=[mark]).checkpoints == 1
+        result = verify(session, checkpoints=[moved])
+    assert result.intact is False
+    assert result.problem is not None and result.problem.endswith(
+        f"counted {mark.events + 1:,} events up to this one, the trail has {mark.events:,}"
+    )
+
+
+def test_a_file_that_is_not_a_checkpoint_is_named(
+    worked: tuple[Engine, str], database_url: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "audit-checkpoint.json"
+    bad.write_text('{"format": "citations-audit-checkpoint", "events": -1}')
+    result = CliRunner().invoke(
+        cli, ["audit", "verify", "--checkpoint", str(bad), "--database", database_url]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {bad} is not an audit checkpoint: events: ")
+    assert "Traceback" not in result.output
+
+
+def test_daily_processing_writes_a_checkpoint(
+    worked: tuple[Engine, str], database_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "checkpoints"
+    runner = CliRunner(env={"CITATIONS_AUDIT_CHECKPOINTS": str(folder)})
+    processed = runner.invoke(cli, ["process", "--as-of", "2026-11-29", "--database", database_url])
+    assert processed.exit_code == 0, processed.output
+    [file] = folder.iterdir()
+    assert f"in {file}." in processed.output
+    checked = runner.invoke(
+        cli, ["audit", "verify", "--checkpoint", str(folder), "--database", database_url]
+    )
+    assert "It holds all 1 checkpoints given." in checked.output

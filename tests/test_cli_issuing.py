@@ -163,5 +163,7 @@ def test_agencies_numbers_and_tokens(runner: CliRunner, db: str) -> None:
         "a officer token needs an agency"
         in run(runner, "tokens", "create", "--role", "officer", "--database", db, code=1).output
     )
+    clerk = ("tokens", "create", "--role", "clerk", "--agency", "DCPD", "--name", "desk")
+    assert "acts for every agency" in run(runner, *clerk, "--database", db, code=1).output
     run(runner, "tokens", "revoke", "1", "--database", db)
     assert "revoked" in run(runner, "tokens", "list", "--database", db).output

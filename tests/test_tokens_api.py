@@ -131,6 +131,8 @@ def test_expiry_is_listed_and_kept(admin: Admin) -> None:
     [
         ({"role": "officer", "name": "unit 12"}, "agency"),
         ({"role": "officer", "name": "unit 12", "agency": "NOPE"}, "agency"),
+        ({"role": "clerk", "name": "front desk", "agency": "DCPD"}, "agency"),
+        ({"role": "admin", "name": "root 2", "agency": "DCPD"}, "agency"),
         ({"role": "janitor", "name": "x"}, "role"),
         ({"role": "clerk", "name": "x", "expires_at": "2020-01-01T00:00:00Z"}, "expires_at"),
         ({"role": "clerk", "name": "x", "secret": "cit_mine"}, "secret"),

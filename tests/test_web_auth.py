@@ -13,11 +13,13 @@ from datetime import timedelta
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from citations.audit import history
 from citations.database import transaction
 from citations.record.lookup import get_citation
 from citations.record.tokens import create_token, list_tokens, revoke_token
+from citations.record.web_sessions import WebSession
 from citations.roles import OPERATOR
 from citations.web.auth import clock
 from citations.web.guard import COOKIE
@@ -90,7 +92,7 @@ def test_the_session_cookie_is_signed_secure_http_only_and_same_site(web: Web) -
     assert client.get("/clerk/contests").status_code == 303
 
 
-def test_the_session_cookie_holds_the_token_id_never_its_secret(web: Web) -> None:
+def test_the_session_cookie_holds_a_session_key_never_the_token(web: Web) -> None:
     """A leaked cookie must not be an API credential."""
     client, desk = web
     sign_in(client, desk.tokens["clerk"])
@@ -100,7 +102,7 @@ def test_the_session_cookie_holds_the_token_id_never_its_secret(web: Web) -> Non
     decoded = base64.urlsafe_b64decode(payload).decode()
     secret = desk.tokens["clerk"]
     assert secret not in value and secret not in decoded
-    assert '"token_id":' in decoded
+    assert '"key":' in decoded and "token" not in decoded
 
 
 def test_a_wrong_token_is_refused_next_to_the_field_and_never_echoed(web: Web) -> None:
@@ -202,19 +204,54 @@ def test_an_expired_token_ends_the_session(web: Web, engine: Engine) -> None:
     assert client.get("/clerk/contests").status_code == 303
 
 
-def test_signing_out_forgets_the_session(web: Web) -> None:
+def test_signing_out_ends_the_session_for_every_copy_of_the_cookie(
+    web: Web, engine: Engine
+) -> None:
     client, desk = web
     csrf = sign_in(client, desk.tokens["admin"])
+    kept = client.cookies.get(COOKIE)  # a copy: another tab's, a proxy's, a thief's
+    assert kept is not None
     answer = client.post("/clerk/logout", data={"csrf_token": csrf})
     assert answer.status_code == 303 and answer.headers["location"] == "/clerk/login?out=1"
     assert 'citations_clerk=""' in answer.headers["set-cookie"]
     assert "Max-Age=0" in answer.headers["set-cookie"]
     assert client.get("/clerk/contests").status_code == 303
+    client.cookies.set(COOKIE, kept)
+    replayed = client.get("/clerk/contests")
+    assert replayed.status_code == 303
+    assert replayed.headers["location"].endswith("&ended=1")
+    with transaction(engine) as session:
+        [signed_out] = session.scalars(select(WebSession).where(WebSession.ended_at.is_not(None)))
+        actions = [e.action for e in history(session, "web_session", str(signed_out.id))]
+    assert actions == ["web.sign_in", "web.sign_out"]
+
+
+def test_a_session_ends_after_a_working_day_whatever_the_cookie_says(web: Web) -> None:
+    client, desk = web
+    sign_in(client, desk.tokens["clerk"])
+    app: FastAPI = client.app  # type: ignore[assignment]
+    app.dependency_overrides[clock] = lambda: CLOCK + timedelta(hours=11, minutes=59)
+    assert client.get("/clerk/contests").status_code == 200
+    app.dependency_overrides[clock] = lambda: CLOCK + timedelta(hours=12)
+    answer = client.get("/clerk/contests")
+    assert answer.status_code == 303 and answer.headers["location"].endswith("&ended=1")
+
+
+def test_revoking_the_token_ends_its_sessions_in_the_database(web: Web, engine: Engine) -> None:
+    client, desk = web
+    sign_in(client, desk.tokens["clerk"])
+    with transaction(engine) as session:
+        token = next(t for t in list_tokens(session) if t.role == "clerk")
+        revoke_token(session, token.id, actor=OPERATOR, now=CLOCK)
+    with transaction(engine) as session:
+        rows = session.scalars(select(WebSession).where(WebSession.token_id == token.id)).all()
+    assert rows and all(row.ended_at == CLOCK for row in rows)
 
 
 def test_pages_are_not_part_of_the_api_description(web: Web) -> None:
     client, _ = web
-    paths = client.get("/openapi.json").json()["paths"]
+    app: FastAPI = client.app  # type: ignore[assignment]
+    paths = app.openapi()["paths"]
     assert paths and not [p for p in paths if p.startswith("/clerk")]
 
 

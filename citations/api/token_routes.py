@@ -26,7 +26,8 @@ router = APIRouter(prefix="/v1", responses=PROBLEMS)
 class TokenCreate(Body):
     role: Role
     agency: Annotated[str, Field(min_length=2, max_length=8)] | None = None
-    """Required for an officer's token: officers act only for their own agency."""
+    """Required for an officer's token (officers act only for their own agency), refused for
+    any other role: the others act for every agency."""
     name: Annotated[str, Field(min_length=1, max_length=200)]
     expires_at: AwareDatetime | None = None
 

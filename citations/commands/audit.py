@@ -1,12 +1,18 @@
-"""`citations audit ...`: prove the audit trail intact, and read a citation's history."""
+"""`citations audit ...`: prove the audit trail intact (and still as long as a checkpoint
+kept outside the database says), and read a citation's history."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from citations.commands.common import database_option, open_database, translate_errors
+from citations.commands.common import database_option, now, open_database, translate_errors
+
+if TYPE_CHECKING:
+    from citations.audit import Checkpoint
 
 
 @click.group("audit")
@@ -19,25 +25,123 @@ def audit() -> None:
     """
 
 
+CHECKPOINT_HELP = (
+    "A checkpoint file written by `citations audit checkpoint` or `citations process "
+    "--audit-checkpoint`, or a folder of them; may be repeated."
+)
+
+
 @audit.command("verify")
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    metavar="FILE",
+    type=click.Path(exists=True, path_type=Path),
+    help=CHECKPOINT_HELP,
+)
 @database_option
 @translate_errors
-def audit_verify(database: str | None) -> None:
+def audit_verify(checkpoints: tuple[Path, ...], database: str | None) -> None:
     """Recompute the hash chain; name the first broken event if it is not intact.
+
+    Prints the number of events and the newest event's hash: keep that line (or a
+    checkpoint file) outside the database. The chain alone cannot show that its newest
+    events were deleted together with its head; a checkpoint taken before can, since the
+    trail must still hold it, as the same event at the same count.
 
     \b
     Example:
         citations audit verify --database sqlite:///citations.db
+        citations audit verify --checkpoint /var/lib/citations/audit-checkpoints/
     """
     from citations.audit import verify
 
+    marks = [mark for path in checkpoints for mark in read_checkpoints(path)]
     with open_database(database) as session:
-        result = verify(session)
-    if result.intact:
-        click.echo(f"The audit trail is intact: {result.events} events.")
+        result = verify(session, checkpoints=marks)
+    if not result.intact:
+        where = f"event {result.first_broken}" if result.first_broken else "the chain's head"
+        raise click.ClickException(
+            f"the audit trail is broken at {where}: {result.problem} "
+            f"({result.events:,} events checked)"
+        )
+    click.echo(f"The audit trail is intact: {result.events:,} events, head {result.head}.")
+    if marks:
+        click.echo(f"It holds all {len(marks)} checkpoints given.")
+
+
+@audit.command("checkpoint")
+@click.option(
+    "--folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write the checkpoint as a new file in this folder (else print it).",
+)
+@database_option
+@translate_errors
+def audit_checkpoint(folder: Path | None, database: str | None) -> None:
+    """Note the trail's event count and newest hash, to keep outside the database.
+
+    Printed as one JSON line (for a log), or written to a new file in --folder. Give the
+    line's file, or the folder, to `citations audit verify --checkpoint` later.
+
+    \b
+    Example:
+        citations audit checkpoint --folder /var/lib/citations/audit-checkpoints
+    """
+    if folder is not None:
+        click.echo(checkpoint_into(folder, database))
         return
-    where = f"event {result.first_broken}" if result.first_broken else "the chain's head"
-    raise click.ClickException(f"the audit trail is broken at {where}: {result.problem}")
+    from citations.audit import checkpoint
+
+    with open_database(database) as session:
+        click.echo(checkpoint(session, now()).model_dump_json())
+
+
+def checkpoint_into(folder: Path, database: str | None) -> str:
+    """Take a checkpoint and write it to a new file in `folder` (daily processing does too);
+    returns the line to print."""
+    from citations.audit import checkpoint
+
+    with open_database(database) as session:
+        mark = checkpoint(session, now())
+    written = write_checkpoint(folder, mark)
+    return f"Audit checkpoint: {mark.events:,} events, head {mark.head}, in {written}."
+
+
+def write_checkpoint(folder: Path, mark: Checkpoint) -> Path:
+    """A new file in `folder`, named by the checkpoint's time; never overwrites one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"audit-checkpoint-{mark.taken_at:%Y%m%dT%H%M%S%fZ}.json"
+    try:
+        with target.open("x", encoding="utf-8") as out:
+            out.write(mark.model_dump_json() + "\n")
+    except FileExistsError:
+        raise click.ClickException(f"{target} exists already; try again") from None
+    return target
+
+
+def read_checkpoints(path: Path) -> list[Checkpoint]:
+    """The checkpoint in a file, or those in a folder's *.json files, oldest name first."""
+    from pydantic import ValidationError
+
+    from citations.audit import Checkpoint
+
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    marks = []
+    for file in files:
+        try:
+            marks.append(Checkpoint.model_validate_json(file.read_bytes().strip()))
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"]) or "the file"
+            raise click.ClickException(
+                f"{file} is not an audit checkpoint: {where}: {problem['msg']}"
+            ) from None
+    if path.is_dir() and not marks:
+        raise click.ClickException(f"{path} holds no audit checkpoint (*.json)")
+    return marks
 
 
 @audit.command("show")

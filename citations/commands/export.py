@@ -113,7 +113,15 @@ def _new_file(target: Path) -> Iterator[TextIO]:
     if target.exists():
         raise click.ClickException(f"{target} exists: name a new file for the export")
     partial = target.with_name(target.name + ".partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Not removed for the operator: it may be another export still writing.
+        raise click.ClickException(
+            f"{partial} exists: an export to {target} is running, or one stopped before it "
+            "finished. Once no export is running, delete it (it holds personal data) and "
+            "export again."
+        ) from None
     try:
         with open(descriptor, "w", encoding="utf-8", newline="\n") as out:
             yield out

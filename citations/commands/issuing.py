@@ -134,7 +134,11 @@ def tokens() -> None:
 @click.option(
     "--role", required=True, type=click.Choice([r.value for r in Role]), help="What it may do."
 )
-@click.option("--agency", default=None, help="The agency (required for officers).")
+@click.option(
+    "--agency",
+    default=None,
+    help="The agency: required for officers, refused for other roles (they act city-wide).",
+)
 @click.option("--name", default="", help="Whose or what the token is, for the audit trail.")
 @click.option(
     "--expires",
@@ -457,7 +461,10 @@ def notice_command(number: str, output: Path | None, database: str | None) -> No
 @database_option
 @translate_errors
 def serve_command(host: str, port: int, database: str | None) -> None:
-    """Serve the HTTP API (OpenAPI at /docs and /openapi.json).
+    """Serve the HTTP API and the clerks' pages.
+
+    The OpenAPI description (/openapi.json, for any valid token) is served only with
+    CITATIONS_API_DOCS=true.
 
     \b
     Example:
@@ -470,5 +477,5 @@ def serve_command(host: str, port: int, database: str | None) -> None:
 
     app = create_app(database_url(database))
     settle_server()
-    click.echo(f"Serving the citations API on http://{host}:{port} (docs at /docs)", err=True)
+    click.echo(f"Serving the citations API on http://{host}:{port}", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -247,9 +247,20 @@ def plan_command(number: str, installments: tuple[str, ...], database: str | Non
     default=None,
     help="Write a late notice PDF for each citation that became delinquent.",
 )
+@click.option(
+    "--audit-checkpoint",
+    "checkpoints",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="CITATIONS_AUDIT_CHECKPOINTS",
+    default=None,
+    help="Then write an audit checkpoint into this folder (citations audit verify "
+    "--checkpoint FOLDER checks them). Default: $CITATIONS_AUDIT_CHECKPOINTS.",
+)
 @database_option
 @translate_errors
-def process_command(as_of: datetime, notices: Path | None, database: str | None) -> None:
+def process_command(
+    as_of: datetime, notices: Path | None, checkpoints: Path | None, database: str | None
+) -> None:
     """Daily processing: plan defaults, expired service and programs, late penalties,
     delinquency and referral to collections. Running it twice for a date changes nothing.
 
@@ -277,6 +288,10 @@ def process_command(as_of: datetime, notices: Path | None, database: str | None)
         f"programs not completed, {len(report.delinquent)} now delinquent, "
         f"{len(report.referred)} referred to collections."
     )
+    if checkpoints is not None:
+        from citations.commands.audit import checkpoint_into
+
+        click.echo(checkpoint_into(checkpoints, database))
 
 
 @click.group()

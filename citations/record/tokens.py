@@ -17,6 +17,7 @@ from citations.audit import record
 from citations.errors import CitationsError, FieldError, InputRejected, NotFound
 from citations.record.agencies import get_agency
 from citations.record.tables import Agency, ApiToken
+from citations.record.web_sessions import end_token_sessions
 from citations.roles import AGENCY_BOUND, Action, Actor, Role
 
 PREFIX = "cit_"
@@ -54,6 +55,18 @@ def create_token(
         ) from None
     if parsed in AGENCY_BOUND and agency is None:
         raise InputRejected([FieldError("agency", f"a {parsed.value} token needs an agency")])
+    if parsed not in AGENCY_BOUND and agency is not None:
+        # Only officers act for one agency; any other role acts city-wide whatever the
+        # token says, so an agency here would promise a limit that nothing enforces.
+        raise InputRejected(
+            [
+                FieldError(
+                    "agency",
+                    f"a {parsed.value} token acts for every agency; only an officer's token "
+                    "names one",
+                )
+            ]
+        )
     try:
         agency_row = get_agency(session, agency) if agency is not None else None
     except NotFound:
@@ -144,6 +157,9 @@ def revoke_token(session: Session, token_id: int, *, actor: Actor, now: datetime
         raise NotFound("token", str(token_id))
     if token.revoked_at is None:
         token.revoked_at = now
+        # The pages check the token on every request anyway; ending its sessions here keeps
+        # the sessions table truthful about which are still open.
+        end_token_sessions(session, token.id, now)
         record(
             session,
             at=now,

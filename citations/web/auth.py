@@ -1,9 +1,11 @@
 """Signing in to the clerks' pages with an API token, the session cookie, and form tokens.
 
-A clerk signs in once with their token's secret; the pages keep only the token's id in a
-signed cookie (HttpOnly, Secure, SameSite=Lax, path /clerk, 12 hours), so a leaked cookie is
-no API credential, and check the token again on every request, so revoking or expiring it
-ends the session at once. The cookie also holds
+A clerk signs in once with their token's secret. The session is kept in the database
+(citations.record.web_sessions); the signed cookie (HttpOnly, Secure, SameSite=Lax, path
+/clerk, 12 hours) holds only its random key, never the token's secret, so a leaked cookie is
+no API credential. Every request looks the session up and checks its token again, so signing
+out, revoking the token and the session's expiry each end it at once, for every copy of the
+cookie. The cookie also holds
 the session's form token: every form carries it in a hidden field and every POST is refused
 without it (the synchronizer-token defence against cross-site request forgery). The login
 form has one too, from a cookie set when the login page is shown.
@@ -24,17 +26,18 @@ from fastapi import Depends, Request, Response
 from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from citations.database import reading_rows
+from citations.database import reading_rows, transaction
 from citations.errors import PermissionDenied
 from citations.http.deps import EngineDep
 from citations.record.tokens import InvalidToken, authenticate_id, identify
+from citations.record.web_sessions import LIFETIME, end_session, session_token, start_session
 from citations.roles import Actor, Role
 from citations.settings import get_settings
 from citations.web.guard import COOKIE, PREFIX, CsrfRejected, LoginRequired, web_router
 from citations.web.pages import render
 
-MAX_AGE = 12 * 60 * 60
-"""A session lasts a working day; then the clerk signs in again."""
+MAX_AGE = int(LIFETIME.total_seconds())
+"""The cookie lasts as long as the session it names (the database decides, though)."""
 
 WEB_ROLES = frozenset({Role.CLERK, Role.ADMIN, Role.HEARING_OFFICER})
 """Who may use the pages at all; each page and form then asks roles.py (through the library)."""
@@ -47,8 +50,9 @@ router = web_router()
 @dataclass(frozen=True)
 class CookieSession:
     csrf: str
-    token_id: int | None = None
-    """The signed-in token's id: never its secret, so a cookie is no API credential."""
+    key: str | None = None
+    """The signed-in session's random key (None before signing in): the database knows
+    whose it is and whether it has ended; never the token's secret."""
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -67,14 +71,12 @@ def read_session(request: Request) -> CookieSession | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("csrf"), str):
         return None
-    token_id = data.get("token_id")
-    return CookieSession(
-        csrf=data["csrf"], token_id=token_id if isinstance(token_id, int) else None
-    )
+    key = data.get("key")
+    return CookieSession(csrf=data["csrf"], key=key if isinstance(key, str) else None)
 
 
 def write_session(response: Response, state: CookieSession) -> None:
-    value = _serializer().dumps({"csrf": state.csrf, "token_id": state.token_id})
+    value = _serializer().dumps({"csrf": state.csrf, "key": state.key})
     response.set_cookie(
         COOKIE,
         str(value),
@@ -97,11 +99,14 @@ ClockDep = Annotated[datetime, Depends(clock)]
 def current_actor(request: Request, engine: EngineDep, now: ClockDep) -> Actor:
     """The signed-in actor, authenticated again now; LoginRequired sends them to sign in."""
     state = read_session(request)
-    if state is None or state.token_id is None:
+    if state is None or state.key is None:
         raise LoginRequired()
     try:
         with reading_rows(engine) as connection:
-            actor = authenticate_id(connection, state.token_id, now)
+            token_id = session_token(connection, state.key, now)
+            if token_id is None:  # signed out, or expired
+                raise InvalidToken()
+            actor = authenticate_id(connection, token_id, now)  # revoked or expired since
     except InvalidToken:
         raise LoginRequired(ended=True) from None
     request.state.csrf = state.csrf
@@ -181,14 +186,22 @@ def login(request: Request, form: FormDep, engine: EngineDep, now: ClockDep) -> 
         return render(
             request, "login.html", status, next=target, error=error, ended=False, signed_out=False
         )
+    with transaction(engine) as session:  # committed before the answer is sent
+        key = start_session(session, token_id, actor=actor, now=now)
     response = RedirectResponse(target, status_code=303)
     # A new form token at sign-in: one learnt before signing in is worth nothing after.
-    write_session(response, CookieSession(csrf=secrets.token_urlsafe(32), token_id=token_id))
+    write_session(response, CookieSession(csrf=secrets.token_urlsafe(32), key=key))
     return response
 
 
 @router.post("/logout")
-def logout(form: FormDep) -> Response:
+def logout(request: Request, form: FormDep, engine: EngineDep, now: ClockDep) -> Response:
+    """End the session in the database (committed before the answer), so the cookie is
+    refused from now on even where the browser does not forget it."""
+    state = read_session(request)
+    if state is not None and state.key is not None:
+        with transaction(engine) as session:
+            end_session(session, state.key, now=now)
     response = RedirectResponse(f"{PREFIX}/login?out=1", status_code=303)
     response.delete_cookie(COOKIE, path=PREFIX, secure=True, httponly=True, samesite="lax")
     return response

@@ -26,6 +26,7 @@ from citations.errors import (
     NotFound,
     PermissionDenied,
 )
+from citations.http.logs import error_kinds, route_of, stack
 from citations.web.pages import render
 from ordinances.errors import NothingPublished, OrdinanceError
 
@@ -75,8 +76,10 @@ def login_redirect(request: Request, ended: bool) -> Response:
 def error_page(request: Request, status: int, title: str, message: str) -> Response:
     try:
         return render(request, "error.html", status, status=status, title=title, message=message)
-    except Exception:  # the error page itself must never fail
-        log.exception("the error page could not be rendered")
+    except Exception as failure:  # the error page itself must never fail
+        log.error(
+            "the error page could not be rendered: %s\n%s", error_kinds(failure), stack(failure)
+        )
         return PlainTextResponse(f"{status} {title}: {message}", status_code=status)
 
 
@@ -103,7 +106,9 @@ def _translate(request: Request, exc: Exception) -> Response:
         return error_page(request, 400, "Cannot show this", str(exc))
     if isinstance(exc, CitationsError | OrdinanceError):
         return error_page(request, 400, "Cannot do this", str(exc))
-    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    # Classes and stack only: a message can quote input (int("²") names the "²"), and so
+    # can the path; the route's template cannot.
+    log.error("unexpected error on %s: %s\n%s", route_of(request), error_kinds(exc), stack(exc))
     return error_page(
         request,
         500,

@@ -1,0 +1,114 @@
+"""Signed-in sessions of the clerks' pages, kept in the database so that they can end.
+
+A cookie alone cannot be taken back: signing out only asks the browser to forget it, and a
+copy (a shared computer's profile, a proxy's log) would go on working until it expired. Here
+the cookie carries a random session key; the database keeps its SHA-256 (as for API tokens,
+so a stolen table opens no session), the token the clerk signed in with, and when the session
+expires or ended. Every page looks the session up and checks its token again, so signing out,
+revoking the token and the session's expiry each end it on the very next request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, ForeignKey, Index, String, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from citations.audit import record
+from citations.orm import Base
+from citations.record.tables import ApiToken
+from citations.roles import Actor
+
+Reader = Session | Connection
+
+LIFETIME = timedelta(hours=12)
+"""A session lasts a working day; then the clerk signs in again."""
+
+
+class WebSession(Base):
+    """One sign-in to the clerks' pages; only its key's SHA-256 is stored."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_token", "token_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"))
+    started_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    """Signed out, or its token revoked; None while it may still be used (until expires_at)."""
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start_session(session: Session, token_id: int, *, actor: Actor, now: datetime) -> str:
+    """Open a session for a token that has just authenticated (`identify`); returns the key
+    for the cookie, which is never stored."""
+    key = secrets.token_urlsafe(32)
+    row = WebSession(
+        key_hash=_hash(key),
+        token_id=token_id,
+        started_at=now,
+        expires_at=now + LIFETIME,
+        ended_at=None,
+    )
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        at=now,
+        actor=actor.name,
+        action="web.sign_in",
+        entity_type="web_session",
+        entity_key=str(row.id),
+        after={"token": token_id, "expires_at": row.expires_at.isoformat()},
+    )
+    return key
+
+
+def session_token(reader: Reader, key: str, now: datetime) -> int | None:
+    """The token id of a session that has neither ended nor expired, else None. The caller
+    then checks that the token itself is still valid (`authenticate_id`)."""
+    return reader.execute(
+        select(WebSession.token_id).where(
+            WebSession.key_hash == _hash(key),
+            WebSession.ended_at.is_(None),
+            WebSession.expires_at > now,
+        )
+    ).scalar()
+
+
+def end_session(session: Session, key: str, *, now: datetime) -> None:
+    """Sign out: the session's key is refused from now on. Ending an ended, expired or
+    unknown session changes nothing (and records nothing)."""
+    row = session.scalars(
+        select(WebSession).where(WebSession.key_hash == _hash(key)).with_for_update()
+    ).first()
+    if row is None or row.ended_at is not None or row.expires_at <= now:
+        return
+    row.ended_at = now
+    token = session.get(ApiToken, row.token_id)
+    record(
+        session,
+        at=now,
+        actor=f"token {row.token_id} ({token.name if token else '?'})",
+        action="web.sign_out",
+        entity_type="web_session",
+        entity_key=str(row.id),
+    )
+
+
+def end_token_sessions(session: Session, token_id: int, now: datetime) -> int:
+    """End every open session of a token (when it is revoked); returns how many."""
+    ended = session.execute(
+        update(WebSession)
+        .where(WebSession.token_id == token_id, WebSession.ended_at.is_(None))
+        .values(ended_at=now)
+    )
+    return int(getattr(ended, "rowcount", 0) or 0)
