@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from citations import __version__, web
 from citations.api import hearing_routes, money_routes, problems, report_routes, token_routes
-from citations.api.limits import BodySizeLimit
+from citations.api.limits import BodySizeLimit, PrintablePath
 from citations.api.routes import router
 from citations.database import ensure_current, make_engine
 from citations.http.deps import clock
@@ -43,6 +43,7 @@ def create_app(database_url: str) -> FastAPI:
     app.state.intake_writer = writer
     problems.install(app)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(PrintablePath)
     app.include_router(router)
     app.include_router(hearing_routes.router)
     app.include_router(money_routes.router)

@@ -1,10 +1,23 @@
-"""Money in the database is integer cents; in the library it is Decimal, exact to the cent."""
+"""Money in the database is integer cents; in the library it is Decimal, exact to the cent.
+
+Every amount that enters (an API body, a clerk's form, the command line, a lockbox file) is
+read by `parse_amount` or validated as `Amount`: exact decimals only (never a float, which
+would turn 1.999999999999999999 into 2.00), at most two decimals, and at most MAX_AMOUNT.
+"""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("99999999.99")
+"""The largest amount any input may carry (under a hundred million): far above any fine,
+payment or income the city records, and small enough that any sum of them stays exact and
+fits the database's 64-bit cents."""
 
 
 def to_cents(amount: Decimal) -> int:
@@ -31,3 +44,79 @@ def from_cents(cents: int) -> Decimal:
 def percent_of(amount: Decimal, percent: Decimal) -> Decimal:
     """A percentage of an amount, rounded half up to the cent."""
     return (amount * percent / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount as typed ("250", "250.00", "$1,250.50"), exact to the cent, or ValueError
+    saying what an amount looks like: no more than two decimals, not negative, not more than
+    MAX_AMOUNT, and nothing that is not a plain number (`1e30`, `NaN`, `²`).
+
+    >>> parse_amount("$1,250.5"), parse_amount("2.000")
+    (Decimal('1250.50'), Decimal('2.00'))
+    >>> parse_amount("1.999")
+    Traceback (most recent call last):
+    ValueError: an amount has at most two decimals, such as 250.00
+    """
+    raw = text.strip().replace(",", "").removeprefix("$").strip()
+    if not raw or not all(c.isascii() and (c.isdigit() or c == ".") for c in raw):
+        raise ValueError("enter an amount such as 250.00")
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError("enter an amount such as 250.00") from None
+    return exact(amount)
+
+
+def exact(amount: Decimal) -> Decimal:
+    """The amount to the cent, or ValueError when it is not one (see `parse_amount`)."""
+    if not amount.is_finite():
+        raise ValueError("enter an amount such as 250.00")
+    if amount < 0:
+        raise ValueError("an amount cannot be negative")
+    if amount > MAX_AMOUNT:
+        raise ValueError(f"an amount cannot exceed {MAX_AMOUNT:,}")
+    if amount != amount.quantize(CENT):
+        raise ValueError("an amount has at most two decimals, such as 250.00")
+    return amount.quantize(CENT)
+
+
+PLAIN = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")
+"""An amount written as a JSON string: digits, and at most two decimals."""
+
+
+def _exact_input(value: Any) -> Any:
+    """Refuse a binary float (it already lost the exact amount: 1.999999999999999999 reads as
+    2.0; the API parses JSON numbers as decimals, so only a caller in Python sends one) and
+    a string that is not a plain amount (`1e2`, `NaN`, ` 5`)."""
+    if isinstance(value, float):
+        raise ValueError("an amount must be an exact decimal, not a binary float")
+    if isinstance(value, str) and not PLAIN.fullmatch(value):
+        raise ValueError("write an amount such as 250.00")
+    return value
+
+
+def _schema(exclusive: bool) -> dict[str, Any]:
+    low = {"exclusiveMinimum": 0} if exclusive else {"minimum": 0}
+    return {
+        "anyOf": [
+            {"type": "number", **low, "maximum": float(MAX_AMOUNT)},
+            {"type": "string", "pattern": f"^{PLAIN.pattern}$"},
+        ],
+        "description": 'An exact amount, at most two decimals: 250.00 or "250.00".',
+    }
+
+
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False),
+    BeforeValidator(_exact_input),
+    WithJsonSchema(_schema(exclusive=False)),
+]
+"""An amount of money in a request model: exact, 0 to MAX_AMOUNT, at most two decimals."""
+PositiveAmount = Annotated[
+    Decimal,
+    Field(gt=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False),
+    BeforeValidator(_exact_input),
+    WithJsonSchema(_schema(exclusive=True)),
+]
+"""An amount that must be more than zero (a payment, an installment)."""

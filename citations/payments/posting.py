@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,8 @@ from citations.calendar import local_date
 from citations.catalog.publishing import digest
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, IdempotencyConflict, InputRejected, NotFound
-from citations.money import from_cents, to_cents
+from citations.inputs import InputModel, Moment
+from citations.money import PositiveAmount, from_cents, to_cents
 from citations.payments.tables import CollectionReferral, Payment, PaymentPlan
 from citations.record.ledger import EntryKind, balance, post
 from citations.record.numbering import CitationNumber, InvalidCitationNumber
@@ -29,16 +30,15 @@ from citations.roles import AGENCY_BOUND, Action, Actor
 from ordinances.models import Jurisdiction
 
 S = CitationStatus
-Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 
-class PaymentRequest(BaseModel):
+class PaymentRequest(InputModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    amount: Amount
+    amount: PositiveAmount
     method: Annotated[str, Field(min_length=1, max_length=32)]
     reference: Annotated[str, Field(max_length=200)] | None = None
-    received_at: AwareDatetime | None = None
+    received_at: Moment | None = None
     """When the money arrived (default: now); reconciliation groups by it."""
 
 

@@ -27,7 +27,7 @@ from citations.database import transaction
 from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
 from citations.hearings.contests import DeadlineMissed
 from citations.http.deps import EngineDep
-from citations.issuing.intake import printable
+from citations.inputs import printable
 from citations.payments.plans import Installment
 from citations.record.ledger import balance
 from citations.record.lookup import find_citation, to_public
