@@ -21,7 +21,24 @@ LAST_DAY = date(9000, 12, 31)
 a day: year 1 or 9999 would overflow Python's dates (a 500 instead of an answer), and nothing
 the city records happened before 1900 or will happen after 9000."""
 
+MAX_WHOLE = 2**31 - 1
+"""The largest whole number typed into a form (a row id, a count): the database's integers are
+32-bit, so a larger one could not name or count anything (and would fail there, a 500)."""
+
 LINE_BREAKS = "\n\r\t"
+
+
+def whole_number(text: str) -> int | None:
+    """A whole number from 0 to MAX_WHOLE written in ASCII digits, or None. (`str.isdigit`
+    alone would pass `²`, which `int` then refuses.)
+
+    >>> whole_number("42"), whole_number("²"), whole_number("99999999999999999999")
+    (42, None, None)
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if number <= MAX_WHOLE else None
 
 
 def printable(value: str) -> str:
