@@ -196,6 +196,12 @@ class Parser:
             unreadable = {e.field for e in self.errors}
             rest = [e for e in exc.errors if e.field not in unreadable]
             raise InputRejected(self.errors + rest, exc.summary) from None
+        except IllegalTransition as exc:
+            if not self.errors:
+                raise
+            # Not a field of the form: shown in the summary, beside the fields' own errors.
+            refused = FieldError("(citation)", str(exc))
+            raise InputRejected([*self.errors, refused], "some fields need attention") from None
         self.done()
 
 
