@@ -108,7 +108,7 @@ def test_an_amount_with_two_decimals_as_a_number_is_exact(api: Api, engine: Engi
 def test_nan_and_infinity_are_not_json(api: Api) -> None:
     client, headers, number = api
     for word in ("NaN", "Infinity", "-Infinity"):
-        body = '{"amount": %s, "method": "card"}' % word
+        body = f'{{"amount": {word}, "method": "card"}}'
         answer = raw(client, f"/v1/citations/{number}/payments", body, headers)
         assert answer.status_code == 400, answer.text
         assert answer.json()["detail"] == f"the body is not valid JSON: {word} is not a JSON number"
@@ -116,7 +116,7 @@ def test_nan_and_infinity_are_not_json(api: Api) -> None:
 
 def test_the_library_refuses_a_binary_float_amount() -> None:
     with pytest.raises(ValidationError, match="not a binary float"):
-        PaymentRequest(amount=1.999999999999999999, method="card")  # type: ignore[arg-type]
+        PaymentRequest(amount=1.999999999999999999, method="card")
 
 
 # -- control characters ----------------------------------------------------------------------
