@@ -1,6 +1,6 @@
 """What every typed or sent value must be before the library takes it, whatever face it came
 through (API body, clerk's form, command line, batch file): printable text, names without
-invisible characters, and days and times the date arithmetic can hold.
+invisible characters, days and times the date arithmetic can hold, and exact amounts.
 
 Kept in the foundation so the intake message, the API's bodies, the forms' parser and the
 library's own request models all apply the same rule, with the same words.
@@ -8,12 +8,25 @@ library's own request models all apply the same rule, with the same words.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+)
+
+from citations.money import MAX_AMOUNT
 
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(9000, 12, 31)
@@ -152,3 +165,46 @@ class InputModel(BaseModel):
         for _, problem in unprintable(value):
             raise ValueError(problem)
         return value
+
+
+# Amounts in request models: the rules of `money.exact`, for pydantic and the API's schema.
+PLAIN = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")
+"""An amount written as a JSON string: digits, and at most two decimals."""
+
+
+def _exact_input(value: Any) -> Any:
+    """Refuse a binary float (it already lost the exact amount: 1.999999999999999999 reads as
+    2.0; the API parses JSON numbers as decimals, so only a caller in Python sends one) and
+    a string that is not a plain amount (`1e2`, `NaN`, ` 5`)."""
+    if isinstance(value, float):
+        raise ValueError("an amount must be an exact decimal, not a binary float")
+    if isinstance(value, str) and not PLAIN.fullmatch(value):
+        raise ValueError("write an amount such as 250.00")
+    return value
+
+
+def _schema(exclusive: bool) -> dict[str, Any]:
+    low = {"exclusiveMinimum": 0} if exclusive else {"minimum": 0}
+    return {
+        "anyOf": [
+            {"type": "number", **low, "maximum": float(MAX_AMOUNT)},
+            {"type": "string", "pattern": f"^{PLAIN.pattern}$"},
+        ],
+        "description": 'An exact amount, at most two decimals: 250.00 or "250.00".',
+    }
+
+
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False),
+    BeforeValidator(_exact_input),
+    WithJsonSchema(_schema(exclusive=False)),
+]
+"""An amount of money in a request model: exact, 0 to MAX_AMOUNT, at most two decimals."""
+PositiveAmount = Annotated[
+    Decimal,
+    Field(gt=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False),
+    BeforeValidator(_exact_input),
+    WithJsonSchema(_schema(exclusive=True)),
+]
+"""An amount that must be more than zero (a payment, an installment)."""

@@ -1,17 +1,13 @@
 """Money in the database is integer cents; in the library it is Decimal, exact to the cent.
 
 Every amount that enters (an API body, a clerk's form, the command line, a lockbox file) is
-read by `parse_amount` or validated as `Amount`: exact decimals only (never a float, which
+read by `parse_amount` or validated as `inputs.Amount`: exact decimals only (never a float, which
 would turn 1.999999999999999999 into 2.00), at most two decimals, and at most MAX_AMOUNT.
 """
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated, Any
-
-from pydantic import BeforeValidator, Field, WithJsonSchema
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("99999999.99")
@@ -78,45 +74,3 @@ def exact(amount: Decimal) -> Decimal:
     if amount != amount.quantize(CENT):
         raise ValueError("an amount has at most two decimals, such as 250.00")
     return amount.quantize(CENT)
-
-
-PLAIN = re.compile(r"[0-9]{1,8}(\.[0-9]{1,2})?")
-"""An amount written as a JSON string: digits, and at most two decimals."""
-
-
-def _exact_input(value: Any) -> Any:
-    """Refuse a binary float (it already lost the exact amount: 1.999999999999999999 reads as
-    2.0; the API parses JSON numbers as decimals, so only a caller in Python sends one) and
-    a string that is not a plain amount (`1e2`, `NaN`, ` 5`)."""
-    if isinstance(value, float):
-        raise ValueError("an amount must be an exact decimal, not a binary float")
-    if isinstance(value, str) and not PLAIN.fullmatch(value):
-        raise ValueError("write an amount such as 250.00")
-    return value
-
-
-def _schema(exclusive: bool) -> dict[str, Any]:
-    low = {"exclusiveMinimum": 0} if exclusive else {"minimum": 0}
-    return {
-        "anyOf": [
-            {"type": "number", **low, "maximum": float(MAX_AMOUNT)},
-            {"type": "string", "pattern": f"^{PLAIN.pattern}$"},
-        ],
-        "description": 'An exact amount, at most two decimals: 250.00 or "250.00".',
-    }
-
-
-Amount = Annotated[
-    Decimal,
-    Field(ge=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False),
-    BeforeValidator(_exact_input),
-    WithJsonSchema(_schema(exclusive=False)),
-]
-"""An amount of money in a request model: exact, 0 to MAX_AMOUNT, at most two decimals."""
-PositiveAmount = Annotated[
-    Decimal,
-    Field(gt=0, le=MAX_AMOUNT, decimal_places=2, allow_inf_nan=False),
-    BeforeValidator(_exact_input),
-    WithJsonSchema(_schema(exclusive=True)),
-]
-"""An amount that must be more than zero (a payment, an installment)."""

@@ -49,8 +49,7 @@ from citations.hearings.scheduling import (
 )
 from citations.http.deps import ActorDep, SessionDep, clock
 from citations.http.responses import pdf_response
-from citations.inputs import Day, Moment
-from citations.money import Amount
+from citations.inputs import Amount, Day, Moment
 from citations.payments.plans import Installment
 from citations.roles import Action
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from citations.audit import record
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
-from citations.inputs import InputModel
-from citations.money import Amount, from_cents, percent_of, to_cents
+from citations.inputs import Amount, InputModel
+from citations.money import from_cents, percent_of, to_cents
 from citations.payments.posting import lock_citation, settle
 from citations.payments.tables import AbilityRequest
 from citations.record.ledger import EntryKind, balance, paid, post

@@ -14,8 +14,8 @@ from citations.audit import record
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
-from citations.inputs import Day, InputModel
-from citations.money import PositiveAmount, from_cents, to_cents
+from citations.inputs import Day, InputModel, PositiveAmount
+from citations.money import from_cents, to_cents
 from citations.payments.posting import active_plan, lock_citation
 from citations.payments.tables import PaymentPlan, PlanInstallment
 from citations.record.ledger import balance

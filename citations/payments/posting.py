@@ -19,8 +19,8 @@ from citations.calendar import local_date
 from citations.catalog.publishing import digest
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, IdempotencyConflict, InputRejected, NotFound
-from citations.inputs import InputModel, Moment
-from citations.money import PositiveAmount, from_cents, to_cents
+from citations.inputs import InputModel, Moment, PositiveAmount
+from citations.money import from_cents, to_cents
 from citations.payments.tables import CollectionReferral, Payment, PaymentPlan
 from citations.record.ledger import EntryKind, balance, post
 from citations.record.numbering import CitationNumber, InvalidCitationNumber
