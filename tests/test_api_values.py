@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
@@ -23,6 +24,7 @@ from citations.roles import OPERATOR
 from tests.conftest import NOW
 from tests.factories import message, prepare
 from tests.money_steps import issue_one, state
+from tests.test_logs_private import serve
 
 Api = tuple[TestClient, dict[str, str], str]
 """The client, the admin's headers, and an issued citation's number."""
@@ -272,3 +274,29 @@ def test_a_path_holding_a_line_break_is_a_bad_request(
     answer = client.get(f"/v1/citations/{number}{character}/{document}", headers=headers)
     assert answer.status_code == 400, answer.text
     assert answer.json()["type"] == "/problems/malformed-path"
+
+
+def test_a_line_break_in_a_path_behind_a_real_server_is_a_bad_request(
+    engine: Engine, database_url: str
+) -> None:
+    """The defect lived in the server: uvicorn dropped the connection when the PDF's file
+    name (taken from the path) put a line break into a header; the TestClient does not."""
+    prepare(engine)
+    number = issue_one(engine)
+    with transaction(engine) as session:
+        _, secret = create_token(
+            session, role="admin", agency=None, name="real", actor=OPERATOR, now=NOW
+        )
+    server, thread, base = serve(create_app(database_url))
+    try:
+        for character in ("%0A", "%E2%80%A8"):
+            with httpx2.Client(base_url=base, timeout=30) as http:
+                answer = http.get(
+                    f"/v1/citations/{number}{character}/late-notice.pdf",
+                    headers={"Authorization": f"Bearer {secret}"},
+                )
+            assert answer.status_code == 400, answer.text
+            assert answer.json()["type"] == "/problems/malformed-path"
+    finally:
+        server.should_exit = True
+        thread.join(10)
