@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from citations import __version__, web
 from citations.api import hearing_routes, money_routes, problems, report_routes, token_routes
-from citations.api.limits import BodySizeLimit
+from citations.api.limits import BodySizeLimit, PrintablePath
 from citations.api.routes import router
 from citations.database import ensure_current, make_engine
 from citations.http.deps import ActorDep, clock
@@ -58,7 +58,10 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.state.intake_writer = writer
     problems.install(app)
     app.add_middleware(BodySizeLimit)
-    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
+    app.add_middleware(PrintablePath)
+    app.add_middleware(
+        SecurityHeaders, hsts_seconds=settings.hsts_seconds
+    )  # outermost: every answer
     app.include_router(router)
     app.include_router(hearing_routes.router)
     app.include_router(money_routes.router)

@@ -89,7 +89,51 @@ def load_schema(url: str, number: str, token: str) -> Any:
 
         return st.one_of(strategy, strategy.map(with_real))
 
+    @loaded.hook("before_generate_body")
+    def extreme_values(_context: Any, strategy: st.SearchStrategy[Any]) -> Any:
+        return st.one_of(
+            strategy, st.tuples(strategy, st.sampled_from(sorted(EXTREMES))).map(extreme)
+        )
+
     return loaded
+
+
+EDGE_TIMES = ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00")
+HUGE = 10**20
+
+
+def _time(key: str, value: Any) -> Any:
+    return EDGE_TIMES[len(key) % 2] if key.endswith("_at") else value
+
+
+def _number(key: str, value: Any) -> Any:
+    return HUGE if isinstance(value, int | float) else value
+
+
+def _text(key: str, value: Any) -> Any:
+    return value + "\u0007" if isinstance(value, str) else value
+
+
+EXTREMES: dict[str, Callable[[str, Any], Any]] = {"time": _time, "number": _number, "text": _text}
+"""Ways to push a generated body to the edges issue 13 found: times at year 1 and 9999,
+numbers too large for any column, control characters in text."""
+
+
+def extreme(pair: tuple[Any, str]) -> Any:
+    """The body with every value of one kind pushed to its edge (keys kept)."""
+    body, kind = pair
+    change = EXTREMES[kind]
+
+    def walk(value: Any, key: str) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        if isinstance(value, bool):
+            return value
+        return change(key, value)
+
+    return walk(body, "")
 
 
 def fuzzer(
@@ -146,6 +190,14 @@ FOUND: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/v1/docket-sessions", SESSION),
     ("POST", "/v1/processing?as_of=0001-01-07", None),
     ("POST", "/v1/citations", message(device_id="unit\u000012")),
+    # Issue 13: times at the calendar's edges, periods to year 9999, exact and huge amounts.
+    ("POST", "/v1/tokens", {"role": "clerk", "name": "x", "expires_at": EDGE_TIMES[1]}),
+    ("POST", "/v1/citations", message(violation_at=EDGE_TIMES[0])),
+    ("GET", "/v1/reconciliation?from=2026-01-01&to=9999-12-31", None),
+    ("GET", "/v1/reports/program?from=2026-01-01&to=9999-12-31", None),
+    ("POST", f"/v1/citations/{REAL}/deposits", {"amount": HUGE}),
+    ("POST", f"/v1/citations/{REAL}/payments", {"amount": "1.999", "method": "card"}),
+    ("POST", f"/v1/citations/{REAL}/void", {"reason": "Wrong\u0007 person"}),
 ]
 
 

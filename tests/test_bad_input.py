@@ -135,6 +135,8 @@ def test_the_corpus_covers_every_failure_mode() -> None:
         "numbers-outside-block",
         "time-zones",
         "not-utf8",
+        "format-characters",
+        "extreme-values",
     }
     assert required <= names, sorted(required - names)
     for case in CASES:

@@ -114,3 +114,43 @@ def test_a_cashiers_day(runner: CliRunner, db: str, engine: Engine, tmp_path: Pa
     export = tmp_path / "collections.csv"
     run(runner, "collections", "export", "--output", str(export), *d)
     assert export.read_text().startswith("record,citation_number")
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("1e30", "enter an amount such as 250.00"),
+        ("NaN", "enter an amount such as 250.00"),
+        ("1.999999999999999999", "at most two decimals"),
+        ("99999999999999999999", "cannot exceed 99,999,999.99"),
+        ("²", "enter an amount such as 250.00"),
+    ],
+)
+def test_an_amount_typed_on_the_command_line_is_exact(
+    runner: CliRunner, db: str, engine: Engine, amount: str, words: str
+) -> None:
+    """`1e30` and `NaN` used to end in a traceback (decimal.InvalidOperation)."""
+    number = issue_one(engine)
+    result = runner.invoke(
+        cli, ["pay", number, "--amount", amount, "--method", "card", "--database", db]
+    )
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_lockbox_amount_is_read_as_the_command_line_reads_it(
+    runner: CliRunner, db: str, engine: Engine, tmp_path: Path
+) -> None:
+    number = issue_one(engine)
+    lockbox = tmp_path / "lockbox.csv"
+    lockbox.write_text(
+        "batch_id,item,received_on,citation_number,amount,method\n"
+        f"B8,1,2026-11-25,{number},1e2,check\n"
+        f"B8,2,2026-11-25,{number},1.999,check\n"
+        f"B8,3,2026-11-25,{number},10.50,check\n",
+        encoding="utf-8",
+    )
+    out = run(runner, "payments", "import", str(lockbox), "--database", db, code=1).output
+    assert out.count("amount must be like 250.00") == 2, out
+    assert "1 posted" in out

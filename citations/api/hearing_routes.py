@@ -7,13 +7,13 @@ schedule nor decide) and every rule.
 from __future__ import annotations
 
 from datetime import date, time
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
-from pydantic import AwareDatetime, BaseModel, Field
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
 
-from citations.api.limits import RowId, RowIdField
+from citations.api.bodies import ExactJsonRoute
+from citations.api.limits import FromQuery, RowId, RowIdField, ToQuery
 from citations.api.routes import PROBLEMS, Body
 from citations.hearings.build import (
     ContestPublic,
@@ -49,29 +49,30 @@ from citations.hearings.scheduling import (
 )
 from citations.http.deps import ActorDep, SessionDep, clock
 from citations.http.responses import pdf_response
+from citations.inputs import Amount, Day, Moment
 from citations.payments.plans import Installment
 from citations.roles import Action
 
-router = APIRouter(prefix="/v1", responses=PROBLEMS)
+router = APIRouter(prefix="/v1", responses=PROBLEMS, route_class=ExactJsonRoute)
 
 
 class ReviewRequest(Body):
     statement: Annotated[str, Field(min_length=1, max_length=10_000)]
-    received_at: AwareDatetime | None = None
+    received_at: Moment | None = None
     late_reason: str | None = None
 
 
 class Decision(Body):
     outcome: Literal["upheld", "dismissed", "reduced"]
     findings: Annotated[str, Field(min_length=1, max_length=20_000)]
-    new_amount: Annotated[Decimal, Field(ge=0, decimal_places=2)] | None = None
+    new_amount: Amount | None = None
     reduction_reason: str | None = None
     payment_schedule: list[Installment] = Field(default_factory=list)
 
 
 class HearingRequest(Body):
-    received_at: AwareDatetime | None = None
-    deposit: Annotated[Decimal, Field(ge=0, decimal_places=2)] | None = None
+    received_at: Moment | None = None
+    deposit: Amount | None = None
     deposit_method: str | None = None
     deposit_reference: str | None = None
     waiver_declaration: str | None = None
@@ -85,8 +86,8 @@ class WaiverDecision(Body):
 
 
 class Deposit(Body):
-    amount: Annotated[Decimal, Field(ge=0, decimal_places=2)]
-    received_at: AwareDatetime | None = None
+    amount: Amount
+    received_at: Moment | None = None
     method: str | None = None
     reference: str | None = None
 
@@ -103,7 +104,7 @@ class Continuance(Body):
 
 class SetAside(Body):
     reason: Annotated[str, Field(min_length=1, max_length=5000)]
-    received_at: AwareDatetime | None = None
+    received_at: Moment | None = None
 
 
 @router.get("/citations/{number}/contest", response_model=ContestPublic, summary="A contest")
@@ -351,7 +352,7 @@ def post_officer(body: OfficerCreate, actor: ActorDep, session: SessionDep) -> O
 
 
 class AvailabilityCreate(Body):
-    day: date
+    day: Day
     start: time
     end: time
 
@@ -390,7 +391,7 @@ def post_recusal(
 
 
 class SessionCreate(Body):
-    day: date
+    day: Day
     start: time
     officer_id: RowIdField
     capacity: Annotated[int, Field(ge=1, le=200)]
@@ -437,8 +438,8 @@ def post_session(body: SessionCreate, actor: ActorDep, session: SessionDep) -> S
 def read_sessions(
     actor: ActorDep,
     session: SessionDep,
-    start: Annotated[date, Query(alias="from")],
-    end: Annotated[date, Query(alias="to")],
+    start: FromQuery,
+    end: ToQuery,
 ) -> list[SessionPublic]:
     actor.require(Action.MANAGE_DOCKET)
     return [

@@ -10,6 +10,7 @@ says its length is cut off too.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from pydantic import Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citations.api.problems import problem
+from citations.inputs import FIRST_DAY, LAST_DAY
 from citations.issuing.intake import MAX_MESSAGE_BYTES
 
 MAX_BODY_BYTES = MAX_MESSAGE_BYTES
@@ -36,6 +38,13 @@ DayQuery = Annotated[
     date, Query(ge=date(1900, 1, 1), le=date(9000, 12, 31), description="YYYY-MM-DD")
 ]
 """A day to compute deadlines from: years 1 or 9999 would overflow the date arithmetic."""
+
+_PERIOD = f"YYYY-MM-DD, {FIRST_DAY.year} to {LAST_DAY.year}"
+FromQuery = Annotated[date, Query(alias="from", ge=FIRST_DAY, le=LAST_DAY, description=_PERIOD)]
+"""The first day of a period (reports, reconciliation, docket sessions): a period reaching
+year 9999 would overflow the day after its end."""
+ToQuery = Annotated[date, Query(alias="to", ge=FIRST_DAY, le=LAST_DAY, description=_PERIOD)]
+"""The last day of a period."""
 
 
 class BodySizeLimit:
@@ -108,3 +117,28 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
         return await receive()
 
     return replayed
+
+
+UNPRINTABLE_IN_PATH = frozenset({"Cc", "Cf", "Zl", "Zp"})
+"""Control and format characters and the line and paragraph separators: no id, number or day
+in a path holds one, and some (a line break) would break a header that echoes the path."""
+
+
+class PrintablePath:
+    """ASGI middleware: a path (once %-decoded) holding a control, format or line-separator
+    character names nothing, and is answered with a 400 problem before any route reads it
+    (`/v1/citations/N%0A/late-notice.pdf` used to drop the connection, `%E2%80%A8` a 500)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        bad = next((c for c in path if unicodedata.category(c) in UNPRINTABLE_IN_PATH), None)
+        if bad is None:
+            await self.app(scope, receive, send)
+            return
+        detail = f"the path holds an unprintable character U+{ord(bad):04X}"
+        shown = "".join("_" if unicodedata.category(c) in UNPRINTABLE_IN_PATH else c for c in path)
+        response = problem(400, "malformed-path", detail, shown)
+        await response(scope, receive, send)

@@ -3,19 +3,20 @@ roles (an attorney cannot post payments) and every rule."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel, Field
 
-from citations.api.limits import DayQuery
+from citations.api.bodies import ExactJsonRoute
+from citations.api.limits import DayQuery, FromQuery, ToQuery
 from citations.api.routes import PROBLEMS, Body
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.http.deps import ActorDep, SessionDep, clock
 from citations.http.responses import pdf_response
+from citations.inputs import Day
 from citations.money import from_cents
 from citations.payments.ability import AbilityDecision, Declaration, request_ability_to_pay
 from citations.payments.build import late_notice_for, receipt_for
@@ -37,7 +38,7 @@ from citations.record.ledger import entries, signed_amount
 from citations.record.lookup import find_citation
 from citations.roles import Action
 
-router = APIRouter(prefix="/v1", responses=PROBLEMS)
+router = APIRouter(prefix="/v1", responses=PROBLEMS, route_class=ExactJsonRoute)
 
 
 @router.post(
@@ -144,7 +145,7 @@ def read_late_notice(number: str, actor: ActorDep, session: SessionDep) -> Respo
     actor.require(Action.READ_MONEY_REPORTS)
     today = local_date(clock(), PublishedCatalog(session).jurisdiction())
     context = late_notice_for(session, number, actor, notice_date=today)
-    return pdf_response(render_late_notice(context), f"{number}-late-notice.pdf")
+    return pdf_response(render_late_notice(context), f"{context.citation_number}-late-notice.pdf")
 
 
 class PlanRequest(Body):
@@ -179,7 +180,7 @@ class Election(Body):
 
 
 class HoursLog(Body):
-    worked_on: date
+    worked_on: Day
     hours: Annotated[Decimal, Field(gt=0, le=24)]
 
 
@@ -250,7 +251,7 @@ def post_diversion(
 
 
 class Done(Body):
-    done_on: date
+    done_on: Day
 
 
 @router.post(
@@ -284,7 +285,7 @@ def post_processing(actor: ActorDep, session: SessionDep, as_of: DayQuery) -> di
     "/collections/export.csv", response_class=Response, summary="The collection agency's export"
 )
 def read_collections(
-    actor: ActorDep, session: SessionDep, since: Annotated[date | None, Query()] = None
+    actor: ActorDep, session: SessionDep, since: Annotated[Day | None, Query()] = None
 ) -> Response:
     return Response(export_collections(session, since=since, actor=actor), media_type="text/csv")
 
@@ -293,7 +294,7 @@ def read_collections(
 def read_reconciliation(
     actor: ActorDep,
     session: SessionDep,
-    start: Annotated[date, Query(alias="from")],
-    end: Annotated[date, Query(alias="to")],
+    start: FromQuery,
+    end: ToQuery,
 ) -> Reconciliation:
     return reconcile(session, start, end, actor=actor)

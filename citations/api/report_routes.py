@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from citations.api.bodies import ExactJsonRoute
+from citations.api.limits import FromQuery, ToQuery
 from citations.api.routes import PROBLEMS
 from citations.errors import FieldError, InputRejected
 from citations.http.deps import ActorDep, SessionDep, clock
@@ -14,7 +15,7 @@ from citations.reports.compute import compute_report
 from citations.reports.export import report_csv, report_json
 from citations.reports.render import render_report
 
-router = APIRouter(prefix="/v1", responses=PROBLEMS)
+router = APIRouter(prefix="/v1", responses=PROBLEMS, route_class=ExactJsonRoute)
 
 
 @router.get(
@@ -26,8 +27,8 @@ router = APIRouter(prefix="/v1", responses=PROBLEMS)
 def read_report(
     actor: ActorDep,
     session: SessionDep,
-    start: Annotated[date, Query(alias="from")],
-    end: Annotated[date, Query(alias="to")],
+    start: FromQuery,
+    end: ToQuery,
     area: Annotated[list[str] | None, Query()] = None,
     format: Annotated[Literal["pdf", "csv", "json"], Query()] = "json",
 ) -> Response:

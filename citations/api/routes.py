@@ -7,15 +7,17 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field
 
+from citations.api.bodies import ExactJsonRoute
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.http.deps import ActorDep, IntakeWriterDep, SessionDep, clock
 from citations.http.responses import pdf_response
+from citations.inputs import Day, InputModel
 from citations.issuing.amend import Amendment, amend_citation
 from citations.issuing.decision import Outcome
-from citations.issuing.intake import IntakeMessage, intake_schema, printable
+from citations.issuing.intake import IntakeMessage, intake_schema
 from citations.issuing.pipeline import IntakeResult
 from citations.issuing.void import void_citation
 from citations.notice.build import notice_for
@@ -25,33 +27,14 @@ from citations.record.lookup import CitationPublic, get_citation
 from citations.roles import Action
 from ordinances.resolve import ResolvedVersion
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=ExactJsonRoute)
 
 
-class Body(BaseModel):
+class Body(InputModel):
     """A request body that refuses unknown fields (a misspelt field is an error, not ignored)
     and control characters in any text (as intake does: unprintable on a document, and
-    PostgreSQL cannot store NUL)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _printable_text(cls, value: Any) -> Any:
-        _check_text(value)
-        return value
-
-
-def _check_text(value: Any) -> None:
-    if isinstance(value, str):
-        printable(value)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _check_text(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_text(key)
-            _check_text(item)
+    PostgreSQL cannot store NUL). Every route also refuses them before its model reads the
+    body (`bodies.ExactJsonRoute`)."""
 
 
 PROBLEMS: dict[int | str, dict[str, Any]] = {
@@ -118,8 +101,7 @@ def read_notice(number: str, actor: ActorDep, session: SessionDep) -> Response:
     return pdf_response(render_notice(context), f"{context.citation_number}.pdf")
 
 
-class VoidRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class VoidRequest(InputModel):
     reason: Annotated[str, Field(min_length=3, max_length=2000)]
 
 
@@ -145,8 +127,7 @@ def amend(number: str, body: Amendment, actor: ActorDep, session: SessionDep) ->
     return amend_citation(session, number, body, actor=actor, now=clock())
 
 
-class BlockRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class BlockRequest(InputModel):
     agency: Annotated[str, Field(min_length=2, max_length=8)]
     device_id: Annotated[str, Field(min_length=1, max_length=100)]
     size: Annotated[int, Field(ge=1, le=10_000)] = 500
@@ -201,7 +182,7 @@ class CodeTable(BaseModel):
 def read_ordinances(
     actor: ActorDep,
     session: SessionDep,
-    on: Annotated[date | None, Query(description="YYYY-MM-DD; default today locally")] = None,
+    on: Annotated[Day | None, Query(description="YYYY-MM-DD; default today locally")] = None,
 ) -> CodeTable:
     actor.require(Action.READ_CATALOG)
     catalog = PublishedCatalog(session)

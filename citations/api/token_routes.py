@@ -11,16 +11,18 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Response
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from citations.api.bodies import ExactJsonRoute
 from citations.api.limits import RowId
 from citations.api.routes import PROBLEMS, Body
 from citations.http.deps import ActorDep, SessionDep, clock
+from citations.inputs import Moment
 from citations.record.tables import ApiToken
 from citations.record.tokens import create_token, list_tokens, revoke_token
 from citations.roles import Action, Role
 
-router = APIRouter(prefix="/v1", responses=PROBLEMS)
+router = APIRouter(prefix="/v1", responses=PROBLEMS, route_class=ExactJsonRoute)
 
 
 class TokenCreate(Body):
@@ -29,7 +31,7 @@ class TokenCreate(Body):
     """Required for an officer's token (officers act only for their own agency), refused for
     any other role: the others act for every agency."""
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    expires_at: AwareDatetime | None = None
+    expires_at: Moment | None = None
 
 
 class TokenPublic(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -27,13 +27,14 @@ class Money(click.ParamType[Decimal]):
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> Decimal:
+        from citations.money import parse_amount
+
+        if isinstance(value, Decimal):
+            return value
         try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            self.fail(f"{value!r} is not an amount (e.g. 250.00)", param, ctx)
-        if amount < 0 or amount != amount.quantize(Decimal("0.01")):
-            self.fail(f"{value!r} is not an amount in cents (e.g. 250.00)", param, ctx)
-        return amount.quantize(Decimal("0.01"))
+            return parse_amount(str(value))
+        except ValueError as exc:
+            self.fail(f"{value!r}: {exc}", param, ctx)
 
 
 AMOUNT = Money()
@@ -94,10 +95,11 @@ def write_pdf(pdf: bytes, target: Path) -> None:
 
 def installment(text: str) -> Installment:
     """One `DATE:AMOUNT` installment of a payment schedule, e.g. `2027-01-15:60.00`."""
+    from citations.money import parse_amount
     from citations.payments.plans import Installment
 
     try:
         due, amount = text.split(":", 1)
-        return Installment(due_on=date.fromisoformat(due), amount=Decimal(amount))
-    except (ValueError, InvalidOperation) as exc:
+        return Installment(due_on=date.fromisoformat(due), amount=parse_amount(amount))
+    except ValueError as exc:  # pydantic's ValidationError is one
         raise click.BadParameter(f"{text!r}: write DATE:AMOUNT, e.g. 2027-01-15:60.00") from exc

@@ -120,6 +120,15 @@ def add_availability(
     get_officer(session, officer_id)
     if end <= start:
         raise InputRejected([FieldError("end", "must be after the start")])
+    same = select(Availability.id).where(
+        Availability.officer_id == officer_id,
+        Availability.day == day,
+        Availability.start_time == start,
+    )
+    if session.scalar(same) is not None:  # one window a start: the table's unique key
+        raise InputRejected(
+            [FieldError("start", f"a window on {day.isoformat()} already starts at {start:%H:%M}")]
+        )
     window = Availability(officer_id=officer_id, day=day, start_time=start, end_time=end)
     session.add(window)
     session.flush()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import ConfigDict, Field, StringConstraints, ValidationError
 from sqlalchemy.orm import Session
 
 from citations.audit import record
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, IllegalTransition, InputRejected
+from citations.inputs import InputModel, Moment
 from citations.issuing.decision import Outcome, decide
 from citations.issuing.intake import (
     IntakeMessage,
@@ -35,13 +36,13 @@ from citations.roles import Action, Actor
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
 
 
-class Amendment(BaseModel):
+class Amendment(InputModel):
     """What an amendment changes; anything left out stays as it was."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     reason: Reason
-    violation_at: AwareDatetime | None = None
+    violation_at: Moment | None = None
     location: Location | None = None
     officer: Officer | None = None
     subject: Subject | None = None

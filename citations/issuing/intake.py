@@ -16,7 +16,6 @@ from uuid import UUID
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -28,6 +27,7 @@ from pydantic import (
 )
 
 from citations.errors import FieldError
+from citations.inputs import Moment, printable, without_format
 
 MAX_VIOLATIONS = 4
 MAX_MESSAGE_BYTES = 1 << 20
@@ -35,21 +35,13 @@ MAX_MESSAGE_BYTES = 1 << 20
 kilobytes, so anything larger is refused before it is parsed."""
 
 
-def printable(value: str) -> str:
-    r"""Refuse control characters (other than line breaks and tabs) in any text: they are
-    invisible or unprintable on a notice, and PostgreSQL cannot store NUL. (An unpaired
-    surrogate never gets here: pydantic refuses it as not a valid string.)
-
-    >>> printable("Ana\tLópez")
-    'Ana\tLópez'
-    >>> printable("unit\x0012")
-    Traceback (most recent call last):
-    ValueError: contains control character U+0000
-    """
-    bad = [c for c in value if unicodedata.category(c) == "Cc" and c not in "\n\r\t"]
-    if bad:
-        raise ValueError(f"contains control character U+{ord(bad[0]):04X}")
-    return value
+def _visible(value: str) -> str:
+    """A name or identifier without format characters (`without_format`), which would make
+    `Jo\u200bse` another person than `Jose` when matching priors."""
+    cleaned = without_format(value).strip()
+    if not cleaned:
+        raise ValueError("has only invisible characters")
+    return cleaned
 
 
 def _written(example: str) -> Any:
@@ -74,6 +66,13 @@ Prose = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=4000),
     AfterValidator(printable),
 ]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(printable),
+    AfterValidator(_visible),
+]
+"""A person's name: as a `Line`, without format characters (zero-width, direction marks)."""
 Code = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
@@ -107,17 +106,20 @@ class Identifier(IntakeModel):
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
         AfterValidator(printable),
+        AfterValidator(_visible),
     ]
     """E.g. `CA-DL` (driver license), `CA-ID`, `passport`, `booking`."""
     number: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
         AfterValidator(printable),
+        AfterValidator(_visible),
     ]
 
     def key(self) -> tuple[str, str]:
-        """Normalized for matching: case and spaces or dashes inside the number ignored."""
-        return self.type.casefold(), re.sub(r"[\s-]", "", self.number).casefold()
+        """Normalized for matching: case, spaces, dashes and format characters ignored."""
+        number = without_format(self.number)
+        return without_format(self.type).casefold(), re.sub(r"[\s-]", "", number).casefold()
 
 
 class Address(IntakeModel):
@@ -129,9 +131,9 @@ class Address(IntakeModel):
 
 
 class Subject(IntakeModel):
-    first_name: Line
-    middle_name: Line | None = None
-    last_name: Line
+    first_name: Name
+    middle_name: Name | None = None
+    last_name: Name
     date_of_birth: Annotated[date, _written("1990-04-02")] | None = None
     identifiers: Annotated[list[Identifier], Field(max_length=5)] = []
     address: Address | None = None
@@ -149,14 +151,22 @@ class Subject(IntakeModel):
         return " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
 
     def name_key(self) -> str:
-        """First and last name, case and spacing folded, for matching priors by name; composed
-        (NFC) first, so `José` typed as one character or as `e` + accent is the same name.
+        """First and last name folded for matching priors by name (with the date of birth).
 
-        >>> Subject(first_name="Jose\u0301", last_name="LÓPEZ").name_key()
+        Folded, so these are the same name: letter case; runs of spaces and spaces around
+        the name; an accent typed as one character or as a letter and a combining accent
+        (composed, NFC); format characters (zero-width space and joiners, direction marks).
+        The middle name is not part of the key. Not folded, so these are other names: a
+        letter with or without its accent (`José`, `Jose`), a hyphen or a space (`Garcia-Lopez`,
+        `Garcia Lopez`), and a middle name moved into the last name. A prior raises the fine,
+        so a looser match would charge one person for another's citation; an identifier the
+        two share (`Identifier.key`) still matches them whatever their names.
+
+        >>> Subject(first_name="Jose\u0301\u200b", last_name="  LÓPEZ").name_key()
         'josé lópez'
         """
-        name = unicodedata.normalize("NFC", f"{self.first_name} {self.last_name}")
-        return " ".join(name.casefold().split())
+        name = without_format(f"{self.first_name} {self.last_name}")
+        return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
 class ViolationReport(IntakeModel):
@@ -179,7 +189,7 @@ class IntakeMessage(IntakeModel):
     device_id: Code
     citation_number: Code | None = None
     """A number from a block allocated to this device, for citations written offline."""
-    violation_at: Annotated[AwareDatetime, _written("2026-11-20T22:15:00-08:00")]
+    violation_at: Annotated[Moment, _written("2026-11-20T22:15:00-08:00")]
     location: Location
     officer: Officer
     subject: Subject

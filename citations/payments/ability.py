@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from citations.audit import record
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
+from citations.inputs import Amount, InputModel
 from citations.money import from_cents, percent_of, to_cents
 from citations.payments.posting import settle
 from citations.payments.tables import AbilityRequest
@@ -32,15 +33,15 @@ from ordinances.resolve import ResolvedVersion
 S = CitationStatus
 
 
-class Declaration(BaseModel):
+class Declaration(InputModel):
     """What the person declares, under penalty of perjury."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    benefits: list[str] = []
+    benefits: list[str] = Field(default_factory=list)
     """Public benefits received, by the profile's ids (e.g. calfresh, medi-cal)."""
     household_size: Annotated[int, Field(ge=1, le=30)]
-    monthly_income: Annotated[Decimal, Field(ge=0, decimal_places=2)]
+    monthly_income: Amount
     sworn: bool
     """The person signed the declaration under penalty of perjury."""
     statement: str = ""

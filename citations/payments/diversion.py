@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from citations.audit import record
 from citations.calendar import local_date, pay_deadline
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
+from citations.inputs import InputModel
 from citations.payments.posting import settle
 from citations.payments.tables import DiversionReferral
 from citations.record.ledger import EntryKind, balance, post
@@ -29,7 +30,7 @@ S = CitationStatus
 REFERABLE = frozenset({S.ISSUED, S.REVIEW_UPHELD, S.UPHELD, S.DELINQUENT})
 
 
-class Obligation(BaseModel):
+class Obligation(InputModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["class", "apology_letter", "restitution", "service_hours", "other"]

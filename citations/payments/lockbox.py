@@ -14,7 +14,6 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,6 +23,7 @@ from citations.calendar import zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
 from citations.errors import CitationsError, IdempotencyConflict, InputRejected
+from citations.money import parse_amount
 from citations.payments.posting import PaymentRequest, record_payment
 from citations.roles import Actor
 
@@ -76,9 +76,9 @@ def _post(
 ) -> LineResult:
     number = (row.get("citation_number") or "").strip()
     try:
-        amount = Decimal((row.get("amount") or "").strip())
+        amount = parse_amount(row.get("amount") or "")
         received = date.fromisoformat((row.get("received_on") or "").strip())
-    except (InvalidOperation, ValueError):
+    except ValueError:
         return LineResult(
             line,
             "error",

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -15,6 +14,7 @@ from citations.audit import record
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
+from citations.inputs import Day, InputModel, PositiveAmount
 from citations.money import from_cents, to_cents
 from citations.payments.posting import active_plan
 from citations.payments.tables import PaymentPlan, PlanInstallment
@@ -31,11 +31,11 @@ PLANNABLE = frozenset(
 )
 
 
-class Installment(BaseModel):
+class Installment(InputModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    due_on: date
-    amount: Annotated[Decimal, Field(gt=0, decimal_places=2)]
+    due_on: Day
+    amount: PositiveAmount
 
 
 def check_installments(

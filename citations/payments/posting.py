@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from citations.calendar import local_date
 from citations.catalog.publishing import digest
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, IdempotencyConflict, InputRejected, NotFound
+from citations.inputs import InputModel, Moment, PositiveAmount
 from citations.money import from_cents, to_cents
 from citations.payments.tables import CollectionReferral, Payment, PaymentPlan
 from citations.record.ledger import EntryKind, balance, post
@@ -32,16 +33,15 @@ from citations.roles import Action, Actor
 from ordinances.models import Jurisdiction
 
 S = CitationStatus
-Amount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 
 
-class PaymentRequest(BaseModel):
+class PaymentRequest(InputModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    amount: Amount
+    amount: PositiveAmount
     method: Annotated[str, Field(min_length=1, max_length=32)]
     reference: Annotated[str, Field(max_length=200)] | None = None
-    received_at: AwareDatetime | None = None
+    received_at: Moment | None = None
     """When the money arrived (default: now); reconciliation groups by it."""
 
 

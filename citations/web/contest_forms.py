@@ -193,6 +193,9 @@ class Deposit(FormPage):
     def act(self, desk: Desk, read: Parser) -> None:
         amount = read.money("deposit", required=True)
         received = read.moment("received_at")
+        # Read before `done()`: read after it, a refused value would go on without its
+        # control characters and the deposit be recorded.
+        method, reference = read.optional("method"), read.optional("reference")
         read.done()
         assert amount is not None  # required: done() refused a blank one
         pay_deposit(
@@ -202,8 +205,8 @@ class Deposit(FormPage):
             received_at=received or desk.now,
             actor=desk.actor,
             now=desk.now,
-            method=read.optional("method"),
-            reference=read.optional("reference"),
+            method=method,
+            reference=reference,
         )
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Annotated
 
-from fastapi import Request, Response
+from fastapi import Path, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from citations.hearings.officers import list_sessions
 from citations.hearings.render import render_docket_sheet
 from citations.http.deps import EngineDep
 from citations.http.responses import pdf_response
+from citations.inputs import FIRST_DAY, LAST_DAY, MAX_WHOLE
 from citations.roles import PERMISSIONS, Action, Actor
 from citations.web.auth import ActorDep, ClockDep
 from citations.web.guard import PREFIX, web_router
@@ -56,11 +58,17 @@ def day_sessions(session: Session, day: date, actor: Actor, now: datetime) -> li
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise InputRejected(
             [FieldError("day", f"{text!r} is not a date (YYYY-MM-DD)")], "no such day"
         ) from None
+    if not FIRST_DAY <= day <= LAST_DAY:  # the page links the day before and after
+        raise InputRejected(
+            [FieldError("day", f"choose a day from {FIRST_DAY.year} to {LAST_DAY.year}")],
+            "no such day",
+        )
+    return day
 
 
 def _docket(
@@ -143,8 +151,14 @@ def docket_print(
     return _docket(request, _day(day), actor, engine, now, template="docket_print.html")
 
 
+SessionId = Annotated[int, Path(ge=1, le=MAX_WHOLE)]
+"""A larger id names no row (and would fail in the database): the page's "not found"."""
+
+
 @router.get("/sessions/{session_id}/docket.pdf")
-def docket_pdf(session_id: int, actor: ActorDep, engine: EngineDep, now: ClockDep) -> Response:
+def docket_pdf(
+    session_id: SessionId, actor: ActorDep, engine: EngineDep, now: ClockDep
+) -> Response:
     with reading(engine) as session:
         context = docket_sheet_for(session, session_id, actor, now=now)
     return pdf_response(render_docket_sheet(context), f"docket-{session_id}.pdf")

@@ -9,11 +9,10 @@ no field shown on the form goes in the summary at the top. The library decides e
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 from fastapi import APIRouter, Request, Response
@@ -27,7 +26,8 @@ from citations.database import transaction
 from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
 from citations.hearings.contests import DeadlineMissed
 from citations.http.deps import EngineDep
-from citations.issuing.intake import printable
+from citations.inputs import FIRST_DAY, LAST_DAY, printable, whole_number, without_controls
+from citations.money import parse_amount
 from citations.payments.plans import Installment
 from citations.record.ledger import balance
 from citations.record.lookup import find_citation, to_public
@@ -91,12 +91,15 @@ class Parser:
         try:
             return printable(value)  # as at intake and in the API's bodies
         except ValueError as exc:
-            problem = FieldError(name, str(exc))
-            if problem not in self.errors:
-                self.errors.append(problem)
+            self.refuse(name, str(exc))
         # Refused; the library is still asked about the rest, without the characters
         # (PostgreSQL cannot even hold a NUL), and the form stays refused.
-        return "".join(c for c in value if c in "\n\r\t" or unicodedata.category(c) != "Cc")
+        return without_controls(value)
+
+    def refuse(self, name: str, message: str) -> None:
+        problem = FieldError(name, message)
+        if problem not in self.errors:
+            self.errors.append(problem)
 
     def optional(self, name: str) -> str | None:
         return self.text(name) or None
@@ -112,28 +115,25 @@ class Parser:
 
     def money(self, name: str, required: bool = False) -> Decimal | None:
         """An amount in the currency's units, to the cent ("250", "250.00", "$1,250.50")."""
-        raw = self.text(name).replace(",", "").lstrip("$").strip()
+        raw = self.text(name)
         if not raw:
             if required:
                 self.errors.append(FieldError(name, "enter the amount"))
             return None
         try:
-            amount = Decimal(raw)
-        except InvalidOperation:
-            amount = Decimal("NaN")
-        if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-            self.errors.append(FieldError(name, "enter an amount such as 250.00"))
+            return parse_amount(raw)
+        except ValueError as exc:
+            self.refuse(name, str(exc))
             return None
-        return amount.quantize(Decimal("0.01"))
 
     def integer(self, name: str) -> int | None:
         raw = self.text(name)
         if not raw:
             return None
-        if not raw.isdigit():
+        number = whole_number(raw)
+        if number is None:
             self.errors.append(FieldError(name, "choose one from the list"))
-            return None
-        return int(raw)
+        return number
 
     def moment(self, name: str) -> datetime | None:
         """A local date and time (an HTML datetime-local value) in the jurisdiction's zone."""
@@ -144,6 +144,9 @@ class Parser:
             local = datetime.fromisoformat(raw)
         except ValueError:
             self.errors.append(FieldError(name, "enter a date and time such as 2026-12-04 10:30"))
+            return None
+        if not FIRST_DAY <= local.date() <= LAST_DAY:
+            self.refuse(name, f"enter a date from {FIRST_DAY.year} to {LAST_DAY.year}")
             return None
         if local.tzinfo is None:
             local = local.replace(tzinfo=self.formats.zone)
@@ -160,8 +163,8 @@ class Parser:
                 if len(parts) != 2:
                     raise ValueError
                 due = date.fromisoformat(parts[0])
-                schedule.append(Installment(due_on=due, amount=Decimal(parts[1].lstrip("$"))))
-            except (ValueError, InvalidOperation, ValidationError):
+                schedule.append(Installment(due_on=due, amount=parse_amount(parts[1])))
+            except (ValueError, ValidationError):
                 self.errors.append(
                     FieldError(name, f"line {number}: write a date and an amount, 2027-01-15 50.00")
                 )
@@ -193,6 +196,12 @@ class Parser:
             unreadable = {e.field for e in self.errors}
             rest = [e for e in exc.errors if e.field not in unreadable]
             raise InputRejected(self.errors + rest, exc.summary) from None
+        except IllegalTransition as exc:
+            if not self.errors:
+                raise
+            # Not a field of the form: shown in the summary, beside the fields' own errors.
+            refused = FieldError("(citation)", str(exc))
+            raise InputRejected([*self.errors, refused], "some fields need attention") from None
         self.done()
 
 

@@ -17,6 +17,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import DataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from citations.errors import (
     CitationsError,
@@ -106,6 +108,11 @@ def _translate(request: Request, exc: Exception) -> Response:
         return error_page(request, 400, "Cannot show this", str(exc))
     if isinstance(exc, CitationsError | OrdinanceError):
         return error_page(request, 400, "Cannot do this", str(exc))
+    if isinstance(exc, StarletteHTTPException) and exc.status_code < 500:
+        # e.g. a form of more than 1,000 fields, refused by the form reader itself
+        return error_page(request, exc.status_code, "Cannot read this request", str(exc.detail))
+    if isinstance(exc, DataError):  # a value no check caught and the database cannot hold
+        return error_page(request, 400, "Cannot store this", "A value is out of range.")
     # Classes and stack only: a message can quote input (int("²") names the "²"), and so
     # can the path; the route's template cannot.
     log.error("unexpected error on %s: %s\n%s", route_of(request), error_kinds(exc), stack(exc))

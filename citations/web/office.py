@@ -25,6 +25,7 @@ from citations.errors import FieldError, IllegalTransition, InputRejected, NotFo
 from citations.hearings.officers import get_officer
 from citations.hearings.tables import HearingOfficer
 from citations.http.deps import EngineDep
+from citations.inputs import FIRST_DAY, LAST_DAY, whole_number
 from citations.roles import Action, Actor
 from citations.web.auth import ActorDep, ClockDep, FormDep
 from citations.web.forms import FormState, Parser, Values
@@ -46,10 +47,14 @@ class OfficeParser(Parser):
     def day(self, name: str) -> date | None:
         raw = self.text(name)
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
             self.errors.append(FieldError(name, "enter a date such as 2026-12-14"))
             return None
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.refuse(name, f"enter a date from {FIRST_DAY.year} to {LAST_DAY.year}")
+            return None
+        return day
 
     def clock(self, name: str) -> time | None:
         raw = self.text(name)
@@ -65,10 +70,10 @@ class OfficeParser(Parser):
         raw = self.text(name)
         if not raw and not required:
             return None
-        if not raw.isdigit():
+        number = whole_number(raw)
+        if number is None:
             self.errors.append(FieldError(name, "enter a whole number"))
-            return None
-        return int(raw)
+        return number
 
 
 @dataclass
@@ -111,9 +116,10 @@ def _office(session: Session, actor: Actor, now: datetime, officer: str | None) 
     profile = PublishedCatalog(session).jurisdiction()
     found = None
     if officer is not None:
-        if not officer.isdigit():
+        officer_id = whole_number(officer)
+        if officer_id is None:
             raise NotFound("hearing officer", officer)
-        found = get_officer(session, int(officer))
+        found = get_officer(session, officer_id)
     return Office(session, actor, now, profile, Formats.of(profile), found)
 
 
