@@ -264,3 +264,28 @@ def test_an_unreadable_time_is_an_error_next_to_it(web: Web) -> None:
     )
     assert "enter a date and time" in error_at(page, "received_at")
     assert page.attrs["f-received_at"]["value"] == "yesterday"
+
+
+def test_a_hearing_ten_days_away_is_decided_only_as_held_early_with_the_reason(
+    web: Web, engine: Engine
+) -> None:
+    """The desk's day is 2026-12-04; the hearing is at 09:00 on 2026-12-14."""
+    _, desk, _ = web
+    number = desk.numbers["on_docket"]
+    no_show = post(web, number, "no-show")
+    assert "the hearing is set for 2026-12-14 09:00" in no_show.words("main")
+    assert "a no-show can be recorded only once it has begun" in no_show.words("main")
+    page = post(web, number, "decision", outcome="dismissed", findings="The city did not prove it.")
+    assert "record the decision once it has begun" in error_at(page, "held_early_reason")
+    assert contest(engine, number).citation_status == "hearing_scheduled"
+    done(
+        web,
+        number,
+        "decision",
+        outcome="dismissed",
+        findings="The city did not prove it.",
+        held_early_reason="The person came in today and asked to be heard.",
+    )
+    decided = contest(engine, number)
+    assert decided.citation_status == "dismissed"
+    assert decided.hearings[-1].status == "held"
