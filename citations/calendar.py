@@ -16,6 +16,15 @@ import holidays
 
 from ordinances.models import Deadlines, HolidayCalendar, Jurisdiction
 
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of the server's clock a time sent to us may be and still be taken as now.
+
+Officers' devices, office PCs and payment processors keep their own clocks, which drift a
+minute or two from the server's; beyond a few minutes a time in the future is a mistake (a
+wrong year, a.m. for p.m., a missing offset), not drift. One allowance for every such time:
+an intake message's violation, a request's or a payment's arrival.
+"""
+
 
 def zone_named(name: str) -> ZoneInfo:
     """The jurisdiction's time zone; an unknown name is a plain `ValueError` naming it."""

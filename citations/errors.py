@@ -134,3 +134,20 @@ class RestoreTargetNotEmpty(CitationsError):
             f"the database {where} is not empty (rows in table {shown}): import-export "
             "restores only into an empty database made with `citations db upgrade`"
         )
+
+
+class ImplausibleTime(InputRejected):
+    """A time given for when something arrived that cannot be true: later than now (beyond the
+    clock skew allowed) or before what it answers existed. Checked before any deadline, so a
+    mistyped year can neither make a late filing look on time nor date money into the future."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__([FieldError(field, message)], "the time given is not possible")
+
+
+class TooEarly(InputRejected):
+    """A step asked for before its time: a hearing decided or defaulted before it began, or
+    daily processing run for a day that has not yet come in the jurisdiction."""
+
+    def __init__(self, field: str, message: str, summary: str) -> None:
+        super().__init__([FieldError(field, message)], summary)

@@ -33,6 +33,8 @@ class Action(StrEnum):
     MANAGE_DOCKET = "manage_docket"
     SCHEDULE_HEARING = "schedule_hearing"
     DECIDE_HEARING = "decide_hearing"
+    RECORD_EARLY_HEARING = "record_early_hearing"
+    """Record a hearing decided before its set time, held early by agreement, with the reason."""
     RECORD_PAYMENT = "record_payment"
     MANAGE_PLANS = "manage_plans"
     DECIDE_ABILITY_TO_PAY = "decide_ability_to_pay"
@@ -72,6 +74,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SCHEDULE_HEARING: frozenset({Role.CLERK, Role.ADMIN}),
     # A clerk records the decision a hearing officer announces; officers never decide.
     Action.DECIDE_HEARING: frozenset({Role.HEARING_OFFICER, Role.CLERK, Role.ADMIN}),
+    # The docket is the clerk's: only a clerk vouches that a hearing was moved up by agreement.
+    Action.RECORD_EARLY_HEARING: frozenset({Role.CLERK, Role.ADMIN}),
     # Attorneys keep the catalog; they never post payments.
     Action.RECORD_PAYMENT: frozenset({Role.CLERK, Role.ADMIN}),
     Action.MANAGE_PLANS: frozenset({Role.CLERK, Role.ADMIN}),

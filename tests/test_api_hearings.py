@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -44,7 +45,9 @@ def ok(response: Any, status: int = 200) -> dict[str, Any]:
     return body
 
 
-def test_from_contest_to_order(api: Client, engine: Engine) -> None:
+def test_from_contest_to_order(
+    api: Client, engine: Engine, pinned_clock: time_machine.Traveller
+) -> None:
     client, h = api
     number = issue_one(engine)
     base = f"/v1/citations/{number}"
@@ -128,6 +131,13 @@ def test_from_contest_to_order(api: Client, engine: Engine) -> None:
         ).status_code
         == 403
     )
+    early = client.post(
+        f"{base}/hearing/decision",
+        headers=h["hearing_officer"],
+        json={"outcome": "dismissed", "findings": "The city did not prove the can held alcohol."},
+    )
+    assert early.status_code == 422 and early.json()["type"] == "/problems/too-early"
+    pinned_clock.move_to(datetime.fromisoformat(f"{day}T09:00:00-08:00"))  # the hearing's time
     decided = ok(
         client.post(
             f"{base}/hearing/decision",
@@ -145,6 +155,7 @@ def test_from_contest_to_order(api: Client, engine: Engine) -> None:
     assert order.status_code == 200 and order.content.startswith(b"%PDF")
 
 
+@pytest.mark.clock(datetime(2026, 12, 11, 17, 0, tzinfo=UTC))  # 09:00 on the day it arrives
 def test_a_late_contest_is_a_deadline_problem(api: Client, engine: Engine) -> None:
     client, h = api
     number = issue_one(engine)

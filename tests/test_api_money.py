@@ -70,7 +70,9 @@ def test_idempotent_payments_and_receipts(api: Client, engine: Engine) -> None:
     ]
 
 
-def test_plan_service_diversion_and_processing(api: Client, engine: Engine) -> None:
+def test_plan_service_diversion_and_processing(
+    api: Client, engine: Engine, pinned_clock: time_machine.Traveller
+) -> None:
     client, h = api
     planned, served, diverted = issue_one(engine), issue_one(engine), issue_one(engine)
     ok(
@@ -114,6 +116,7 @@ def test_plan_service_diversion_and_processing(api: Client, engine: Engine) -> N
     )
     assert done["status"] == "completed"
     assert client.post("/v1/processing?as_of=2026-12-26", headers=h["clerk"]).status_code == 403
+    pinned_clock.move_to(datetime(2026, 12, 26, 18, 0, tzinfo=UTC))  # processing runs for today
     processed = ok(client.post("/v1/processing?as_of=2026-12-26", headers=h["admin"]))
     assert processed["delinquent"] == []
     export = client.get("/v1/collections/export.csv", headers=h["clerk"])

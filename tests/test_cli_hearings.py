@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
@@ -26,7 +27,14 @@ def db(engine: Engine, database_url: str) -> str:
     return database_url
 
 
-def test_a_clerks_day(runner: CliRunner, db: str, engine: Engine, tmp_path: Path) -> None:
+@pytest.mark.clock(datetime(2026, 12, 11, 17, 0, tzinfo=UTC))  # the late request arrives today
+def test_a_clerks_day(
+    runner: CliRunner,
+    db: str,
+    engine: Engine,
+    tmp_path: Path,
+    pinned_clock: time_machine.Traveller,
+) -> None:
     number = issue_one(engine)
     d = ["--database", db]
     late = run(
@@ -137,6 +145,20 @@ def test_a_clerks_day(runner: CliRunner, db: str, engine: Engine, tmp_path: Path
     run(runner, "hearings", "print", number, "--document", "notice", "--output", str(notice), *d)
     sheet = tmp_path / "docket.pdf"
     run(runner, "docket", "print", session, "--output", str(sheet), *d)
+    early = run(
+        runner,
+        "hearings",
+        "decide",
+        number,
+        "--outcome",
+        "dismissed",
+        "--findings",
+        "The city did not prove the can held alcohol.",
+        *d,
+        code=1,
+    )
+    assert "the hearing is set for 2031-03-04 09:00 (America/Los_Angeles)" in early.output
+    pinned_clock.move_to(datetime.fromisoformat(f"{day}T09:00:00-08:00"))  # the hearing's time
     bad = run(
         runner,
         "hearings",

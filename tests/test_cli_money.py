@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine
 
@@ -25,7 +27,13 @@ def db(engine: Engine, database_url: str) -> str:
     return database_url
 
 
-def test_a_cashiers_day(runner: CliRunner, db: str, engine: Engine, tmp_path: Path) -> None:
+def test_a_cashiers_day(
+    runner: CliRunner,
+    db: str,
+    engine: Engine,
+    tmp_path: Path,
+    pinned_clock: time_machine.Traveller,
+) -> None:
     d = ["--database", db]
     paid, planned, served, diverted, late = (issue_one(engine) for _ in range(5))
     receipt = tmp_path / "receipt.pdf"
@@ -89,6 +97,8 @@ def test_a_cashiers_day(runner: CliRunner, db: str, engine: Engine, tmp_path: Pa
         runner, "ability", late, "--household", "2", "--monthly-income", "5000", "--sworn", *d
     ).output
     assert "does not qualify" in ability
+    # The morning after: processing for yesterday, and the lockbox file dated today.
+    pinned_clock.move_to(datetime(2026, 12, 27, 17, 0, tzinfo=UTC))
     notices = tmp_path / "late"
     processed = run(runner, "process", "--as-of", "2026-12-26", "--notices", str(notices), *d)
     assert "1 now delinquent" in processed.output

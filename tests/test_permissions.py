@@ -130,6 +130,16 @@ CALLS: dict[Action, Call] = {
     Action.DECIDE_HEARING: lambda s, a, n: decide_hearing(
         s, n, Outcome.UPHELD, "The person admitted it.", actor=a, now=NOW
     ),
+    # Asking to record a hearing held early is checked before anything else is looked at.
+    Action.RECORD_EARLY_HEARING: lambda s, a, n: decide_hearing(
+        s,
+        n,
+        Outcome.UPHELD,
+        "The person admitted it.",
+        actor=a,
+        now=NOW,
+        held_early_reason="The person came in early and asked to be heard.",
+    ),
     Action.RECORD_PAYMENT: lambda s, a, n: record_payment(
         s, n, PaymentRequest(amount=Decimal("10.00"), method="cash"), actor=a, now=NOW
     ),
@@ -178,8 +188,10 @@ CALLS: dict[Action, Call] = {
 
 PREREQUISITES: dict[Action, frozenset[Action]] = {
     Action.GRANT_LATE_FILING: frozenset({Action.RECEIVE_CONTEST}),
+    Action.RECORD_EARLY_HEARING: frozenset({Action.DECIDE_HEARING}),
 }
-"""Actions only reached through another check: a late filing is first a received contest."""
+"""Actions only reached through another check: a late filing is first a received contest, a
+hearing held early is first a hearing decided."""
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -23,7 +23,15 @@ from citations.record.web_sessions import WebSession
 from citations.roles import OPERATOR
 from citations.web.auth import clock
 from citations.web.guard import COOKIE
-from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in
+from tests.browser.desk import (
+    CLOCK,
+    HEARING_TIME,
+    Desk,
+    desk_app,
+    move_pages_clock,
+    set_desk,
+    sign_in,
+)
 from tests.browser.html import Page, csrf_of
 
 pytestmark = [
@@ -154,6 +162,7 @@ def test_every_post_needs_the_session_form_token(web: Web, engine: Engine) -> No
     client, desk = web
     csrf = sign_in(client, desk.tokens["clerk"])
     number = desk.numbers["on_docket"]
+    move_pages_clock(client, HEARING_TIME)  # a no-show is recorded once the hearing begins
     for sent in ({}, {"csrf_token": "forged"}):
         answer = client.post(f"/clerk/citations/{number}/no-show", data=sent)
         assert answer.status_code == 403

@@ -4,6 +4,7 @@ next to the field, keeping what was typed."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,15 @@ from citations.database import transaction
 from citations.hearings.build import ContestPublic, contest_summary
 from citations.hearings.officers import recuse
 from citations.roles import OPERATOR
-from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in
+from tests.browser.desk import (
+    CLOCK,
+    HEARING_TIME,
+    Desk,
+    desk_app,
+    move_pages_clock,
+    set_desk,
+    sign_in,
+)
 from tests.browser.html import Page
 
 pytestmark = [
@@ -154,6 +163,7 @@ def test_a_payment_schedule_is_read_line_by_line(web: Web) -> None:
 def test_a_dismissal_records_the_order_and_refunds_the_deposit(web: Web, engine: Engine) -> None:
     client, desk, _ = web
     number = desk.numbers["on_docket"]
+    move_pages_clock(client, HEARING_TIME)
     after = done(
         web, number, "decision", outcome="dismissed", findings="The city did not prove it."
     )
@@ -170,8 +180,9 @@ def test_a_dismissal_records_the_order_and_refunds_the_deposit(web: Web, engine:
 
 
 def test_a_late_contest_is_refused_at_the_date_unless_accepted(web: Web, engine: Engine) -> None:
-    _, desk, _ = web
+    client, desk, _ = web
     number = desk.numbers["issued"]
+    move_pages_clock(client, datetime(2026, 12, 11, 20, 0, tzinfo=UTC))  # noon, the day after
     page = post(
         web, number, "review-request", statement="It was soda.", received_at="2026-12-11T09:00"
     )
@@ -192,7 +203,7 @@ def test_a_late_contest_is_refused_at_the_date_unless_accepted(web: Web, engine:
 def test_a_contest_through_review_waiver_and_deposit(web: Web, engine: Engine) -> None:
     """Review upheld, a hearing request with the wrong deposit then a waiver request, the
     waiver denied with its reasons, the deposit recorded: ready to schedule."""
-    _, desk, _ = web
+    client, desk, _ = web
     number = desk.numbers["review"]
     done(web, number, "review", outcome="upheld", findings="The sign was visible in the photo.")
     page = post(web, number, "hearing-request", basis="deposit", deposit="150.00")
@@ -209,20 +220,23 @@ def test_a_contest_through_review_waiver_and_deposit(web: Web, engine: Engine) -
     done(web, number, "waiver", decision="deny", reason="Income above the guideline.")
     denied = contest(engine, number)
     assert denied.deposit_status == "waiver_denied" and denied.deposit_due_on is not None
+    move_pages_clock(client, datetime(2027, 1, 30, 19, 0, tzinfo=UTC))  # weeks later
     late = post(web, number, "deposit", deposit="200.00", received_at="2027-01-30T10:00")
     assert "after the deadline" in error_at(late, "received_at")
     blank = post(web, number, "deposit", deposit="")
     assert error_at(blank, "deposit") == "Error: enter the amount"
-    done(web, number, "deposit", deposit="200.00", method="cash")
+    # Entered late, but it came in time: the day it was received counts.
+    done(web, number, "deposit", deposit="200.00", method="cash", received_at="2026-12-07T10:00")
     assert contest(engine, number).stage == "ready"
 
 
 def test_a_no_show_can_be_set_aside_for_good_cause(web: Web, engine: Engine) -> None:
-    _, desk, _ = web
+    client, desk, _ = web
     number = desk.numbers["on_docket"]
+    move_pages_clock(client, datetime(2026, 12, 15, 18, 0, tzinfo=UTC))  # the morning after
     after = done(web, number, "no-show")
     assert f"/clerk/citations/{number}/set-aside" in after.links
-    page = post(web, number, "set-aside", reason="sick", received_at="2026-12-05T09:00")
+    page = post(web, number, "set-aside", reason="sick", received_at="2026-12-15T09:00")
     assert "state the good cause" in error_at(page, "reason")
     assert page.words("f-reason") == "sick"
     done(
@@ -230,7 +244,7 @@ def test_a_no_show_can_be_set_aside_for_good_cause(web: Web, engine: Engine) -> 
         number,
         "set-aside",
         reason="In hospital that morning; records attached.",
-        received_at="2026-12-05T09:00",
+        received_at="2026-12-15T09:00",
     )
     assert contest(engine, number).citation_status == "hearing_requested"
 
@@ -250,3 +264,28 @@ def test_an_unreadable_time_is_an_error_next_to_it(web: Web) -> None:
     )
     assert "enter a date and time" in error_at(page, "received_at")
     assert page.attrs["f-received_at"]["value"] == "yesterday"
+
+
+def test_a_hearing_ten_days_away_is_decided_only_as_held_early_with_the_reason(
+    web: Web, engine: Engine
+) -> None:
+    """The desk's day is 2026-12-04; the hearing is at 09:00 on 2026-12-14."""
+    _, desk, _ = web
+    number = desk.numbers["on_docket"]
+    no_show = post(web, number, "no-show")
+    assert "the hearing is set for 2026-12-14 09:00" in no_show.words("main")
+    assert "a no-show can be recorded only once it has begun" in no_show.words("main")
+    page = post(web, number, "decision", outcome="dismissed", findings="The city did not prove it.")
+    assert "record the decision once it has begun" in error_at(page, "held_early_reason")
+    assert contest(engine, number).citation_status == "hearing_scheduled"
+    done(
+        web,
+        number,
+        "decision",
+        outcome="dismissed",
+        findings="The city did not prove it.",
+        held_early_reason="The person came in today and asked to be heard.",
+    )
+    decided = contest(engine, number)
+    assert decided.citation_status == "dismissed"
+    assert decided.hearings[-1].status == "held"

@@ -70,6 +70,12 @@ class Decision(Body):
     payment_schedule: list[Installment] = Field(default_factory=list)
 
 
+class HearingDecision(Decision):
+    held_early_reason: Annotated[str, Field(max_length=5000)] | None = None
+    """Only for a hearing held before its set time by agreement: why (clerks); without it a
+    decision before the hearing's time is refused (422, `/problems/too-early`)."""
+
+
 class HearingRequest(Body):
     received_at: Moment | None = None
     deposit: Amount | None = None
@@ -249,6 +255,7 @@ def post_continuance(
     summary="Record a no-show: a default",
 )
 def post_no_show(number: str, actor: ActorDep, session: SessionDep) -> ContestPublic:
+    """Refused before the hearing's time (422, `/problems/too-early`)."""
     record_no_show(session, number, actor=actor, now=clock())
     return contest_summary(session, number, actor)
 
@@ -274,8 +281,10 @@ def post_set_aside(
     summary="Record the hearing decision",
 )
 def post_hearing_decision(
-    number: str, body: Decision, actor: ActorDep, session: SessionDep
+    number: str, body: HearingDecision, actor: ActorDep, session: SessionDep
 ) -> ContestPublic:
+    """Refused before the hearing's set time (422, `/problems/too-early`) unless a clerk gives
+    `held_early_reason`: the hearing was held early by agreement."""
     decide_hearing(
         session,
         number,
@@ -286,6 +295,7 @@ def post_hearing_decision(
         new_amount=body.new_amount,
         reduction_reason=body.reduction_reason,
         payment_schedule=body.payment_schedule,
+        held_early_reason=body.held_early_reason,
     )
     return contest_summary(session, number, actor)
 

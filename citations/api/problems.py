@@ -25,10 +25,12 @@ from citations.errors import (
     FieldError,
     IdempotencyConflict,
     IllegalTransition,
+    ImplausibleTime,
     InputRejected,
     NotFound,
     NotSaved,
     PermissionDenied,
+    TooEarly,
 )
 from citations.hearings.contests import DeadlineMissed
 from citations.issuing.intake import NOT_AN_OBJECT
@@ -46,6 +48,8 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (UnknownOrdinance, 404, "not-found"),
     (IdempotencyConflict, 409, "idempotency-conflict"),
     (IllegalTransition, 409, "illegal-transition"),
+    (TooEarly, 422, "too-early"),
+    (ImplausibleTime, 422, "implausible-time"),
     (InputRejected, 422, "input-rejected"),
     (DeadlineMissed, 422, "deadline-missed"),
     (NotInEffect, 422, "not-in-effect"),

@@ -109,7 +109,9 @@ def hearings_continue(
 @database_option
 @translate_errors
 def hearings_no_show(number: str, database: str | None) -> None:
-    """Record that the person did not appear: the citation is upheld by default.
+    """Record that the person did not appear: the citation is upheld by default. Refused
+    before the hearing's set time; the default may be set aside within the profile's days of
+    the hearing's day.
 
     \b
     Example:
@@ -155,6 +157,11 @@ def hearings_set_aside(
     multiple=True,
     help="A payment installment DATE:AMOUNT (repeat for a schedule).",
 )
+@click.option(
+    "--held-early-reason",
+    default=None,
+    help="The hearing was held before its set time by agreement: why (clerks).",
+)
 @database_option
 @translate_errors
 def hearings_decide(
@@ -164,9 +171,13 @@ def hearings_decide(
     amount: Decimal | None,
     reason: str | None,
     installments: tuple[str, ...],
+    held_early_reason: str | None,
     database: str | None,
 ) -> None:
     """Record the hearing officer's decision, with findings; a dismissal refunds the deposit.
+
+    Refused before the hearing's set time, unless it was held early by agreement and
+    --held-early-reason says why.
 
     \b
     Example:
@@ -188,6 +199,7 @@ def hearings_decide(
             new_amount=amount,
             reduction_reason=reason,
             payment_schedule=schedule,
+            held_early_reason=held_early_reason,
         )
         refund = f"; refund {from_cents(order.refund_cents)}" if order.refund_cents else ""
         click.echo(

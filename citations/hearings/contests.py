@@ -29,6 +29,7 @@ from citations.money import from_cents
 from citations.payments.posting import receive
 from citations.record.ledger import EntryKind, balance
 from citations.record.lookup import lock_citation, lock_if_free
+from citations.record.moments import check_not_after_today, check_received
 from citations.record.status import CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -91,6 +92,7 @@ def request_review(
     require(citation, {S.ISSUED}, "contest it", "a citation can be contested once, while issued")
     if not statement.strip():
         raise InputRejected([FieldError("statement", "say why the citation is contested")])
+    check_received(received_at, citation, now=now, profile=profile)
     deadline = deadline_dates(citation.violation_date, profile)[1]
     days = profile.deadlines.days_to_request_review
     late = _on_time(
@@ -234,6 +236,13 @@ def request_hearing(
     review = _latest_order(session, contest, "review")
     deadline = review.next_deadline
     assert deadline is not None
+    check_received(
+        received_at,
+        citation,
+        now=now,
+        profile=profile,
+        after=(review.decided_at, "the review decision it answers"),
+    )
     days = profile.deadlines.days_to_request_hearing
     decided_on = local_date(review.decided_at, profile)
     late = _on_time(
@@ -396,6 +405,7 @@ def pay_deposit(
     contest = contest_of(session, citation)
     if contest.deposit_status != "waiver_denied" or contest.deposit_due_on is None:
         raise InputRejected([FieldError("number", f"{citation.number} has no deposit due")])
+    check_received(received_at, citation, now=now, profile=profile)
     received_on = local_date(received_at, profile)
     if received_on > contest.deposit_due_on:
         raise DeadlineMissed(
@@ -411,6 +421,8 @@ def lapse_unpaid_deposits(
     """Hearing requests whose deposit was due before `today` and never paid lapse: the review
     decision stands. Returns the citation numbers. Running it twice changes nothing more."""
     actor.require(Action.DECIDE_WAIVER)
+    profile = PublishedCatalog(session).jurisdiction()
+    check_not_after_today(today, now=now, profile=profile, what="lapsing unpaid deposits")
     overdue = session.scalars(
         select(Contest).where(
             Contest.deposit_status == "waiver_denied", Contest.deposit_due_on < today
@@ -427,7 +439,7 @@ def lapse_unpaid_deposits(
         contest.deposit_status = "lapsed"
         contest.stage = "lapsed"
         move(citation, S.UPHELD, "let the hearing request lapse")
-        citation.due_on = pay_deadline(today, PublishedCatalog(session).jurisdiction())
+        citation.due_on = pay_deadline(today, profile)
         record(
             session,
             at=now,

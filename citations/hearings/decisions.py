@@ -9,9 +9,9 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from citations.calendar import BusinessCalendar
-from citations.errors import FieldError, InputRejected
-from citations.hearings.tables import Contest, Order
+from citations.calendar import BusinessCalendar, local_at, local_time, zone_of
+from citations.errors import FieldError, InputRejected, TooEarly
+from citations.hearings.tables import Contest, Hearing, Order
 from citations.money import from_cents, to_cents
 from citations.payments.plans import Installment
 from citations.payments.posting import refund
@@ -27,6 +27,48 @@ class Outcome(StrEnum):
     REDUCED = "reduced"
     DEFAULT = "default"
     """The person did not appear at the hearing: the citation is upheld by default."""
+
+
+def hearing_starts_at(hearing: Hearing, profile: Jurisdiction) -> datetime:
+    """When the hearing begins: its slot in the session or, in a session without slots, the
+    session's start, on the jurisdiction's clocks."""
+    docket = hearing.session
+    return local_at(docket.day, hearing.slot_time or docket.start_time, zone_of(profile))
+
+
+def check_begun(
+    hearing: Hearing,
+    profile: Jurisdiction,
+    *,
+    now: datetime,
+    no_show: bool = False,
+    held_early_reason: str | None = None,
+) -> str | None:
+    """Refuse a decision or a no-show before the hearing begins (`TooEarly`); returns the
+    recorded reason when a clerk says it was held early by agreement, else None.
+
+    No one fails to appear at a hearing that has not begun, so a no-show has no early
+    override; a hearing held early by agreement (the person came in and asked) is decided
+    with the clerk's reason, which the caller checks the clerk may give and records.
+    """
+    reason = (held_early_reason or "").strip() or None
+    starts = hearing_starts_at(hearing, profile)
+    if now >= starts or (reason is not None and not no_show):
+        return reason
+    set_for = f"the hearing is set for {starts:%Y-%m-%d %H:%M} ({profile.time_zone})"
+    it_is = f"it is now {local_time(now, profile):%Y-%m-%d %H:%M}"
+    if no_show:
+        raise TooEarly(
+            "hearing",
+            f"{set_for} and {it_is}: a no-show can be recorded only once it has begun",
+            "the hearing has not begun",
+        )
+    raise TooEarly(
+        "held_early_reason",
+        f"{set_for} and {it_is}: record the decision once it has begun, or, if it was "
+        "held early by agreement, a clerk gives the reason",
+        "the hearing has not begun",
+    )
 
 
 def check_decision(
@@ -109,7 +151,10 @@ def apply_outcome(
 def next_deadline(
     tier: str, outcome: Outcome, decided_on: date, profile: Jurisdiction
 ) -> date | None:
-    """Hearing request (review upheld or reduced), court appeal (hearing) or set-aside (default)."""
+    """Hearing request (review upheld or reduced), court appeal (hearing) or set-aside (default).
+
+    For a default, `decided_on` is the hearing's day: the person's time to set it aside runs
+    from the day they missed, not from the day a clerk entered it."""
     calendar = BusinessCalendar(profile.holiday_calendar)
     deadlines = profile.deadlines
     if outcome is Outcome.DEFAULT:

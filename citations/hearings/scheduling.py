@@ -21,6 +21,7 @@ from citations.hearings.contests import DeadlineMissed, contest_of
 from citations.hearings.decisions import (
     Outcome,
     apply_outcome,
+    check_begun,
     check_decision,
     record_order,
 )
@@ -31,6 +32,7 @@ from citations.payments.plans import Installment, check_installments, start_plan
 from citations.payments.posting import settle
 from citations.record.ledger import balance, paid
 from citations.record.lookup import lock_citation
+from citations.record.moments import check_received
 from citations.record.status import CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -203,8 +205,10 @@ def _audit_hearing(
     actor: Actor,
     now: datetime,
     reason: str | None = None,
+    held_early_reason: str | None = None,
 ) -> None:
     docket = hearing.session
+    early = {"held_early_reason": held_early_reason} if held_early_reason else {}
     record(
         session,
         at=now,
@@ -219,7 +223,8 @@ def _audit_hearing(
             "day": docket.day.isoformat(),
             "position": hearing.position,
             "officer": docket.officer_id,
-        },
+        }
+        | early,
     )
 
 
@@ -261,9 +266,11 @@ def continue_hearing(
 
 def record_no_show(session: Session, number: str, *, actor: Actor, now: datetime) -> Order:
     """The person did not appear: a default upholds the citation; it can be set aside for
-    good cause within the profile's days."""
+    good cause within the profile's days of the hearing's day. Refused before the hearing
+    begins."""
     actor.require(Action.DECIDE_HEARING)
     citation, contest, hearing, profile = _hearing_in_progress(session, number, actor)
+    check_begun(hearing, profile, now=now, no_show=True)
     hearing.status = "no_show"
     fine = from_cents(citation.total_fine_cents)
     order = record_order(
@@ -280,7 +287,7 @@ def record_no_show(session: Session, number: str, *, actor: Actor, now: datetime
         refund=Decimal(0),
         decided_by=hearing.session.officer.name,
         at=now,
-        decided_on=local_date(now, profile),
+        decided_on=hearing.session.day,  # the set-aside window runs from the day missed
         profile=profile,
         hearing_id=hearing.id,
     )
@@ -318,13 +325,14 @@ def set_aside_default(
     if len(reason.strip()) < 10:
         raise InputRejected([FieldError("reason", "state the good cause (10 characters or more)")])
     assert order.next_deadline is not None
+    check_received(received_at, citation, now=now, profile=profile)
     received_on = local_date(received_at, profile)
     if received_on > order.next_deadline:
         raise DeadlineMissed(
             "request to set aside the default",
             received_on,
             order.next_deadline,
-            f"{profile.deadlines.days_to_set_aside_default} days from the default",
+            f"{profile.deadlines.days_to_set_aside_default} days from the hearing missed",
         )
     order.set_aside_at = now
     order.set_aside_reason = reason.strip()
@@ -365,17 +373,23 @@ def decide_hearing(
     new_amount: Decimal | None = None,
     reduction_reason: str | None = None,
     payment_schedule: list[Installment] | None = None,
+    held_early_reason: str | None = None,
 ) -> Order:
     """Record the hearing officer's decision: upheld, dismissed or reduced, with findings.
 
     A dismissal refunds the deposit; the order states the deadline to appeal to the court.
+    Refused before the hearing's set time, unless a clerk gives `held_early_reason` (it was
+    held early by agreement), which the audit event records.
     """
     actor.require(Action.DECIDE_HEARING)
+    if (held_early_reason or "").strip():
+        actor.require(Action.RECORD_EARLY_HEARING)
     citation, contest, hearing, profile = _hearing_in_progress(session, number, actor)
     if outcome is Outcome.DEFAULT:
         raise InputRejected([FieldError("outcome", "record a no-show for a default")])
     original = from_cents(citation.total_fine_cents)
     new_fine = check_decision(outcome, findings, original, new_amount, reduction_reason)
+    held_early = check_begun(hearing, profile, now=now, held_early_reason=held_early_reason)
     decided_on = local_date(now, profile)
     schedule = payment_schedule or []
     if schedule:
@@ -421,5 +435,14 @@ def decide_hearing(
     else:
         move(citation, S.UPHELD, "decide a hearing")
         citation.due_on = pay_deadline(decided_on, profile)
-    _audit_hearing(session, citation, hearing, f"hearing.{outcome.value}", actor, now, findings)
+    _audit_hearing(
+        session,
+        citation,
+        hearing,
+        f"hearing.{outcome.value}",
+        actor,
+        now,
+        findings,
+        held_early_reason=held_early,
+    )
     return order

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import groupby
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from citations.calendar import local_date
+from citations.calendar import CLOCK_SKEW, local_date
 from citations.catalog.publishing import digest
 from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
@@ -53,9 +53,6 @@ __all__ = [
     "issue_once",
     "issue_together",
 ]
-
-CLOCK_SKEW = timedelta(minutes=5)
-"""How far in the future a device's clock may be before its violation time is refused."""
 
 
 def issue(session: Session, message: IntakeMessage, *, actor: Actor, now: datetime) -> Issued:

@@ -94,7 +94,10 @@ def _post(
             amount=amount,
             method=(row.get("method") or "").strip(),
             reference=(row.get("check_number") or "").strip() or None,
-            received_at=datetime.combine(received, time(12), tzinfo=zone),
+            # The file gives only the day: taken as its first moment, which has come even for
+            # a file dated today and read in the morning (a later time, noon, was refused as
+            # still to come), and stays the same on a re-import, as the idempotency key needs.
+            received_at=datetime.combine(received, time(0), tzinfo=zone),
         )
     except ValueError as exc:
         return LineResult(line, "error", number, None, str(exc).splitlines()[0])

@@ -27,6 +27,7 @@ from citations.money import from_cents, to_cents
 from citations.payments.tables import CollectionReferral, Payment, PaymentPlan
 from citations.record.ledger import EntryKind, balance, post
 from citations.record.lookup import lock_citation
+from citations.record.moments import check_received
 from citations.record.status import OWED, CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -165,7 +166,8 @@ def record_payment(
     """Post a payment; returns (result, replayed).
 
     Refused: a payment larger than the balance (the message gives the balance), a method
-    the profile does not accept, a citation not in a status that owes money.
+    the profile does not accept, a citation not in a status that owes money, a `received_at`
+    in the future or before the citation existed.
     """
     actor.require(Action.RECORD_PAYMENT)
     body_hash = digest(request.model_dump(mode="json") | {"citation": number.strip().upper()})
@@ -201,7 +203,7 @@ def record_payment(
             ],
             "the payment is more than the balance",
         )
-    received_at = request.received_at or now
+    received_at = check_received(request.received_at or now, citation, now=now, profile=profile)
     payment = receive(
         session,
         citation,

@@ -24,6 +24,7 @@ from citations.payments.plans import default_missed_plans
 from citations.payments.service import expire_service
 from citations.payments.tables import CollectionReferral
 from citations.record.ledger import EntryKind, LedgerEntry, balance, balances, post
+from citations.record.moments import check_not_after_today
 from citations.record.status import CitationStatus, move
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -58,9 +59,14 @@ class ProcessReport:
 
 
 def process(session: Session, *, as_of: date, actor: Actor, now: datetime) -> ProcessReport:
-    """Apply every date rule due on `as_of` (in the session's transaction)."""
+    """Apply every date rule due on `as_of` (in the session's transaction).
+
+    `as_of` may be today or an earlier day (to catch up a missed run), never a later one:
+    that would add penalties and refer to collections citations not yet late.
+    """
     actor.require(Action.RUN_DAILY_PROCESSING)
     profile = PublishedCatalog(session).jurisdiction()
+    check_not_after_today(as_of, now=now, profile=profile, what="daily processing")
     report = ProcessReport(as_of)
     report.plans_defaulted = default_missed_plans(
         session, as_of=as_of, profile=profile, actor=actor, now=now

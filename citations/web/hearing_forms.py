@@ -198,7 +198,16 @@ class Decision(FormPage):
 
     slug = "decision"
     template = "forms/decision.html"
-    fields = frozenset({"outcome", "findings", "new_amount", "reduction_reason", "installments"})
+    fields = frozenset(
+        {
+            "outcome",
+            "findings",
+            "new_amount",
+            "reduction_reason",
+            "installments",
+            "held_early_reason",
+        }
+    )
     action = Action.DECIDE_HEARING
 
     def extra(self, desk: Desk) -> dict[str, Any]:
@@ -220,6 +229,7 @@ class Decision(FormPage):
                 new_amount=new_amount,
                 reduction_reason=read.optional("reduction_reason"),
                 payment_schedule=schedule,
+                held_early_reason=read.optional("held_early_reason"),
             )
         )
 

@@ -29,6 +29,8 @@ from tests.hearing_steps import CLERK, at, issue_one, officer_with_session, to_r
 CLOCK = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
 """10:00 on Friday 2026-12-04 in Los Angeles."""
 HEARING_DAY = date(2026, 12, 14)
+HEARING_TIME = datetime(2026, 12, 14, 17, 0, tzinfo=UTC)
+"""09:00 on the hearing day in Los Angeles: the session opens, with the `on_docket` hearing."""
 HOSTILE = '<script>alert("x")</script>'
 
 
@@ -102,6 +104,14 @@ def desk_app(database_url: str) -> FastAPI:
     app = create_app(database_url)
     app.dependency_overrides[clock] = lambda: CLOCK
     return app
+
+
+def move_pages_clock(client: TestClient, moment: datetime) -> None:
+    """The day's work goes on: the pages act at `moment` from now on (a hearing is decided on
+    its day, a request that arrives later is recorded then)."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    app.dependency_overrides[clock] = lambda: moment
 
 
 def sign_in(client: TestClient, secret: str, next_page: str = "/clerk/") -> str:

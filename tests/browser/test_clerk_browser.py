@@ -198,6 +198,12 @@ def test_a_clerks_day_from_docket_to_order(site: Site, browser: Browser) -> None
     shot(page, "05-decision-with-an-error")
     page.get_by_label("Written findings").fill("The city did not prove the can held alcohol.")
     page.get_by_role("button", name="Record the decision").click()
+    # The desk's day is ten days before the hearing: refused, unless it was held early.
+    expect(page.locator("#f-held_early_reason-error-1")).to_contain_text(
+        "the hearing is set for 2026-12-14"
+    )
+    page.get_by_label("Held early by agreement").fill("The person came in early and asked.")
+    page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_role("status")).to_contain_text("The hearing decision is recorded")
     order = page.get_by_role("link", name="Order: hearing decision, dismissed (PDF)")
     expect(order).to_be_visible()
