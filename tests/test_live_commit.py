@@ -219,7 +219,8 @@ def test_every_write_route_is_committed_before_its_answer(
     walk.write("admin", f"/v1/tokens/{made['id']}/revoke")
 
     assert late is not None  # processing had a late citation to act on
-    paths = create_app(database_url).openapi()["paths"]
+    with TestClient(create_app(database_url)) as described:  # its engine closed after
+        paths = described.app.openapi()["paths"]  # type: ignore[attr-defined]
     write_routes = {
         path
         for path, operations in paths.items()

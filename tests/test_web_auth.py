@@ -160,9 +160,9 @@ def test_a_hearing_officer_may_view_and_decide_but_not_schedule(web: Web) -> Non
 
 def test_every_post_needs_the_session_form_token(web: Web, engine: Engine) -> None:
     client, desk = web
-    csrf = sign_in(client, desk.tokens["clerk"])
     number = desk.numbers["on_docket"]
     move_pages_clock(client, HEARING_TIME)  # a no-show is recorded once the hearing begins
+    csrf = sign_in(client, desk.tokens["clerk"])  # that day's session
     for sent in ({}, {"csrf_token": "forged"}):
         answer = client.post(f"/clerk/citations/{number}/no-show", data=sent)
         assert answer.status_code == 403

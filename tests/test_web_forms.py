@@ -44,6 +44,14 @@ def web(filled: Desk, database_url: str) -> Iterator[Web]:
         yield client, desk, sign_in(client, desk.tokens["clerk"])
 
 
+def later(web: Web, moment: datetime) -> Web:
+    """The pages act at `moment` from now on; the clerk, whose session of the day before has
+    expired, signs in again (a new session, with its own form token)."""
+    client, desk, _ = web
+    move_pages_clock(client, moment)
+    return client, desk, sign_in(client, desk.tokens["clerk"])
+
+
 def contest(engine: Engine, number: str) -> ContestPublic:
     with transaction(engine) as session:
         return contest_summary(session, number, OPERATOR)
@@ -163,7 +171,7 @@ def test_a_payment_schedule_is_read_line_by_line(web: Web) -> None:
 def test_a_dismissal_records_the_order_and_refunds_the_deposit(web: Web, engine: Engine) -> None:
     client, desk, _ = web
     number = desk.numbers["on_docket"]
-    move_pages_clock(client, HEARING_TIME)
+    web = later(web, HEARING_TIME)
     after = done(
         web, number, "decision", outcome="dismissed", findings="The city did not prove it."
     )
@@ -180,9 +188,9 @@ def test_a_dismissal_records_the_order_and_refunds_the_deposit(web: Web, engine:
 
 
 def test_a_late_contest_is_refused_at_the_date_unless_accepted(web: Web, engine: Engine) -> None:
-    client, desk, _ = web
+    _, desk, _ = web
     number = desk.numbers["issued"]
-    move_pages_clock(client, datetime(2026, 12, 11, 20, 0, tzinfo=UTC))  # noon, the day after
+    web = later(web, datetime(2026, 12, 11, 20, 0, tzinfo=UTC))  # noon, the day after
     page = post(
         web, number, "review-request", statement="It was soda.", received_at="2026-12-11T09:00"
     )
@@ -203,7 +211,7 @@ def test_a_late_contest_is_refused_at_the_date_unless_accepted(web: Web, engine:
 def test_a_contest_through_review_waiver_and_deposit(web: Web, engine: Engine) -> None:
     """Review upheld, a hearing request with the wrong deposit then a waiver request, the
     waiver denied with its reasons, the deposit recorded: ready to schedule."""
-    client, desk, _ = web
+    _, desk, _ = web
     number = desk.numbers["review"]
     done(web, number, "review", outcome="upheld", findings="The sign was visible in the photo.")
     page = post(web, number, "hearing-request", basis="deposit", deposit="150.00")
@@ -220,7 +228,7 @@ def test_a_contest_through_review_waiver_and_deposit(web: Web, engine: Engine) -
     done(web, number, "waiver", decision="deny", reason="Income above the guideline.")
     denied = contest(engine, number)
     assert denied.deposit_status == "waiver_denied" and denied.deposit_due_on is not None
-    move_pages_clock(client, datetime(2027, 1, 30, 19, 0, tzinfo=UTC))  # weeks later
+    web = later(web, datetime(2027, 1, 30, 19, 0, tzinfo=UTC))  # weeks later
     late = post(web, number, "deposit", deposit="200.00", received_at="2027-01-30T10:00")
     assert "after the deadline" in error_at(late, "received_at")
     blank = post(web, number, "deposit", deposit="")
@@ -231,9 +239,9 @@ def test_a_contest_through_review_waiver_and_deposit(web: Web, engine: Engine) -
 
 
 def test_a_no_show_can_be_set_aside_for_good_cause(web: Web, engine: Engine) -> None:
-    client, desk, _ = web
+    _, desk, _ = web
     number = desk.numbers["on_docket"]
-    move_pages_clock(client, datetime(2026, 12, 15, 18, 0, tzinfo=UTC))  # the morning after
+    web = later(web, datetime(2026, 12, 15, 18, 0, tzinfo=UTC))  # the morning after
     after = done(web, number, "no-show")
     assert f"/clerk/citations/{number}/set-aside" in after.links
     page = post(web, number, "set-aside", reason="sick", received_at="2026-12-15T09:00")
