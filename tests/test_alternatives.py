@@ -165,7 +165,15 @@ def test_diversion_completed_dismisses_and_expired_returns_to_the_fine(ready: En
                 now=at("2026-11-25"),
             )
             assert referral.deadline == date(2027, 1, 24)  # 60 days
-        fulfil(session, done, 0, date(2026, 12, 2), actor=CASHIER, now=at("2026-12-02"))
+        # Done between the referral's day and today: not before it, not tomorrow.
+        for impossible in (date(2026, 11, 24), date(2026, 12, 3)):
+            with pytest.raises(InputRejected) as refused:
+                fulfil(session, done, 0, impossible, actor=CASHIER, now=at("2026-12-02"))
+            assert refused.value.errors[0].as_dict() == {
+                "field": "done_on",
+                "message": "must be between the referral (2026-11-25) and today",
+            }
+        fulfil(session, done, 0, date(2026, 11, 25), actor=CASHIER, now=at("2026-12-02"))
         fulfil(session, done, 1, date(2026, 12, 9), actor=CASHIER, now=at("2026-12-09"))
     assert state(ready, done)[:2] == ("diverted", Decimal("0.00"))
     assert run(ready, "2027-01-24")[2] == []

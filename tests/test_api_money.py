@@ -111,7 +111,7 @@ def test_plan_service_diversion_and_processing(
         client.post(
             f"/v1/citations/{diverted}/diversion/obligations/0",
             headers=h["clerk"],
-            json={"done_on": "2026-11-28"},
+            json={"done_on": "2026-11-29"},
         )
     )
     assert done["status"] == "completed"

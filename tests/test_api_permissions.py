@@ -178,7 +178,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         }
     ),
     ("POST", "/v1/citations/{number}/diversion/obligations/{index}"): Sample(
-        json={"done_on": "2026-11-28"}
+        json={"done_on": "2026-11-29"}
     ),
     ("POST", "/v1/processing"): Sample(params={"as_of": "2026-11-29"}),
     ("GET", "/v1/reconciliation"): Sample(params=PERIOD),

@@ -258,3 +258,41 @@ def test_database_from_the_environment(runner: CliRunner, database: str) -> None
     )
     assert result.exit_code == 0, result.output
     assert "TC 41.27(c)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["void", "DCPD-2026-000001-5", "--reason", "Wrong\x07person"], "'--reason'"),
+        (
+            [
+                "pay",
+                "DCPD-2026-000001-5",
+                "--amount",
+                "5",
+                "--method",
+                "cash",
+                "--reference",
+                "chk\x00",
+            ],
+            "'--reference'",
+        ),
+        (
+            ["hearings", "request-review", "DCPD-2026-000001-5", "--statement", "soda\x1b"],
+            "'--statement'",
+        ),
+        (["agencies", "add", "XY\x07", "--name", "Bell"], "'CODE'"),
+        (["show", "DCPD\x01"], "'NUMBER'"),
+    ],
+    ids=["void-reason", "pay-reference", "review-statement", "agency-code", "show-number"],
+)
+def test_a_control_character_in_any_option_is_refused_by_name(
+    runner: CliRunner, tmp_path: Path, args: list[str], option: str
+) -> None:
+    """The CLI refuses control characters as the API and the forms do, naming the option,
+    before it opens the database (this one does not even exist)."""
+    database = f"sqlite:///{tmp_path / 'never-made.db'}"
+    result = runner.invoke(cli, [*args, "--database", database])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for {option}: contains control character U+" in result.output
+    assert not (tmp_path / "never-made.db").exists()

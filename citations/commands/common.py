@@ -41,6 +41,7 @@ def translate_errors(function: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        refuse_control_characters(kwargs)
         try:
             return function(*args, **kwargs)
         except Exception as exc:
@@ -50,6 +51,28 @@ def translate_errors(function: Callable[P, R]) -> Callable[P, R]:
             raise translated from None
 
     return wrapper
+
+
+def refuse_control_characters(values: dict[str, object]) -> None:
+    """Every text a command is given passes the rule every input shares (`printable`): a
+    control character in `--reason` is refused, naming the option, as the API and the forms
+    refuse it, before anything is opened or stored."""
+    from citations.inputs import printable
+
+    context = click.get_current_context(silent=True)
+    for name, value in values.items():
+        texts = value if isinstance(value, tuple | list) else (value,)
+        for text in texts:
+            if not isinstance(text, str):
+                continue
+            try:
+                printable(text)
+            except ValueError as exc:
+                hint = f"'--{name.replace('_', '-')}'"
+                if context is not None:
+                    param = next((p for p in context.command.params if p.name == name), None)
+                    hint = param.get_error_hint(context) if param is not None else hint
+                raise click.BadParameter(str(exc), param_hint=hint) from None
 
 
 def _translated(exc: Exception, database: object) -> click.ClickException | None:

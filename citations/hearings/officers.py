@@ -95,8 +95,8 @@ def add_officer(
     return officer
 
 
-def get_officer(session: Session, officer_id: int) -> HearingOfficer:
-    officer = session.get(HearingOfficer, officer_id)
+def get_officer(session: Session, officer_id: int, *, lock: bool = False) -> HearingOfficer:
+    officer = session.get(HearingOfficer, officer_id, with_for_update=lock)
     if officer is None:
         raise NotFound("hearing officer", str(officer_id))
     return officer
@@ -117,7 +117,9 @@ def add_availability(
     now: datetime,
 ) -> Availability:
     actor.require(Action.MANAGE_HEARING_OFFICERS)
-    get_officer(session, officer_id)
+    # Locked: the same window added twice at the same moment is then refused by the check
+    # below, not by the table's unique key (a database error).
+    get_officer(session, officer_id, lock=True)
     if end <= start:
         raise InputRejected([FieldError("end", "must be after the start")])
     same = select(Availability.id).where(

@@ -127,6 +127,12 @@ def fulfil(
         raise InputRejected(
             [FieldError("index", f"obligations are numbered 0 to {len(obligations) - 1}")]
         )
+    # The referral's day and today are the city's: an obligation is done between them.
+    referred_on, today = local_date(referral.referred_at, profile), local_date(now, profile)
+    if not referred_on <= done_on <= today:
+        raise InputRejected(
+            [FieldError("done_on", f"must be between the referral ({referred_on}) and today")]
+        )
     obligations[index] = obligations[index] | {
         "done_on": done_on.isoformat(),
         "recorded_by": actor.name,
