@@ -95,6 +95,15 @@ def runner() -> CliRunner:
 
 
 @pytest.fixture
+def db(engine: Engine, database_url: str) -> str:
+    """The URL of a database with the test catalog published and the agencies registered."""
+    from tests.factories import prepare  # factories import this module: imported when used
+
+    prepare(engine)
+    return database_url
+
+
+@pytest.fixture
 def catalog_dir(tmp_path: Path) -> Path:
     """A writable copy of the small test catalog, for tests that edit it."""
     target = tmp_path / "catalog"

@@ -7,18 +7,13 @@ from pathlib import Path
 
 import click
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from cli import cli
+from tests.cli_steps import run
 from tests.conftest import CATALOGS, GOOD_CATALOG, edit
 
 PUBLISH = ["--author", "Dana Reyes", "--approved-by", "Sam Okafor", "--reason", "Ord. 182,610"]
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> Result:
-    result = runner.invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
 
 
 @pytest.fixture

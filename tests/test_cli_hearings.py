@@ -7,24 +7,11 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from cli import cli
-from tests.factories import prepare
+from tests.cli_steps import run
 from tests.hearing_steps import issue_one
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> Result:
-    result = runner.invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
-
-
-@pytest.fixture
-def db(engine: Engine, database_url: str) -> str:
-    prepare(engine)
-    return database_url
 
 
 @pytest.mark.clock(datetime(2026, 12, 11, 17, 0, tzinfo=UTC))  # the late request arrives today

@@ -7,25 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-from click.testing import CliRunner, Result
-from sqlalchemy import Engine
+from click.testing import CliRunner
 
 from citations.record.numbering import CitationNumber
-from cli import cli
-from tests.factories import message, prepare, subject
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> Result:
-    result = runner.invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
-
-
-@pytest.fixture
-def db(engine: Engine, database_url: str) -> str:
-    prepare(engine)
-    return database_url
+from tests.cli_steps import run
+from tests.factories import message, subject
 
 
 def write_jsonl(path: Path, records: list[Any]) -> Path:

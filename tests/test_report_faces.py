@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
@@ -28,7 +28,7 @@ from citations.reports.compute import compute_report
 from citations.reports.export import FIELDS, report_csv, report_json
 from citations.reports.model import ProgramReport
 from citations.roles import OPERATOR
-from cli import cli
+from tests.cli_steps import run
 from tests.conftest import NOW
 from tests.databases import Databases
 from tests.pdfs import pdf_text
@@ -159,12 +159,6 @@ def test_json_is_the_report_with_exact_decimals(world: World) -> None:
 
 
 # The command line
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> Result:
-    result = runner.invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
 
 
 def without_generated_at(document: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -21,7 +21,7 @@ from citations.database import transaction
 from citations.hearings.scheduling import schedule_hearing
 from citations.record.tokens import create_token
 from citations.roles import OPERATOR
-from cli import cli
+from tests.cli_steps import run
 from tests.conftest import NOW
 from tests.factories import prepare
 from tests.hearing_steps import CLERK, at, issue_one, officer_with_session, to_ready
@@ -177,18 +177,6 @@ def test_the_api_processes_only_a_day_that_has_come(
 
 
 # -- the command line ----------------------------------------------------------------------------
-
-
-def run(runner: CliRunner, *args: str, code: int = 0) -> Result:
-    result = runner.invoke(cli, list(args), catch_exceptions=False)
-    assert result.exit_code == code, result.output
-    return result
-
-
-@pytest.fixture
-def db(engine: Engine, database_url: str) -> str:
-    prepare(engine)
-    return database_url
 
 
 def test_the_cli_refuses_steps_before_their_time(

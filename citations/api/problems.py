@@ -7,7 +7,6 @@ lists field problems as `{"field": "subject.date_of_birth", "message": "..."}`.
 from __future__ import annotations
 
 import logging
-import traceback
 from http import HTTPStatus
 from typing import Any
 
@@ -33,6 +32,7 @@ from citations.errors import (
     TooEarly,
 )
 from citations.hearings.contests import DeadlineMissed
+from citations.http.logs import error_kinds, stack
 from citations.issuing.intake import NOT_AN_OBJECT
 from citations.record.tokens import InvalidToken
 from ordinances.errors import NothingPublished, NotInEffect, OrdinanceError, UnknownOrdinance
@@ -99,28 +99,6 @@ def _field(loc: tuple[Any, ...]) -> str:
     return path or "(body)"
 
 
-def error_kinds(exc: BaseException) -> str:
-    """The error's class and its causes' classes, without their messages.
-
-    Messages are withheld from the log because they can quote personal data: a database
-    error's message carries the statement's parameters (a date of birth, an address), and a
-    validation error's message can echo the value it refused. The stack (file, line, code)
-    is logged with it, which is what a developer needs to find the fault.
-
-    >>> try:
-    ...     raise ValueError("born 1990-04-03")
-    ... except ValueError as exc:
-    ...     error_kinds(exc)
-    'builtins.ValueError'
-    """
-    kinds: list[str] = []
-    seen: BaseException | None = exc
-    while seen is not None and len(kinds) < 5:
-        kinds.append(f"{type(seen).__module__}.{type(seen).__qualname__}")
-        seen = seen.__cause__ or seen.__context__
-    return " caused by ".join(kinds)
-
-
 class WithholdMessages(logging.Filter):
     """For the server's error log: an exception is logged as its classes and stack only.
 
@@ -131,7 +109,7 @@ class WithholdMessages(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.exc_info and record.exc_info[1] is not None:
             exc = record.exc_info[1]
-            frames = "".join(traceback.format_tb(exc.__traceback__))
+            frames = stack(exc)
             record.msg = f"{record.getMessage().rstrip()} {error_kinds(exc)}\n{frames}"
             record.args = None
             record.exc_info = None
@@ -220,7 +198,7 @@ def install(app: FastAPI) -> None:
             request.method,
             request.url.path,
             error_kinds(exc),
-            "".join(traceback.format_tb(exc.__traceback__)),
+            stack(exc),
         )
         return problem(
             500,

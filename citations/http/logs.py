@@ -2,8 +2,8 @@
 
 A message can quote input: `invalid literal for int() with base 10: '²'`, a database error's
 statement parameters (a date of birth, an address). The stack (file, line, code) is what a
-developer needs to find the fault. The clerks' pages log through this; the API's problems
-module logs the same way.
+developer needs to find the fault. The clerks' pages and the API's problems (and the filter
+on uvicorn's own error log) all log through this.
 """
 
 from __future__ import annotations
