@@ -117,3 +117,19 @@ def test_the_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("CITATIONS_HSTS_SECONDS", "-1")
     with pytest.raises(ValueError, match="greater than or equal to 0"):
         Settings()
+
+
+def test_an_unexpected_error_is_not_cached_either(
+    world: World, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 500 is answered outside the middleware (by Starlette's outermost error handler), so
+    its problem document carries the headers itself."""
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("a fault")
+
+    monkeypatch.setattr("citations.api.routes.get_citation", broken)
+    answer = client.get(personal_paths(world)[0], headers=world.headers)
+    assert answer.status_code == 500
+    assert answer.headers["cache-control"] == "no-store"
+    assert answer.headers["x-content-type-options"] == "nosniff"

@@ -32,7 +32,8 @@ from citations.errors import (
     TooEarly,
 )
 from citations.hearings.contests import DeadlineMissed
-from citations.http.logs import error_kinds, stack
+from citations.http.headers import ALWAYS
+from citations.http.logs import error_kinds, route_of, stack
 from citations.issuing.intake import NOT_AN_OBJECT
 from citations.record.tokens import InvalidToken
 from ordinances.errors import NothingPublished, NotInEffect, OrdinanceError, UnknownOrdinance
@@ -193,18 +194,14 @@ def install(app: FastAPI) -> None:
         return await unexpected(request, exc)
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error(
-            "unexpected error on %s %s: %s\n%s",
-            request.method,
-            request.url.path,
-            error_kinds(exc),
-            stack(exc),
-        )
+        # The route's template, not the path, which can carry what was typed into it.
+        log.error("unexpected error on %s: %s\n%s", route_of(request), error_kinds(exc), stack(exc))
         return problem(
             500,
             "internal-error",
             "an unexpected error occurred; it has been logged",
             request.url.path,
+            headers=ALWAYS,  # answered outside the middleware that adds them to the rest
         )
 
     app.add_exception_handler(CitationsError, domain_error)

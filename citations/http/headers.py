@@ -16,6 +16,10 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+ALWAYS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+"""What every answer carries. An answer made by Starlette's outermost error handler (a 500)
+never passes through this middleware, so the API's 500 problem sets these itself."""
+
 
 class SecurityHeaders:
     """ASGI middleware: add the headers above to every HTTP answer that lacks them."""
@@ -33,8 +37,8 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Cache-Control", "no-store")
-                headers.setdefault("X-Content-Type-Options", "nosniff")
+                for name, value in ALWAYS.items():
+                    headers.setdefault(name, value)
                 if secure and self.hsts is not None:
                     headers.setdefault("Strict-Transport-Security", self.hsts)
             await send(message)
