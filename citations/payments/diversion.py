@@ -20,6 +20,7 @@ from citations.payments.posting import settle
 from citations.payments.tables import DiversionReferral
 from citations.record.ledger import EntryKind, balance, post
 from citations.record.lookup import lock_citation, lock_if_free
+from citations.record.moments import check_done_between
 from citations.record.status import CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -127,12 +128,8 @@ def fulfil(
         raise InputRejected(
             [FieldError("index", f"obligations are numbered 0 to {len(obligations) - 1}")]
         )
-    # The referral's day and today are the city's: an obligation is done between them.
-    referred_on, today = local_date(referral.referred_at, profile), local_date(now, profile)
-    if not referred_on <= done_on <= today:
-        raise InputRejected(
-            [FieldError("done_on", f"must be between the referral ({referred_on}) and today")]
-        )
+    since = (referral.referred_at, "the referral")
+    check_done_between(done_on, since, now=now, profile=profile, field="done_on")
     obligations[index] = obligations[index] | {
         "done_on": done_on.isoformat(),
         "recorded_by": actor.name,

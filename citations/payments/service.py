@@ -25,6 +25,7 @@ from citations.payments.posting import active_plan, settle
 from citations.payments.tables import ServiceAssignment, ServiceHours
 from citations.record.ledger import EntryKind, balance, post
 from citations.record.lookup import lock_citation, lock_if_free
+from citations.record.moments import check_done_between
 from citations.record.status import CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
@@ -170,14 +171,9 @@ def log_hours(
     minutes = hours * 60
     if hours <= 0 or hours > 24 or minutes % 15 != 0:
         raise InputRejected([FieldError("hours", "between 0.25 and 24, in quarter hours")])
-    # The election's day and today are the city's, not UTC's: in the evening in Los Angeles
-    # it is already tomorrow in UTC.
     profile = PublishedCatalog(session).jurisdiction()
-    elected_on, today = local_date(assignment.elected_at, profile), local_date(now, profile)
-    if not elected_on <= worked_on <= today:
-        raise InputRejected(
-            [FieldError("worked_on", f"must be between the election ({elected_on}) and today")]
-        )
+    since = (assignment.elected_at, "the election")
+    check_done_between(worked_on, since, now=now, profile=profile, field="worked_on")
     session.add(
         ServiceHours(
             assignment_id=assignment.id,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from citations.calendar import CLOCK_SKEW, local_date, zone_of
-from citations.errors import ImplausibleTime, TooEarly
+from citations.errors import FieldError, ImplausibleTime, InputRejected, TooEarly
 from citations.record.tables import Citation
 from ordinances.models import Jurisdiction
 
@@ -106,5 +106,34 @@ def check_not_after_today(day: date, *, now: datetime, profile: Jurisdiction, wh
             "as_of",
             f"{day.isoformat()} is after today, {today.isoformat()} in {profile.time_zone}",
             f"{what} cannot be run for a day that has not come",
+        )
+    return day
+
+
+def check_done_between(
+    day: date, since: tuple[datetime, str], *, now: datetime, profile: Jurisdiction, field: str
+) -> date:
+    """`day`, the day something was done, if it falls between the day of `since` (a moment and
+    what it was: the election, the referral) and today; both days the city's, not UTC's (in
+    the evening in Los Angeles it is already tomorrow in UTC). Else `InputRejected` naming
+    `field`.
+
+    >>> from datetime import UTC
+    >>> from ordinances.catalog import DEMO_CATALOG, load_catalog
+    >>> profile = load_catalog(DEMO_CATALOG).jurisdiction
+    >>> elected = (datetime(2026, 11, 25, 18, 0, tzinfo=UTC), "the election")
+    >>> now = datetime(2026, 12, 1, 7, 30, tzinfo=UTC)  # still 2026-11-30 in Los Angeles
+    >>> check_done_between(date(2026, 11, 30), elected, now=now, profile=profile, field="on")
+    datetime.date(2026, 11, 30)
+    >>> check_done_between(date(2026, 12, 1), elected, now=now, profile=profile, field="on")
+    Traceback (most recent call last):
+    ...
+    citations.errors.InputRejected: the input was rejected: on: must be between the election \
+(2026-11-25) and today
+    """
+    started_on, today = local_date(since[0], profile), local_date(now, profile)
+    if not started_on <= day <= today:
+        raise InputRejected(
+            [FieldError(field, f"must be between {since[1]} ({started_on}) and today")]
         )
     return day
