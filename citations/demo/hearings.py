@@ -25,7 +25,12 @@ from citations.hearings.contests import (
     request_review,
 )
 from citations.hearings.decisions import Outcome
-from citations.hearings.officers import add_availability, add_officer, create_session
+from citations.hearings.officers import (
+    add_availability,
+    add_officer,
+    create_session,
+    get_session,
+)
 from citations.hearings.render import render_docket_sheet, render_hearing_notice, render_order
 from citations.hearings.scheduling import (
     decide_hearing,
@@ -119,8 +124,13 @@ def run_hearings_demo(
                         render_order(order_for(session, number, CLERK)),
                     )
                 )
+        profile = PublishedCatalog(session).jurisdiction()
         for session_id in sessions:
-            sheet = docket_sheet_for(session, session_id, CLERK, now=now)
+            # Printed at the end of its day, once its hearings were held: printed "today",
+            # before the day the demo played forward to, it would say "Held" ahead of time.
+            day = get_session(session, session_id).day
+            day_ended = local_at(day, time(17, 0), zone_of(profile))
+            sheet = docket_sheet_for(session, session_id, CLERK, now=max(now, day_ended))
             documents.append(
                 _write(folder / f"docket-{session_id}.pdf", render_docket_sheet(sheet))
             )
