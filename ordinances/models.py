@@ -388,6 +388,19 @@ class Deadlines(CatalogModel):
     source: Text
 
 
+class Service(CatalogModel):
+    """How a notice reaches the person, and what that does to its deadlines."""
+
+    days_added_for_mail: Annotated[int, Field(ge=0, le=30)]
+    """Calendar days added for a notice served by mail: its deadlines count from the mailing
+    date plus these (California adds 5: Code Civ. Proc. § 1013(a))."""
+    min_days_left_on_arrival: Annotated[int, Field(ge=0, le=60)]
+    """A notice handed over at the scene whose record reaches the city with fewer days than
+    this left before its first deadline is served again by mail, with new deadlines: a late
+    upload never leaves the person less time than the law gives."""
+    source: Text
+
+
 class Contact(CatalogModel):
     """Where and how people reach the city: printed on every notice."""
 
@@ -426,6 +439,7 @@ class Jurisdiction(CatalogModel):
     """Languages every notice text must exist in; the first is the default."""
     holiday_calendar: HolidayCalendar
     deadlines: Deadlines
+    service: Service
     late_penalty: LatePenalty
     collection_fee: CollectionFee
     default_fine_cap: FineCap

@@ -161,6 +161,10 @@ class Order(Base):
     refund_cents: Mapped[int] = mapped_column(BigInteger)
     decided_at: Mapped[datetime]
     decided_by: Mapped[str] = mapped_column(String(200))
+    """Who entered the decision (a token, a clerk, the command line); the audit trail's actor."""
+    decision_maker: Mapped[str | None] = mapped_column(String(200))
+    """The hearing officer or reviewer who decided, by name, as they sign the order."""
+    decision_maker_title: Mapped[str | None] = mapped_column(String(200))
     next_deadline: Mapped[date | None] = mapped_column(Date)
     """The hearing-request deadline (review), the appeal deadline (hearing) or the set-aside
     deadline (default)."""

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citations.orm import Base, JSONDocument
@@ -129,6 +139,15 @@ class Citation(Base):
     next_citation_date: Mapped[date | None] = mapped_column(Date)
     """The same person's next later citation day, if any (kept by citations.record.repeats for the
     report's repeat-citation rate)."""
+    service_method: Mapped[str] = mapped_column(String(16), server_default="personal")
+    """How the notice reaches the person: `personal` (handed over at the scene by the officer's
+    device) or `mail` (mailed by the city)."""
+    served_on: Mapped[date | None] = mapped_column(Date)
+    """The day service is complete, from which the notice's deadlines count: the violation
+    date when handed over; the mailing date plus the profile's days for mail service when
+    mailed; None while a notice waits to be mailed (nothing can be late before then)."""
+    attention: Mapped[str | None] = mapped_column(Text)
+    """Why a clerk must look at it (a returned letter), until a clerk acts; None otherwise."""
 
     agency: Mapped[Agency] = relationship()
     intake: Mapped[IntakeRecord] = relationship()
@@ -205,3 +224,54 @@ class CitationRevision(Base):
     decision: Mapped[Any] = mapped_column(JSONDocument)
 
     citation: Mapped[Citation] = relationship(back_populates="revisions")
+
+
+class SentDocument(Base):
+    """A document as it was given to the person: the PDF's bytes, kept so that a reprint is
+    exactly what was sent. A changed situation makes a new document, never a rewritten one."""
+
+    __tablename__ = "sent_documents"
+    __table_args__ = (
+        UniqueConstraint("citation_id", "kind", "about", name="uq_sent_documents_about"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    """notice, amended_notice, hearing_notice, order, receipt, late_notice."""
+    about: Mapped[str] = mapped_column(String(64))
+    """What it is the document of, e.g. `revision:2`, `hearing:7`, `order:3`, `payment:12`."""
+    language: Mapped[str] = mapped_column(String(8))
+    issued_on: Mapped[date] = mapped_column(Date)
+    """The date the document bears."""
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    delivery: Mapped[str] = mapped_column(String(16))
+    """handed_over, mailed, emailed, online."""
+    address: Mapped[Any] = mapped_column(JSONDocument, nullable=True)
+    """Where it went: the postal address mailed to, an email address, or None."""
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+    citation: Mapped[Citation] = relationship()
+
+
+class Mailing(Base):
+    """The mailing log: one document put in the mail, and whether it came back."""
+
+    __tablename__ = "mailings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("sent_documents.id"), unique=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    mailed_on: Mapped[date] = mapped_column(Date)
+    address: Mapped[Any] = mapped_column(JSONDocument)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    returned_on: Mapped[date | None] = mapped_column(Date)
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    return_recorded_at: Mapped[datetime | None]
+    return_recorded_by: Mapped[str | None] = mapped_column(String(200))
+
+    document: Mapped[SentDocument] = relationship()
