@@ -142,3 +142,34 @@ def deadline_dates(served: date, profile: Jurisdiction) -> tuple[date, date]:
         pay_deadline(served, profile),
         deadline(served, profile.deadlines.days_to_request_review, profile),
     )
+
+
+# The dates a citation's rules act on. Each is "the first day it happens", the same day daily
+# processing acts and the day every document prints; processing selects with the cutoffs,
+# which are these definitions turned around (tests/test_schedule_rules.py proves the pairs).
+
+
+def mail_served_on(mailed_on: date, profile: Jurisdiction) -> date:
+    """The day a notice mailed on `mailed_on` counts as served: its deadlines count from it."""
+    return mailed_on + timedelta(days=profile.service.days_added_for_mail)
+
+
+def late_penalty_on(due_on: date, profile: Jurisdiction) -> date:
+    """The first day the late penalty is added to what is unpaid on `due_on`: once
+    `late_penalty.after_days` whole days have passed after the due date."""
+    return due_on + timedelta(days=profile.late_penalty.after_days + 1)
+
+
+def late_penalty_cutoff(as_of: date, profile: Jurisdiction) -> date:
+    """Processing on `as_of` adds the penalty to what was due before this day."""
+    return as_of - timedelta(days=profile.late_penalty.after_days)
+
+
+def collections_on(due_on: date, profile: Jurisdiction) -> date:
+    """The first day what is unpaid on `due_on` is referred to collections."""
+    return due_on + timedelta(days=profile.collection_fee.after_days + 1)
+
+
+def collections_cutoff(as_of: date, profile: Jurisdiction) -> date:
+    """Processing on `as_of` refers what was due before this day."""
+    return as_of - timedelta(days=profile.collection_fee.after_days)

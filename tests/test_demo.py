@@ -19,13 +19,23 @@ def test_demo_publishes_issues_and_writes_notices(runner: CliRunner, tmp_path: P
     assert "1. Published the Demo City catalog: 14 ordinances" in text
     assert "Publishing the same catalog again changed nothing." in text
     assert "2027-07-01  LAMC 112.04(c)" in text
-    assert "3. Issued the sample batch of 16 intake messages: " in text
-    assert "1 declined, 10 issued, 3 referred, 2 rejected" in text
+    assert "3. Issued the sample batch of 18 intake messages: " in text
+    assert "1 declined, 12 issued, 3 referred, 2 rejected" in text
     assert "fine $1,000.00" in text  # the third offense within the lookback
     assert "the subject is 17, under the minimum age of 18" in text
-    assert "Issuing the same batch again created 0 new records (14 replayed)." in text
+    assert "Issuing the same batch again created 0 new records (16 replayed)." in text
+    # Line 17 reached the city after its first deadline: served again by mail; line 18 asked
+    # the city to mail its notice. The nightly mail run mails both.
+    assert (
+        "DCPD-2026-000011-1: notice mailed by the nightly mail run (the record reached the city"
+        " on 2026-11-29, 6 days after the notice's first deadline (2026-11-23;" in text
+    )
+    assert (
+        "DCPD-2026-000012-2: notice mailed by the nightly mail run (the sender asked the city"
+        " to mail it)" in text
+    )
     notices = sorted((output / "notices").glob("*.pdf"))
-    assert len(notices) == 10
+    assert len(notices) == 12
     assert all(n.read_bytes().startswith(b"%PDF") for n in notices)
     again = runner.invoke(cli, ["demo", "--output", str(output)], catch_exceptions=False)
     assert again.exit_code == 0, again.output  # made anew each run

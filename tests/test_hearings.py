@@ -96,7 +96,7 @@ def test_review_deadline_edges(ready: Engine, received: datetime, on_time: bool)
                 )
             assert str(raised.value) == (
                 "the request to contest was received on 2026-12-11, after the deadline of "
-                "2026-12-10 (20 days from the notice of 2026-11-20); a clerk may accept it "
+                "2026-12-10 (20 days from the notice served 2026-11-20); a clerk may accept it "
                 "late with a reason"
             )
     assert status(ready, number) == ("in_review" if on_time else "issued")

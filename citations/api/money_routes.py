@@ -273,6 +273,7 @@ def post_processing(actor: ActorDep, session: SessionDep, as_of: DayQuery) -> di
     report = process(session, as_of=as_of, actor=actor, now=clock())
     return {
         "as_of": report.as_of,
+        "mailed": report.mailed,
         "plans_defaulted": report.plans_defaulted,
         "service_failed": report.service_failed,
         "diversion_failed": report.diversion_failed,

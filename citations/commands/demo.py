@@ -66,6 +66,14 @@ def demo(output: Path) -> None:
     click.echo(
         f"   Issuing the same batch again created {created} new records ({replayed} replayed)."
     )
+    reasons = {
+        r.result.citation_number: r.result.reasons
+        for r in result.batch
+        if r.result is not None and r.result.citation_number
+    }
+    for number in result.mailed:
+        why = "; ".join(reasons.get(number, [])) or "the sender asked the city to mail it"
+        click.echo(f"   {number}: notice mailed by the nightly mail run ({why})")
     click.echo("")
     if result.notices:
         click.echo(f"4. Wrote {len(result.notices)} notices (PDF) to {result.notices[0].parent}/")

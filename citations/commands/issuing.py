@@ -309,7 +309,7 @@ def issue_command(
                         issued_numbers.append(result.result.citation_number)
                     outputs.append(result)
             if notices is not None:
-                _write_notices(engine, issued_numbers, notices)
+                written = _write_notices(engine, issued_numbers, notices)
     finally:
         if reject_out is not None:
             reject_out.close()
@@ -323,7 +323,11 @@ def issue_command(
         summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
         click.echo(f"{len(records)} record{'s' if len(records) != 1 else ''}: {summary or 'none'}")
         if notices is not None:
-            click.echo(f"{len(issued_numbers)} notices written to {notices}")
+            waiting = len(issued_numbers) - written
+            click.echo(
+                f"{written} notices written to {notices}"
+                + (f"; {waiting} wait for the mail run (`citations process`)" if waiting else "")
+            )
     if counts.get("rejected"):
         where = f"; see {rejects}" if rejects else "; use --rejects FILE to keep them"
         raise click.ClickException(f"{counts['rejected']} record(s) rejected{where}")
@@ -339,16 +343,24 @@ def _result_document(result: RecordResult) -> dict[str, object]:
     }
 
 
-def _write_notices(engine: Engine, numbers: list[str], folder: Path) -> None:
+def _write_notices(engine: Engine, numbers: list[str], folder: Path) -> int:
+    """Write the notices handed over at the scene; one that waits to be mailed has no
+    deadlines yet (the mail run makes it). How many were written."""
     from citations.database import transaction
     from citations.notice.build import notice_for
     from citations.notice.render import render_notice
+    from citations.record.lookup import find_citation
 
     folder.mkdir(parents=True, exist_ok=True)
+    written = 0
     for number in numbers:
         with transaction(engine) as session:
+            if find_citation(session, number, OPERATOR).served_on is None:
+                continue
             context = notice_for(session, number, OPERATOR)
         (folder / f"{number}.pdf").write_bytes(render_notice(context))
+        written += 1
+    return written
 
 
 @click.command("show")

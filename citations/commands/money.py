@@ -283,7 +283,8 @@ def process_command(
                     context = late_notice_for(session, number, OPERATOR, notice_date=as_of.date())
                 (notices / f"{number}-late-notice.pdf").write_bytes(render_late_notice(context))
     click.echo(
-        f"Processed {as_of:%Y-%m-%d}: {len(report.plans_defaulted)} plans defaulted, "
+        f"Processed {as_of:%Y-%m-%d}: {len(report.mailed)} notices mailed, "
+        f"{len(report.plans_defaulted)} plans defaulted, "
         f"{len(report.service_failed)} service and {len(report.diversion_failed)} "
         f"programs not completed, {len(report.delinquent)} now delinquent, "
         f"{len(report.referred)} referred to collections."

@@ -8,19 +8,26 @@ to show that nothing is duplicated, and writes every notice to the output folder
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy import Engine, select
 
 from citations.catalog.publishing import PublicationResult, publish
 from citations.catalog.store import InEffect, PublishedCatalog
 from citations.database import make_engine, transaction, upgrade
 from citations.demo.hearings import DemoHearings, run_hearings_demo
-from citations.demo.money import DemoMoney, run_money_demo
-from citations.issuing.batch import RecordResult, issue_records, read_records
+from citations.demo.money import NIGHTLY, DemoMoney, run_money_demo
+from citations.issuing.batch import Record, RecordResult, issue_records, read_records
 from citations.notice.build import notice_for
+from citations.notice.mailing import mail_waiting
 from citations.notice.render import render_notice
 from citations.record.agencies import register_agency
+from citations.record.lookup import find_citation
+from citations.record.tables import SentDocument
 from citations.resources import package_path
 from citations.roles import OPERATOR
 from ordinances.catalog import DEMO_CATALOG, load_catalog
@@ -42,6 +49,8 @@ class DemoResult:
     """(date, code, version) for versions published to take effect after today."""
     batch: list[RecordResult]
     batch_again: list[RecordResult]
+    mailed: list[str]
+    """Citations whose notice the mail run mailed (deadlines from the mailing)."""
     notices: list[Path]
     hearings: DemoHearings
     money: DemoMoney
@@ -83,11 +92,10 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
             ]
             register_agency(session, "DCPD", "Demo City Police Department", actor=OPERATOR, now=now)
 
-        def clock() -> datetime:
-            return now
-
-        batch = list(issue_records(engine, read_records(DEMO_BATCH), actor=OPERATOR, clock=clock))
-        again = list(issue_records(engine, read_records(DEMO_BATCH), actor=OPERATOR, clock=clock))
+        batch = _issue_as_synced(engine, now)
+        again = _issue_as_synced(engine, now)
+        with transaction(engine) as session:  # the nightly mail run
+            mailed = mail_waiting(session, actor=NIGHTLY, now=now)
         notices_dir = output_dir / "notices"
         notices_dir.mkdir(exist_ok=True)
         for old in notices_dir.glob("*.pdf"):
@@ -98,9 +106,18 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
             if number is None:
                 continue
             with transaction(engine) as session:
-                context = notice_for(session, number, OPERATOR)
+                if find_citation(session, number, OPERATOR).served_on is None:
+                    continue  # waits to be mailed: no address yet
+                if number in mailed:
+                    content = session.scalars(
+                        select(SentDocument.content).where(
+                            SentDocument.citation_id == find_citation(session, number, OPERATOR).id
+                        )
+                    ).one()
+                else:
+                    content = render_notice(notice_for(session, number, OPERATOR))
             path = notices_dir / f"{number}.pdf"
-            path.write_bytes(render_notice(context))
+            path.write_bytes(content)
             notices.append(path)
         hearings = run_hearings_demo(engine, batch, output_dir, now)
         money = run_money_demo(engine, batch, output_dir, now)
@@ -116,7 +133,40 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
         upcoming,
         batch,
         again,
+        mailed,
         notices,
         hearings,
         money,
     )
+
+
+LATE_SYNC_LINE = 17
+"""Line 17 of the sample batch reaches the city weeks late (its device synced late): after
+the first deadline of the notice handed over at the scene, so it is served again by mail,
+with deadlines from the mailing."""
+
+
+def _issue_as_synced(engine: Engine, now: datetime) -> list[RecordResult]:
+    """Issue the sample batch as the devices sent it: each record at the end of its
+    officer's shift (three hours after the violation), but line 17 only today."""
+    results: list[RecordResult] = []
+    for record in read_records(DEMO_BATCH):
+        arrival = _at(_arrival(record, now))
+        results += issue_records(engine, iter([record]), actor=OPERATOR, clock=arrival)
+    return results
+
+
+def _at(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
+
+
+def _arrival(record: Record, now: datetime) -> datetime:
+    if record.line == LATE_SYNC_LINE:
+        return now
+    try:
+        violation = datetime.fromisoformat(json.loads(record.text)["violation_at"])
+    except (ValueError, KeyError, TypeError):
+        return now  # a record that cannot be read is refused whenever it arrives
+    if violation.tzinfo is None:
+        return now
+    return min(violation + timedelta(hours=3), now)

@@ -93,13 +93,16 @@ def request_review(
     if not statement.strip():
         raise InputRejected([FieldError("statement", "say why the citation is contested")])
     check_received(received_at, citation, now=now, profile=profile)
-    deadline = deadline_dates(citation.violation_date, profile)[1]
+    # Deadlines count from service; a notice still waiting to be mailed has not started its
+    # time, so a request before it is on time.
+    served = citation.served_on or local_date(received_at, profile)
+    deadline = deadline_dates(served, profile)[1]
     days = profile.deadlines.days_to_request_review
     late = _on_time(
         "request to contest",
         local_date(received_at, profile),
         deadline,
-        f"{days} days from the notice of {citation.violation_date.isoformat()}",
+        f"{days} days from the notice served {served.isoformat()}",
         late_reason,
         actor,
     )

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
@@ -199,6 +199,11 @@ class IntakeMessage(IntakeModel):
     declined: Decline | None = None
     officer_notes: Prose | None = None
     """Internal; never printed on a notice."""
+    service: Literal["personal", "mail"] = "personal"
+    """How the notice reaches the person: `personal`, handed over at the scene by the
+    officer's device (its deadlines count from the violation date), or `mail`, to be mailed
+    by the city to `subject.address` (its deadlines count from the mailing date plus the
+    profile's days for mail service)."""
 
     @field_validator("violations")
     @classmethod

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from citations.calendar import CLOCK_SKEW, local_date
+from citations.calendar import CLOCK_SKEW, local_date, pay_deadline
 from citations.catalog.publishing import digest
 from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
@@ -34,6 +34,7 @@ from citations.issuing.decision import decide
 from citations.issuing.intake import IntakeMessage
 from citations.issuing.priors import PriorIndex
 from citations.issuing.results import IntakeResult, Issued, Planned, ViolationResult
+from citations.issuing.service import service_of
 from citations.issuing.write import write_outcomes
 from citations.record.agencies import accept_device_number, get_agency, reserve_numbers
 from citations.record.numbering import CitationNumber
@@ -171,6 +172,7 @@ def _decide(
         for item in resolved
     ]
     decision = decide(message, resolved, priors, violation_date, profile)
+    service = service_of(message, violation_date, local_date(now, profile), profile)
     return Planned(
         position=0,
         message=message,
@@ -180,6 +182,8 @@ def _decide(
         violation_date=violation_date,
         decision=decision,
         language=notice_language(message, profile),
+        service=service,
+        pay_by=pay_deadline(service.served_on, profile) if service.served_on else None,
     )
 
 

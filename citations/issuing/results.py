@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from citations.issuing.decision import Decision, Outcome
 from citations.issuing.intake import IntakeMessage
 from citations.issuing.priors import PriorViolation
+from citations.issuing.service import Service
 from citations.record.status import CitationStatus
 from citations.record.tables import Agency
 
@@ -39,6 +40,10 @@ class IntakeResult(BaseModel):
     violations: list[ViolationResult]
     total_fine: Decimal
     notice_language: str | None
+    service: str | None = None
+    """How the notice is served (`personal` or `mail`), for an issued citation."""
+    pay_by: date | None = None
+    """The notice's payment deadline; None while a notice waits to be mailed."""
 
 
 class Issued(BaseModel):
@@ -64,6 +69,9 @@ class Planned:
     violation_date: date
     decision: Decision
     language: str
+    service: Service
+    pay_by: date | None
+    """The notice's payment deadline (the citation's first due date), once served."""
     number: str | None = None
     replay: bool = False
     """The same message appeared earlier in the batch: it replays that one's result."""
@@ -77,7 +85,8 @@ class Planned:
             message_id=str(self.message.message_id),
             outcome=self.decision.outcome,
             citation_number=self.number,
-            reasons=self.decision.reasons,
+            reasons=self.decision.reasons
+            + ([self.service.note] if self.issued and self.service.note else []),
             violations=[
                 ViolationResult(
                     ordinance=v.ordinance,
@@ -90,6 +99,8 @@ class Planned:
             ],
             total_fine=self.decision.total_fine,
             notice_language=self.language if self.number is not None else None,
+            service=self.service.method if self.number is not None else None,
+            pay_by=self.pay_by if self.number is not None else None,
         )
 
     def prior_violations(self, citation_id: int) -> list[PriorViolation]:

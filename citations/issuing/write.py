@@ -15,7 +15,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from citations.audit import event_fields, record_many
-from citations.calendar import pay_deadline
 from citations.catalog.tables import OrdinanceRow, OrdinanceVersionRow
 from citations.issuing.decision import Decision
 from citations.issuing.intake import IntakeMessage
@@ -59,7 +58,7 @@ def write_outcomes(
     citation_ids = _insert_returning_ids(
         session,
         Citation,
-        [_citation_row(plan, intake_id, now, profile) for plan, intake_id in issued],
+        [_citation_row(plan, intake_id, now) for plan, intake_id in issued],
     )
     details = CitationDetails(session)
     fines: dict[int, dict[str, Any]] = {}
@@ -141,9 +140,7 @@ def _intake_event(
     )
 
 
-def _citation_row(
-    plan: Planned, intake_id: int, now: datetime, profile: Jurisdiction
-) -> dict[str, Any]:
+def _citation_row(plan: Planned, intake_id: int, now: datetime) -> dict[str, Any]:
     return {
         "number": plan.number,
         "agency_id": plan.agency.id,
@@ -155,7 +152,10 @@ def _citation_row(
         "issued_at": now,
         "closed_at": None,
         "notice_language": plan.language,
-        "due_on": pay_deadline(plan.violation_date, profile),
+        "due_on": plan.pay_by,
+        "service_method": plan.service.method,
+        "served_on": plan.service.served_on,
+        "attention": plan.service.attention,
         **citation_fields(plan.message, plan.decision, plan.violation_date, body=plan.body),
     }
 

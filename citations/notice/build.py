@@ -1,7 +1,9 @@
 """Gathering a notice's content from an issued citation, its snapshots and the profile.
 
-Deadlines count from the notice date: the violation's local date, the day the officer hands
-the person the citation. Offline devices upload later, but the person was served on the spot.
+Deadlines count from the day the notice was served (`Citation.served_on`): the violation's
+local date when the officer's device handed it over at the scene; the mailing date plus the
+profile's days for mail service when the city mailed it. Every date printed here is the day
+the rule acts (`citations.calendar`), the day daily processing acts on it.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from citations.calendar import deadline_dates, local_time
+from citations.calendar import collections_on, deadline_dates, late_penalty_on, local_time
 from citations.catalog.store import PublishedCatalog
 from citations.documents.contact import OfficeContact
+from citations.errors import IllegalTransition
 from citations.issuing.intake import Subject
 from citations.money import from_cents, percent_of
 from citations.notice.context import NoticeContext, NoticeViolation
@@ -60,7 +63,17 @@ def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
     language = citation.notice_language
     default = profile.notice_languages[0]
     deadlines = profile.deadlines
-    served = citation.violation_date
+    served = citation.served_on
+    if served is None:
+        raise IllegalTransition(
+            citation.number,
+            "waiting to be mailed",
+            "print its notice",
+            "its notice is made, with its deadlines, when daily processing mails it",
+        )
+    mailed_on = None
+    if citation.service_method == "mail":
+        mailed_on = served - timedelta(days=profile.service.days_added_for_mail)
     pay_by, contest_by = deadline_dates(served, profile)
     programs = {p.id: p.name for p in profile.programs}
     violations = []
@@ -107,9 +120,9 @@ def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
             if penalty.kind == "flat"
             else percent_of(total, penalty.percent or Decimal(0))
         )
-        late_on = pay_by + timedelta(days=penalty.after_days)
+        late_on = late_penalty_on(pay_by, profile)
         collection_fee = profile.collection_fee.amount
-        collection_on = served + timedelta(days=profile.collection_fee.after_days)
+        collection_on = collections_on(pay_by, profile)
     subject = citation.subject
     address = subject.get("address")
     contact = profile.contact
@@ -134,7 +147,10 @@ def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
         qr_payload=f"{contact.payment_url}?citation={citation.number}",
         revision=citation.revision,
         amendment_reason=revisions[-1].reason if citation.revision > 1 and revisions else None,
-        issued_on=served,
+        issued_on=mailed_on or served,
+        mailed_on=mailed_on,
+        served_on=served,
+        mail_days=profile.service.days_added_for_mail,
         violation_at=local_time(citation.violation_at, profile),
         location=location["address"],
         area=location.get("area"),

@@ -64,6 +64,13 @@ class NoticeContext(NoticeModel):
     """1 for the original notice; 2 and up for amended ones."""
     amendment_reason: str | None
     issued_on: date
+    """The notice's date: the violation date when handed over, the mailing date when mailed."""
+    mailed_on: date | None
+    """When the city mailed it (None when handed over at the scene)."""
+    served_on: date
+    """The day its deadlines count from."""
+    mail_days: int
+    """The days the profile adds for service by mail."""
     violation_at: datetime
     """Aware, in the jurisdiction's time zone."""
     location: str

@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from citations.calendar import local_date, local_time
+from citations.calendar import collections_on, local_date, local_time
 from citations.catalog.store import PublishedCatalog
 from citations.documents.templates import TEMPLATES_DIR
 from citations.errors import NotFound
@@ -102,7 +102,8 @@ def build_late_notice(
     due = citation.due_on or notice.pay_by
     fees = notice.late_penalty is not None
     service = offer_of(citation)
-    pay_by = due + timedelta(days=profile.collection_fee.after_days)
+    # The last day to pay before referral: the day before processing refers it.
+    pay_by = collections_on(due, profile) - timedelta(days=1)
     return LateNoticeContext(
         language=language,
         locale=locale_for(language, profile),

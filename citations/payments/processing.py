@@ -1,24 +1,26 @@
 """Daily processing: `citations process --as-of DATE`.
 
-For one date it defaults missed plans, fails expired community service and programs, adds
-late penalties (marking citations delinquent), and refers long-delinquent citations to
-collections with the collection fee. Every step selects only what has not been done for that
-state, so a second run for the same date changes nothing. The as-of date makes every rule
-testable and replayable.
+For one date it mails the notices waiting to be mailed, defaults missed plans, fails expired
+community service and programs, adds late penalties (marking citations delinquent), and
+refers long-delinquent citations to collections with the collection fee. Every step selects
+only what has not been done for that state, so a second run for the same date changes
+nothing. The as-of date makes every rule testable and replayable.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citations.audit import record
+from citations.calendar import collections_cutoff, late_penalty_cutoff
 from citations.catalog.store import PublishedCatalog
 from citations.money import percent_of, to_cents
+from citations.notice.mailing import mail_waiting
 from citations.payments.diversion import expire_diversion
 from citations.payments.plans import default_missed_plans
 from citations.payments.service import expire_service
@@ -43,6 +45,8 @@ class ProcessReport:
     delinquent: list[str] = field(default_factory=list)
     """Citations that became delinquent today (a late notice goes to each)."""
     referred: list[str] = field(default_factory=list)
+    mailed: list[str] = field(default_factory=list)
+    """Citations whose notice was mailed today (their deadlines start from it)."""
 
     @property
     def changed(self) -> int:
@@ -54,6 +58,7 @@ class ProcessReport:
                 self.diversion_failed,
                 self.delinquent,
                 self.referred,
+                self.mailed,
             )
         )
 
@@ -68,6 +73,7 @@ def process(session: Session, *, as_of: date, actor: Actor, now: datetime) -> Pr
     profile = PublishedCatalog(session).jurisdiction()
     check_not_after_today(as_of, now=now, profile=profile, what="daily processing")
     report = ProcessReport(as_of)
+    report.mailed = mail_waiting(session, actor=actor, now=now)
     report.plans_defaulted = default_missed_plans(
         session, as_of=as_of, profile=profile, actor=actor, now=now
     )
@@ -87,7 +93,7 @@ def _late(
 ) -> list[str]:
     """Unpaid more than `late_penalty.after_days` past the due date: penalty, delinquent."""
     penalty = profile.late_penalty
-    cutoff = as_of - timedelta(days=penalty.after_days)
+    cutoff = late_penalty_cutoff(as_of, profile)
     candidates = session.scalars(
         select(Citation)
         .where(Citation.status.in_([s.value for s in LATE_FROM]), Citation.due_on < cutoff)
@@ -135,7 +141,7 @@ def _collections(
 ) -> list[str]:
     """Delinquent more than `collection_fee.after_days` past the due date: referred."""
     fee = profile.collection_fee
-    cutoff = as_of - timedelta(days=fee.after_days)
+    cutoff = collections_cutoff(as_of, profile)
     candidates = session.scalars(
         select(Citation)
         .where(Citation.status == S.DELINQUENT.value, Citation.due_on < cutoff)

@@ -99,6 +99,8 @@ def write_citation(
             "notice_language": language,
             "total_fine_cents": to_cents(fine),
             "due_on": pay_deadline(day, profile),
+            "service_method": "personal",
+            "served_on": day,
             "issued_at": moment,
             "closed_at": closed,
             "officer_notes": None,

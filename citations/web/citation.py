@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from citations.audit import history
+from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.database import reading
 from citations.errors import InputRejected, NotFound
@@ -30,6 +31,7 @@ from citations.record.ledger import LedgerEntry, balance, entries, signed_amount
 from citations.record.lookup import find_citation, to_public
 from citations.record.status import CitationStatus
 from citations.roles import PERMISSIONS
+from citations.schedule import schedule_of
 from citations.web import contest_forms, hearing_forms
 from citations.web.auth import ActorDep, ClockDep
 from citations.web.forms import FormPage
@@ -105,6 +107,7 @@ def citation_page(
             if actor.role in PERMISSIONS[FORMS[slug].action]
         ]
         events = history(session, "citation", record.number)
+        schedule = schedule_of(session, record, profile)
         return render(
             request,
             "citation.html",
@@ -118,6 +121,9 @@ def citation_page(
             steps=steps,
             done=done if done in FORMS else "",
             scheduled=any(h.status == "scheduled" for h in contest.hearings) if contest else False,
+            schedule=schedule,
+            next_date=schedule.next_open(local_date(now, profile)),
+            attention=record.attention,
         )
 
 
