@@ -148,6 +148,10 @@ def test_a_citation_page_has_details_ledger_history_and_documents(web: Web) -> N
         pdf = client.get(link)
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), document
     assert f"/clerk/citations/{number}/decision" in page.links  # the next steps
+    # The schedule: every date, the hearing among them, and the next one that binds.
+    dates = page.words("dates-section")
+    assert "Pay by (the notice's deadline)" in dates and "Hearing" in dates
+    assert "Next dateHearing:" in main
 
 
 def test_hostile_text_from_the_records_is_shown_as_text(web: Web) -> None:
