@@ -159,7 +159,7 @@ def _month_table(
             ),
         ]
         start += size
-    return table(
+    grid = table(
         rows,
         [first] + [column] * per_row,
         [
@@ -171,6 +171,8 @@ def _month_table(
             *commands,
         ],
     )
+    grid.hAlign = "LEFT"  # under the chart's left edge when narrower than the page
+    return grid
 
 
 def _month_heading(doc: ReportLayout, month: Count, days: tuple[date, date] | None) -> str:
