@@ -526,8 +526,8 @@ def test_many_rows_odd_values_and_unknown_outcomes_still_read() -> None:
     pdf = render_report(report)
     text = pdf_text(pdf)
     assert text.startswith("City of <Angels> & 天使之城")
-    # Three years of months: a label every third month, the year under each January.
-    assert "Jan 2024 Apr Jul Oct Jan 2025 Apr" in text
+    # Three years of months: a label every third month, each with its year (names come back).
+    assert "Jan 2024 Apr 2024 Jul 2024 Oct 2024 Jan 2025 Apr 2025" in text
     # Similar names are cut in the middle, so the chart still tells them apart.
     assert "Neighborhood council dis… number 10" in text
     assert "The chart shows the 12 largest of 20; the table lists all of them." in text
@@ -570,6 +570,8 @@ def test_every_wording_key_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
         # citations whose fines were assessed in an earlier period.
         make_empty_report(issued_total=2, issued_by_area=area, money=paid_only),
         make_empty_report(issued_total=2, issued_by_month=month),
+        # A period starting inside a month.
+        make_empty_report(issued_total=2, issued_by_month=month, start=date(2027, 1, 20)),
     ):
         render_report(report)
     keys = yaml.safe_load((TEMPLATES_DIR / "report" / "en.yaml").read_text("utf-8"))

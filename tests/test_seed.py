@@ -222,6 +222,38 @@ def test_the_report_agrees_with_python_over_the_rows(program: Engine) -> None:
     assert sum(t[1] for t in computed.values()) > 0  # repeats happen in the program
 
 
+def test_several_hearing_officers_uphold_reduce_and_dismiss(program: Engine) -> None:
+    """Contests reach more than one (synthetic) hearing officer, and hearings uphold
+    citations too, not only reduce or dismiss them."""
+    officers = [r for r in report_of(program).hearing_outcomes if r.hearing_officer]
+    assert len(officers) > 1
+    assert all(str(r.hearing_officer).endswith("(synthetic)") for r in officers)
+    assert sum(r.upheld for r in officers) > 0
+    assert sum(r.reduced for r in officers) > 0
+    assert sum(r.dismissed for r in officers) > 0
+
+
+def test_hearing_officers_decide_at_their_own_rates(tmp_path: Path, databases: Databases) -> None:
+    """Over a larger program every officer sits hearings and upholds citations, at plausible
+    rates that differ from one officer to another; hearings also reduce and dismiss."""
+    with databases.migrated("sqlite", tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            seed(engine, 3000, seed=11, now=NOW)
+            officers = [r for r in report_of(engine).hearing_outcomes if r.hearing_officer]
+        finally:
+            engine.dispose()
+    assert len(officers) >= 3
+    upheld = []
+    for row in officers:
+        total = row.upheld + row.reduced + row.dismissed + row.default
+        assert total >= 15 and row.upheld > 0, row
+        upheld.append(row.upheld / total)
+    assert all(0.25 <= share <= 0.9 for share in upheld), upheld
+    assert max(upheld) - min(upheld) >= 0.15, upheld  # a strict officer and a lenient one
+    assert sum(row.reduced for row in officers) and sum(row.dismissed for row in officers)
+
+
 def test_the_command_seeds_and_says_what_it_made(
     runner: CliRunner, tmp_path: Path, databases: Databases
 ) -> None:

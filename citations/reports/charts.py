@@ -1,7 +1,9 @@
 """The report's charts, drawn with reportlab's own graphics: horizontal bars (grouped, or stacked
 to 100%), a line over the months, a pie, and a legend, in colours a reader tells apart with the
 common kinds of colour blindness. Names and labels are drawn by `citations.reports.chart_text`
-so that any script prints in the embedded fonts.
+so that any script prints in the embedded fonts. A bar whose group is too small to compare is
+drawn pale, outlined in its colour; a month only partly inside the period is a hollow point
+off the line.
 """
 
 from __future__ import annotations
@@ -82,6 +84,15 @@ def _scale(low: float, high: float, integer: bool) -> tuple[float, float, float]
     return float(bottom), float(top), step
 
 
+def pale(colour: colors.Color) -> colors.Color:
+    """`colour` washed out towards white: the fill of a bar too few to compare.
+
+    >>> pale(colors.black).hexval()
+    '0xb2b2b2'
+    """
+    return colors.Color(*(part + (1 - part) * 0.7 for part in colour.rgb()))
+
+
 def _light(colour: colors.Color) -> bool:
     """Whether dark text reads better than white on this colour."""
     return bool(0.299 * colour.red + 0.587 * colour.green + 0.114 * colour.blue > 0.6)
@@ -97,31 +108,40 @@ class Series:
     colour: colors.Color
 
 
-def legend(items: Sequence[tuple[str, colors.Color]], width: float) -> Drawing:
-    """Colour swatches and names in a row, wrapping onto more rows when needed."""
+def legend(
+    items: Sequence[tuple[str, colors.Color]], width: float, too_few: str | None = None
+) -> Drawing:
+    """Colour swatches and names in a row, wrapping onto more rows when needed; `too_few`
+    names a last, pale outlined swatch: what a pale bar means."""
     x, row = 0.0, 0
-    placed: list[tuple[float, int, str, colors.Color]] = []
-    for name, colour in items:
+    entries = [(name, colour, False) for name, colour in items]
+    if too_few:
+        entries.append((too_few, GREY, True))
+    placed: list[tuple[float, int, str, colors.Color, bool]] = []
+    for name, colour, faded in entries:
         wide = 12 + text_width(name) + 14
         if x and x + wide > width:
             x, row = 0.0, row + 1
-        placed.append((x, row, name, colour))
+        placed.append((x, row, name, colour, faded))
         x += wide
     height = 12.0 * (row + 1)
     drawing = Drawing(width, height, initialFontName=REGULAR)
-    for left, line, name, colour in placed:
+    for left, line, name, colour, faded in placed:
         bottom = height - 12 * (line + 1) + 2
         swatch = Rect(left, bottom, 8, 8)
-        swatch.fillColor, swatch.strokeColor = colour, None
+        swatch.fillColor = pale(colour) if faded else colour
+        swatch.strokeColor = colour if faded else None
+        swatch.strokeWidth = 0.6
         drawing.add(swatch)
-        for string in strings(left + 12, bottom + 1, name):
+        for string in strings(left + 12, bottom + 1, name, colour=MUTED if faded else INK):
             drawing.add(string)
     return drawing
 
 
-def series_legend(series: Sequence[Series], width: float) -> Drawing:
-    """The legend of a chart with several series: each series' name and colour."""
-    return legend([(item.name, item.colour) for item in series], width)
+def series_legend(series: Sequence[Series], width: float, too_few: str | None = None) -> Drawing:
+    """The legend of a chart with several series: each series' name and colour, and what a
+    pale bar means (`too_few`) when the chart has any."""
+    return legend([(item.name, item.colour) for item in series], width, too_few)
 
 
 def _place(chart: PlotArea, x: float, y: float, width: float, height: float) -> None:
@@ -158,14 +178,16 @@ def bar_chart(
     integer: bool = False,
     stacked: bool = False,
     bold: Sequence[bool] = (),
-    grey: Sequence[bool] = (),
+    small: Sequence[Sequence[bool]] = (),
     bar_colours: Sequence[colors.Color] = (),
     label_share: float = 0.38,
     axis: bool = True,
 ) -> Drawing:
     """Horizontal bars, one row per category (the first at the top) with its name cut to fit,
     and a label at each bar: grouped when there are several series, or stacked to 100% with
-    the labels inside the segments. `bold` and `grey` mark rows (totals, small groups).
+    the labels inside the segments. `bold` marks rows (totals); `small`, for each series
+    and row, a bar whose group is too small to compare: drawn pale with a grey label, and the
+    row's name grey when every bar of the row is.
 
     Example::
 
@@ -174,7 +196,8 @@ def bar_chart(
     """
     count = len(categories)
     is_bold = [bool(bold and bold[i]) for i in range(count)]
-    is_grey = [bool(grey and grey[i]) for i in range(count)]
+    too_few = [[bool(small and small[s][j]) for j in range(count)] for s in range(len(series))]
+    is_grey = [bool(too_few) and all(bars[j] for bars in too_few) for j in range(count)]
     room = width * label_share
     names = fit_all([one_line(name) for name in categories], room - 8, is_bold)
     left = min(
@@ -232,11 +255,17 @@ def bar_chart(
         chart.barLabels.boxAnchor = "w"
         chart.barLabels.dx = 3
     for i, item in enumerate(drawn):
+        own = too_few[len(series) - 1 - i] if grouped else too_few[i]
         for j in range(count):
             label = chart.barLabels[(i, j)]
+            if own[j]:
+                bar = chart.bars[(i, j)]
+                bar.fillColor, bar.strokeColor = pale(item.colour), item.colour
+                bar.strokeWidth = 0.5
             if stacked:
-                label.fillColor = INK if _light(item.colour) else colors.white
-            elif is_grey[j]:
+                light = own[j] or _light(item.colour)
+                label.fillColor = INK if light else colors.white
+            elif own[j]:
                 label.fillColor = MUTED
     drawing = Drawing(width, chart.height + base + 4, initialFontName=REGULAR)
     drawing.add(chart)
@@ -252,13 +281,22 @@ def bar_chart(
 
 
 def line_chart(
-    categories: Sequence[str], values: Sequence[int], labels: Sequence[str], width: float
+    categories: Sequence[str],
+    values: Sequence[int],
+    labels: Sequence[str],
+    width: float,
+    partial: Sequence[bool] = (),
 ) -> Drawing:
-    """One line over the months with a marker, and the count above each point."""
+    """One line over the months with a marker, and the count above each point. A month only
+    partly inside the period (`partial`: the first or the last) is a hollow point with a grey
+    count, not joined to the line: its count covers only some of its days."""
     height = 150.0
     chart = HorizontalLineChart()
     _place(chart, 30, 24, width - 36, height - 34)
-    chart.data = [list(values)]
+    is_partial = [bool(partial and partial[i]) for i in range(len(values))]
+    whole = [None if p else value for value, p in zip(values, is_partial, strict=True)]
+    part = [value if p else None for value, p in zip(values, is_partial, strict=True)]
+    chart.data = [whole, part] if any(is_partial) else [whole]
     chart.categoryAxis.categoryNames = list(categories)
     chart.categoryAxis.labels.fontName = REGULAR
     chart.categoryAxis.labels.fontSize = AXIS_SIZE
@@ -273,12 +311,26 @@ def line_chart(
     marker = Marker(size=4.5, fillColor=BLUE)
     marker.kind = "FilledCircle"
     chart.lines[0].symbol = marker
+    # Only the whole months are joined (and only when there are some to join); the hollow
+    # points stand alone.
+    chart.joinedLines = 0
+    if any(value is not None for value in whole):
+        chart.lines[0].lineStyle = "joinedLine"
+    hollow = Marker(size=5, fillColor=colors.white, strokeColor=BLUE, strokeWidth=1.2)
+    hollow.kind = "FilledCircle"
+    chart.lines[1].symbol = hollow
     chart.lineLabelFormat = "values"
-    chart.lineLabelArray = [list(labels)]
+    # reportlab labels the points a series has (its None values skipped) in order.
+    chart.lineLabelArray = [
+        [label for label, value in zip(labels, series, strict=True) if value is not None]
+        for series in chart.data
+    ]
     chart.lineLabels.fontName = REGULAR
     chart.lineLabels.fontSize = AXIS_SIZE
     chart.lineLabels.fillColor = INK
     chart.lineLabels.dy = 7
+    for index in range(sum(is_partial)):
+        chart.lineLabels[(1, index)].fillColor = MUTED
     drawing = Drawing(width, height, initialFontName=REGULAR)
     drawing.add(chart)
     return drawing

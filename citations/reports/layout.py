@@ -35,6 +35,7 @@ from citations.reports.figures import (
     ratio,
     share_text,
     tier_totals,
+    too_few,
 )
 from citations.reports.model import Outcome, ProgramReport
 
@@ -75,7 +76,7 @@ def wording_variables(report: ProgramReport, formats: Mapping[str, object]) -> d
     areas = [row for row in report.equity if row.dimension == "area"]
     variables["area_delinquency_rate"] = equity_total(areas, "area").delinquency_rate
     # The area with the most delinquency, among areas with enough citations to compare.
-    compared = [row for row in areas if row.issued >= SMALL_GROUP]
+    compared = [row for row in areas if not too_few(row.issued)]
     highest = max(compared, key=lambda row: row.delinquency_rate, default=None)
     variables["highest_delinquency"] = (
         highest if len(compared) > 1 and highest and highest.delinquency_rate > 0 else None
@@ -127,6 +128,9 @@ class ReportLayout(Layout):
         derive("td_right_bold", "td_right", fontName=BOLD)
         derive("td_grey", "td", textColor=MUTED)
         derive("td_right_grey", "td_right", textColor=MUTED)
+        derive("td_bold_grey", "td_bold", textColor=MUTED)
+        derive("td_right_bold_grey", "td_right_bold", textColor=MUTED)
+        derive("td_indent_grey", "td_indent", textColor=MUTED)
         derive("example", "td", fontSize=7.6, leading=9.4, leftIndent=8, bulletFontName=REGULAR)
 
     # Text

@@ -25,16 +25,15 @@ SHARE: Column = ("col_share", True)
 
 def row_styles(*, total: bool = False, small: bool = False) -> tuple[str, str]:
     """The paragraph styles of a row's text and numbers: bold for a total row, grey for a
-    group too small to compare (`SMALL_GROUP`), plain otherwise.
+    group too small to compare (`figures.too_few`), plain otherwise.
 
     >>> row_styles(), row_styles(total=True), row_styles(small=True)
     (('td', 'td_right'), ('td_bold', 'td_right_bold'), ('td_grey', 'td_right_grey'))
+    >>> row_styles(total=True, small=True)
+    ('td_bold_grey', 'td_right_bold_grey')
     """
-    if total:
-        return "td_bold", "td_right_bold"
-    if small:
-        return "td_grey", "td_right_grey"
-    return "td", "td_right"
+    text, number = ("td_bold", "td_right_bold") if total else ("td", "td_right")
+    return (f"{text}_grey", f"{number}_grey") if small else (text, number)
 
 
 def grid_table(

@@ -10,8 +10,10 @@ each citation's balance, receipts for payments, statuses that match the ledger, 
 audit event per citation.
 
 Modules, by job: `people` (who is cited), `decide` (the rules applied in memory), `issue`
-(intake and citation rows), `life` (what became of each citation), `rows` (the bulk
-writer), `prepare` (catalog, agency, docket) and `program` (the loop that ties them).
+(intake and citation rows), `life` (what became of each citation), `contests` (reviews,
+and hearings before synthetic hearing officers who each decide at their own rates), `rows`
+(the bulk writer), `prepare` (catalog, agency, hearing officers and their dockets) and
+`program` (the loop that ties them).
 """
 
 from __future__ import annotations

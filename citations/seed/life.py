@@ -1,6 +1,6 @@
 """What became of a seeded citation by today, and the rows that record it: its ledger and
 receipts, a payment plan, community service, diversion, a contest with its orders and
-hearing, a collection referral. Statuses always match the ledger."""
+hearing (`contests`), a collection referral. Statuses always match the ledger."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from citations.hearings.tables import Contest, Hearing, Order
 from citations.money import to_cents
 from citations.payments.tables import (
     CollectionReferral,
@@ -24,6 +23,14 @@ from citations.record.status import CitationStatus
 from ordinances.models import Jurisdiction
 from ordinances.resolve import ResolvedVersion
 
+from .contests import (
+    HEARING_DAY,
+    REVIEW_DAY,
+    SeedContest,
+    SeedOfficer,
+    decide_contest,
+    write_contest,
+)
 from .rows import ACTOR, Rows, table
 
 S = CitationStatus
@@ -52,15 +59,15 @@ def life_of(
     moment: datetime,
     today: date,
     profile: Jurisdiction,
-) -> tuple[str, Ledger, datetime | None]:
-    """What became of a citation, as a status and its ledger, by today."""
+    officers: list[SeedOfficer],
+) -> tuple[str, Ledger, datetime | None, SeedContest | None]:
+    """What became of a citation, as a status and its ledger, by today, and the contest
+    that decided it (or did not: a citation upheld may still be paid late or not at all)."""
     age = (today - moment.date()).days
     ledger: Ledger = [(EntryKind.FINE_ASSESSED, fine, 0)]
     roll = rng.random()
-    fees = profile.added_fees_allowed(resolved.category)
-    penalty = profile.late_penalty.amount or Decimal("50.00")
     if age < 25 and roll < 0.6:
-        return S.ISSUED.value, ledger, None
+        return S.ISSUED.value, ledger, None, None
     alternatives = resolved.version.alternatives
 
     def closed_after(days: int) -> datetime:
@@ -69,30 +76,55 @@ def life_of(
     if roll < 0.42:
         days = rng.randrange(1, min(age, 20) + 1)
         ledger.append((EntryKind.PAYMENT, fine, days))
-        return S.PAID.value, ledger, closed_after(days)
+        return S.PAID.value, ledger, closed_after(days), None
     if roll < 0.50:
         ledger += [(EntryKind.PAYMENT, amount, days) for amount, days in plan_installments(fine)]
         if age > 45:
-            return PAID_BY_PLAN, ledger, closed_after(40)
-        return S.ON_PLAN.value, ledger[:2], None
+            return PAID_BY_PLAN, ledger, closed_after(40), None
+        return S.ON_PLAN.value, ledger[:2], None, None
     if roll < 0.57 and alternatives and alternatives.community_service and age > 60:
         ledger.append((EntryKind.SERVICE_CREDIT, fine, 50))
-        return S.SERVED.value, ledger, closed_after(50)
+        return S.SERVED.value, ledger, closed_after(50), None
     if roll < 0.61 and alternatives and alternatives.programs and age > 60:
         ledger.append((EntryKind.DISMISSAL, fine, 55))
-        return S.DIVERTED.value, ledger, closed_after(55)
-    if roll < 0.66:
-        ledger.append((EntryKind.DISMISSAL, fine, 30))
-        return S.DISMISSED.value, ledger, closed_after(30)
+        return S.DIVERTED.value, ledger, closed_after(55), None
+    contest = None
     if roll < 0.69:
-        reduced, reduction = halves(fine)
-        ledger += [(EntryKind.REDUCTION, reduction, 45), (EntryKind.PAYMENT, reduced, 50)]
-        return S.PAID.value, ledger, closed_after(50)
-    if roll < 0.72:
+        if age <= 50:  # contested, and not decided yet
+            return S.ISSUED.value, ledger, None, None
+        contest = decide_contest(rng, officers)
+        decided = HEARING_DAY if contest.hearing else REVIEW_DAY
+        if contest.outcome == "dismissed":
+            ledger.append((EntryKind.DISMISSAL, fine, decided))
+            return S.DISMISSED.value, ledger, closed_after(decided), contest
+        if contest.outcome == "reduced":
+            reduced, reduction = halves(fine)
+            ledger += [(EntryKind.REDUCTION, reduction, decided), (EntryKind.PAYMENT, reduced, 45)]
+            return S.PAID.value, ledger, closed_after(45), contest
+        if rng.random() < 0.7:  # upheld, and then paid
+            ledger.append((EntryKind.PAYMENT, fine, 40))
+            return S.PAID.value, ledger, closed_after(40), contest
+    elif roll < 0.72:
         ledger.append((EntryKind.WAIVER, fine, 15))
-        return S.WAIVED.value, ledger, closed_after(15)
+        return S.WAIVED.value, ledger, closed_after(15), None
+    status, closed = _unpaid(ledger, resolved, fine, moment, age, roll, profile)
+    return status, ledger, closed, contest
+
+
+def _unpaid(
+    ledger: Ledger,
+    resolved: ResolvedVersion,
+    fine: Decimal,
+    moment: datetime,
+    age: int,
+    roll: float,
+    profile: Jurisdiction,
+) -> tuple[str, datetime | None]:
+    """A citation not paid on time: late, then paid late or referred to collections."""
     if age < 36:
-        return S.ISSUED.value, ledger, None
+        return S.ISSUED.value, None
+    fees = profile.added_fees_allowed(resolved.category)
+    penalty = profile.late_penalty.amount or Decimal("50.00")
     if fees:
         ledger.append((EntryKind.LATE_PENALTY, penalty, 36))
     # Delinquent long enough, a citation has been referred to collections (as daily
@@ -100,26 +132,27 @@ def life_of(
     if age > 20 + profile.collection_fee.after_days and roll > 0.80:
         if fees:
             ledger.append((EntryKind.COLLECTION_FEE, profile.collection_fee.amount, 104))
-        return S.IN_COLLECTIONS.value, ledger, None
+        return S.IN_COLLECTIONS.value, None
     if age > 20 + profile.collection_fee.after_days:
         ledger.append((EntryKind.PAYMENT, fine + (penalty if fees else 0), 90))
-        return S.PAID.value, ledger, closed_after(90)
-    return S.DELINQUENT.value, ledger, None
+        return S.PAID.value, moment + timedelta(days=90)
+    return S.DELINQUENT.value, None
 
 
 def write_life(
     rows: Rows,
-    rng: random.Random,
     citation_id: int,
     status: str,
     ledger: Ledger,
     moment: datetime,
     closed: datetime | None,
-    session_id: int,
     planned: bool,
+    contest: SeedContest | None,
+    session_ids: list[int],
 ) -> None:
     """Queue the rows that record a citation's life: its ledger (a receipt per payment)
-    and whatever the status implies (plan, service, diversion, contest, collections)."""
+    and whatever the status implies (plan, service, diversion, collections), and its
+    contest, if it had one (in the session of the hearing officer who heard it)."""
     balance = Decimal(0)
     charges = {EntryKind.FINE_ASSESSED, EntryKind.LATE_PENALTY, EntryKind.COLLECTION_FEE}
     for kind, amount, days in ledger:
@@ -240,12 +273,9 @@ def write_life(
                 "end_reason": None,
             },
         )
-    # A dismissal or reduction outside diversion came from a contest.
-    contested = any(
-        k in (EntryKind.DISMISSAL, EntryKind.REDUCTION) for k, _, _ in ledger
-    ) and status not in (S.DIVERTED.value,)
-    if contested:
-        _write_contest(rows, rng, citation_id, status, ledger, moment, session_id)
+    if contest is not None:
+        reduction = sum((a for k, a, _ in ledger if k is EntryKind.REDUCTION), Decimal(0))
+        write_contest(rows, citation_id, contest, fine, fine - reduction, moment, session_ids)
     if status == S.IN_COLLECTIONS.value:
         rows.add(
             table(CollectionReferral),
@@ -257,123 +287,3 @@ def write_life(
                 "recall_reason": None,
             },
         )
-
-
-def _write_contest(
-    rows: Rows,
-    rng: random.Random,
-    citation_id: int,
-    status: str,
-    ledger: Ledger,
-    moment: datetime,
-    session_id: int,
-) -> None:
-    """A decided contest: an administrative review, and for most a hearing after it."""
-    fine = ledger[0][1]
-    dismissed = status == S.DISMISSED.value
-    to_hearing = not dismissed or rng.random() < 0.4
-    contest_id = rows.add(
-        table(Contest),
-        {
-            "citation_id": citation_id,
-            "stage": "decided",
-            "review_requested_at": moment + timedelta(days=5),
-            "review_statement": "synthetic contest",
-            "review_deadline": (moment + timedelta(days=20)).date(),
-            "review_late_reason": None,
-            "review_decided_at": moment + timedelta(days=12),
-            "hearing_requested_at": moment + timedelta(days=15) if to_hearing else None,
-            "hearing_deadline": None,
-            "hearing_late_reason": None,
-            "interpreter_language": None,
-            "deposit_status": "waived" if to_hearing else None,
-            "deposit_due_on": None,
-            "waiver_declaration": None,
-            "waiver_decided_at": None,
-            "waiver_decided_by": None,
-            "waiver_reason": None,
-        },
-    )
-    review_outcome = "dismissed" if dismissed and not to_hearing else "upheld"
-    review_cents = 0 if review_outcome == "dismissed" else to_cents(fine)
-    _write_order(
-        rows,
-        citation_id,
-        contest_id,
-        hearing_id=None,
-        tier="review",
-        outcome=review_outcome,
-        fine=fine,
-        new_cents=review_cents,
-        reduction_reason=None,
-        decided_at=moment + timedelta(days=12),
-    )
-    if not to_hearing:
-        return
-    hearing_id = rows.add(
-        table(Hearing),
-        {
-            "contest_id": contest_id,
-            "session_id": session_id,
-            "position": 1,
-            "slot_time": None,
-            "status": "held",
-            "placed_by_hand": False,
-            "scheduled_at": moment + timedelta(days=16),
-            "scheduled_by": ACTOR,
-            "postponed_at": None,
-            "postponed_reason": None,
-            "replaced_by_id": None,
-        },
-    )
-    outcome = "dismissed" if dismissed else "reduced"
-    reduced = next((a for k, a, _ in ledger if k is EntryKind.REDUCTION), Decimal(0))
-    _write_order(
-        rows,
-        citation_id,
-        contest_id,
-        hearing_id=hearing_id,
-        tier="hearing",
-        outcome=outcome,
-        fine=fine,
-        new_cents=0 if dismissed else to_cents(fine - reduced),
-        reduction_reason=None if dismissed else "synthetic",
-        decided_at=moment + timedelta(days=30),
-    )
-
-
-def _write_order(
-    rows: Rows,
-    citation_id: int,
-    contest_id: int,
-    *,
-    hearing_id: int | None,
-    tier: str,
-    outcome: str,
-    fine: Decimal,
-    new_cents: int,
-    reduction_reason: str | None,
-    decided_at: datetime,
-) -> None:
-    """A decision in a contest, at review (no hearing) or after a hearing."""
-    rows.add(
-        table(Order),
-        {
-            "citation_id": citation_id,
-            "contest_id": contest_id,
-            "hearing_id": hearing_id,
-            "tier": tier,
-            "outcome": outcome,
-            "findings": "synthetic findings",
-            "original_cents": to_cents(fine),
-            "new_cents": new_cents,
-            "reduction_reason": reduction_reason,
-            "payment_schedule": [],
-            "refund_cents": 0,
-            "decided_at": decided_at,
-            "decided_by": ACTOR,
-            "next_deadline": None,
-            "set_aside_at": None,
-            "set_aside_reason": None,
-        },
-    )

@@ -1,5 +1,5 @@
-"""What a seeded program needs before its first citation: a published catalog, an agency
-and a hearing docket."""
+"""What a seeded program needs before its first citation: a published catalog, an agency,
+and the hearing officers (`contests.BENCH`) with a docket session each."""
 
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ from ordinances.catalog import DEMO_CATALOG, load_catalog
 from ordinances.errors import NothingPublished
 from ordinances.models import Jurisdiction
 
+from .contests import BENCH
 from .rows import ACTOR
 
 
-def prepare(engine: Engine, now: datetime) -> tuple[Jurisdiction, int, int]:
-    """Publish the demo catalog and register an agency and a hearing docket, if missing."""
+def prepare(engine: Engine, now: datetime) -> tuple[Jurisdiction, int, list[int]]:
+    """Publish the demo catalog and register an agency if missing, and the bench's hearing
+    officers with a docket session each: the sessions' ids, in the bench's order."""
     with transaction(engine) as session:
         catalog = PublishedCatalog(session)
         try:
@@ -44,27 +46,31 @@ def prepare(engine: Engine, now: datetime) -> tuple[Jurisdiction, int, int]:
                 session, "DCPD", "Demo City Police Department", actor=OPERATOR, now=now
             )
         clerk = Actor(ACTOR, Role.CLERK)
-        officer = add_officer(
-            session,
-            "Hon. Seed Judge (synthetic)",
-            "administrative_law_judge",
-            "Synthetic data",
-            "Synthetic hearing officer, independent of every agency.",
-            actor=clerk,
-            now=now,
-        )
         day = date(2020, 1, 6)  # a Monday; seeded hearings are historical
-        add_availability(session, officer.id, day, time(8), time(17), actor=clerk, now=now)
-        docket = create_session(
-            session,
-            day=day,
-            start=time(9),
-            officer_id=officer.id,
-            capacity=200,
-            place="Synthetic",
-            remote_link=None,
-            slot_minutes=None,
-            actor=clerk,
-            now=now,
-        )
-        return profile, agency.id, docket.id
+        sessions = []
+        for name, qualification, hours, _ in BENCH:
+            officer = add_officer(
+                session,
+                name,
+                qualification,
+                "Synthetic data",
+                "Synthetic hearing officer, independent of every agency.",
+                actor=clerk,
+                now=now,
+                training_hours=hours,
+            )
+            add_availability(session, officer.id, day, time(8), time(17), actor=clerk, now=now)
+            docket = create_session(
+                session,
+                day=day,
+                start=time(9),
+                officer_id=officer.id,
+                capacity=200,
+                place="Synthetic",
+                remote_link=None,
+                slot_minutes=None,
+                actor=clerk,
+                now=now,
+            )
+            sessions.append(docket.id)
+        return profile, agency.id, sessions

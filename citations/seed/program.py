@@ -22,6 +22,7 @@ from citations.record.status import CitationStatus
 from citations.record.tables import NumberSequence
 from ordinances.models import Disposition
 
+from .contests import draw_officers
 from .decide import Rules, count_priors, ineligible
 from .issue import write_citation, write_intake
 from .life import PAID_BY_PLAN, life_of, write_life
@@ -52,8 +53,9 @@ def seed(
     """Create about `citations` issued citations (plus referrals and declined cases) spread
     over the 400 days before `now`, deterministically for `seed`."""
     started = datetime.now(UTC)
-    profile, agency_id, session_id = prepare(engine, now)
+    profile, agency_id, session_ids = prepare(engine, now)
     rng = random.Random(seed)
+    officers = draw_officers(rng)
     rules = Rules(engine)
     rows = Rows(engine)
     rows.start_ids(ORDER)
@@ -108,7 +110,9 @@ def seed(
         sequence = sequences.get(year, 1)
         sequences[year] = sequence + 1
         number = str(CitationNumber("DCPD", year, sequence))
-        status, ledger, closed = life_of(rng, resolved, fine, moment, today, profile)
+        status, ledger, closed, contest = life_of(
+            rng, resolved, fine, moment, today, profile, officers
+        )
         planned = status in (PAID_BY_PLAN, S.ON_PLAN.value)
         status = S.PAID.value if status == PAID_BY_PLAN else status
         citation_id = write_citation(
@@ -127,7 +131,7 @@ def seed(
             priors=priors,
             fine=fine,
         )
-        write_life(rows, rng, citation_id, status, ledger, moment, closed, session_id, planned)
+        write_life(rows, citation_id, status, ledger, moment, closed, planned, contest, session_ids)
         event: dict[str, Any] = {
             "occurred_at": moment,
             "actor": ACTOR,

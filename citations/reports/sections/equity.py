@@ -1,6 +1,7 @@
 """Who bears the burden: delinquency, collections and alternatives to payment by area and by
 preferred language, rates side by side with a total row, and groups too small to compare in
-grey, so a council member sees whether some neighbourhoods or languages fare worse."""
+grey (pale bars), so a council member sees whether some neighbourhoods or languages fare
+worse. Every rate of a row is over the row's citations issued, so a row is grey or not."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from citations.reports.charts import (
     percent,
     series_legend,
 )
-from citations.reports.figures import SMALL_GROUP, equity_total
+from citations.reports.figures import equity_total, too_few
 from citations.reports.layout import Part, ReportLayout
 from citations.reports.model import EquityRow
 from citations.reports.tables import grid_table, row_styles
@@ -55,7 +56,7 @@ def _part(doc: ReportLayout, dimension: str) -> Part:
         series,
         doc.width,
         percent,
-        grey=[r.issued < SMALL_GROUP for r in shown],
+        small=[[too_few(r.issued) for r in shown]] * len(series),
         label_share=0.3,
     )
     body = [_row(doc, r) for r in rows]
@@ -77,13 +78,14 @@ def _part(doc: ReportLayout, dimension: str) -> Part:
         [("BACKGROUND", (0, -1), (-1, -1), SHADE), ("LINEABOVE", (0, -1), (-1, -1), 1, INK)],
         groups=[("group_delinquent", 2, 4), ("group_alternatives", 6, 7)],
     )
-    key = series_legend(series, doc.width)
+    few = any(too_few(r.issued) for r in shown)
+    key = series_legend(series, doc.width, doc.plain("too_few_citations") if few else None)
     note = doc.chart_note(len(shown), len(rows))
     return [heading, key, Spacer(1, 2), chart, *note], [Spacer(1, 4), grid]
 
 
 def _row(doc: ReportLayout, row: EquityRow, total: bool = False) -> list[Cell]:
-    style, right = row_styles(total=total, small=row.issued < SMALL_GROUP)
+    style, right = row_styles(total=total, small=too_few(row.issued))
     name = (
         doc.para("equity_all", style)
         if total

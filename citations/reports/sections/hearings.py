@@ -1,6 +1,7 @@
 """Reviews and hearings: how each tier's contests were decided (upheld, reduced, dismissed,
 default), in total and by hearing officer, as bars stacked to 100% and the table of counts
-with the share in which the person got relief."""
+with the share in which the person got relief. A row with too few contests decided to
+compare is grey in the table and pale in the chart."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from citations.reports.charts import (
     bar_chart,
     series_legend,
 )
-from citations.reports.figures import decided, ratio, tier_totals
+from citations.reports.figures import decided, ratio, tier_totals, too_few
 from citations.reports.layout import ReportLayout
 from citations.reports.model import HearingOutcome
 from citations.reports.tables import StyleCommand, grid_table, row_styles
@@ -54,20 +55,22 @@ def hearings(doc: ReportLayout) -> list[Flowable]:
         lambda value: f"{value:.0f}%",
         stacked=True,
         bold=[row.hearing_officer is None for row in shown],
+        small=[[too_few(decided(row)) for row in shown]] * len(series),
         label_share=0.32,
     )
     rows: list[list[Cell]] = []
     shading: list[StyleCommand] = []
     for index, row in enumerate(ordered, start=1):
         total_row = row.hearing_officer is None
-        _, right = row_styles(total=total_row)
+        contests = decided(row)
+        small = too_few(contests)
+        name, right = row_styles(total=total_row, small=small)
         first: Cell = (
-            doc.para("tier_name", "td_bold", extra={"tier": row.tier})
+            doc.para("tier_name", name, extra={"tier": row.tier})
             if total_row
-            else doc.cell(row.hearing_officer or "", "td_indent")
+            else doc.cell(row.hearing_officer or "", "td_indent_grey" if small else "td_indent")
         )
         counts = [doc.cell(doc.number(getattr(row, n)), right) for n, _ in HEARING_OUTCOMES]
-        contests = decided(row)
         relief = ratio(row.dismissed + row.reduced, contests)
         rows.append(
             [
@@ -90,10 +93,12 @@ def hearings(doc: ReportLayout) -> list[Flowable]:
         [doc.width - 5 * number_width - relief_width, *([number_width] * 5), relief_width],
         shading,
     )
-    key = series_legend(series, doc.width)
+    few = any(too_few(decided(row)) for row in shown)
+    key = series_legend(series, doc.width, doc.plain("too_few_contests") if few else None)
     note = doc.chart_note(len(shown), len(ordered))
+    first = [doc.para("hearings_note", "note"), key, Spacer(1, 2), chart, *note]
     return [
-        *doc.start("heading_hearings", "hearings_intro", [key, Spacer(1, 2), chart, *note]),
+        *doc.start("heading_hearings", "hearings_intro", first),
         Spacer(1, 4),
         grid,
     ]

@@ -1,6 +1,13 @@
 """Citations issued: by month (a trend line over every month of the period, and the counts
 under it), by ordinance and by area (the largest as bars, each with its share of all
-citations issued, and the table of them all)."""
+citations issued, and the table of them all).
+
+A month only partly inside the period (the period starts or ends inside it) is marked, not
+drawn as a fall: a hollow point off the line, a lighter column naming its days in the table,
+and a line under the chart naming them. A month name that comes back on the axis (a period
+over twelve months) carries its year. The month table is split into balanced rows, so no
+month is left alone on a row.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +15,9 @@ import math
 from collections.abc import Sequence
 from datetime import date
 
-from babel.dates import format_date
-from reportlab.graphics.shapes import Drawing
+from babel.dates import format_date, format_interval
+from reportlab.graphics.shapes import Circle, Drawing
+from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
@@ -23,10 +31,13 @@ from citations.reports.charts import (
     line_chart,
     whole_number,
 )
-from citations.reports.figures import every_month, ratio
+from citations.reports.figures import balanced_rows, days_inside, every_month, ratio
 from citations.reports.layout import Part, ReportLayout
 from citations.reports.model import Count
 from citations.reports.tables import SHARE, StyleCommand, grid_table, side_by_side
+
+PARTIAL = colors.HexColor("#6f8aab")
+"""The heading of a partial month's column: the table's navy, lighter."""
 
 
 def citations_issued(doc: ReportLayout) -> list[Flowable]:
@@ -42,58 +53,115 @@ def citations_issued(doc: ReportLayout) -> list[Flowable]:
     return story
 
 
-def month_name(item: Count, index: int, locale: str, every: int) -> str:
-    """ "Jan" under a month (every `every` months), with its year under the first and Januaries.
+def month_names(months: Sequence[Count], locale: str, every: int = 1) -> list[str]:
+    """ "Jan" under a month (every `every` months), with its year under the first month and
+    Januaries; under every month named when the period is over twelve months, so a name that
+    comes back ("Nov" twice) is never without its year.
 
-    >>> [month_name(Count(key=f"2026-{m:02d}", label="", count=0), m - 1, "en_US", 3)
-    ...  for m in (1, 2, 4)]
-    ['Jan\\n2026', '', 'Apr']
+    >>> from citations.reports.figures import every_month
+    >>> def keys(*ks): return every_month([Count(key=k, label="", count=0) for k in ks], "en_US")
+    >>> month_names(keys("2026-01", "2026-04"), "en_US")
+    ['Jan\\n2026', 'Feb', 'Mar', 'Apr']
+    >>> month_names(keys("2025-11", "2026-12"), "en_US")[:3]
+    ['Nov\\n2025', 'Dec\\n2025', 'Jan\\n2026']
     """
-    if index % every:
-        return ""
-    try:
-        year, month = (int(part) for part in item.key.split("-"))
-        day = date(year, month, 1)
-    except ValueError:
-        return one_line(item.label)
-    name = str(format_date(day, "MMM", locale=locale))
-    return f"{name}\n{year}" if index == 0 or month <= every else name
+    names = []
+    for index, item in enumerate(months):
+        if index % every:
+            names.append("")
+            continue
+        try:
+            year, month = (int(part) for part in item.key.split("-"))
+            day = date(year, month, 1)
+        except ValueError:
+            names.append(one_line(item.label))
+            continue
+        name = str(format_date(day, "MMM", locale=locale))
+        dated = len(months) > 12 or index == 0 or month <= every
+        names.append(f"{name}\n{year}" if dated else name)
+    return names
 
 
 def _by_month(doc: ReportLayout) -> Part:
-    months = every_month(doc.report.issued_by_month, doc.report.locale)
+    report = doc.report
+    months = every_month(report.issued_by_month, report.locale, report.start, report.end)
     heading = doc.para("subheading_by_month", "sub")
     if not months:
         return [heading, doc.para("empty_by_month")], []
+    partial = [days_inside(m.key, report.start, report.end) for m in months]
     every = 1 if len(months) <= 18 else math.ceil(len(months) / 12)
-    names = [month_name(m, i, doc.report.locale, every) for i, m in enumerate(months)]
     counts = [m.count for m in months]
     labels = [doc.number(n) if len(months) <= 24 else "" for n in counts]
-    chart = line_chart(names, counts, labels, doc.width)
-    return [heading, chart, Spacer(1, 4), _month_table(doc, months)], []
+    chart = line_chart(
+        month_names(months, report.locale, every),
+        counts,
+        labels,
+        doc.width,
+        [days is not None for days in partial],
+    )
+    spans = [
+        str(format_interval(first, last, "yMMMd", locale=report.locale))
+        for first, last in (days for days in partial if days is not None)
+    ]
+    key = [_partial_key(doc, spans)] if spans else []
+    return [heading, chart, *key, Spacer(1, 4), _month_table(doc, months, partial)], []
 
 
-def _month_table(doc: ReportLayout, months: Sequence[Count]) -> Table:
-    """Months across and their counts under them, twelve to a row."""
-    per_row = 12
+def _partial_key(doc: ReportLayout, spans: Sequence[str]) -> Table:
+    """The line under the month chart naming the partial months, after a hollow point."""
+    point = Drawing(12, 10)
+    point.add(Circle(5, 3.5, 2.5, fillColor=colors.white, strokeColor=BLUE, strokeWidth=1.2))
+    note = doc.para("partial_months", "note", extra={"spans": list(spans)})
+    return table(
+        [[point, note]],
+        [12, doc.width - 12],
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ],
+    )
+
+
+def _month_table(
+    doc: ReportLayout, months: Sequence[Count], partial: Sequence[tuple[date, date] | None]
+) -> Table:
+    """Months across and their counts under them, at most twelve to a row, the rows
+    balanced (13 months are 7 and 6, not 12 and 1); a partial month's column is lighter,
+    names its days and has its count in grey."""
+    sizes = balanced_rows(len(months))
+    per_row = max(sizes)
     first = 0.85 * inch
+    column = min((doc.width - first) / per_row, 0.9 * inch)
     rows: list[list[Cell]] = []
     commands: list[StyleCommand] = []
-    for start in range(0, len(months), per_row):
-        chunk = list(months[start : start + per_row])
-        filler: list[Cell] = [Spacer(0, 0)] * (per_row - len(chunk))
+    start = 0
+    for size in sizes:
+        chunk = list(zip(months[start : start + size], partial[start : start + size], strict=True))
+        filler: list[Cell] = [Spacer(0, 0)] * (per_row - size)
         line = len(rows)
-        names = [doc.cell(m.label, "th_right") for m in chunk]
-        counts = [doc.cell(doc.number(m.count), "td_right") for m in chunk]
+        names = [doc.cell(_month_heading(doc, m, days), "th_right") for m, days in chunk]
+        counts = [
+            doc.cell(doc.number(m.count), "td_right" if days is None else "td_right_grey")
+            for m, days in chunk
+        ]
         rows.append([doc.para("col_month", "th"), *names, *filler])
         rows.append([doc.para("col_count", "td_bold"), *counts, *filler])
         commands += [
-            ("BACKGROUND", (0, line), (len(chunk), line), NAVY),
-            ("GRID", (0, line), (len(chunk), line + 1), 0.4, RULE),
+            ("BACKGROUND", (0, line), (size, line), NAVY),
+            ("GRID", (0, line), (size, line + 1), 0.4, RULE),
+            *(
+                ("BACKGROUND", (i, line), (i, line), PARTIAL)
+                for i, (_, days) in enumerate(chunk, start=1)
+                if days is not None
+            ),
         ]
-    return table(
+        start += size
+    grid = table(
         rows,
-        [first] + [(doc.width - first) / per_row] * per_row,
+        [first] + [column] * per_row,
         [
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -103,6 +171,16 @@ def _month_table(doc: ReportLayout, months: Sequence[Count]) -> Table:
             *commands,
         ],
     )
+    grid.hAlign = "LEFT"  # under the chart's left edge when narrower than the page
+    return grid
+
+
+def _month_heading(doc: ReportLayout, month: Count, days: tuple[date, date] | None) -> str:
+    """A month's column heading: its name, and for a partial month the days inside."""
+    if days is None:
+        return month.label
+    first, last = days
+    return f"{month.label}\n{doc.plain('partial_month_days', first=first.day, last=last.day)}"
 
 
 def _by_ordinance(doc: ReportLayout) -> Part:
