@@ -405,7 +405,8 @@ class Layout:
             variables=self.variables,
         )
         lines = [line_flowable(line, self.styles["language_line"]) for line in block]
-        return [*story, Spacer(1, 10), KeepTogether([self._language_box([heading, *lines])])]
+        # The box may continue on the next page (a receipt stays on one page when it fits).
+        return [*story, Spacer(1, 10), self._language_box([heading, *lines])]
 
     def _own_language(self, lines: Sequence[LanguageLine]) -> Table:
         return self._language_box(
