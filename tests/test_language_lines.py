@@ -12,15 +12,22 @@ from typing import Any
 import arabic_reshaper
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import Engine
 
+from citations.database import transaction
 from citations.documents.contact import OfficeContact
 from citations.documents.fonts import ARABIC, font_runs, register_fonts
 from citations.documents.language_lines import lines_for, right_to_left
 from citations.hearings.render import render_hearing_notice, render_order
+from citations.notice.build import build_notice
+from citations.notice.context import NoticeContext
 from citations.notice.render import render_notice
 from citations.payments.render import render_late_notice, render_receipt
+from citations.record.lookup import find_citation
+from citations.roles import OPERATOR
 from ordinances.catalog import DEMO_CATALOG, load_catalog
 from ordinances.models import Jurisdiction
+from tests.factories import good_catalog, message, prepare, send, subject
 from tests.pdfs import font_names, make_contact, pdf_text
 from tests.test_hearing_documents import make_hearing_notice, make_order
 from tests.test_money_documents import make_late_notice, make_receipt
@@ -224,3 +231,50 @@ def test_a_spanish_order_marks_the_findings_as_in_english() -> None:
     assert f"{' '.join(context.findings.split())} (en inglés)" in text
     unmarked = read(render_order(make_order("es")))
     assert "(en inglés)" not in unmarked
+
+
+# From an issued citation
+
+
+@pytest.fixture
+def ready(engine: Engine) -> Engine:
+    prepare(engine)
+    return engine
+
+
+def notice_of(engine: Engine, profile: Jurisdiction, **person: Any) -> NoticeContext:
+    number = send(engine, message(subject=subject(**person))).result.citation_number
+    assert number is not None
+    with transaction(engine) as session:
+        return build_notice(find_citation(session, number, OPERATOR), profile)
+
+
+def test_a_chinese_speakers_notice_opens_in_chinese_not_spanish(ready: Engine) -> None:
+    profile = good_catalog().jurisdiction.model_copy(
+        update={"language_lines": PROFILE.language_lines}
+    )
+    context = notice_of(
+        ready,
+        profile,
+        first_name="Siu Lung",
+        last_name="Lee",
+        name_as_written="李小龍",
+        preferred_language="zh",
+    )
+    assert context.language == "en" and context.add_language_line is None
+    assert [line.language for line in context.contact.language_lines[:2]] == ["zh-Hant", "zh-Hans"]
+    assert context.subject_name == "李小龍 (Siu Lung Lee)"
+    text = read(render_notice(context))
+    assert text.index(STARTS["zh-Hant"]) < text.index("What happened")
+    assert "¿Necesita ayuda en español?" not in text
+    assert "李小龍 (Siu Lung Lee)" in text
+
+
+def test_a_language_the_city_has_no_line_for_keeps_the_spanish_offer(ready: Engine) -> None:
+    profile = good_catalog().jurisdiction.model_copy(
+        update={"language_lines": PROFILE.language_lines}
+    )
+    context = notice_of(ready, profile, preferred_language="so")
+    assert context.add_language_line == "es"
+    assert not any(line.own for line in context.contact.language_lines)
+    assert context.contact.language_lines[0].language == "es"
