@@ -416,6 +416,37 @@ class Contact(CatalogModel):
     office_hours: Translated
 
 
+PHONE = "{phone}"
+"""Where a language line names the office's phone number (`contact.phone`)."""
+
+
+class LanguageLine(CatalogModel):
+    """One line of the language block every document carries: in its language and script,
+    that this is an important notice and whom to call for free help in that language."""
+
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Z][a-z]{3})?$")]
+    """ISO 639 code, with the script when a language has two (`zh-Hant`, `zh-Hans`)."""
+    text: Text
+    """The line, with `{phone}` where the office's phone number goes."""
+
+    @model_validator(mode="after")
+    def _names_the_phone(self) -> Self:
+        if self.text.count(PHONE) != 1:
+            raise ValueError(f"the {self.language} line must contain {PHONE} exactly once")
+        if "{" in self.text.replace(PHONE, "") or "}" in self.text.replace(PHONE, ""):
+            raise ValueError(f"the {self.language} line has a brace other than {PHONE}")
+        return self
+
+
+def _one_line_per_language(lines: list[LanguageLine]) -> list[LanguageLine]:
+    seen: set[str] = set()
+    for line in lines:
+        if line.language in seen:
+            raise ValueError(f"two language lines for {line.language}")
+        seen.add(line.language)
+    return lines
+
+
 class Court(CatalogModel):
     """Where a hearing decision is appealed, as every order must say."""
 
@@ -448,6 +479,8 @@ class Jurisdiction(CatalogModel):
     contact: Contact
     court: Court
     payments: PaymentRules
+    language_lines: Annotated[list[LanguageLine], AfterValidator(_one_line_per_language)] = []
+    """Help lines in the languages the city serves, printed on every document a person gets."""
 
     def added_fees_allowed(self, category: str) -> bool:
         known = self.categories.get(category)

@@ -32,10 +32,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from citations.documents.contact import OfficeContact
+from citations.documents.contact import LanguageLine, OfficeContact
 from citations.documents.fonts import BOLD, REGULAR, register_fonts, with_fallback
 from citations.documents.formats import helpers
-from citations.documents.wording import NoticeTemplateError, Wording, plain_text
+from citations.documents.language_lines import line_flowable, lines_to_print
+from citations.documents.wording import NoticeTemplateError, Wording, load_wording, plain_text
 
 MARGIN = 0.6 * inch
 TOP_MARGIN = 0.5 * inch
@@ -62,6 +63,9 @@ AMENDED_FILL = colors.HexColor("#fdecec")
 
 Cell = Flowable | list[Flowable]
 """What a table cell holds: one flowable or a list of them."""
+
+LANGUAGE_LINES = "language-lines"
+"""The wording folder of the words around the language block."""
 
 
 def paragraph_styles() -> dict[str, ParagraphStyle]:
@@ -137,6 +141,12 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
         "td": derive("td", fontSize=8, leading=10, spaceAfter=0),
         "td_right": derive("td_right", fontSize=8, leading=10, spaceAfter=0, alignment=TA_RIGHT),
         "cell_right": derive("cell_right", spaceAfter=0, alignment=TA_RIGHT),
+        # The language block: a line in each language, and the person's own under the top box.
+        "language_heading": derive(
+            "language_heading", fontName=BOLD, fontSize=8, leading=10, textColor=NAVY
+        ),
+        "language_line": derive("language_line", fontSize=8, leading=11.5, spaceAfter=1.5),
+        "language_own": derive("language_own", fontSize=10.5, leading=15, spaceAfter=0),
     }
 
 
@@ -236,6 +246,12 @@ class Layout:
         self.pagesize = pagesize
         self.width = frame_width(pagesize)
         self.styles = paragraph_styles()
+        contact = variables.get("contact")
+        if "written_in" not in variables:
+            # Wording may print `{{ written_in }}` after an officer's report or findings.
+            variables["written_in"] = (
+                self.written_in(contact) if isinstance(contact, OfficeContact) else ""
+            )
 
     def text(self, key: str, **extra: object) -> str:
         return self.wording.render(key, {**self.variables, **extra})
@@ -368,6 +384,51 @@ class Layout:
 
     def title(self) -> str:
         return plain_text(self.text("pdf_title"))
+
+    # The language block
+
+    def with_language_lines(self, story: list[Flowable], contact: OfficeContact) -> list[Flowable]:
+        """`story` with the language lines of `contact`: the person's own language under the
+        first flowable (the box at the top) unless the document is in it, and the block of
+        every line, their own first, at the end. The one call each document's layout makes.
+        """
+        own, block = lines_to_print(contact.language_lines, self.wording.language)
+        if not block:
+            return story
+        story = list(story)
+        if own:
+            story[1:1] = [Spacer(1, 6), self._own_language(own)]
+        heading = self.para(
+            "heading",
+            "language_heading",
+            wording=self._language_wording(),
+            variables=self.variables,
+        )
+        lines = [line_flowable(line, self.styles["language_line"]) for line in block]
+        # The box may continue on the next page (a receipt stays on one page when it fits).
+        return [*story, Spacer(1, 10), self._language_box([heading, *lines])]
+
+    def _own_language(self, lines: Sequence[LanguageLine]) -> Table:
+        return self._language_box(
+            [line_flowable(line, self.styles["language_own"]) for line in lines]
+        )
+
+    def _language_box(self, cell: Sequence[Flowable]) -> Table:
+        return box(cell, border=RULE, fill=SHADE, width=0.8, padding=5, box_width=self.width)
+
+    def _language_wording(self) -> Wording:
+        return load_wording(self.wording.path.parents[1], self.wording.language, LANGUAGE_LINES)
+
+    def written_in(self, contact: OfficeContact) -> str:
+        """ " (in English)" after text left in the office's language, on a document in another
+        language; "" otherwise. Documents pass it to their wording as `written_in`."""
+        original = contact.written_in
+        if original is None or original == self.wording.language:
+            return ""
+        note = self._language_wording().render(
+            "written_in", {**self.variables, "original": original}
+        )
+        return f" {note}"
 
     # Footer on every page, once the page count is known
 

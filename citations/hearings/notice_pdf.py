@@ -44,7 +44,7 @@ class HearingNoticeLayout(HearingDocument):
         story += self.reschedule()
         story += self.no_show()
         story += self.questions()
-        return story
+        return self.with_language_lines(story, self.context.contact)
 
     def when_box(self) -> Table:
         ctx = self.context

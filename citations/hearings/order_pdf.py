@@ -55,7 +55,7 @@ class OrderLayout(HearingDocument):
         story += self.what_next()
         story += self.payment()
         story += self.help()
-        return story
+        return self.with_language_lines(story, self.context.contact)
 
     def top(self) -> Table:
         cell: list[Flowable] = [

@@ -146,9 +146,20 @@ class Subject(IntakeModel):
     """ISO 639 code, e.g. `es`; decides the notice's language."""
     accommodation: Prose | None = None
     """An accommodation the person asked for (e.g. large print, a sign language interpreter)."""
+    name_as_written: Name | None = None
+    """The name as the person writes it, in their order and script (e.g. `李小龍`, or family
+    name first); documents print it, with the names above in Latin letters after it."""
 
     def full_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
+        """The name documents print: as the person writes it, then the Latin form if other.
+
+        >>> Subject(first_name="Siu Lung", last_name="Lee", name_as_written="李小龍").full_name()
+        '李小龍 (Siu Lung Lee)'
+        """
+        latin = " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
+        if self.name_as_written is None or self.name_as_written == latin:
+            return latin
+        return f"{self.name_as_written} ({latin})"
 
     def name_key(self) -> str:
         """First and last name folded for matching priors by name (with the date of birth).

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from citations.calendar import collections_on, deadline_dates, late_penalty_on, local_time
 from citations.catalog.store import PublishedCatalog
 from citations.documents.contact import OfficeContact
+from citations.documents.language_lines import lines_for
 from citations.errors import IllegalTransition
 from citations.issuing.intake import Subject
 from citations.money import from_cents, percent_of
@@ -127,6 +128,8 @@ def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
     address = subject.get("address")
     contact = profile.contact
     preferred = citation.preferred_language
+    # The language block: the person's own language first (the notice's, if none given).
+    lines = lines_for(profile, preferred or language)
     revisions = citation.revisions
     location = citation.location
     return NoticeContext(
@@ -135,7 +138,7 @@ def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
         add_language_line=next(
             (lang for lang in profile.notice_languages if lang != language), None
         )
-        if preferred not in profile.notice_languages
+        if preferred not in profile.notice_languages and not any(line.own for line in lines)
         else None,
         requested_language=preferred
         if preferred and preferred not in profile.notice_languages
@@ -177,6 +180,8 @@ def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
             mailing_address=contact.mailing_address,
             office_address=contact.office_address,
             office_hours=contact.office_hours.get(language, contact.office_hours[default]),
+            language_lines=lines,
+            written_in=default,
         ),
     )
 

@@ -100,7 +100,7 @@ class _Notice(Layout):
         story += self.alternatives()
         story += self.no_response()
         story += self.help()
-        return story
+        return self.with_language_lines(story, self.context.contact)
 
     def deadline_box(self) -> Table:
         cell: list[Flowable] = [

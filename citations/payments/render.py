@@ -238,7 +238,7 @@ class _Receipt(_MoneyDocument):
         story += self.balance()
         story += self.what_next()
         story += self.help()
-        return story
+        return self.with_language_lines(story, self.context.contact)
 
     def top(self) -> Table:
         """What happened and where the citation stands now; in red for a returned payment."""
@@ -339,7 +339,7 @@ class _LateNotice(_MoneyDocument):
         story += self.what_next()
         story += self.payment()
         story += self.help()
-        return story
+        return self.with_language_lines(story, self.context.contact)
 
     def top(self) -> Table:
         return self.top_box(

@@ -17,6 +17,7 @@ from citations.web import (
     citation,
     contest_forms,
     docket,
+    fonts,
     hearing_forms,
     officers,
     queue,
@@ -32,6 +33,7 @@ router.include_router(auth.router)
 router.include_router(docket.router)
 router.include_router(queue.router)
 router.include_router(citation.router)
+router.include_router(fonts.router)
 for page in hearing_forms.PAGES + contest_forms.PAGES:
     add_form(router, page)
 for name, office_page in officers.PAGES + session_forms.PAGES:

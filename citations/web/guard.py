@@ -40,7 +40,8 @@ COOKIE = "citations_clerk"
 HTML_HEADERS = {
     # No scripts at all; styles only from our own style sheet; forms post only to us.
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
+        "form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
