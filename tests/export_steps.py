@@ -28,7 +28,14 @@ from citations.roles import OPERATOR
 from citations.seed import seed
 from tests.conftest import NOW
 from tests.factories import message, send, subject
-from tests.hearing_steps import CLERK, ISSUED_AT, REVIEWER, at, officer_with_session
+from tests.hearing_steps import (
+    CLERK,
+    ISSUED_AT,
+    REVIEWER,
+    SIGNED,
+    at,
+    officer_with_session,
+)
 
 EXPORTED_AT = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 SCREENING = {"violence": False, "weapon": False, "unable_to_care_for_self": False}
@@ -58,7 +65,13 @@ def populate(engine: Engine) -> None:
     with transaction(engine) as session:
         findings = "The photo shows a beer can."
         decide_review(
-            session, heard, Outcome.UPHELD, findings, actor=REVIEWER, now=at("2026-12-01")
+            session,
+            heard,
+            Outcome.UPHELD,
+            findings,
+            decided_by=SIGNED,
+            actor=REVIEWER,
+            now=at("2026-12-01"),
         )
     with transaction(engine) as session:
         fine = from_cents(find_citation(session, heard, CLERK).total_fine_cents)

@@ -10,13 +10,15 @@ from sqlalchemy import Engine
 
 from citations.database import transaction
 from citations.hearings.contests import decide_review, request_hearing, request_review
-from citations.hearings.decisions import Outcome
+from citations.hearings.decisions import Outcome, Signer
 from citations.hearings.officers import add_availability, add_officer, create_session
 from citations.roles import Actor, Role
 from tests.factories import message, send, subject
 
 CLERK = Actor("clerk Jordan", Role.CLERK)
 REVIEWER = Actor("reviewer Pat", Role.HEARING_OFFICER)
+SIGNED = Signer("Pat Morgan", "Senior Review Officer")
+"""How the reviewer signs review orders in these tests (REVIEWER is who enters them)."""
 ISSUED_AT = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
 """10:00 on 2026-11-20 in Los Angeles: the citations below are served then."""
 INDEPENDENCE = "Retired judge under contract; not employed by the city or any agency."
@@ -50,6 +52,7 @@ def to_review_upheld(engine: Engine, number: str) -> None:
             number,
             Outcome.UPHELD,
             "The officer's report and photo show an open beer can.",
+            decided_by=SIGNED,
             actor=REVIEWER,
             now=at("2026-12-01"),
         )

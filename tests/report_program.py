@@ -44,7 +44,7 @@ from citations.roles import OPERATOR, Actor, Role
 from ordinances import load_catalog
 from tests.conftest import GOOD_CATALOG, NOW
 from tests.factories import message, send, subject
-from tests.hearing_steps import CLERK, REVIEWER, officer_with_session, to_ready
+from tests.hearing_steps import CLERK, REVIEWER, SIGNED, officer_with_session, to_ready
 from tests.money_steps import ADMIN, CASHIER, at, pay
 
 START = date(2026, 8, 1)
@@ -286,6 +286,7 @@ def _money_stories(engine: Engine, n: dict[str, str]) -> None:
             n["review-dismissed"],
             Outcome.DISMISSED,
             "The officer's report names another person.",
+            decided_by=SIGNED,
             actor=REVIEWER,
             now=at("2026-12-01"),
         )

@@ -63,7 +63,11 @@ def test_from_contest_to_order(
         client.post(
             f"{base}/review-decision",
             headers=h["hearing_officer"],
-            json={"outcome": "upheld", "findings": "Photo shows an open beer."},
+            json={
+                "outcome": "upheld",
+                "findings": "Photo shows an open beer.",
+                "decided_by": {"name": "Pat Morgan", "title": "Senior Review Officer"},
+            },
         )
     )
     assert review["citation_status"] == "review_upheld"

@@ -123,7 +123,11 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         json={"statement": "It was a soda can."}
     ),
     ("POST", "/v1/citations/{number}/review-decision"): Sample(
-        json={"outcome": "upheld", "findings": "The photo shows a beer can."}
+        json={
+            "outcome": "upheld",
+            "findings": "The photo shows a beer can.",
+            "decided_by": {"name": "Pat Morgan", "title": "Senior Review Officer"},
+        }
     ),
     ("POST", "/v1/citations/{number}/hearing-requests"): Sample(
         json={"deposit": "200.00", "deposit_method": "card"}

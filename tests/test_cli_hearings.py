@@ -59,6 +59,10 @@ def test_a_clerks_day(
         "upheld",
         "--findings",
         "Photo shows an open beer can.",
+        "--decided-by",
+        "Pat Morgan",
+        "--title",
+        "Senior Review Officer",
         *d,
     )
     assert f"Review of {number}: upheld; a hearing may be requested by" in reviewed.output

@@ -40,6 +40,7 @@ from tests.hearing_steps import (
     CLERK,
     INDEPENDENCE,
     REVIEWER,
+    SIGNED,
     at,
     issue_one,
     officer_with_session,
@@ -173,6 +174,7 @@ def test_review_outcomes_and_money(ready: Engine) -> None:
             upheld,
             Outcome.UPHELD,
             "Photo shows the open can.",
+            decided_by=SIGNED,
             actor=REVIEWER,
             now=at("2026-12-01"),
         )
@@ -182,6 +184,7 @@ def test_review_outcomes_and_money(ready: Engine) -> None:
             dismissed,
             Outcome.DISMISSED,
             "The can was unopened soda.",
+            decided_by=SIGNED,
             actor=REVIEWER,
             now=at("2026-12-01"),
         )
@@ -192,6 +195,7 @@ def test_review_outcomes_and_money(ready: Engine) -> None:
             "First contact; cooperative.",
             new_amount=Decimal("50.00"),
             reduction_reason="Hardship shown",
+            decided_by=SIGNED,
             actor=REVIEWER,
             now=at("2026-12-01"),
         )
@@ -240,6 +244,7 @@ def test_a_decision_needs_findings_and_a_valid_amount(
             findings,
             new_amount=amount,
             reduction_reason=reason,
+            decided_by=SIGNED,
             actor=REVIEWER,
             now=at("2026-12-01"),
         )
@@ -602,6 +607,7 @@ def test_officers_cannot_decide_or_schedule(ready: Engine) -> None:
             number,
             Outcome.DISMISSED,
             "Findings long enough.",
+            decided_by=SIGNED,
             actor=officer,
             now=at("2026-12-04"),
         )

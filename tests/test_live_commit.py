@@ -163,7 +163,11 @@ def test_every_write_route_is_committed_before_its_answer(
     # A contest, to the hearing.
     base = f"/v1/citations/{contested}"
     walk.write("clerk", f"{base}/review-requests", {"statement": "It was soda."}, status=201)
-    upheld = {"outcome": "upheld", "findings": "The photo shows an open beer can."}
+    upheld = {
+        "outcome": "upheld",
+        "findings": "The photo shows an open beer can.",
+        "decided_by": {"name": "Pat Morgan", "title": "Senior Review Officer"},
+    }
     walk.write("hearing_officer", f"{base}/review-decision", upheld)
     waiver = {"waiver_declaration": "I receive CalFresh and cannot pay the deposit."}
     walk.write("clerk", f"{base}/hearing-requests", waiver, status=201)

@@ -51,7 +51,7 @@ from ordinances.errors import OrdinanceError
 from tests.conftest import GOOD_CATALOG, NOW
 from tests.databases import Databases
 from tests.factories import intake
-from tests.hearing_steps import INDEPENDENCE, at
+from tests.hearing_steps import INDEPENDENCE, SIGNED, at
 from tests.permission_world import BACKENDS, World, actor_of, build_world
 
 README = Path(__file__).parents[1] / "README.md"
@@ -106,7 +106,13 @@ CALLS: dict[Action, Call] = {
         late_reason="The person was in hospital until February.",
     ),
     Action.DECIDE_REVIEW: lambda s, a, n: decide_review(
-        s, n, Outcome.UPHELD, "The officer's photo shows a beer can.", actor=a, now=NOW
+        s,
+        n,
+        Outcome.UPHELD,
+        "The officer's photo shows a beer can.",
+        decided_by=SIGNED,
+        actor=a,
+        now=NOW,
     ),
     Action.DECIDE_WAIVER: lambda s, a, n: decide_waiver(
         s, n, True, "Receives CalFresh.", actor=a, now=NOW

@@ -25,6 +25,7 @@ from tests.browser.desk import (
     sign_in,
 )
 from tests.browser.html import Page
+from tests.pdfs import pdf_text
 
 pytestmark = [
     pytest.mark.filled_by(fill=set_desk),
@@ -185,6 +186,53 @@ def test_a_dismissal_records_the_order_and_refunds_the_deposit(web: Web, engine:
     decided = contest(engine, number)
     assert decided.citation_status == "dismissed"
     assert decided.orders[-1].refund == Decimal("200.00")
+    signed = decided.orders[-1]
+    assert (signed.decision_maker, signed.decided_by) == ("Ada Ruiz", "token 1 (clerk desk)")
+
+
+def test_the_hearing_decision_form_says_who_signs_the_order(web: Web) -> None:
+    client, desk, _ = web
+    form = Page(client.get(f"/clerk/citations/{desk.numbers['on_docket']}/decision").text)
+    assert form.words("signed-by") == (
+        "The order is signed by Ada Ruiz, the session's hearing officer; you are recorded as "
+        "who entered the decision."
+    )
+
+
+def test_a_review_is_signed_by_the_reviewer_named_not_the_clerk(web: Web, engine: Engine) -> None:
+    client, desk, _ = web
+    number = desk.numbers["review"]
+    form = Page(client.get(f"/clerk/citations/{number}/review").text)
+    # Never prefilled with the signed-in clerk: who enters a decision is not who decided it.
+    assert form.attrs["f-decided_by_name"]["value"] == ""
+    assert form.attrs["f-decided_by_title"]["value"] == ""
+    findings = "The sign was visible in the photo."
+    unsigned = post(web, number, "review", outcome="upheld", findings=findings)
+    assert error_at(unsigned, "decided_by_name") == (
+        "Error: name the reviewer who decided, as they sign the order"
+    )
+    assert "give the reviewer's title" in error_at(unsigned, "decided_by_title")
+    assert "Reviewer's name: name the reviewer" in unsigned.words("main")
+    assert unsigned.words("f-findings") == findings
+    assert contest(engine, number).orders == []
+    done(
+        web,
+        number,
+        "review",
+        outcome="upheld",
+        findings=findings,
+        decided_by_name="Pat Morgan",
+        decided_by_title="Senior Review Officer",
+    )
+    order = contest(engine, number).orders[-1]
+    assert (order.decision_maker, order.decision_maker_title, order.decided_by) == (
+        "Pat Morgan",
+        "Senior Review Officer",
+        "token 1 (clerk desk)",
+    )
+    text = pdf_text(client.get(f"/clerk/citations/{number}/order.pdf").content)
+    assert "Pat Morgan, Senior Review Officer" in text
+    assert "clerk desk" not in text
 
 
 def test_a_late_contest_is_refused_at_the_date_unless_accepted(web: Web, engine: Engine) -> None:
@@ -213,7 +261,15 @@ def test_a_contest_through_review_waiver_and_deposit(web: Web, engine: Engine) -
     waiver denied with its reasons, the deposit recorded: ready to schedule."""
     _, desk, _ = web
     number = desk.numbers["review"]
-    done(web, number, "review", outcome="upheld", findings="The sign was visible in the photo.")
+    done(
+        web,
+        number,
+        "review",
+        outcome="upheld",
+        findings="The sign was visible in the photo.",
+        decided_by_name="Pat Morgan",
+        decided_by_title="Senior Review Officer",
+    )
     page = post(web, number, "hearing-request", basis="deposit", deposit="150.00")
     assert error_at(page, "deposit") == (
         "Error: the advance deposit is the amount due, 200.00, not 150.00"

@@ -29,7 +29,7 @@ from citations.hearings.contests import (
     request_hearing,
     request_review,
 )
-from citations.hearings.decisions import Outcome
+from citations.hearings.decisions import NAME_LENGTH, Outcome, Signer
 from citations.hearings.officers import (
     Qualification,
     add_availability,
@@ -62,6 +62,9 @@ class ReviewRequest(Body):
     late_reason: str | None = None
 
 
+SignedText = Annotated[str, Field(min_length=1, max_length=NAME_LENGTH)]
+
+
 class Decision(Body):
     outcome: Literal["upheld", "dismissed", "reduced"]
     findings: Annotated[str, Field(min_length=1, max_length=20_000)]
@@ -70,10 +73,38 @@ class Decision(Body):
     payment_schedule: list[Installment] = Field(default_factory=list)
 
 
+class Reviewer(Body):
+    """The reviewer who decided, as they sign the order."""
+
+    name: SignedText
+    title: SignedText
+
+
+class ReviewDecision(Decision):
+    decided_by: Reviewer
+    """Who decided, by name and title, as printed on the order and its signature line (the
+    token's holder is recorded as who entered it)."""
+
+    def signer(self) -> Signer:
+        return Signer(self.decided_by.name, self.decided_by.title)
+
+
+class OfficerSignature(Body):
+    name: SignedText
+    title: SignedText | None = None
+
+
 class HearingDecision(Decision):
     held_early_reason: Annotated[str, Field(max_length=5000)] | None = None
     """Only for a hearing held before its set time by agreement: why (clerks); without it a
     decision before the hearing's time is refused (422, `/problems/too-early`)."""
+    decided_by: OfficerSignature | None = None
+    """Leave out: the session's hearing officer signs. A name other than theirs is refused;
+    a title is printed under their name (else "Hearing officer")."""
+
+    def signer(self) -> Signer | None:
+        given = self.decided_by
+        return Signer(given.name, given.title) if given is not None else None
 
 
 class HearingRequest(Body):
@@ -148,13 +179,16 @@ def post_review_request(
     summary="Decide the initial review",
 )
 def post_review_decision(
-    number: str, body: Decision, actor: ActorDep, session: SessionDep
+    number: str, body: ReviewDecision, actor: ActorDep, session: SessionDep
 ) -> ContestPublic:
+    """The order is signed by `decided_by`, the reviewer (required); the token's holder is
+    recorded as who entered it."""
     decide_review(
         session,
         number,
         Outcome(body.outcome),
         body.findings,
+        decided_by=body.signer(),
         actor=actor,
         now=clock(),
         new_amount=body.new_amount,
@@ -284,7 +318,8 @@ def post_hearing_decision(
     number: str, body: HearingDecision, actor: ActorDep, session: SessionDep
 ) -> ContestPublic:
     """Refused before the hearing's set time (422, `/problems/too-early`) unless a clerk gives
-    `held_early_reason`: the hearing was held early by agreement."""
+    `held_early_reason`: the hearing was held early by agreement. The order is signed by the
+    session's hearing officer."""
     decide_hearing(
         session,
         number,
@@ -296,6 +331,7 @@ def post_hearing_decision(
         reduction_reason=body.reduction_reason,
         payment_schedule=body.payment_schedule,
         held_early_reason=body.held_early_reason,
+        decided_by=body.signer(),
     )
     return contest_summary(session, number, actor)
 

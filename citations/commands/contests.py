@@ -58,6 +58,19 @@ def hearings_request_review(
 @click.command("review")
 @click.argument("number")
 @decision_options
+@click.option(
+    "--decided-by",
+    "decided_by",
+    metavar="NAME",
+    required=True,
+    help="The reviewer who decided, by name, as they sign the order.",
+)
+@click.option(
+    "--title",
+    metavar="TITLE",
+    required=True,
+    help="The reviewer's title, printed under their name (e.g. Senior Review Officer).",
+)
 @database_option
 @translate_errors
 def hearings_review(
@@ -66,17 +79,21 @@ def hearings_review(
     findings: str,
     amount: Decimal | None,
     reason: str | None,
+    decided_by: str,
+    title: str,
     database: str | None,
 ) -> None:
-    """Decide the initial review, with written findings.
+    """Decide the initial review, with written findings, signed by the reviewer by name and
+    title (the command line is recorded as who entered it).
 
     \b
     Example:
         citations hearings review DCPD-2026-000001-5 --outcome upheld \\
-            --findings "The officer's photo shows an open beer can."
+            --findings "The officer's photo shows an open beer can." \\
+            --decided-by "Pat Kim" --title "Senior Review Officer"
     """
     from citations.hearings.contests import decide_review
-    from citations.hearings.decisions import Outcome
+    from citations.hearings.decisions import Outcome, Signer
 
     with open_database(database) as session:
         order = decide_review(
@@ -84,6 +101,7 @@ def hearings_review(
             number,
             Outcome(outcome),
             findings,
+            decided_by=Signer(decided_by, title),
             actor=OPERATOR,
             now=now(),
             new_amount=amount,

@@ -162,6 +162,20 @@ def hearings_set_aside(
     default=None,
     help="The hearing was held before its set time by agreement: why (clerks).",
 )
+@click.option(
+    "--decided-by",
+    "decided_by",
+    metavar="NAME",
+    default=None,
+    help="The session's hearing officer, who signs the order (the default; anyone else is "
+    "refused).",
+)
+@click.option(
+    "--title",
+    metavar="TITLE",
+    default=None,
+    help="The hearing officer's title under their name (default: Hearing officer).",
+)
 @database_option
 @translate_errors
 def hearings_decide(
@@ -172,9 +186,12 @@ def hearings_decide(
     reason: str | None,
     installments: tuple[str, ...],
     held_early_reason: str | None,
+    decided_by: str | None,
+    title: str | None,
     database: str | None,
 ) -> None:
     """Record the hearing officer's decision, with findings; a dismissal refunds the deposit.
+    The order is signed by the session's hearing officer.
 
     Refused before the hearing's set time, unless it was held early by agreement and
     --held-early-reason says why.
@@ -184,7 +201,7 @@ def hearings_decide(
         citations hearings decide DCPD-2026-000001-5 --outcome reduced --amount 100.00 \\
             --reason "Income below the guideline" --findings "Violation shown; hardship shown."
     """
-    from citations.hearings.decisions import Outcome
+    from citations.hearings.decisions import Outcome, Signer
     from citations.hearings.scheduling import decide_hearing
 
     schedule = [installment(i) for i in installments]
@@ -200,6 +217,7 @@ def hearings_decide(
             reduction_reason=reason,
             payment_schedule=schedule,
             held_early_reason=held_early_reason,
+            decided_by=Signer(decided_by or "", title) if decided_by or title else None,
         )
         refund = f"; refund {from_cents(order.refund_cents)}" if order.refund_cents else ""
         click.echo(

@@ -24,7 +24,7 @@ from citations.hearings.contests import (
     request_hearing,
     request_review,
 )
-from citations.hearings.decisions import Outcome
+from citations.hearings.decisions import Outcome, Signer
 from citations.hearings.officers import (
     add_availability,
     add_officer,
@@ -47,6 +47,8 @@ from ordinances.money import format_money
 
 CLERK = Actor("Jordan Lee, hearing clerk", Role.CLERK)
 REVIEWER = Actor("Pat Kim, review officer", Role.HEARING_OFFICER)
+REVIEW_SIGNATURE = Signer("Pat Kim", "Review Officer")
+"""How the reviewer signs the demo's review orders (the hearings are signed by their officer)."""
 WAIVER = (
     "I declare under penalty of perjury that my only income is CalFresh and I cannot pay the "
     "deposit."
@@ -190,7 +192,15 @@ def _contest(session: Session, number: str, plan: Plan, now: datetime, lines: li
     if plan.review is None:
         lines.append(f"{number}: review requested, waiting for a decision")
         return
-    decide_review(session, number, plan.review, plan.findings, actor=REVIEWER, now=now)
+    decide_review(
+        session,
+        number,
+        plan.review,
+        plan.findings,
+        decided_by=REVIEW_SIGNATURE,
+        actor=REVIEWER,
+        now=now,
+    )
     lines.append(f"{number}: review requested; initial review {plan.review.value}")
 
 

@@ -208,7 +208,9 @@ def order_for(session: Session, number: str, actor: Actor) -> OrderContext:
         tier="hearing" if order.tier == "hearing" else "review",
         outcome=order.outcome,
         decided_on=decided_on,
-        decided_by=order.decided_by,
+        # Orders from before orders were signed by name print who entered them, as they did.
+        decided_by=order.decision_maker or order.decided_by,
+        decided_by_title=order.decision_maker_title if order.decision_maker else None,
         findings=order.findings,
         original_amount=from_cents(order.original_cents),
         new_amount=from_cents(order.new_cents),
@@ -254,6 +256,10 @@ class OrderPublic(BaseModel):
     refund: Decimal
     decided_at: datetime
     decided_by: str
+    """Who entered the decision (a clerk, a token, the command line)."""
+    decision_maker: str | None
+    """Who decided and signed it, by name (None on orders from before orders were signed)."""
+    decision_maker_title: str | None
     next_deadline: date | None
     set_aside_at: datetime | None
 
@@ -330,6 +336,8 @@ def contest_summary(session: Session, number: str, actor: Actor) -> ContestPubli
                 refund=from_cents(o.refund_cents),
                 decided_at=o.decided_at,
                 decided_by=o.decided_by,
+                decision_maker=o.decision_maker,
+                decision_maker_title=o.decision_maker_title,
                 next_deadline=o.next_deadline,
                 set_aside_at=o.set_aside_at,
             )

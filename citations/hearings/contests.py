@@ -20,9 +20,13 @@ from citations.catalog.store import PublishedCatalog
 from citations.errors import CitationsError, FieldError, InputRejected
 from citations.hearings.decisions import (
     Outcome,
+    Signer,
     apply_outcome,
     check_decision,
     record_order,
+    reviewer,
+    reviewer_problems,
+    signer_audit,
 )
 from citations.hearings.tables import Contest, Order
 from citations.money import from_cents
@@ -143,12 +147,18 @@ def decide_review(
     outcome: Outcome,
     findings: str,
     *,
+    decided_by: Signer | None,
     actor: Actor,
     now: datetime,
     new_amount: Decimal | None = None,
     reduction_reason: str | None = None,
 ) -> Order:
-    """Decide the initial review: upheld, dismissed, or reduced, with written findings."""
+    """Decide the initial review: upheld, dismissed, or reduced, with written findings.
+
+    The order is signed by `decided_by`, the reviewer by name and title as they chose to be
+    named; without both the decision is refused. `actor` is who entered it (a clerk, a
+    token, the command line); the audit event records both.
+    """
     actor.require(Action.DECIDE_REVIEW)
     citation = lock_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
@@ -157,7 +167,10 @@ def decide_review(
         raise InputRejected([FieldError("outcome", "a review cannot end in a default")])
     contest = contest_of(session, citation)
     original = from_cents(citation.total_fine_cents)
-    new_fine = check_decision(outcome, findings, original, new_amount, reduction_reason)
+    unsigned = reviewer_problems(decided_by)
+    new_fine = check_decision(outcome, findings, original, new_amount, reduction_reason, unsigned)
+    assert decided_by is not None  # else reviewer_problems refused it
+    signer = reviewer(decided_by)
     refund = apply_outcome(
         session,
         citation,
@@ -190,6 +203,7 @@ def decide_review(
         schedule=[],
         refund=refund,
         decided_by=actor.name,
+        signer=signer,
         at=now,
         decided_on=local_date(now, profile),
         profile=profile,
@@ -202,7 +216,8 @@ def decide_review(
         entity_type="citation",
         entity_key=citation.number,
         reason=findings,
-        after={"outcome": outcome.value, "fine": str(new_fine), "order": order.id},
+        after={"outcome": outcome.value, "fine": str(new_fine), "order": order.id}
+        | signer_audit(signer),
     )
     return order
 

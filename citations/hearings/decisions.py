@@ -3,6 +3,8 @@ written order with its findings and next deadline."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from citations.calendar import BusinessCalendar, local_at, local_time, zone_of
 from citations.errors import FieldError, InputRejected, TooEarly
-from citations.hearings.tables import Contest, Hearing, Order
+from citations.hearings.tables import Contest, Hearing, HearingOfficer, Order
 from citations.money import from_cents, to_cents
 from citations.payments.plans import Installment
 from citations.payments.posting import refund
@@ -27,6 +29,90 @@ class Outcome(StrEnum):
     REDUCED = "reduced"
     DEFAULT = "default"
     """The person did not appear at the hearing: the citation is upheld by default."""
+
+
+NAME_LENGTH = 200
+"""The longest name or title an order stores (the columns' length)."""
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The person who decided and signs the order, as they are named on it: the reviewer, or
+    the docket session's hearing officer. Not who typed the decision in (a clerk, a token, the
+    command line): that is the order's `decided_by` and the audit trail's actor.
+
+    >>> Signer("Pat Kim", "Senior Review Officer").title
+    'Senior Review Officer'
+    """
+
+    name: str
+    title: str | None = None
+
+
+def _tidy(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def reviewer_problems(signer: Signer | None) -> list[FieldError]:
+    """What is missing from a reviewer's signature: a review is signed by a person, by name
+    and title, as they chose to be named on the order."""
+    name = _tidy(signer.name if signer else None)
+    title = _tidy(signer.title if signer else None)
+    problems = []
+    if not name:
+        problems.append(
+            FieldError("decided_by.name", "name the reviewer who decided, as they sign the order")
+        )
+    if not title:
+        problems.append(
+            FieldError(
+                "decided_by.title",
+                "give the reviewer's title as it is printed under their name "
+                "(e.g. Senior Review Officer)",
+            )
+        )
+    problems += _too_long(name, title)
+    return problems
+
+
+def _too_long(name: str, title: str) -> list[FieldError]:
+    return [
+        FieldError(f"decided_by.{field}", f"at most {NAME_LENGTH} characters")
+        for field, value in (("name", name), ("title", title))
+        if len(value) > NAME_LENGTH
+    ]
+
+
+def reviewer(signer: Signer) -> Signer:
+    """The reviewer's signature with its spaces tidied (checked by `reviewer_problems`)."""
+    return Signer(_tidy(signer.name), _tidy(signer.title))
+
+
+def hearing_signer(officer: HearingOfficer, given: Signer | None = None) -> Signer:
+    """A hearing's order is signed by the docket session's hearing officer, under the title
+    given, else under the order's own wording ("Hearing officer"); a decision naming anyone
+    else is refused: the officer who sat decides."""
+    name = _tidy(given.name if given else None)
+    title = _tidy(given.title if given else None)
+    if name and name.casefold() != _tidy(officer.name).casefold():
+        raise InputRejected(
+            [
+                FieldError(
+                    "decided_by.name",
+                    f"a hearing is decided and signed by the session's hearing officer, "
+                    f"{officer.name}, not {name}",
+                )
+            ],
+            "the decision names another hearing officer",
+        )
+    if problems := _too_long("", title):
+        raise InputRejected(problems, "the signature is too long")
+    return Signer(officer.name, title or None)
+
+
+def signer_audit(signer: Signer) -> dict[str, str | None]:
+    """What the audit event of a decision records of who decided (its actor entered it)."""
+    return {"decision_maker": signer.name, "decision_maker_title": signer.title}
 
 
 def hearing_starts_at(hearing: Hearing, profile: Jurisdiction) -> datetime:
@@ -77,8 +163,10 @@ def check_decision(
     fine: Decimal,
     new_amount: Decimal | None,
     reduction_reason: str | None,
+    other_problems: Sequence[FieldError] = (),
 ) -> Decimal:
-    """The fine after the decision; InputRejected listing whatever is missing or wrong."""
+    """The fine after the decision; InputRejected listing whatever is missing or wrong,
+    `other_problems` (found by the caller in the same input) included."""
     errors = []
     if len(findings.strip()) < 10:
         errors.append(
@@ -102,6 +190,7 @@ def check_decision(
         errors.append(
             FieldError("new_amount", f"only a reduction sets a new amount, not {outcome}")
         )
+    errors += other_problems
     if errors:
         raise InputRejected(errors, "the decision is incomplete")
     return result
@@ -180,11 +269,14 @@ def record_order(
     schedule: list[Installment],
     refund: Decimal,
     decided_by: str,
+    signer: Signer,
     at: datetime,
     decided_on: date,
     profile: Jurisdiction,
     hearing_id: int | None = None,
 ) -> Order:
+    """Store the written order: `decided_by` is who entered it (the actor, as the audit
+    trail names them), `signer` the person who decided and signs it."""
     order = Order(
         citation_id=citation.id,
         contest_id=contest.id,
@@ -199,6 +291,8 @@ def record_order(
         refund_cents=to_cents(refund),
         decided_at=at,
         decided_by=decided_by,
+        decision_maker=signer.name,
+        decision_maker_title=signer.title,
         next_deadline=next_deadline(tier, outcome, decided_on, profile),
     )
     session.add(order)

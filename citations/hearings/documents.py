@@ -103,7 +103,11 @@ class OrderContext(DocumentModel):
     """`default`: the person did not appear; the citation is upheld."""
     decided_on: date
     decided_by: str
-    """The reviewer or hearing officer's name."""
+    """The reviewer or hearing officer's name, as they sign the order (on an order from before
+    orders were signed by name: whoever entered it)."""
+    decided_by_title: str | None = None
+    """Their title as they sign (a reviewer's, e.g. "Senior Review Officer"); None: the
+    wording's own ("reviewer", "hearing officer")."""
     findings: str
     """Written findings, printed as written."""
     original_amount: Decimal

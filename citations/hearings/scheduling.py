@@ -20,10 +20,13 @@ from citations.errors import FieldError, InputRejected
 from citations.hearings.contests import DeadlineMissed, contest_of
 from citations.hearings.decisions import (
     Outcome,
+    Signer,
     apply_outcome,
     check_begun,
     check_decision,
+    hearing_signer,
     record_order,
+    signer_audit,
 )
 from citations.hearings.officers import get_session
 from citations.hearings.tables import Contest, DocketSession, Hearing, Order, Recusal
@@ -206,9 +209,11 @@ def _audit_hearing(
     now: datetime,
     reason: str | None = None,
     held_early_reason: str | None = None,
+    signer: Signer | None = None,
 ) -> None:
     docket = hearing.session
     early = {"held_early_reason": held_early_reason} if held_early_reason else {}
+    signed = signer_audit(signer) if signer is not None else {}
     record(
         session,
         at=now,
@@ -224,7 +229,8 @@ def _audit_hearing(
             "position": hearing.position,
             "officer": docket.officer_id,
         }
-        | early,
+        | early
+        | signed,
     )
 
 
@@ -267,10 +273,11 @@ def continue_hearing(
 def record_no_show(session: Session, number: str, *, actor: Actor, now: datetime) -> Order:
     """The person did not appear: a default upholds the citation; it can be set aside for
     good cause within the profile's days of the hearing's day. Refused before the hearing
-    begins."""
+    begins. The order is signed by the session's hearing officer; `actor` entered it."""
     actor.require(Action.DECIDE_HEARING)
     citation, contest, hearing, profile = _hearing_in_progress(session, number, actor)
     check_begun(hearing, profile, now=now, no_show=True)
+    signer = hearing_signer(hearing.session.officer)
     hearing.status = "no_show"
     fine = from_cents(citation.total_fine_cents)
     order = record_order(
@@ -285,7 +292,8 @@ def record_no_show(session: Session, number: str, *, actor: Actor, now: datetime
         reduction_reason=None,
         schedule=[],
         refund=Decimal(0),
-        decided_by=hearing.session.officer.name,
+        decided_by=actor.name,
+        signer=signer,
         at=now,
         decided_on=hearing.session.day,  # the set-aside window runs from the day missed
         profile=profile,
@@ -296,7 +304,7 @@ def record_no_show(session: Session, number: str, *, actor: Actor, now: datetime
     citation.due_on = pay_deadline(local_date(now, profile), profile)
     if balance(session, citation) <= 0:  # the deposit covers what is owed
         settle(session, citation, S.PAID, "the deposit paid it", now=now, profile=profile)
-    _audit_hearing(session, citation, hearing, "hearing.default", actor, now)
+    _audit_hearing(session, citation, hearing, "hearing.default", actor, now, signer=signer)
     return order
 
 
@@ -374,12 +382,16 @@ def decide_hearing(
     reduction_reason: str | None = None,
     payment_schedule: list[Installment] | None = None,
     held_early_reason: str | None = None,
+    decided_by: Signer | None = None,
 ) -> Order:
     """Record the hearing officer's decision: upheld, dismissed or reduced, with findings.
 
     A dismissal refunds the deposit; the order states the deadline to appeal to the court.
     Refused before the hearing's set time, unless a clerk gives `held_early_reason` (it was
     held early by agreement), which the audit event records.
+
+    The order is signed by the session's hearing officer (`decided_by` may give their title;
+    naming anyone else is refused); `actor` is who entered it.
     """
     actor.require(Action.DECIDE_HEARING)
     if (held_early_reason or "").strip():
@@ -387,6 +399,7 @@ def decide_hearing(
     citation, contest, hearing, profile = _hearing_in_progress(session, number, actor)
     if outcome is Outcome.DEFAULT:
         raise InputRejected([FieldError("outcome", "record a no-show for a default")])
+    signer = hearing_signer(hearing.session.officer, decided_by)
     original = from_cents(citation.total_fine_cents)
     new_fine = check_decision(outcome, findings, original, new_amount, reduction_reason)
     held_early = check_begun(hearing, profile, now=now, held_early_reason=held_early_reason)
@@ -418,7 +431,8 @@ def decide_hearing(
         reduction_reason=reduction_reason,
         schedule=schedule,
         refund=refund,
-        decided_by=hearing.session.officer.name,
+        decided_by=actor.name,
+        signer=signer,
         at=now,
         decided_on=decided_on,
         profile=profile,
@@ -444,5 +458,6 @@ def decide_hearing(
         now,
         findings,
         held_early_reason=held_early,
+        signer=signer,
     )
     return order

@@ -20,7 +20,7 @@ from citations.hearings.contests import (
     request_hearing,
     request_review,
 )
-from citations.hearings.decisions import Outcome
+from citations.hearings.decisions import Outcome, Signer
 from citations.record.ledger import balance
 from citations.roles import Action
 from citations.web.forms import Desk, FormPage, Parser, Values, local_now
@@ -56,9 +56,21 @@ class ReviewRequest(FormPage):
 
 
 class ReviewDecision(FormPage):
+    """The reviewer's decision, signed by the reviewer by name and title (never prefilled with
+    the signed-in clerk: who enters a decision is not who decided it)."""
+
     slug = "review"
     template = "forms/review.html"
-    fields = frozenset({"outcome", "findings", "new_amount", "reduction_reason"})
+    fields = frozenset(
+        {
+            "outcome",
+            "findings",
+            "new_amount",
+            "reduction_reason",
+            "decided_by_name",
+            "decided_by_title",
+        }
+    )
     action = Action.DECIDE_REVIEW
 
     def extra(self, desk: Desk) -> dict[str, Any]:
@@ -72,12 +84,14 @@ class ReviewDecision(FormPage):
         chosen = read.choice("outcome", OUTCOMES, "choose the outcome")
         new_amount = read.money("new_amount")
         outcome = Outcome(read.need(chosen))
+        signer = Signer(read.text("decided_by_name"), read.text("decided_by_title"))
         read.submit(
             lambda: decide_review(
                 desk.session,
                 desk.citation.number,
                 outcome,
                 read.text("findings"),
+                decided_by=signer,
                 actor=desk.actor,
                 now=desk.now,
                 new_amount=new_amount,

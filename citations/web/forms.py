@@ -41,7 +41,11 @@ from ordinances.models import Jurisdiction
 Values = dict[str, str]
 T = TypeVar("T")
 
-ALIASES = {"session_id": "session"}
+ALIASES = {
+    "session_id": "session",
+    "decided_by.name": "decided_by_name",
+    "decided_by.title": "decided_by_title",
+}
 """Library field names that a form shows under another name."""
 
 
