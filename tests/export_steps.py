@@ -18,6 +18,7 @@ from citations.hearings.decisions import Outcome
 from citations.hearings.officers import recuse
 from citations.hearings.scheduling import continue_hearing, schedule_hearing
 from citations.money import from_cents
+from citations.notice.mailing import mail_waiting
 from citations.payments.ability import Declaration, request_ability_to_pay
 from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
 from citations.record.agencies import allocate_block
@@ -112,6 +113,18 @@ def populate(engine: Engine) -> None:
             session, role="clerk", agency=None, name="front desk", actor=OPERATOR, now=NOW
         )
         start_session(session, desk.id, actor=OPERATOR, now=NOW)  # a clerk signed in
+    # A notice to be mailed, mailed by the mail run: a document kept as sent and its mailing.
+    address = {"line1": "1 Export Way", "city": "Demo City", "state": "CA", "postal_code": "90012"}
+    mailed = message(
+        violation_at="2026-11-20T10:00:00-08:00",
+        subject=subject(first_name="Mailed", last_name="Export", identifiers=[], address=address),
+        violations=[{"ordinance": "LAMC 41.27(c)", "narrative": "Open can of beer."}],
+        screening=SCREENING,
+        service="mail",
+    )
+    send(engine, mailed, now=ISSUED_AT)
+    with transaction(engine) as session:
+        assert mail_waiting(session, actor=OPERATOR, now=ISSUED_AT)
 
 
 def export_text(engine: Engine) -> str:
