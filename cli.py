@@ -35,7 +35,7 @@ COMMANDS = {
         "Decide intake messages: one JSON message, a JSON array, or a JSON Lines batch.",
     ),
     "show": Lazy(
-        "citations.commands.issuing:show_command",
+        "citations.commands.show:show_command",
         "Show a citation: its violations, fines, status and revisions.",
     ),
     "notice": Lazy(

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,13 +73,23 @@ class Case:
         return self.lines[int(where.removeprefix("line ")) - 1]
 
     def summary(self) -> str:
-        """The count line `citations issue` prints after the records."""
-        counts: Counter[str] = Counter()
+        """The count line `citations issue` prints after the records: what the batch created
+        by outcome, and right after "issued", the records received before (replayed)."""
+        counts: dict[str, int] = {}
+        replayed = sum(1 for line in self.expect if line.endswith("(already received)"))
         for line in self.expect:
-            counts[re.match(r"line \d+: (\w+)", line).group(1)] += 1  # type: ignore[union-attr]
-        described = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-        total = sum(counts.values())
-        return f"{total} record{'s' if total != 1 else ''}: {described or 'none'}"
+            if not line.endswith("(already received)"):
+                kind = re.match(r"line \d+: (\w+)", line).group(1)  # type: ignore[union-attr]
+                counts[kind] = counts.get(kind, 0) + 1
+        if replayed:
+            counts.setdefault("issued", 0)
+        parts = []
+        for kind, n in sorted(counts.items()):
+            parts.append(f"{n} {kind}")
+            if kind == "issued" and replayed:
+                parts.append(f"{replayed} already recorded")
+        total = len(self.expect)
+        return f"{total} record{'s' if total != 1 else ''}: {', '.join(parts) or 'none'}"
 
 
 def load(path: Path) -> Case:

@@ -522,8 +522,11 @@ def test_community_service_up_to_the_maximum_hours() -> None:
     assert "The most you can do, 10 hours, takes $50.00 off your balance." in text
     unlimited = late_text(make_late_notice(community_service_max_hours=None))
     assert "takes $20.00 off what you owe. You can pay off your whole balance with 10" in unlimited
-    one_hour = late_text(make_late_notice(balance=Decimal("15.00")))
+    one_hour = late_text(make_late_notice(balance=Decimal("20.00")))
     assert "with 1 hour of service." in one_hour
+    # Quarter hours, rounded up: $15.00 at $20.00 an hour is 0.75 hours, not a whole hour.
+    quarters = late_text(make_late_notice(balance=Decimal("15.00")))
+    assert "with 0.75 hours of service." in quarters
 
 
 def test_what_happens_next(late_en: str, late_es: str) -> None:

@@ -202,10 +202,12 @@ def test_how_to_contest_and_the_deposit_waiver(english: str, spanish: str) -> No
 def test_alternatives_the_violation_offers(english: str, spanish: str) -> None:
     assert "you can pay 20% of the fine ($50.00) in full satisfaction of it" in english
     assert "$20.00 per hour, up to 50 hours" in english
-    assert "The $250.00 fine equals 13 hours of service." in english
+    # $250 at $20 an hour is 12.5 hours (quarter hours, rounded up), not 13 ($260 of work).
+    assert "The $250.00 fine equals 12.5 hours of service." in english
     assert "Program instead of paying: Neighborhood Justice Program." in english
     assert "puede pagar el 20% de la multa ($50.00)" in spanish
     assert "$20.00 por hora, hasta un máximo de 50 horas" in spanish
+    assert "La multa de $250.00 equivale a 12.5 horas de servicio." in spanish
 
 
 def test_capped_community_service_says_what_the_hours_cover() -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from citations.commands.common import database_option, now, open_database, translate_errors
-from citations.commands.params import AMOUNT, DAY
+from citations.commands.params import AMOUNT, DAY, HOURS
 from citations.roles import OPERATOR
 
 if TYPE_CHECKING:
@@ -96,7 +96,9 @@ def service_elect(number: str, provider: str, database: str | None) -> None:
 @service.command("log")
 @click.argument("number")
 @click.option("--date", "day", type=DAY, required=True, help="The day worked.")
-@click.option("--hours", type=AMOUNT, required=True, help="Hours, in quarter hours.")
+@click.option(
+    "--hours", type=HOURS, required=True, help="Hours worked, in quarter hours (e.g. 2.75)."
+)
 @database_option
 @translate_errors
 def service_log(number: str, day: datetime, hours: Decimal, database: str | None) -> None:

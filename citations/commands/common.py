@@ -130,12 +130,45 @@ def make_engine(url: str) -> Engine:
     return database.make_engine(url)
 
 
+def refuse_missing_file(url: str) -> None:
+    """A SQLite database file that is not there is an error, before anything opens it:
+    SQLite would create an empty file on first connection, and leave it behind. Only
+    `citations db upgrade` (and `demo`) make a database.
+
+    >>> refuse_missing_file("sqlite:////nowhere/citations.db")
+    Traceback (most recent call last):
+    click.exceptions.ClickException: the database file /nowhere/citations.db does not exist: \
+run `citations db upgrade` first, which creates it
+    """
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # the engine says what is wrong with the URL
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return
+    if name.startswith("file:") or parsed.query.get("mode") == "memory":
+        return  # a URI filename: SQLite's own rules decide what it opens
+    if not Path(name).exists():
+        raise click.ClickException(
+            f"the database file {name} does not exist: run `citations db upgrade` first, "
+            "which creates it"
+        )
+
+
 @contextmanager
 def open_engine(database: str | None) -> Iterator[Engine]:
     """An engine on a database whose schema is current, disposed of afterwards."""
     from citations.database import ensure_current
 
-    engine = make_engine(database_url(database))
+    url = database_url(database)
+    refuse_missing_file(url)
+    engine = make_engine(url)
     try:
         ensure_current(engine)
         yield engine

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from citations.commands.common import now, translate_errors
-from citations.commands.issuing import describe_result
+from citations.commands.issuing import count_key, describe_result, summary
 
 
 @click.command("demo")
@@ -55,10 +55,11 @@ def demo(output: Path) -> None:
     click.echo("")
     counts: dict[str, int] = {}
     for record in result.batch:
-        key = record.result.outcome.value if record.result else "rejected"
+        key = count_key(record)
         counts[key] = counts.get(key, 0) + 1
-    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-    click.echo(f"3. Issued the sample batch of {len(result.batch)} intake messages: {summary}.")
+    click.echo(
+        f"3. Issued the sample batch of {len(result.batch)} intake messages: {summary(counts)}."
+    )
     for record in result.batch:
         click.echo("   " + describe_result(record, profile.currency))
     replayed = sum(1 for r in result.batch_again if r.replayed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -28,9 +28,14 @@ from citations.commands.common import database_option, open_engine, translate_er
     metavar="FILE",
     help="A new file to write (refused if it exists), or - for standard output.",
 )
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show the rows written on standard error (default: when it is a terminal).",
+)
 @database_option
 @translate_errors
-def export_command(output: str, database: str | None) -> None:
+def export_command(output: str, progress: bool | None, database: str | None) -> None:
     """Write every record of the system as JSON lines, for records retention and migration.
 
     The file holds personal data (names, dates of birth, addresses, identity numbers,
@@ -45,14 +50,16 @@ def export_command(output: str, database: str | None) -> None:
     from citations.database import describe_url
     from citations.export import export_records
 
+    shown = sys.stderr.isatty() if progress is None else progress
     with open_engine(database) as engine:
-        if output == "-":
-            with _stdout() as out:
-                summary = export_records(engine, out)
-        else:
-            target = Path(output)
-            with _new_file(target) as out:
-                summary = export_records(engine, out)
+        with _progress_line(shown) as advance:
+            if output == "-":
+                with _stdout() as out:
+                    summary = export_records(engine, out, progress=advance)
+            else:
+                target = Path(output)
+                with _new_file(target) as out:
+                    summary = export_records(engine, out, progress=advance)
         where = "standard output" if output == "-" else output
         tables = sum(1 for count in summary.row_counts.values() if count)
         click.echo(
@@ -105,6 +112,28 @@ def import_export_command(file: str, database: str | None) -> None:
         else:
             where = f"event {chain.first_broken}" if chain.first_broken else "the chain's head"
             click.echo(f"Warning: the restored audit trail is broken at {where}: {chain.problem}")
+
+
+@contextmanager
+def _progress_line(shown: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """`Exporting: 12,000 of 48,210 rows (24%)` on standard error, rewritten in place as rows
+    are written and ended with a line break (or nothing at all when not `shown`)."""
+    if not shown:
+        yield None
+        return
+    started = False
+
+    def advance(done: int, total: int) -> None:
+        nonlocal started
+        started = True
+        percent = 100 * done // total if total else 100
+        click.echo(f"\rExporting: {done:,} of {total:,} rows ({percent}%)", err=True, nl=False)
+
+    try:
+        yield advance
+    finally:
+        if started:
+            click.echo("", err=True)
 
 
 @contextmanager

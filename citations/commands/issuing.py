@@ -17,6 +17,7 @@ from citations.commands.common import (
     now,
     open_database,
     open_engine,
+    refuse_missing_file,
     translate_errors,
 )
 from citations.commands.params import output_option
@@ -240,6 +241,40 @@ def describe_result(result: RecordResult, currency: str | None = None) -> str:
     )
 
 
+REPLAYED = "already recorded"
+"""The count of records received before (replayed): they created nothing this time."""
+
+
+def count_key(result: RecordResult) -> str:
+    """What a record counts as in a batch's summary: its outcome if this run recorded it."""
+    if result.result is None:
+        return "rejected"
+    return REPLAYED if result.replayed else result.result.outcome.value
+
+
+def summary(counts: dict[str, int]) -> str:
+    """A batch's count line: what this run created, by outcome (sorted), then what was
+    already recorded, so a batch run again reads "0 issued, 2 already recorded".
+
+    >>> summary({"issued": 1, "referred": 1, "rejected": 2})
+    '1 issued, 1 referred, 2 rejected'
+    >>> summary({REPLAYED: 2, "rejected": 2})
+    '0 issued, 2 already recorded, 2 rejected'
+    >>> summary({})
+    'none'
+    """
+    created = {k: n for k, n in counts.items() if k != REPLAYED}
+    replayed = counts.get(REPLAYED, 0)
+    if replayed:
+        created.setdefault("issued", 0)
+    parts = []
+    for kind, count in sorted(created.items()):
+        parts.append(f"{count} {kind}")
+        if kind == "issued" and replayed:
+            parts.append(f"{replayed} {REPLAYED}")
+    return ", ".join(parts) or "none"
+
+
 @click.command("issue")
 @click.argument(
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -255,6 +290,7 @@ def describe_result(result: RecordResult, currency: str | None = None) -> str:
     help="Write the notice PDF of each citation issued to this folder.",
 )
 @click.option("--schema", is_flag=True, help="Print the intake message's JSON schema and exit.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary, not a line per record.")
 @json_option
 @database_option
 @translate_errors
@@ -263,17 +299,20 @@ def issue_command(
     rejects: Path | None,
     notices: Path | None,
     schema: bool,
+    quiet: bool,
     as_json: bool,
     database: str | None,
 ) -> None:
     """Decide intake messages: one JSON message, a JSON array, or a JSON Lines batch.
 
     Every record ends as a citation, a referral, a declined or warning record, or a reject
-    with its reasons. Running the same batch again creates nothing new.
+    with its reasons. Running the same batch again creates nothing new: the summary counts
+    what this run created, and the records received before as "already recorded".
 
     \b
     Example:
         citations issue shift-2026-11-29.jsonl --rejects rejects.jsonl --notices notices/
+        citations issue shift-2026-11-29.jsonl --quiet
     """
     from citations.catalog.store import PublishedCatalog
     from citations.issuing.batch import issue_records, read_records, reject_line
@@ -291,7 +330,8 @@ def issue_command(
     try:
         with open_engine(database) as engine:
             results = issue_records(engine, iter(records), actor=OPERATOR, clock=now)
-            show_bar = len(records) > 1 and not as_json
+            # On a terminal only: elsewhere click would print the label alone, a stray line.
+            show_bar = len(records) > 1 and not as_json and sys.stderr.isatty()
             with click.progressbar(
                 results,
                 length=len(records),
@@ -301,7 +341,7 @@ def issue_command(
             ) as bar:
                 outputs = []
                 for result in bar:
-                    key = "rejected" if result.result is None else result.result.outcome.value
+                    key = count_key(result)
                     counts[key] = counts.get(key, 0) + 1
                     if result.result is None and reject_out is not None:
                         reject_out.write(reject_line(str(file), result) + "\n")
@@ -318,10 +358,10 @@ def issue_command(
     else:
         with open_database(database) as session:
             currency = PublishedCatalog(session).jurisdiction().currency
-        for result in outputs:
-            click.echo(describe_result(result, currency))
-        summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-        click.echo(f"{len(records)} record{'s' if len(records) != 1 else ''}: {summary or 'none'}")
+        if not quiet:
+            for result in outputs:
+                click.echo(describe_result(result, currency))
+        click.echo(f"{len(records)} record{'s' if len(records) != 1 else ''}: {summary(counts)}")
         if notices is not None:
             waiting = len(issued_numbers) - written
             click.echo(
@@ -361,47 +401,6 @@ def _write_notices(engine: Engine, numbers: list[str], folder: Path) -> int:
         (folder / f"{number}.pdf").write_bytes(render_notice(context))
         written += 1
     return written
-
-
-@click.command("show")
-@click.argument("number")
-@json_option
-@database_option
-@translate_errors
-def show_command(number: str, as_json: bool, database: str | None) -> None:
-    """Show a citation: its violations, fines, status and revisions.
-
-    \b
-    Example:
-        citations show DCPD-2026-000001-8
-    """
-    from citations.record.lookup import get_citation
-
-    with open_database(database) as session:
-        public = get_citation(session, number, OPERATOR)
-    if as_json:
-        emit_json(public.model_dump(mode="json"))
-        return
-    subject = public.subject
-    click.echo(
-        f"Citation {public.number} ({public.agency}), {public.status}, revision {public.revision}"
-    )
-    click.echo(
-        f"  violation: {public.violation_at.isoformat()} at {public.location.get('address')}"
-    )
-    click.echo(f"  officer:   {public.officer['name']} (badge {public.officer['badge']})")
-    click.echo(f"  subject:   {subject.get('first_name')} {subject.get('last_name')}")
-    for v in public.violations:
-        click.echo(
-            f"  {v.ordinance} {v.title}: offense {v.offense_count} ({v.prior_count} priors), "
-            f"fine {v.fine} (version of {v.version_effective})"
-        )
-    click.echo(f"  total fine: {public.total_fine}")
-    for r in public.revisions:
-        click.echo(
-            f"  revision {r.revision}: {r.created_at:%Y-%m-%d %H:%M} by {r.created_by}"
-            + (f": {r.reason}" if r.reason else "")
-        )
 
 
 @click.command("void")
@@ -487,7 +486,9 @@ def serve_command(host: str, port: int, database: str | None) -> None:
     from citations.app import create_app
     from citations.gc_tuning import settle_server
 
-    app = create_app(database_url(database))
+    url = database_url(database)
+    refuse_missing_file(url)
+    app = create_app(url)
     settle_server()
     click.echo(f"Serving the citations API on http://{host}:{port}", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")

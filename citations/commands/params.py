@@ -37,7 +37,29 @@ class Money(click.ParamType[Decimal]):
             self.fail(f"{value!r}: {exc}", param, ctx)
 
 
+class Hours(click.ParamType[Decimal]):
+    """A number of hours as typed (`4`, `2.75`), exact, never a float. Whether it is whole
+    quarter hours the library says (`payments.service.logged_minutes`), in the same words for
+    the command line, the API and the pages."""
+
+    name = "hours"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Decimal:
+        if isinstance(value, Decimal):
+            return value
+        text = str(value).strip()
+        if not text or len(text) > 12 or not all(c in "0123456789." for c in text):
+            self.fail(f"{value!r}: enter hours such as 4 or 2.75", param, ctx)
+        try:
+            return Decimal(text)
+        except ArithmeticError:  # decimal.InvalidOperation: "1.2.3"
+            self.fail(f"{value!r}: enter hours such as 4 or 2.75", param, ctx)
+
+
 AMOUNT = Money()
+HOURS = Hours()
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 CLOCK = click.DateTime(formats=["%H:%M"])
 

@@ -8,14 +8,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import TypeVar
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time, get_timezone_name
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from citations.money import percent_of
+from citations.money import CENT, percent_of
 
 T = TypeVar("T")
 
@@ -41,6 +42,8 @@ def helpers(language: str, locale: str, currency: str) -> dict[str, Callable[...
     >>> h = helpers("es", "es_US", "USD")
     >>> h["money"](Decimal("250")), h["weekday_date"](date(2026, 12, 21)), h["ordinal"](2)
     ('$250.00', 'lunes, 21 de diciembre de 2026', 'segunda')
+    >>> h["hours"](Decimal("12.50")), h["hours"](Decimal("13.00")), h["hours"](Decimal("0.25"))
+    ('12.5', '13', '0.25')
     >>> from zoneinfo import ZoneInfo
     >>> h["time_zone"](datetime(2027, 1, 12, 9, 30, tzinfo=ZoneInfo("America/Los_Angeles")))
     'hora estándar del Pacífico'
@@ -78,6 +81,10 @@ def helpers(language: str, locale: str, currency: str) -> dict[str, Callable[...
             raise TypeError("number() was given no value (None)")
         return format_decimal(value, locale=locale)
 
+    def hours(value: Decimal) -> str:
+        # Hours of service are quarter hours: 12.5, 12.25, 13 (never 12.50 or 13.00).
+        return format_decimal(_required(value, "hours"), format="#,##0.##", locale=locale)
+
     def ordinal(count: int) -> str:
         return _ordinal(language, _required(count, "ordinal"))
 
@@ -93,6 +100,7 @@ def helpers(language: str, locale: str, currency: str) -> dict[str, Callable[...
         "short_date": short_date,
         "percent": percent,
         "number": number,
+        "hours": hours,
         "ordinal": ordinal,
         "language_name": language_name,
     }
@@ -107,16 +115,37 @@ def share(amount: Decimal, percent: Decimal) -> Decimal:
     return percent_of(amount, percent)
 
 
-def service_hours(fine: Decimal, rate: Decimal, max_hours: int | None) -> int:
-    """Hours of community service that pay off `fine` at `rate` per hour, at most `max_hours`.
+def service_hours(fine: Decimal, rate: Decimal, max_hours: int | None) -> Decimal:
+    """Hours of community service offered for `fine` at `rate` an hour: the fewest quarter
+    hours whose credit covers the fine, at most `max_hours`. The notice, the late notice, the
+    election (and so the API, the command line and the clerks' pages) all offer this figure.
 
     >>> service_hours(Decimal("250.00"), Decimal("20.00"), 50)
-    13
+    Decimal('12.5')
+    >>> service_hours(Decimal("100.00"), Decimal("12.70"), None)
+    Decimal('8')
     >>> service_hours(Decimal("1000.00"), Decimal("5.00"), 50)
-    50
+    Decimal('50')
     """
-    hours = math.ceil(fine / rate)
-    return hours if max_hours is None else min(hours, max_hours)
+    # Exact rational arithmetic: a quotient rounded to 28 digits could hide the last quarter.
+    quarters = math.ceil(Fraction(fine) / Fraction(rate) * 4)
+    hours = Decimal(quarters) / 4
+    return hours if max_hours is None else min(hours, Decimal(max_hours))
+
+
+def service_credit(hours: Decimal, rate: Decimal, owed: Decimal) -> Decimal:
+    """What `hours` of community service at `rate` an hour take off `owed`: rate x hours, to
+    the cent (halves up), and never more than is owed, so the last quarter hour credits only
+    what is still due and the offered hours (`service_hours`) leave nothing owed.
+
+    >>> service_credit(Decimal("12.5"), Decimal("20.00"), Decimal("250.00"))
+    Decimal('250.00')
+    >>> service_credit(Decimal("8"), Decimal("12.70"), Decimal("100.00"))
+    Decimal('100.00')
+    >>> service_credit(Decimal("0.25"), Decimal("12.70"), Decimal("100.00"))
+    Decimal('3.18')
+    """
+    return min(rate * hours, owed).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _required(value: T | None, helper: str) -> T:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Column, Connection, Engine, create_engine, event, inspect, select
+from sqlalchemy import Column, Connection, Engine, create_engine, event, func, inspect, select
 from sqlalchemy.sql import sqltypes
 
 from citations.database import ensure_current
@@ -72,13 +72,20 @@ def row_line(table: str, row: dict[str, Any]) -> str:
 
 
 def export_records(
-    engine: Engine, out: TextIO, *, exported_at: datetime | None = None, batch: int = 1000
+    engine: Engine,
+    out: TextIO,
+    *,
+    exported_at: datetime | None = None,
+    batch: int = 1000,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExportSummary:
     """Write every record of the database to `out` as JSON lines; returns what was written.
 
     Rows are streamed `batch` at a time (a server-side cursor on PostgreSQL), so memory does
     not grow with the database. `exported_at` is the header's time stamp (default: now); it
-    is the only thing that differs between two exports of the same records.
+    is the only thing that differs between two exports of the same records. `progress`, if
+    given, is called with (rows written, rows in all) every `batch` rows and once at the end;
+    the rows are then counted first, in the same snapshot.
 
     Example:
         with open("records.jsonl", "x", encoding="utf-8") as out:
@@ -106,6 +113,13 @@ def export_records(
         revision = MigrationContext.configure(connection).get_current_revision()
         assert revision is not None  # ensure_current checked it
         emit(header_line(revision, at), row=False)
+        total = written = 0
+        if progress is not None:
+            total = sum(
+                connection.scalar(select(func.count()).select_from(table)) or 0
+                for table in schema_tables()
+            )
+            progress(0, total)
         for table in schema_tables():
             codec = TableCodec.of(table)
             order = [_binary(column, connection) for column in table.primary_key.columns]
@@ -114,7 +128,12 @@ def export_records(
             for row in connection.execute(query):
                 emit(row_line(table.name, codec.encode(row)), row=True)
                 count += 1
+                written += 1
+                if progress is not None and written % batch == 0:
+                    progress(written, total)
             counts[table.name] = count
+        if progress is not None:
+            progress(written, total)
     summary = ExportSummary(revision, at, counts, rows_only.hexdigest(), whole.hexdigest())
     trailer = {
         "format": TRAILER,

@@ -24,7 +24,7 @@ from reportlab.platypus import (
 )
 
 from citations.documents.fonts import register_fonts
-from citations.documents.formats import helpers, service_hours, share
+from citations.documents.formats import helpers, service_credit, service_hours, share
 from citations.documents.layout import (
     AMENDED,
     AMENDED_FILL,
@@ -278,7 +278,7 @@ class _Notice(Layout):
         if rate:
             hours = service_hours(violation.fine, rate, violation.community_service_max_hours)
             v["service_hours"] = hours
-            v["service_credit"] = min(violation.fine, rate * hours)
+            v["service_credit"] = service_credit(hours, rate, violation.fine)
         return v
 
     def no_response(self) -> list[Flowable]:

@@ -28,7 +28,7 @@ from citations.payments.tables import CollectionReferral, Payment, PaymentPlan
 from citations.record.ledger import EntryKind, balance, post
 from citations.record.lookup import lock_citation
 from citations.record.moments import check_received
-from citations.record.status import OWED, CitationStatus, move, require
+from citations.record.status import CLOSED, OWED, CitationStatus, move, require
 from citations.record.tables import Citation
 from citations.roles import Action, Actor
 from ordinances.models import Jurisdiction
@@ -180,12 +180,8 @@ def record_payment(
     if replay is not None:
         return replay, True
     profile = PublishedCatalog(session).jurisdiction()
-    require(
-        citation,
-        OWED,
-        "take a payment",
-        "pay once the contest is decided, or pay the hearing deposit",
-    )
+    if citation.status not in OWED:
+        require(citation, OWED, "take a payment", _why_not_payable(session, citation))
     if request.method not in profile.payments.methods:
         accepted = ", ".join(profile.payments.methods)
         raise InputRejected(
@@ -224,6 +220,22 @@ def record_payment(
         settle(session, citation, S.PAID, "paid in full", now=now, profile=profile)
     payment.status_after = citation.status
     return _result(payment, citation), False
+
+
+def _why_not_payable(session: Session, citation: Citation) -> str:
+    """What to tell a cashier about a citation that takes no payment now: a paid one is paid
+    (its balance is 0.00), a contested one waits for the decision."""
+    status = CitationStatus(citation.status)
+    owed = balance(session, citation)
+    if status in CLOSED:
+        closed = "paid in full" if status is S.PAID else "closed"
+        due = ": nothing is owed" if owed == 0 else ""
+        return f"it is {closed} and its balance is {owed}{due}"
+    if status is S.IN_SERVICE:
+        return f"its balance of {owed} is being worked off in community service"
+    if status is S.IN_DIVERSION:
+        return f"it is in a diversion program, which settles its balance of {owed}"
+    return "pay once the contest is decided, or pay the hearing deposit"
 
 
 def apply_to_plan(session: Session, citation: Citation, amount: Decimal) -> None:

@@ -20,7 +20,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from citations.documents.fonts import BOLD
-from citations.documents.formats import service_hours
+from citations.documents.formats import service_credit, service_hours
 from citations.documents.layout import (
     AMENDED,
     AMENDED_FILL,
@@ -313,11 +313,11 @@ class _LateNotice(_MoneyDocument):
         variables = context_variables(context, context.contact)
         variables["referral_on"] = context.pay_by + timedelta(days=1)
         rate = context.community_service_rate
-        hours: int | None = None
+        hours: Decimal | None = None
         credit: Decimal | None = None
         if rate:
             hours = service_hours(context.balance, rate, context.community_service_max_hours)
-            credit = min(context.balance, rate * hours)
+            credit = service_credit(hours, rate, context.balance)
         variables["service_hours"] = hours
         variables["service_credit"] = credit
         variables["options"] = late_notice_options(context)

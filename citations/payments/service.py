@@ -8,7 +8,6 @@ citation; failure (the deadline passing) credits the hours done and returns the 
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from citations.audit import record
 from citations.calendar import local_date, pay_deadline
 from citations.catalog.store import PublishedCatalog
+from citations.documents.formats import service_credit, service_hours
 from citations.errors import FieldError, InputRejected
 from citations.money import from_cents, to_cents
 from citations.payments.posting import active_plan, settle
@@ -102,7 +102,7 @@ def elect_service(
     owed = balance(session, citation)
     if owed <= 0:
         raise InputRejected([FieldError("number", f"{citation.number} owes nothing")])
-    hours = min(math.ceil(owed / offer.dollars_per_hour), offer.max_hours)
+    hours = service_hours(owed, offer.dollars_per_hour, offer.max_hours)
     plan = active_plan(session, citation)
     if plan is not None:
         plan.status = "ended"
@@ -111,7 +111,7 @@ def elect_service(
         citation_id=citation.id,
         provider_id=provider_id,
         rate_cents=to_cents(offer.dollars_per_hour),
-        minutes_required=hours * 60,
+        minutes_required=int(hours * 60),
         deadline=today + timedelta(days=profile.payments.community_service.days_to_complete),
         extensions=0,
         status="active",
@@ -130,7 +130,7 @@ def elect_service(
         entity_key=citation.number,
         after={
             "provider": provider_id,
-            "hours": hours,
+            "hours": str(hours),
             "rate": str(offer.dollars_per_hour),
             "deadline": assignment.deadline.isoformat(),
         },
@@ -155,6 +155,37 @@ def state(session: Session, citation: Citation, assignment: ServiceAssignment) -
     )
 
 
+def logged_minutes(hours: Decimal) -> int:
+    """The minutes of one day's logged `hours`, or InputRejected: service is logged in
+    quarter hours (0.25, 0.5, 0.75, 1, 1.25, ...), from a quarter hour to 24 hours a day.
+
+    >>> logged_minutes(Decimal("2.75"))
+    165
+    >>> logged_minutes(Decimal("1.1"))
+    Traceback (most recent call last):
+    citations.errors.InputRejected: the input was rejected: hours: 1.1 is not in quarter \
+hours: log 1 or 1.25 hours (0.25, 0.5, 0.75, 1, 1.25, ...)
+    """
+    if not hours.is_finite() or hours <= 0 or hours > 24:
+        raise InputRejected(
+            [FieldError("hours", f"{hours} hours: log from 0.25 to 24 hours a day")]
+        )
+    quarters = hours * 4
+    if quarters != quarters.to_integral_value():
+        below, above = int(quarters) / Decimal(4), (int(quarters) + 1) / Decimal(4)
+        nearest = f"{below} or {above}" if below > 0 else f"{above}"
+        raise InputRejected(
+            [
+                FieldError(
+                    "hours",
+                    f"{hours} is not in quarter hours: log {nearest} hours "
+                    "(0.25, 0.5, 0.75, 1, 1.25, ...)",
+                )
+            ]
+        )
+    return int(quarters) * 15
+
+
 def log_hours(
     session: Session,
     number: str,
@@ -168,9 +199,7 @@ def log_hours(
     actor.require(Action.MANAGE_SERVICE)
     citation = lock_citation(session, number, actor)
     assignment = current_assignment(session, citation)
-    minutes = hours * 60
-    if hours <= 0 or hours > 24 or minutes % 15 != 0:
-        raise InputRejected([FieldError("hours", "between 0.25 and 24, in quarter hours")])
+    minutes = logged_minutes(hours)
     profile = PublishedCatalog(session).jurisdiction()
     since = (assignment.elected_at, "the election")
     check_done_between(worked_on, since, now=now, profile=profile, field="worked_on")
@@ -178,7 +207,7 @@ def log_hours(
         ServiceHours(
             assignment_id=assignment.id,
             worked_on=worked_on,
-            minutes=int(minutes),
+            minutes=minutes,
             logged_at=now,
             logged_by=actor.name,
         )
@@ -273,14 +302,13 @@ def _end(
     actor: Actor,
 ) -> None:
     signed = sum(h.minutes for h in assignment.hours if h.signed_off_by)
-    credit = min(
-        from_cents(assignment.rate_cents) * Decimal(signed) / 60, balance(session, citation)
-    )
+    rate = from_cents(assignment.rate_cents)
+    credit = service_credit(Decimal(signed) / 60, rate, balance(session, citation))
     post(
         session,
         citation,
         EntryKind.SERVICE_CREDIT,
-        credit.quantize(Decimal("0.01")),
+        credit,
         actor=actor.name,
         at=now,
         reason=f"{Decimal(signed) / 60:.2f} hours of community service at "

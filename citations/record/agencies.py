@@ -154,7 +154,7 @@ def accept_device_number(
     try:
         number = CitationNumber.parse(text)
     except InvalidCitationNumber as exc:
-        raise InputRejected([FieldError(field, exc.reason)], str(exc)) from None
+        raise InputRejected([FieldError(field, exc.reason)], exc.headline) from None
     if number.prefix != agency.code:
         raise InputRejected(
             [FieldError(field, f"prefix {number.prefix} is not agency {agency.code}'s")]

@@ -68,7 +68,7 @@ def find_citation(
     try:
         canonical = str(CitationNumber.parse(number))
     except InvalidCitationNumber as exc:
-        raise InputRejected([FieldError("number", exc.reason)], str(exc)) from None
+        raise InputRejected([FieldError("number", exc.reason)], exc.headline) from None
     query = (
         select(Citation)
         .where(Citation.number == canonical)
@@ -119,6 +119,36 @@ def lock_if_free(session: Session, citation_id: int) -> Citation | None:
     )
 
 
+def violation_as_sent(citation: Citation) -> datetime:
+    """The violation's moment with the UTC offset its sender wrote (`-08:00` from a device in
+    Los Angeles), read from the message the latest revision was decided from; the database
+    keeps only the instant (in UTC). Either compares equal to the other: the same instant.
+    The stored instant when that message holds no such time (a row restored or seeded
+    without one).
+
+    >>> from datetime import UTC
+    >>> from citations.record.tables import CitationRevision
+    >>> citation = Citation(violation_at=datetime(2026, 11, 21, 6, 15, tzinfo=UTC))
+    >>> citation.revisions = [
+    ...     CitationRevision(revision=1, message={"violation_at": "2026-11-20T22:15:00-08:00"})
+    ... ]
+    >>> violation_as_sent(citation).isoformat()
+    '2026-11-20T22:15:00-08:00'
+    """
+    stored = citation.violation_at
+    message = citation.revisions[-1].message if citation.revisions else None
+    sent = message.get("violation_at") if isinstance(message, dict) else None
+    if not isinstance(sent, str):
+        return stored
+    try:
+        moment = datetime.fromisoformat(sent)
+    except ValueError:
+        return stored
+    if moment.utcoffset() is None or moment != stored:
+        return stored
+    return moment
+
+
 def to_public(citation: Citation) -> CitationPublic:
     return CitationPublic(
         number=citation.number,
@@ -128,7 +158,7 @@ def to_public(citation: Citation) -> CitationPublic:
         status_reason=citation.status_reason,
         revision=citation.revision,
         issued_at=citation.issued_at,
-        violation_at=citation.violation_at,
+        violation_at=violation_as_sent(citation),
         violation_date=citation.violation_date,
         location=citation.location,
         officer={"badge": citation.officer_badge, "name": citation.officer_name},

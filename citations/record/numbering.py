@@ -39,7 +39,9 @@ class InvalidCitationNumber(CitationsError):
     def __init__(self, number: str, reason: str) -> None:
         self.number = number
         self.reason = reason
-        super().__init__(f"citation number {number!r} is not valid: {reason}")
+        self.headline = f"citation number {number!r} is not valid"
+        """What is wrong without why: the summary above a field error that gives `reason`."""
+        super().__init__(f"{self.headline}: {reason}")
 
 
 def damm(digits: str) -> int:
