@@ -205,7 +205,8 @@ def _contest_dates(session: Session, citation: Citation, profile: Jurisdiction) 
                 "set_aside_by" if default else "appeal_by",
                 order.next_deadline,
                 "Ask to set aside the default by" if default else "Appeal to court by",
-                order.set_aside_at is None and order is orders[-1],
+                # A dismissal leaves the person nothing to appeal.
+                order.set_aside_at is None and order is orders[-1] and order.outcome != "dismissed",
             )
         )
     return dates

@@ -163,3 +163,27 @@ def test_a_late_record_with_no_address_waits_for_a_clerk(ready: Engine) -> None:
         later = date(2027, 3, 1)
         report = process(session, as_of=later, actor=OPERATOR, now=at(later))
         assert report.delinquent == [] and report.referred == []
+
+
+@pytest.mark.clock(datetime(2026, 11, 23, 18, 0, tzinfo=LA))
+def test_show_says_how_it_was_served_and_the_next_date(ready: Engine, database_url: str) -> None:
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    number, _ = issue(
+        ready,
+        date(2026, 11, 20),
+        date(2026, 11, 21),
+        service="mail",
+        subject=subject(address=ADDRESS),
+    )
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["show", number, "--database", database_url])
+    assert shown.exit_code == 0, shown.output
+    assert "served:     not yet: the notice waits to be mailed" in shown.output
+    with transaction(ready) as session:
+        process(session, as_of=date(2026, 11, 23), actor=OPERATOR, now=at(date(2026, 11, 23)))
+    shown = runner.invoke(cli, ["show", number, "--database", database_url])
+    assert "served:     by mail; deadlines count from Sat 2026-11-28" in shown.output
+    assert "next:       Pay by (the notice's deadline) Fri 2026-12-18" in shown.output

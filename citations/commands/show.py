@@ -63,9 +63,30 @@ def overview(session: Session, number: str) -> Overview:
 
 
 def next_deadline_lines(session: Session, number: str) -> list[str]:
-    """The `next deadline:` line goes here, from the schedule module (issue #14, after merge).
-    Nothing is printed until then: this command never works a deadline out by itself."""
-    return []
+    """How the notice was served, the next date that binds and why a clerk must look, from
+    the citation's one schedule (`citations.schedule`): this command works out no date."""
+    from citations.calendar import local_date
+    from citations.catalog.store import PublishedCatalog
+    from citations.commands.common import now
+    from citations.record.lookup import find_citation
+    from citations.schedule import schedule_of
+
+    record = find_citation(session, number, OPERATOR)
+    profile = PublishedCatalog(session).jurisdiction()
+    schedule = schedule_of(session, record, profile)
+    lines = []
+    if schedule.served_on is None:
+        lines.append("served:     not yet: the notice waits to be mailed (no deadline has started)")
+    elif schedule.service_method == "mail":
+        lines.append(f"served:     by mail; deadlines count from {schedule.served_on:%a %Y-%m-%d}")
+    upcoming = schedule.next_open(local_date(now(), profile))
+    if upcoming is None:
+        lines.append("next:       no open deadline")
+    else:
+        lines.append(f"next:       {upcoming.label} {upcoming.on:%a %Y-%m-%d}")
+    if record.attention:
+        lines.append(f"attention:  {record.attention}")
+    return lines
 
 
 def local_moment(moment: datetime, zone: ZoneInfo) -> str:
