@@ -16,7 +16,14 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from citations import __version__, web
-from citations.api import hearing_routes, money_routes, problems, report_routes, token_routes
+from citations.api import (
+    document_routes,
+    hearing_routes,
+    money_routes,
+    problems,
+    report_routes,
+    token_routes,
+)
 from citations.api.limits import BodySizeLimit, PrintablePath
 from citations.api.routes import router
 from citations.database import ensure_current, make_engine
@@ -65,6 +72,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(hearing_routes.router)
     app.include_router(money_routes.router)
+    app.include_router(document_routes.router)
     app.include_router(report_routes.router)
     app.include_router(web.router)
     app.include_router(token_routes.router)

@@ -19,6 +19,7 @@ from citations.commands.common import (
     open_engine,
     translate_errors,
 )
+from citations.commands.mail import echo_documents
 from citations.commands.params import output_option
 from citations.roles import OPERATOR, Role
 
@@ -341,14 +342,13 @@ def _result_document(result: RecordResult) -> dict[str, object]:
 
 def _write_notices(engine: Engine, numbers: list[str], folder: Path) -> None:
     from citations.database import transaction
-    from citations.notice.build import notice_for
-    from citations.notice.render import render_notice
+    from citations.notice.kept import notice_document
 
     folder.mkdir(parents=True, exist_ok=True)
     for number in numbers:
-        with transaction(engine) as session:
-            context = notice_for(session, number, OPERATOR)
-        (folder / f"{number}.pdf").write_bytes(render_notice(context))
+        with transaction(engine) as session:  # the notice handed over, kept as printed
+            pdf = notice_document(session, number, OPERATOR, now=now()).content
+        (folder / f"{number}.pdf").write_bytes(pdf)
 
 
 @click.command("show")
@@ -390,6 +390,7 @@ def show_command(number: str, as_json: bool, database: str | None) -> None:
             f"  revision {r.revision}: {r.created_at:%Y-%m-%d %H:%M} by {r.created_by}"
             + (f": {r.reason}" if r.reason else "")
         )
+    echo_documents(public.number, database)
 
 
 @click.command("void")
@@ -423,11 +424,12 @@ def amend_command(number: str, changes: Path, database: str | None) -> None:
     Example:
         citations amend DCPD-2026-000001-8 correction.json
     """
-    from citations.issuing.amend import amend_citation, parse_amendment
+    from citations.issuing.amend import parse_amendment
+    from citations.notice.kept import amend_with_notice
 
     amendment = parse_amendment(changes.read_text(encoding="utf-8"))
     with open_database(database) as session:
-        public = amend_citation(session, number, amendment, actor=OPERATOR, now=now())
+        public = amend_with_notice(session, number, amendment, actor=OPERATOR, now=now())
     click.echo(
         f"Citation {public.number} amended: revision {public.revision}, fine {public.total_fine}"
     )
@@ -441,17 +443,19 @@ def amend_command(number: str, changes: Path, database: str | None) -> None:
 def notice_command(number: str, output: Path | None, database: str | None) -> None:
     """Write a citation's notice as PDF, in the person's language.
 
+    The notice as it was given: kept the first time it is produced, the same bytes after.
+
     \b
     Example:
         citations notice DCPD-2026-000001-8 --output notice.pdf
     """
-    from citations.notice.build import notice_for
-    from citations.notice.render import render_notice
+    from citations.notice.kept import notice_document
 
     with open_database(database) as session:
-        context = notice_for(session, number, OPERATOR)
-    target = output or Path(f"{context.citation_number}.pdf")
-    target.write_bytes(render_notice(context))
+        document = notice_document(session, number, OPERATOR, now=now())
+        pdf, canonical = document.content, document.citation.number
+    target = output or Path(f"{canonical}.pdf")
+    target.write_bytes(pdf)
     click.echo(f"Notice written to {target}")
 
 

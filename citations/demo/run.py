@@ -18,8 +18,7 @@ from citations.database import make_engine, transaction, upgrade
 from citations.demo.hearings import DemoHearings, run_hearings_demo
 from citations.demo.money import DemoMoney, run_money_demo
 from citations.issuing.batch import RecordResult, issue_records, read_records
-from citations.notice.build import notice_for
-from citations.notice.render import render_notice
+from citations.notice.kept import notice_document
 from citations.record.agencies import register_agency
 from citations.resources import package_path
 from citations.roles import OPERATOR
@@ -97,10 +96,10 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
             number = result.result.citation_number if result.result else None
             if number is None:
                 continue
-            with transaction(engine) as session:
-                context = notice_for(session, number, OPERATOR)
+            with transaction(engine) as session:  # the notice handed over, kept as printed
+                pdf = notice_document(session, number, OPERATOR, now=now).content
             path = notices_dir / f"{number}.pdf"
-            path.write_bytes(render_notice(context))
+            path.write_bytes(pdf)
             notices.append(path)
         hearings = run_hearings_demo(engine, batch, output_dir, now)
         money = run_money_demo(engine, batch, output_dir, now)
