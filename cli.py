@@ -50,6 +50,11 @@ COMMANDS = {
         "citations.commands.issuing:void_command",
         "Void a citation issued in error (only before any payment or hearing).",
     ),
+    "documents": Lazy(
+        "citations.commands.mail:documents",
+        "The documents sent on a citation, as they were sent.",
+    ),
+    "mail": Lazy("citations.commands.mail:mail", "Returned letters and new addresses."),
     "hearings": Lazy(
         "citations.commands.hearings:hearings",
         "Contests, reviews, waivers, hearings and decisions.",

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from citations import __version__, web
 from citations.api import (
+    document_routes,
     hearing_routes,
     money_routes,
     problems,
@@ -73,6 +74,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.include_router(hearing_routes.router)
     app.include_router(money_routes.router)
     app.include_router(schedule_routes.router)
+    app.include_router(document_routes.router)
     app.include_router(report_routes.router)
     app.include_router(web.router)
     app.include_router(token_routes.router)

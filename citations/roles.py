@@ -53,6 +53,9 @@ class Action(StrEnum):
     """Create, list and revoke API tokens."""
     MANAGE_AGENCIES = "manage_agencies"
     """Register issuing agencies."""
+    RECORD_MAIL = "record_mail"
+    """Record a letter that came back undeliverable, and a new mailing address (which mails
+    the notice again)."""
 
 
 # Officers act only within their own agency; the other roles are city-wide.
@@ -92,6 +95,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REFUND: frozenset({Role.CLERK, Role.HEARING_OFFICER, Role.ADMIN}),
     Action.MANAGE_TOKENS: frozenset({Role.ADMIN}),
     Action.MANAGE_AGENCIES: frozenset({Role.ADMIN}),
+    # The mail room is the clerks': returned letters and the addresses they are sent to.
+    Action.RECORD_MAIL: frozenset({Role.CLERK, Role.ADMIN}),
 }
 
 AGENCY_BOUND = frozenset({Role.OFFICER})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -18,11 +19,14 @@ from citations.hearings.decisions import Outcome
 from citations.hearings.officers import recuse
 from citations.hearings.scheduling import continue_hearing, schedule_hearing
 from citations.money import from_cents
+from citations.notice.kept import notice_document
 from citations.notice.mailing import mail_waiting
 from citations.payments.ability import Declaration, request_ability_to_pay
 from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
 from citations.record.agencies import allocate_block
 from citations.record.lookup import find_citation
+from citations.record.returns import record_return
+from citations.record.sent import documents_of
 from citations.record.tokens import create_token
 from citations.record.web_sessions import start_session
 from citations.roles import OPERATOR
@@ -42,11 +46,14 @@ EXPORTED_AT = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 SCREENING = {"violence": False, "weapon": False, "unable_to_care_for_self": False}
 
 
-def issue(engine: Engine, first_name: str) -> str:
+ADDRESS = {"line1": "1200 W 7th St", "city": "Los Angeles", "state": "CA", "postal_code": "90017"}
+
+
+def issue(engine: Engine, first_name: str, **more: Any) -> str:
     """A citation under the seed's (demo) catalog, for a person the seed never made."""
     body = message(
         violation_at="2026-11-20T10:00:00-08:00",
-        subject=subject(first_name=first_name, last_name="Export", identifiers=[]),
+        subject=subject(first_name=first_name, last_name="Export", identifiers=[], **more),
         violations=[{"ordinance": "LAMC 41.27(c)", "narrative": "Open can of beer."}],
         screening=SCREENING,
     )
@@ -57,9 +64,11 @@ def issue(engine: Engine, first_name: str) -> str:
 
 def populate(engine: Engine) -> None:
     """A row in every table: the seed, then what it leaves out (revisions, tokens, blocks,
-    recusals, ability to pay, a continued hearing, a reversed payment, a web session)."""
+    recusals, ability to pay, a continued hearing, a reversed payment, a web session, the
+    documents sent with their mailing log and a returned letter)."""
     seed(engine, 200, seed=7, now=NOW)
-    heard, paying, poor = (issue(engine, name) for name in ("Heard", "Paying", "Poor"))
+    heard = issue(engine, "Heard", address=ADDRESS)  # its hearing notices and order are mailed
+    paying, poor = (issue(engine, name) for name in ("Paying", "Poor"))
     with transaction(engine) as session:
         when = at("2026-11-25")
         request_review(session, heard, "A soda can.", received_at=when, actor=CLERK, now=when)
@@ -125,6 +134,25 @@ def populate(engine: Engine) -> None:
     send(engine, mailed, now=ISSUED_AT)
     with transaction(engine) as session:
         assert mail_waiting(session, actor=OPERATOR, now=ISSUED_AT)
+        notice_document(session, poor, CLERK, now=NOW)  # the notice handed over, first printed
+    with transaction(engine) as session:
+        sent = documents_of(session, heard, CLERK)
+        first_notice = next(d for d in sent if d.kind == "hearing_notice")
+        assert first_notice.mailing is not None
+        when = at("2026-12-09")
+        record_return(
+            session,
+            heard,
+            first_notice.id,
+            returned_on=date(2026, 12, 9),
+            reason="Moved",
+            actor=CLERK,
+            now=when,
+        )
+
+
+def b64(content: bytes) -> str:
+    return base64.b64encode(content).decode("ascii")
 
 
 def export_text(engine: Engine) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +22,8 @@ from tests.money_steps import issue_one
 from tests.pdfs import pdf_text
 
 Client = tuple[TestClient, dict[str, dict[str, str]]]
+ADDRESS = {"line1": "1200 W 7th St", "city": "Los Angeles", "state": "CA", "postal_code": "90017"}
+PART = {"amount": "20.00", "method": "cash"}
 
 
 @pytest.fixture
@@ -127,14 +130,30 @@ def test_plan_service_diversion_and_processing(
     assert report["rows"] == []
 
 
-def test_the_late_notice_is_dated_by_the_citys_day(
+def test_the_late_notice_is_the_one_processing_sent_mailed_on_the_citys_day(
     api: Client, engine: Engine, pinned_clock: time_machine.Traveller
 ) -> None:
-    """At 23:30 on 2 December in Los Angeles it is already 3 December in UTC."""
+    """Daily processing sends the late notice; the route returns it as sent. At 23:30 on
+    26 December in Los Angeles it is already 27 December in UTC: mailed on the 26th."""
     client, h = api
-    number = issue_one(engine)
-    pinned_clock.move_to(datetime(2026, 12, 3, 7, 30, tzinfo=UTC))
-    notice = client.get(f"/v1/citations/{number}/late-notice.pdf", headers=h["clerk"])
+    number = issue_one(engine, address=ADDRESS)
+    url = f"/v1/citations/{number}/late-notice.pdf"
+    none_yet = client.get(url, headers=h["clerk"])
+    assert none_yet.status_code == 422 and "has no late notice" in none_yet.text
+    pinned_clock.move_to(datetime(2026, 12, 27, 7, 30, tzinfo=UTC))
+    ok(client.post("/v1/processing?as_of=2026-12-26", headers=h["admin"]))
+    notice = client.get(url, headers=h["clerk"])
     assert notice.status_code == 200
-    text = pdf_text(notice.content)
-    assert "Enviado el 2 de diciembre de 2026" in text  # the person reads Spanish
+    assert "Enviado el 26 de diciembre de 2026" in pdf_text(notice.content)  # Spanish reader
+    [late] = [
+        d
+        for d in ok(client.get(f"/v1/citations/{number}/documents", headers=h["clerk"]))
+        if d["kind"] == "late_notice"
+    ]
+    assert late["about"] == "late:2026-12-26" and late["delivery"] == "mailed"
+    assert late["mailing"]["mailed_on"] == "2026-12-26"
+    assert late["mailing"]["address"]["line1"] == ADDRESS["line1"]
+    assert late["sha256"] == hashlib.sha256(notice.content).hexdigest()
+    pinned_clock.move_to(datetime(2027, 1, 20, 18, 0, tzinfo=UTC))  # weeks later, paid in part
+    ok(client.post(f"/v1/citations/{number}/payments", json=PART, headers=h["clerk"]), 201)
+    assert client.get(url, headers=h["clerk"]).content == notice.content

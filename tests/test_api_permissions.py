@@ -42,6 +42,7 @@ PATH_VALUES = {
     "session_id": "999999",
     "index": "0",
     "token_id": "999999",
+    "document_id": "999999",
 }
 
 ROUTES: dict[tuple[str, str], tuple[Action, ...]] = {
@@ -78,6 +79,10 @@ ROUTES: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/v1/payments/{receipt}/reversal"): (A.RECORD_PAYMENT,),
     ("GET", "/v1/payments/{receipt}/receipt.pdf"): (A.RECORD_PAYMENT,),
     ("GET", "/v1/citations/{number}/late-notice.pdf"): (A.READ_MONEY_REPORTS, A.READ_CITATION),
+    ("GET", "/v1/citations/{number}/documents"): (A.READ_CITATION,),
+    ("GET", "/v1/citations/{number}/documents/{document_id}.pdf"): (A.READ_CITATION,),
+    ("POST", "/v1/citations/{number}/documents/{document_id}/return"): (A.RECORD_MAIL,),
+    ("POST", "/v1/citations/{number}/address"): (A.RECORD_MAIL,),
     ("POST", "/v1/citations/{number}/plan"): (A.MANAGE_PLANS,),
     ("POST", "/v1/citations/{number}/ability-to-pay"): (A.DECIDE_ABILITY_TO_PAY,),
     ("POST", "/v1/citations/{number}/service"): (A.MANAGE_SERVICE,),
@@ -188,6 +193,12 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/v1/reconciliation"): Sample(params=PERIOD),
     ("GET", "/v1/reports/program"): Sample(params=PERIOD),
     ("POST", "/v1/tokens"): Sample(json={"role": "clerk", "name": "front desk"}),
+    ("POST", "/v1/citations/{number}/documents/{document_id}/return"): Sample(
+        json={"returned_on": "2026-11-28", "reason": "Moved, left no address"}
+    ),
+    ("POST", "/v1/citations/{number}/address"): Sample(
+        json={"line1": "48 Alvarado St", "city": "Demo City"}
+    ),
 }
 
 BAD_CREDENTIALS = ["missing", "not bearer", "malformed", "unknown", "revoked", "expired"]

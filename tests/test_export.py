@@ -8,6 +8,8 @@ refusing a file is checked against its message.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import json
 import re
@@ -29,12 +31,15 @@ from citations.export.codec import codec_for
 from citations.orm import Base
 from citations.record.agencies import list_agencies, register_agency
 from citations.record.lookup import find_citation
+from citations.record.sent import stored_document
+from citations.record.tables import Citation
 from citations.roles import OPERATOR
 from cli import cli
 from tests.conftest import NOW
 from tests.databases import Databases
 from tests.export_steps import (
     EXPORTED_AT,
+    b64,
     export_text,
     issue,
     line_of,
@@ -94,6 +99,29 @@ def test_every_table_round_trips_byte_for_byte(source: tuple[str, str], engine: 
         chain = verify(session)
     assert chain.intact
     assert chain.events == trailer["row_counts"]["audit_events"]
+
+
+def test_documents_as_sent_and_their_mailing_log_come_back_byte_for_byte(
+    source: tuple[str, str], engine: Engine
+) -> None:
+    """The PDFs as sent (base64 in the file), their mailing log with a returned letter, and
+    the citation flagged for it: restored, each download gives the same bytes."""
+    _, content = source
+    documents = rows_of(content, "sent_documents")
+    kinds = {d["kind"] for d in documents}
+    assert {"notice", "order", "receipt", "hearing_notice"} <= kinds
+    returned = [m for m in rows_of(content, "mailings") if m["returned_on"]]
+    assert len(returned) == 1 and returned[0]["return_reason"] == "Moved"
+    restore(engine, content)
+    with transaction(engine) as session:
+        for row in documents:
+            number = session.get(Citation, row["citation_id"])
+            assert number is not None
+            kept = stored_document(session, number.number, row["id"], OPERATOR)
+            assert kept.content == base64.b64decode(row["content"])
+            assert hashlib.sha256(kept.content).hexdigest() == row["sha256"]
+        flagged = [c for c in rows_of(content, "citations") if c["attention"]]
+        assert len(flagged) == 1 and "came back on 2026-12-09: Moved" in flagged[0]["attention"]
 
 
 def test_new_records_after_a_restore_take_fresh_ids(
@@ -192,6 +220,20 @@ def _resealed_foreign_key(lines: list[str]) -> tuple[list[str], str | re.Pattern
     return edited, re.compile(pattern)
 
 
+def _altered_document(lines: list[str]) -> tuple[list[str], str | re.Pattern[str]]:
+    """A document as sent whose bytes were swapped, the file resealed: its SHA-256 says so."""
+    k = line_of(lines, "sent_documents")
+    row = json.loads(lines[k])["row"]
+    forged = base64.b64decode(row["content"]).replace(b"%PDF", b"%FDP", 1)
+    edited = reseal(replaced(lines, k, set_column(lines[k], "content", b64(forged))))
+    digest = hashlib.sha256(forged).hexdigest()
+    return edited, (
+        f"line {k + 1}: sent document {row['id']}: its bytes ({len(forged):,}, SHA-256 "
+        f"{digest}) are not the ones kept ({row['size']:,}, SHA-256 {row['sha256']}): the "
+        "document was altered"
+    )
+
+
 def _unknown_table(lines: list[str]) -> tuple[list[str], str | re.Pattern[str]]:
     stray = '{"table": "nicknames", "row": {"id": 1}}'
     expected = f'line 2: unknown table "nicknames" (not in schema revision {head_revision()})'
@@ -245,6 +287,7 @@ REFUSALS: list[Edit] = [
     _edited_value,
     _edited_foreign_key,
     _resealed_foreign_key,
+    _altered_document,
     _unknown_table,
     _bad_date,
     _missing_column,

@@ -115,6 +115,9 @@ def test_every_write_route_is_committed_before_its_answer(
     paid, unable, served, diverted, voided, amended = (
         issue_one(engine, first_name=n) for n in ("Di", "Ed", "Flo", "Gus", "Hal", "Ivy")
     )
+    mailed = issue_one(
+        engine, first_name="Kay", address={"line1": "1 Main St", "city": "Test City"}
+    )
     late = send(
         engine,
         message(violation_at="2026-10-01T10:00:00-07:00", subject=subject(first_name="Jo")),
@@ -209,6 +212,20 @@ def test_every_write_route_is_committed_before_its_answer(
         walk.write("clerk", f"/v1/citations/{number}/hearing", first_session, status=201)
     moved = {"reason": "The person is in hospital", "session_id": sessions[1]}
     walk.write("clerk", f"{base}/hearing/continuance", moved)
+
+    # Returned mail and a new address: the review's order was mailed, and came back.
+    sent = f"/v1/citations/{mailed}"
+    with server.client(tokens["clerk"]) as client:
+        assert client.post(f"{sent}/review-requests", json={"statement": "Soda."}).is_success
+    with server.client(tokens["hearing_officer"]) as client:
+        assert client.post(f"{sent}/review-decision", json=upheld).is_success
+    with server.client(tokens["clerk"]) as client:
+        [order] = [d for d in client.get(f"{sent}/documents").json() if d["kind"] == "order"]
+    returned = {"returned_on": "2026-12-04", "reason": "Moved, left no address"}
+    walk.write("clerk", f"{sent}/documents/{order['id']}/return", returned)
+    walk.write(
+        "clerk", f"{sent}/address", {"line1": "48 Alvarado St", "city": "Test City"}, status=201
+    )
 
     # The hearing day: the server starts again on its clock.
     pinned_clock.move_to("2026-12-28T17:30:00+00:00")  # 09:30 in Los Angeles

@@ -42,6 +42,8 @@ from citations.payments.reconciliation import reconcile
 from citations.payments.service import elect_service
 from citations.record.agencies import allocate_block, register_agency
 from citations.record.lookup import get_citation
+from citations.record.returns import record_return
+from citations.record.sent import documents_of, stored_document
 from citations.record.tables import Citation
 from citations.record.tokens import create_token
 from citations.reports.compute import compute_report
@@ -190,6 +192,9 @@ CALLS: dict[Action, Call] = {
     Action.MANAGE_AGENCIES: lambda s, a, n: register_agency(
         s, "PARKS", "Parks Rangers", actor=a, now=NOW
     ),
+    Action.RECORD_MAIL: lambda s, a, n: record_return(
+        s, n, 999_999, returned_on=date(2026, 11, 28), reason="Moved away", actor=a, now=NOW
+    ),
 }
 
 PREREQUISITES: dict[Action, frozenset[Action]] = {
@@ -285,6 +290,8 @@ HIDDEN: dict[str, Call] = {
     "void": CALLS[Action.VOID_CITATION],
     "notice": lambda s, a, n: notice_for(s, n, a),
     "contest": lambda s, a, n: contest_summary(s, n, a),
+    "documents sent": lambda s, a, n: documents_of(s, n, a),
+    "a document sent": lambda s, a, n: stored_document(s, n, 1, a),
 }
 
 

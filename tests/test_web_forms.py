@@ -102,7 +102,7 @@ def test_schedule_proposes_the_earliest_session_that_fits(web: Web, engine: Engi
     assert chosen and "f-session-hint" in chosen[0]["aria-describedby"]
     after = done(web, number, "schedule", session="earliest")
     assert "The hearing is scheduled" in after.words("main")
-    assert f"/clerk/citations/{number}/hearing-notice.pdf" in after.links
+    assert "Hearing notice: hearing of Dec 14, 2026 (PDF)" in after.words("documents-section")
     hearing = contest(engine, number).hearings[-1]
     assert hearing.session_id == desk.session_id and hearing.position == 2
 
@@ -178,11 +178,12 @@ def test_a_dismissal_records_the_order_and_refunds_the_deposit(web: Web, engine:
     )
     assert "The hearing decision is recorded" in after.words("main")
     assert "dismissed" in after.words("main")
-    order_link = f"/clerk/citations/{number}/order.pdf"
-    assert order_link in after.links
-    assert "hearing decision, dismissed" in after.html
-    order = client.get(order_link)
+    # Both orders are listed, the review's and the hearing's, each with its own link.
+    assert "Order: review decision, upheld (PDF)" in after.words("documents-section")
+    assert "Order: hearing decision, dismissed (PDF)" in after.words("documents-section")
+    order = client.get(f"/clerk/citations/{number}/order.pdf")  # the latest
     assert order.status_code == 200 and order.content.startswith(b"%PDF")
+    assert "reembolso de $200.00" in pdf_text(order.content)  # the person reads Spanish
     decided = contest(engine, number)
     assert decided.citation_status == "dismissed"
     assert decided.orders[-1].refund == Decimal("200.00")

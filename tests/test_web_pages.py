@@ -142,11 +142,21 @@ def test_a_citation_page_has_details_ledger_history_and_documents(web: Web) -> N
     )
     assert "hearing: scheduled" in page.words("history-section")
     assert "contest: review decided" in page.words("history-section")
-    for document in ("notice.pdf", "hearing-notice.pdf", "order.pdf"):
-        link = f"/clerk/citations/{number}/{document}"
-        assert link in page.links
+    # Every document sent, each by its own link: the review's order, the deposit's receipt,
+    # the hearing notice; and the notice handed over, kept the first time it is printed.
+    sent = page.words("documents-section")
+    assert "Order: review decision, upheld (PDF)" in sent
+    assert "Receipt R-" in sent and "Hearing notice: hearing of Dec 14, 2026 (PDF)" in sent
+    kept = [link for link in page.links if link.startswith(f"/clerk/citations/{number}/documents/")]
+    assert len(kept) == 3
+    notice = f"/clerk/citations/{number}/notice.pdf"
+    assert notice in page.links
+    for link in [*kept, notice, f"/clerk/citations/{number}/hearing-notice.pdf"]:
         pdf = client.get(link)
-        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), document
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), link
+    again = Page(client.get(f"/clerk/citations/{number}").text)
+    assert notice not in again.links  # now kept: listed with the others
+    assert "Citation notice (PDF)" in again.words("documents-section")
     assert f"/clerk/citations/{number}/decision" in page.links  # the next steps
     # The schedule: every date, the hearing among them, and the next one that binds.
     dates = page.words("dates-section")

@@ -19,8 +19,6 @@ from citations.hearings.build import (
     ContestPublic,
     contest_summary,
     docket_sheet_for,
-    hearing_notice_for,
-    order_for,
 )
 from citations.hearings.contests import (
     decide_review,
@@ -30,6 +28,7 @@ from citations.hearings.contests import (
     request_review,
 )
 from citations.hearings.decisions import NAME_LENGTH, Outcome, Signer
+from citations.hearings.kept import hearing_notice_document, order_document
 from citations.hearings.officers import (
     Qualification,
     add_availability,
@@ -39,7 +38,7 @@ from citations.hearings.officers import (
     list_sessions,
     recuse,
 )
-from citations.hearings.render import render_docket_sheet, render_hearing_notice, render_order
+from citations.hearings.render import render_docket_sheet
 from citations.hearings.scheduling import (
     continue_hearing,
     decide_hearing,
@@ -340,18 +339,18 @@ def post_hearing_decision(
     "/citations/{number}/hearing-notice.pdf", response_class=Response, summary="The hearing notice"
 )
 def read_hearing_notice(number: str, actor: ActorDep, session: SessionDep) -> Response:
-    context = hearing_notice_for(session, number, actor, now=clock())
-    return pdf_response(
-        render_hearing_notice(context), f"{context.citation_number}-hearing-notice.pdf"
-    )
+    """The latest hearing notice, as it was sent (also once the hearing is decided)."""
+    document = hearing_notice_document(session, number, actor, now=clock())
+    return pdf_response(document.content, f"{document.citation.number}-hearing-notice.pdf")
 
 
 @router.get(
     "/citations/{number}/order.pdf", response_class=Response, summary="The latest decision order"
 )
 def read_order(number: str, actor: ActorDep, session: SessionDep) -> Response:
-    context = order_for(session, number, actor)
-    return pdf_response(render_order(context), f"{context.citation_number}-order.pdf")
+    """The latest order, as it was sent; every order is in `/documents`."""
+    document = order_document(session, number, actor, now=clock())
+    return pdf_response(document.content, f"{document.citation.number}-order.pdf")
 
 
 class OfficerCreate(Body):

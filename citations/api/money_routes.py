@@ -12,16 +12,14 @@ from pydantic import BaseModel, Field
 from citations.api.bodies import ExactJsonRoute
 from citations.api.limits import DayQuery, FromQuery, ToQuery
 from citations.api.routes import PROBLEMS, Body
-from citations.calendar import local_date
-from citations.catalog.store import PublishedCatalog
 from citations.http.deps import ActorDep, SessionDep, clock
 from citations.http.responses import pdf_response
 from citations.inputs import Day
 from citations.money import from_cents
 from citations.payments.ability import AbilityDecision, Declaration, request_ability_to_pay
-from citations.payments.build import late_notice_for, receipt_for
 from citations.payments.collections import export_collections
 from citations.payments.diversion import Obligation, fulfil, refer
+from citations.payments.kept import late_notice_document, receipt_document
 from citations.payments.plans import Installment, create_plan
 from citations.payments.posting import (
     PaymentRequest,
@@ -32,7 +30,6 @@ from citations.payments.posting import (
 )
 from citations.payments.processing import process
 from citations.payments.reconciliation import Reconciliation, reconcile
-from citations.payments.render import render_late_notice, render_receipt
 from citations.payments.service import ServiceState, elect_service, extend, log_hours, sign_off
 from citations.record.ledger import entries, signed_amount
 from citations.record.lookup import find_citation
@@ -133,19 +130,20 @@ def post_reversal(
 
 @router.get("/payments/{receipt}/receipt.pdf", response_class=Response, summary="A receipt")
 def read_receipt(receipt: str, actor: ActorDep, session: SessionDep) -> Response:
-    return pdf_response(render_receipt(receipt_for(session, receipt, actor)), f"{receipt}.pdf")
+    """The receipt as it was given when the money was posted."""
+    document = receipt_document(session, receipt, actor, now=clock())
+    return pdf_response(document.content, f"{receipt}.pdf")
 
 
 @router.get(
     "/citations/{number}/late-notice.pdf",
     response_class=Response,
-    summary="The late notice as of today",
+    summary="The late notice, as it was sent",
 )
 def read_late_notice(number: str, actor: ActorDep, session: SessionDep) -> Response:
-    actor.require(Action.READ_MONEY_REPORTS)
-    today = local_date(clock(), PublishedCatalog(session).jurisdiction())
-    context = late_notice_for(session, number, actor, notice_date=today)
-    return pdf_response(render_late_notice(context), f"{context.citation_number}-late-notice.pdf")
+    """The latest late notice, sent when daily processing marked the citation delinquent."""
+    document = late_notice_document(session, number, actor)
+    return pdf_response(document.content, f"{document.citation.number}-late-notice.pdf")
 
 
 class PlanRequest(Body):

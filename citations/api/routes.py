@@ -15,13 +15,12 @@ from citations.catalog.store import PublishedCatalog
 from citations.http.deps import ActorDep, IntakeWriterDep, SessionDep, clock
 from citations.http.responses import pdf_response
 from citations.inputs import Day, InputModel
-from citations.issuing.amend import Amendment, amend_citation
+from citations.issuing.amend import Amendment
 from citations.issuing.decision import Outcome
 from citations.issuing.intake import IntakeMessage, intake_schema
 from citations.issuing.pipeline import IntakeResult
 from citations.issuing.void import void_citation
-from citations.notice.build import notice_for
-from citations.notice.render import render_notice
+from citations.notice.kept import amend_with_notice, notice_document
 from citations.record.agencies import allocate_block, describe_block, get_agency
 from citations.record.lookup import CitationPublic, get_citation
 from citations.roles import Action
@@ -97,8 +96,9 @@ def read_citation(number: str, actor: ActorDep, session: SessionDep) -> Citation
     summary="The citation's notice as PDF",
 )
 def read_notice(number: str, actor: ActorDep, session: SessionDep) -> Response:
-    context = notice_for(session, number, actor)
-    return pdf_response(render_notice(context), f"{context.citation_number}.pdf")
+    """The notice as it was given: the same bytes on every download (kept the first time)."""
+    document = notice_document(session, number, actor, now=clock())
+    return pdf_response(document.content, f"{document.citation.number}.pdf")
 
 
 class VoidRequest(InputModel):
@@ -123,8 +123,9 @@ def void(number: str, body: VoidRequest, actor: ActorDep, session: SessionDep) -
     summary="Amend a citation",
 )
 def amend(number: str, body: Amendment, actor: ActorDep, session: SessionDep) -> CitationPublic:
-    """A new revision, decided again; history is kept and the notice is marked amended."""
-    return amend_citation(session, number, body, actor=actor, now=clock())
+    """A new revision, decided again; history is kept, and the amended notice is sent (and
+    kept as sent)."""
+    return amend_with_notice(session, number, body, actor=actor, now=clock())
 
 
 class BlockRequest(InputModel):

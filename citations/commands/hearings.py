@@ -270,24 +270,25 @@ def hearings_show(number: str, as_json: bool, database: str | None) -> None:
     type=click.Choice(["notice", "order"]),
     default="order",
     show_default=True,
-    help="The hearing notice or the latest decision order.",
+    help="The latest hearing notice or the latest decision order.",
 )
 @output_option("NUMBER-DOCUMENT.pdf")
 @database_option
 @translate_errors
 def hearings_print(number: str, document: str, output: Path | None, database: str | None) -> None:
-    """Write the hearing notice or the latest decision order as PDF.
+    """Write the latest hearing notice or decision order as PDF, as it was sent (every earlier
+    one: citations documents list NUMBER).
 
     \b
     Example:
         citations hearings print DCPD-2026-000001-5 --document order --output order.pdf
     """
-    from citations.hearings.build import hearing_notice_for, order_for
-    from citations.hearings.render import render_hearing_notice, render_order
+    from citations.hearings.kept import hearing_notice_document, order_document
 
     with open_database(database) as session:
         if document == "notice":
-            pdf = render_hearing_notice(hearing_notice_for(session, number, OPERATOR, now=now()))
+            kept = hearing_notice_document(session, number, OPERATOR, now=now())
         else:
-            pdf = render_order(order_for(session, number, OPERATOR))
+            kept = order_document(session, number, OPERATOR, now=now())
+        pdf = kept.content
     write_pdf(pdf, output or Path(f"{number}-{document}.pdf"))

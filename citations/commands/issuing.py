@@ -387,18 +387,17 @@ def _write_notices(engine: Engine, numbers: list[str], folder: Path) -> int:
     """Write the notices handed over at the scene; one that waits to be mailed has no
     deadlines yet (the mail run makes it). How many were written."""
     from citations.database import transaction
-    from citations.notice.build import notice_for
-    from citations.notice.render import render_notice
+    from citations.notice.kept import notice_document
     from citations.record.lookup import find_citation
 
     folder.mkdir(parents=True, exist_ok=True)
     written = 0
     for number in numbers:
-        with transaction(engine) as session:
+        with transaction(engine) as session:  # the notice handed over, kept as printed
             if find_citation(session, number, OPERATOR).served_on is None:
                 continue
-            context = notice_for(session, number, OPERATOR)
-        (folder / f"{number}.pdf").write_bytes(render_notice(context))
+            pdf = notice_document(session, number, OPERATOR, now=now()).content
+        (folder / f"{number}.pdf").write_bytes(pdf)
         written += 1
     return written
 
@@ -434,11 +433,12 @@ def amend_command(number: str, changes: Path, database: str | None) -> None:
     Example:
         citations amend DCPD-2026-000001-8 correction.json
     """
-    from citations.issuing.amend import amend_citation, parse_amendment
+    from citations.issuing.amend import parse_amendment
+    from citations.notice.kept import amend_with_notice
 
     amendment = parse_amendment(changes.read_text(encoding="utf-8"))
     with open_database(database) as session:
-        public = amend_citation(session, number, amendment, actor=OPERATOR, now=now())
+        public = amend_with_notice(session, number, amendment, actor=OPERATOR, now=now())
     click.echo(
         f"Citation {public.number} amended: revision {public.revision}, fine {public.total_fine}"
     )
@@ -452,17 +452,19 @@ def amend_command(number: str, changes: Path, database: str | None) -> None:
 def notice_command(number: str, output: Path | None, database: str | None) -> None:
     """Write a citation's notice as PDF, in the person's language.
 
+    The notice as it was given: kept the first time it is produced, the same bytes after.
+
     \b
     Example:
         citations notice DCPD-2026-000001-8 --output notice.pdf
     """
-    from citations.notice.build import notice_for
-    from citations.notice.render import render_notice
+    from citations.notice.kept import notice_document
 
     with open_database(database) as session:
-        context = notice_for(session, number, OPERATOR)
-    target = output or Path(f"{context.citation_number}.pdf")
-    target.write_bytes(render_notice(context))
+        document = notice_document(session, number, OPERATOR, now=now())
+        pdf, canonical = document.content, document.citation.number
+    target = output or Path(f"{canonical}.pdf")
+    target.write_bytes(pdf)
     click.echo(f"Notice written to {target}")
 
 

@@ -63,9 +63,8 @@ def pay_command(
     Example:
         citations pay DCPD-2026-000001-5 --amount 50.00 --method cash --receipt r.pdf
     """
-    from citations.payments.build import receipt_for
+    from citations.payments.kept import receipt_document
     from citations.payments.posting import PaymentRequest, record_payment
-    from citations.payments.render import render_receipt
 
     request = PaymentRequest(
         amount=amount, method=method, reference=reference, received_at=received_at
@@ -75,9 +74,8 @@ def pay_command(
             session, number, request, actor=OPERATOR, now=now(), idempotency_key=key
         )
         if receipt is not None:
-            receipt.write_bytes(
-                render_receipt(receipt_for(session, result.receipt_number, OPERATOR))
-            )
+            kept = receipt_document(session, result.receipt_number, OPERATOR, now=now())
+            receipt.write_bytes(kept.content)
     again = " (already recorded)" if replayed else ""
     click.echo(
         f"Receipt {result.receipt_number}{again}: {result.amount} by {result.method}; "
@@ -123,17 +121,16 @@ def payments_reverse(receipt: str, reason: str, database: str | None) -> None:
 @database_option
 @translate_errors
 def payments_receipt(receipt: str, output: Path | None, database: str | None) -> None:
-    """Write a receipt as PDF.
+    """Write a receipt as PDF, as it was given.
 
     \b
     Example:
         citations payments receipt R-0000012 --output receipt.pdf
     """
-    from citations.payments.build import receipt_for
-    from citations.payments.render import render_receipt
+    from citations.payments.kept import receipt_document
 
     with open_database(database) as session:
-        pdf = render_receipt(receipt_for(session, receipt, OPERATOR))
+        pdf = receipt_document(session, receipt, OPERATOR, now=now()).content
     write_pdf(pdf, output or Path(f"{receipt}.pdf"))
 
 
@@ -245,7 +242,7 @@ def plan_command(number: str, installments: tuple[str, ...], database: str | Non
     "--notices",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Write a late notice PDF for each citation that became delinquent.",
+    help="Write the late notice PDF sent to each citation that became delinquent.",
 )
 @click.option(
     "--audit-checkpoint",
@@ -269,9 +266,8 @@ def process_command(
         citations process --as-of 2026-12-26 --notices late-notices/
     """
     from citations.database import transaction
-    from citations.payments.build import late_notice_for
+    from citations.payments.kept import late_notice_document
     from citations.payments.processing import process
-    from citations.payments.render import render_late_notice
 
     with open_engine(database) as engine:
         with transaction(engine) as session:
@@ -280,8 +276,8 @@ def process_command(
             notices.mkdir(parents=True, exist_ok=True)
             for number in report.delinquent:
                 with transaction(engine) as session:
-                    context = late_notice_for(session, number, OPERATOR, notice_date=as_of.date())
-                (notices / f"{number}-late-notice.pdf").write_bytes(render_late_notice(context))
+                    pdf = late_notice_document(session, number, OPERATOR).content
+                (notices / f"{number}-late-notice.pdf").write_bytes(pdf)
     click.echo(
         f"Processed {as_of:%Y-%m-%d}: {len(report.mailed)} notices mailed, "
         f"{len(report.plans_defaulted)} plans defaulted, "

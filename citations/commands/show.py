@@ -22,6 +22,7 @@ from citations.commands.common import (
     open_database,
     translate_errors,
 )
+from citations.commands.mail import echo_documents
 from citations.roles import OPERATOR
 
 if TYPE_CHECKING:
@@ -164,3 +165,4 @@ def show_command(number: str, as_json: bool, database: str | None) -> None:
             f"  revision {r.revision}: {when(r.created_at)} by {r.created_by}"
             + (f": {r.reason}" if r.reason else "")
         )
+    echo_documents(public.number, database)

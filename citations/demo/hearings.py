@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from citations.calendar import BusinessCalendar, local_at, zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
-from citations.hearings.build import docket_sheet_for, hearing_notice_for, order_for
+from citations.hearings.build import docket_sheet_for
 from citations.hearings.contests import (
     decide_review,
     decide_waiver,
@@ -25,13 +25,14 @@ from citations.hearings.contests import (
     request_review,
 )
 from citations.hearings.decisions import Outcome, Signer
+from citations.hearings.kept import hearing_notice_document, order_document
 from citations.hearings.officers import (
     add_availability,
     add_officer,
     create_session,
     get_session,
 )
-from citations.hearings.render import render_docket_sheet, render_hearing_notice, render_order
+from citations.hearings.render import render_docket_sheet
 from citations.hearings.scheduling import (
     decide_hearing,
     earliest_day,
@@ -110,22 +111,16 @@ def run_hearings_demo(
             continue
         with transaction(engine) as session:
             hearing_at = _request_and_schedule(session, number, plan, now, lines)
-            notice = hearing_notice_for(session, number, CLERK, now=now)
-            documents.append(
-                _write(folder / f"{number}-hearing-notice.pdf", render_hearing_notice(notice))
-            )
+            notice = hearing_notice_document(session, number, CLERK, now=now).content
+            documents.append(_write(folder / f"{number}-hearing-notice.pdf", notice))
         with transaction(engine) as session:
             _decide(session, number, plan, hearing_at, lines)
     with transaction(engine) as session:
         for plan in PLANS:
             number = numbers.get(plan.line)
             if number is not None and plan.review is not None:
-                documents.append(
-                    _write(
-                        folder / f"{number}-order.pdf",
-                        render_order(order_for(session, number, CLERK)),
-                    )
-                )
+                order = order_document(session, number, CLERK, now=now).content
+                documents.append(_write(folder / f"{number}-order.pdf", order))
         profile = PublishedCatalog(session).jurisdiction()
         for session_id in sessions:
             # Printed at the end of its day, once its hearings were held: printed "today",

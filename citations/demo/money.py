@@ -14,13 +14,13 @@ from citations.calendar import BusinessCalendar, local_date
 from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
 from citations.issuing.batch import RecordResult
-from citations.payments.build import late_notice_for, receipt_for
 from citations.payments.diversion import Obligation, fulfil, refer
+from citations.payments.kept import late_notice_document, receipt_document
 from citations.payments.plans import Installment, create_plan
 from citations.payments.posting import PaymentRequest, record_payment
 from citations.payments.processing import process
-from citations.payments.render import render_late_notice, render_receipt
 from citations.payments.service import elect_service, log_hours, sign_off
+from citations.record.ledger import balance
 from citations.record.lookup import find_citation
 from citations.roles import Actor, Role
 
@@ -58,7 +58,9 @@ def run_money_demo(
                 now=now,
             )
             path = folder / f"{result.receipt_number}.pdf"
-            path.write_bytes(render_receipt(receipt_for(session, result.receipt_number, CASHIER)))
+            path.write_bytes(
+                receipt_document(session, result.receipt_number, CASHIER, now=now).content
+            )
         documents.append(path)
         lines.append(
             f"{number}: paid {amount} by {method} (receipt {result.receipt_number}); "
@@ -128,10 +130,11 @@ def run_money_demo(
         f"{len(report.referred)} referred to collections"
     )
     for number in report.delinquent:
-        with transaction(engine) as session:
-            context = late_notice_for(session, number, CASHIER, notice_date=today)
+        with transaction(engine) as session:  # the late notice processing sent, as sent
+            pdf = late_notice_document(session, number, CASHIER).content
+            owed = balance(session, find_citation(session, number, CASHIER))
         path = folder / f"{number}-late-notice.pdf"
-        path.write_bytes(render_late_notice(context))
+        path.write_bytes(pdf)
         documents.append(path)
-        lines.append(f"{number}: delinquent; balance {context.balance}; late notice written")
+        lines.append(f"{number}: delinquent; balance {owed}; late notice written")
     return DemoMoney(lines, documents)

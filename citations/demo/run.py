@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from citations.catalog.publishing import PublicationResult, publish
 from citations.catalog.store import InEffect, PublishedCatalog
@@ -22,12 +22,10 @@ from citations.database import make_engine, transaction, upgrade
 from citations.demo.hearings import DemoHearings, run_hearings_demo
 from citations.demo.money import NIGHTLY, DemoMoney, run_money_demo
 from citations.issuing.batch import Record, RecordResult, issue_records, read_records
-from citations.notice.build import notice_for
+from citations.notice.kept import notice_document
 from citations.notice.mailing import mail_waiting
-from citations.notice.render import render_notice
 from citations.record.agencies import register_agency
 from citations.record.lookup import find_citation
-from citations.record.tables import SentDocument
 from citations.resources import package_path
 from citations.roles import OPERATOR
 from ordinances.catalog import DEMO_CATALOG, load_catalog
@@ -105,19 +103,12 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
             number = result.result.citation_number if result.result else None
             if number is None:
                 continue
-            with transaction(engine) as session:
+            with transaction(engine) as session:  # the notice as sent, or handed over
                 if find_citation(session, number, OPERATOR).served_on is None:
                     continue  # waits to be mailed: no address yet
-                if number in mailed:
-                    content = session.scalars(
-                        select(SentDocument.content).where(
-                            SentDocument.citation_id == find_citation(session, number, OPERATOR).id
-                        )
-                    ).one()
-                else:
-                    content = render_notice(notice_for(session, number, OPERATOR))
+                pdf = notice_document(session, number, OPERATOR, now=now).content
             path = notices_dir / f"{number}.pdf"
-            path.write_bytes(content)
+            path.write_bytes(pdf)
             notices.append(path)
         hearings = run_hearings_demo(engine, batch, output_dir, now)
         money = run_money_demo(engine, batch, output_dir, now)

@@ -37,6 +37,18 @@ def schema_tables() -> list[Table]:
     return list(METADATA.sorted_tables)
 
 
+BYTES_BATCH = 50
+"""Rows at a time for a table holding bytes (a document as sent is some 50 kB): a thousand
+such rows would hold 50 MB in memory."""
+
+
+def batch_for(table: Table, batch: int) -> int:
+    """How many rows of `table` to stream or insert at a time."""
+    if any(isinstance(c.type, sqltypes.LargeBinary) for c in table.columns):
+        return min(batch, BYTES_BATCH)
+    return batch
+
+
 def missing_tables(database_tables: list[str]) -> list[str]:
     """Tables the database has but the export would not write (a module nobody imported)."""
     known = {table.name for table in schema_tables()} | {ALEMBIC_TABLE}

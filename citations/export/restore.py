@@ -4,14 +4,15 @@ The file is read once, as a stream: rows are inserted in batches while the file'
 computed, and the trailer is checked at the end; any problem rolls everything back, so a
 refused file leaves the database as empty as it was. When the database refuses a row (a
 foreign key, a unique value), the rest of the file is still hashed, so that an edited file is
-reported as edited rather than as whatever constraint the edit happened to break.
+reported as edited rather than as whatever constraint the edit happened to break. A document
+as sent whose bytes no longer match the SHA-256 kept with them is refused too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,7 +23,15 @@ from sqlalchemy.exc import DBAPIError
 from citations.audit import GENESIS, AuditHead
 from citations.database import describe_url, ensure_current, head_revision
 from citations.errors import ExportFileInvalid, ExportSchemaMismatch, RestoreTargetNotEmpty
-from citations.export.codec import FORMAT, TRAILER, VERSION, BadValue, TableCodec, schema_tables
+from citations.export.codec import (
+    FORMAT,
+    TRAILER,
+    VERSION,
+    BadValue,
+    TableCodec,
+    batch_for,
+    schema_tables,
+)
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,7 @@ class _Loader:
     def __init__(self, connection: Connection, batch: int) -> None:
         self.connection = connection
         self.batch = batch
+        self.table_batch = batch
         self.table: Table | None = None
         self.key: Column[Any] | None = None
         self.self_refs: list[tuple[str, bool]] = []
@@ -124,10 +134,13 @@ class _Loader:
         self.table_line = self.batch_line = self.last_line = 0
         self.failure: tuple[int, int, str] | None = None
         """(first line, last line, what the database said) of the rows it refused."""
+        self.invalid: tuple[int, str] | None = None
+        """(line, problem) of the first row that fails its own check (`ROW_CHECKS`)."""
 
     def start(self, table: Table, line: int) -> None:
         self.finish()
         self.table = table
+        self.table_batch = batch_for(table, self.batch)
         self.table_line = line
         keys = list(table.primary_key.columns)
         self.key = keys[0] if len(keys) == 1 else None
@@ -155,7 +168,7 @@ class _Loader:
             self.batch_line = line
         self.last_line = line
         self.pending.append(values)
-        if len(self.pending) >= self.batch:
+        if len(self.pending) >= self.table_batch:
             self.flush()
 
     def flush(self) -> None:
@@ -218,6 +231,8 @@ def import_records(
         _check_trailer(reader, trailer, counts, trailer_line)
         if reader.next() is not None:
             raise reader.fail("more lines after the trailer")
+        if loader.invalid is not None:
+            raise reader.fail(loader.invalid[1], loader.invalid[0])
         if loader.failure is not None:
             first, last, said = loader.failure
             where = f"line {first}" if first == last else f"lines {first}-{last}"
@@ -260,8 +275,31 @@ def _load_rows(
             values = codecs[name].decode(item["row"])
         except BadValue as exc:
             raise reader.fail(str(exc)) from None
+        check = ROW_CHECKS.get(name)
+        problem = check(values) if check is not None else None
+        if problem is not None and loader.invalid is None:
+            loader.invalid = (reader.number, problem)  # reported once the file is hashed
         loader.add(values, reader.number)
         counts[name] += 1
+
+
+def _document_intact(values: dict[str, Any]) -> str | None:
+    """A document as sent must still be the bytes it was: their SHA-256 and size as kept."""
+    content = values["content"]
+    digest = hashlib.sha256(content).hexdigest()
+    if digest == values["sha256"] and len(content) == values["size"]:
+        return None
+    return (
+        f"sent document {values['id']}: its bytes ({len(content):,}, SHA-256 {digest}) are not "
+        f"the ones kept ({values['size']:,}, SHA-256 {values['sha256']}): the document was "
+        "altered"
+    )
+
+
+ROW_CHECKS: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    "sent_documents": _document_intact,
+}
+"""Checks of a row's own consistency, beyond its columns' types."""
 
 
 def _check_trailer(

@@ -20,6 +20,7 @@ from citations.export.codec import (
     TRAILER,
     VERSION,
     TableCodec,
+    batch_for,
     dumps,
     missing_tables,
     schema_tables,
@@ -123,7 +124,8 @@ def export_records(
         for table in schema_tables():
             codec = TableCodec.of(table)
             order = [_binary(column, connection) for column in table.primary_key.columns]
-            query = select(table).order_by(*order).execution_options(yield_per=batch)
+            per = batch_for(table, batch)
+            query = select(table).order_by(*order).execution_options(yield_per=per)
             count = 0
             for row in connection.execute(query):
                 emit(row_line(table.name, codec.encode(row)), row=True)

@@ -13,7 +13,6 @@ from citations.calendar import BusinessCalendar, local_at, local_date, local_tim
 from citations.catalog.store import PublishedCatalog
 from citations.documents.contact import OfficeContact
 from citations.errors import FieldError, InputRejected
-from citations.hearings.contests import contest_of
 from citations.hearings.documents import (
     DocketEntry,
     DocketSheetContext,
@@ -21,6 +20,7 @@ from citations.hearings.documents import (
     OrderContext,
     PaymentInstallment,
 )
+from citations.hearings.lookup import contest_of
 from citations.hearings.officers import get_session
 from citations.hearings.tables import Contest, Hearing, Order
 from citations.issuing.intake import Subject
@@ -55,22 +55,36 @@ def _language(citation: Citation) -> str:
 def hearing_notice_for(
     session: Session, number: str, actor: Actor, *, now: datetime
 ) -> HearingNoticeContext:
-    """The notice of the citation's scheduled hearing."""
+    """The notice of the citation's scheduled hearing, as it would be drawn today (a notice
+    given to the person is kept when the hearing is scheduled: `citations.hearings.kept`)."""
     citation = find_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
     contest = contest_of(session, citation)
-    hearings = list(
+    current = session.scalars(
+        select(Hearing)
+        .where(Hearing.contest_id == contest.id, Hearing.status == "scheduled")
+        .order_by(Hearing.id.desc())
+    ).first()
+    if current is None:
+        raise InputRejected([FieldError("number", f"{citation.number} has no hearing scheduled")])
+    return build_hearing_notice(
+        session, citation, current, profile, sent_on=local_date(now, profile)
+    )
+
+
+def build_hearing_notice(
+    session: Session, citation: Citation, current: Hearing, profile: Jurisdiction, *, sent_on: date
+) -> HearingNoticeContext:
+    """The notice of one hearing of the citation, sent on `sent_on`."""
+    contest = contest_of(session, citation)
+    earlier = list(
         session.scalars(
             select(Hearing)
-            .where(Hearing.contest_id == contest.id)
+            .where(Hearing.replaced_by_id == current.id)
             .order_by(Hearing.id)
             .options(selectinload(Hearing.session))
         )
     )
-    current = next((h for h in reversed(hearings) if h.status == "scheduled"), None)
-    if current is None:
-        raise InputRejected([FieldError("number", f"{citation.number} has no hearing scheduled")])
-    earlier = [h for h in hearings if h.replaced_by_id == current.id]
     docket = current.session
     name, address = _person(citation)
     language = _language(citation)
@@ -95,7 +109,7 @@ def hearing_notice_for(
         hearing_officer_name=docket.officer.name,
         interpreter_language=contest.interpreter_language,
         rescheduled_from=rescheduled_from,
-        sent_on=local_date(now, profile),
+        sent_on=sent_on,
         amount_at_issue=from_cents(citation.total_fine_cents),
         deposit_paid=paid(session, citation) if contest.deposit_status == "paid" else None,
         deposit_waived=contest.deposit_status == "waived",
@@ -181,10 +195,18 @@ def latest_order(session: Session, citation: Citation) -> Order:
 
 
 def order_for(session: Session, number: str, actor: Actor) -> OrderContext:
-    """The latest written order on a citation."""
+    """The latest written order on a citation, as it would be drawn today (an order given to
+    the person is kept when it is decided: `citations.hearings.kept`)."""
     citation = find_citation(session, number, actor)
     profile = PublishedCatalog(session).jurisdiction()
-    order = latest_order(session, citation)
+    return build_order(session, citation, latest_order(session, citation), profile)
+
+
+def build_order(
+    session: Session, citation: Citation, order: Order, profile: Jurisdiction
+) -> OrderContext:
+    """The written order, drawn as it stands the moment it is decided: what was paid before
+    the decision (a refund it orders is paid back out of that), what is owed after it."""
     language = _language(citation)
     default = profile.notice_languages[0]
     name, address = _person(citation)
@@ -215,7 +237,7 @@ def order_for(session: Session, number: str, actor: Actor) -> OrderContext:
         original_amount=from_cents(order.original_cents),
         new_amount=from_cents(order.new_cents),
         reduction_reason=order.reduction_reason,
-        amount_paid=paid(session, citation),
+        amount_paid=paid(session, citation) + from_cents(order.refund_cents),
         amount_due=due,
         pay_by=pay_by,
         payment_schedule=[PaymentInstallment(due_on=i.due_on, amount=i.amount) for i in schedule],

@@ -28,9 +28,12 @@ from citations.hearings.decisions import (
     reviewer_problems,
     signer_audit,
 )
+from citations.hearings.kept import keep_order
+from citations.hearings.lookup import contest_of as contest_of  # where it always was
 from citations.hearings.tables import Contest, Order
 from citations.money import from_cents
-from citations.payments.posting import receive
+from citations.payments.posting import active_plan, receive
+from citations.payments.receipts import keep_receipts
 from citations.record.ledger import EntryKind, balance
 from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.moments import check_not_after_today, check_received
@@ -53,13 +56,6 @@ class DeadlineMissed(CitationsError):
             f"the {what} was received on {received_on.isoformat()}, after the deadline of "
             f"{deadline.isoformat()} ({basis}); a clerk may accept it late with a reason"
         )
-
-
-def contest_of(session: Session, citation: Citation) -> Contest:
-    contest = session.scalar(select(Contest).where(Contest.citation_id == citation.id))
-    if contest is None:
-        raise InputRejected([FieldError("number", f"{citation.number} has not been contested")])
-    return contest
 
 
 def _on_time(
@@ -219,6 +215,7 @@ def decide_review(
         after={"outcome": outcome.value, "fine": str(new_fine), "order": order.id}
         | signer_audit(signer),
     )
+    keep_order(session, citation, order, actor=actor, now=now)
     return order
 
 
@@ -361,6 +358,7 @@ def _take_deposit(
     contest.deposit_status = "paid"
     contest.deposit_due_on = None
     contest.stage = "ready"
+    keep_receipts(session, citation, plan=active_plan(session, citation), actor=actor, now=now)
 
 
 def decide_waiver(

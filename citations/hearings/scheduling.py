@@ -28,6 +28,7 @@ from citations.hearings.decisions import (
     record_order,
     signer_audit,
 )
+from citations.hearings.kept import keep_hearing_notice, keep_order
 from citations.hearings.officers import get_session
 from citations.hearings.tables import Contest, DocketSession, Hearing, Order, Recusal
 from citations.money import from_cents
@@ -197,6 +198,7 @@ def schedule_hearing(
     contest.stage = "scheduled"
     move(citation, S.HEARING_SCHEDULED, "schedule a hearing")
     _audit_hearing(session, citation, hearing, "hearing.scheduled", actor, now)
+    keep_hearing_notice(session, citation, hearing, actor=actor, now=now)
     return hearing
 
 
@@ -267,6 +269,7 @@ def continue_hearing(
     old.replaced_by_id = new.id
     move(citation, S.HEARING_SCHEDULED, "continue a hearing")
     _audit_hearing(session, citation, new, "hearing.continued", actor, now, reason)
+    keep_hearing_notice(session, citation, new, actor=actor, now=now)
     return new
 
 
@@ -305,6 +308,7 @@ def record_no_show(session: Session, number: str, *, actor: Actor, now: datetime
     if balance(session, citation) <= 0:  # the deposit covers what is owed
         settle(session, citation, S.PAID, "the deposit paid it", now=now, profile=profile)
     _audit_hearing(session, citation, hearing, "hearing.default", actor, now, signer=signer)
+    keep_order(session, citation, order, actor=actor, now=now)
     return order
 
 
@@ -460,4 +464,5 @@ def decide_hearing(
         held_early_reason=held_early,
         signer=signer,
     )
+    keep_order(session, citation, order, actor=actor, now=now)
     return order

@@ -10,17 +10,16 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from citations.calendar import collections_on, local_date, local_time
+from citations.calendar import collections_on, local_date
 from citations.catalog.store import PublishedCatalog
 from citations.documents.templates import TEMPLATES_DIR
 from citations.errors import NotFound
-from citations.issuing.intake import Subject
 from citations.money import from_cents
 from citations.notice.build import build_notice, locale_for
 from citations.payments.ability import remedy_of
 from citations.payments.documents import LateNoticeContext, LateNoticeLine, ReceiptContext
-from citations.payments.plans import next_installment
 from citations.payments.posting import active_plan
+from citations.payments.receipts import build_receipt
 from citations.payments.service import offer_of
 from citations.payments.tables import Payment
 from citations.record.ledger import EntryKind, entries, signed_amount
@@ -44,35 +43,14 @@ def describe_entry(kind: str, language: str, default: str) -> str:
 
 
 def receipt_for(session: Session, receipt_number: str, actor: Actor) -> ReceiptContext:
+    """A receipt as it would be drawn today (the receipt given is kept when the money is
+    posted: `citations.payments.receipts`)."""
     actor.require(Action.RECORD_PAYMENT)
     payment = session.scalar(select(Payment).where(Payment.receipt_number == receipt_number))
     if payment is None:
         raise NotFound("receipt", receipt_number)
-    citation = payment.citation
-    profile = PublishedCatalog(session).jurisdiction()
-    language = citation.notice_language
-    upcoming = next_installment(active_plan(session, citation))
-    return ReceiptContext(
-        language=language,
-        locale=locale_for(language, profile),
-        jurisdiction_name=profile.name,
-        currency=profile.currency,
-        receipt_number=payment.receipt_number,
-        citation_number=citation.number,
-        subject_name=Subject.model_validate(citation.subject).full_name(),
-        kind=payment.kind,
-        amount=from_cents(payment.amount_cents),
-        method=payment.method,
-        reference=payment.reference,
-        received_at=local_time(payment.received_at, profile),
-        recorded_by=payment.recorded_by,
-        balance_before=from_cents(payment.balance_before_cents),
-        balance_after=from_cents(payment.balance_after_cents),
-        status_after=payment.status_after,
-        next_installment_due=upcoming[0] if upcoming else None,
-        next_installment_amount=upcoming[1] if upcoming else None,
-        contact=build_notice(citation, profile).contact,
-    )
+    plan = active_plan(session, payment.citation)
+    return build_receipt(payment, plan, PublishedCatalog(session).jurisdiction())
 
 
 def late_notice_for(

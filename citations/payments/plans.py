@@ -15,7 +15,7 @@ from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
 from citations.inputs import Day, InputModel, PositiveAmount
-from citations.money import from_cents, to_cents
+from citations.money import to_cents
 from citations.payments.posting import active_plan
 from citations.payments.tables import PaymentPlan, PlanInstallment
 from citations.record.ledger import balance
@@ -171,12 +171,3 @@ def default_missed_plans(
         )
         numbers.append(citation.number)
     return numbers
-
-
-def next_installment(plan: PaymentPlan | None) -> tuple[date, Decimal] | None:
-    if plan is None:
-        return None
-    for installment in plan.installments:
-        if installment.paid_cents < installment.amount_cents:
-            return installment.due_on, from_cents(installment.amount_cents - installment.paid_cents)
-    return None

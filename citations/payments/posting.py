@@ -1,4 +1,5 @@
-"""Receiving money: payments, deposits, reversals and refunds, each a ledger entry and a receipt.
+"""Receiving money: payments, deposits, reversals and refunds, each a ledger entry and a receipt
+(kept as given: `citations.payments.receipts`).
 
 A payment takes a row lock on its citation (`lock_citation`), so payments posted at the same
 moment on one citation are applied one after another and can never take the balance below
@@ -24,6 +25,7 @@ from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, IdempotencyConflict, InputRejected, NotFound
 from citations.inputs import InputModel, Moment, PositiveAmount
 from citations.money import from_cents, to_cents
+from citations.payments.receipts import keep_receipts
 from citations.payments.tables import CollectionReferral, Payment, PaymentPlan
 from citations.record.ledger import EntryKind, balance, post
 from citations.record.lookup import lock_citation
@@ -219,6 +221,7 @@ def record_payment(
     if balance(session, citation) == 0:
         settle(session, citation, S.PAID, "paid in full", now=now, profile=profile)
     payment.status_after = citation.status
+    keep_receipts(session, citation, plan=active_plan(session, citation), actor=actor, now=now)
     return _result(payment, citation), False
 
 
@@ -326,6 +329,7 @@ def reverse_payment(
     if citation.status == S.PAID.value:
         move(citation, _reopened(citation, profile, now), "reopen it after a returned payment")
     payment.status_after = citation.status
+    keep_receipts(session, citation, plan=plan, actor=actor, now=now)
     return _result(payment, citation)
 
 

@@ -22,6 +22,7 @@ from citations.catalog.store import PublishedCatalog
 from citations.money import percent_of, to_cents
 from citations.notice.mailing import mail_waiting
 from citations.payments.diversion import expire_diversion
+from citations.payments.kept import keep_late_notice
 from citations.payments.plans import default_missed_plans
 from citations.payments.service import expire_service
 from citations.payments.tables import CollectionReferral
@@ -43,7 +44,7 @@ class ProcessReport:
     service_failed: list[str] = field(default_factory=list)
     diversion_failed: list[str] = field(default_factory=list)
     delinquent: list[str] = field(default_factory=list)
-    """Citations that became delinquent today (a late notice goes to each)."""
+    """Citations that became delinquent today (a late notice, kept, goes to each)."""
     referred: list[str] = field(default_factory=list)
     mailed: list[str] = field(default_factory=list)
     """Citations whose notice was mailed today (their deadlines start from it)."""
@@ -91,7 +92,9 @@ def process(session: Session, *, as_of: date, actor: Actor, now: datetime) -> Pr
 def _late(
     session: Session, as_of: date, profile: Jurisdiction, actor: Actor, now: datetime
 ) -> list[str]:
-    """Unpaid more than `late_penalty.after_days` past the due date: penalty, delinquent."""
+    """Unpaid more than `late_penalty.after_days` past the due date: penalty, delinquent, and
+    a late notice, kept as sent (mailed to the person's address, or kept at the office for
+    them when there is none: `citations.payments.kept`)."""
     penalty = profile.late_penalty
     cutoff = late_penalty_cutoff(as_of, profile)
     candidates = session.scalars(
@@ -132,6 +135,7 @@ def _late(
             entity_key=citation.number,
             after={"as_of": as_of.isoformat(), "balance": str(balance(session, citation))},
         )
+        keep_late_notice(session, citation, notice_date=as_of, actor=actor, now=now)
         numbers.append(citation.number)
     return numbers
 

@@ -19,6 +19,7 @@ from citations.web import (
     docket,
     fonts,
     hearing_forms,
+    mail_forms,
     officers,
     queue,
     session_forms,
@@ -34,7 +35,7 @@ router.include_router(docket.router)
 router.include_router(queue.router)
 router.include_router(citation.router)
 router.include_router(fonts.router)
-for page in hearing_forms.PAGES + contest_forms.PAGES:
+for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES:
     add_form(router, page)
 for name, office_page in officers.PAGES + session_forms.PAGES:
     add_office_form(router, office_page, name)

@@ -13,34 +13,32 @@ from sqlalchemy import select
 from citations.audit import history
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
-from citations.database import reading
+from citations.database import reading, transaction
 from citations.errors import InputRejected, NotFound
-from citations.hearings.build import (
-    ContestPublic,
-    contest_summary,
-    hearing_notice_for,
-    order_for,
-)
-from citations.hearings.render import render_hearing_notice, render_order
+from citations.hearings.build import ContestPublic, contest_summary
+from citations.hearings.kept import hearing_notice_document, order_document
 from citations.hearings.tables import Contest
 from citations.http.deps import EngineDep
 from citations.http.responses import pdf_response
-from citations.notice.build import notice_for
-from citations.notice.render import render_notice
+from citations.inputs import whole_number
+from citations.notice.kept import notice_document
 from citations.record.ledger import LedgerEntry, balance, entries, signed_amount
 from citations.record.lookup import find_citation, to_public
+from citations.record.sent import NOTICES, DocumentPublic, sent_documents, stored_document
 from citations.record.status import CitationStatus
 from citations.roles import PERMISSIONS
 from citations.schedule import schedule_of
-from citations.web import contest_forms, hearing_forms
+from citations.web import contest_forms, hearing_forms, mail_forms
 from citations.web.auth import ActorDep, ClockDep
 from citations.web.forms import FormPage
 from citations.web.guard import PREFIX, web_router
-from citations.web.pages import Formats, person, render
+from citations.web.pages import Formats, person, render, words
 
 router = web_router()
 
-FORMS: dict[str, FormPage] = {page.slug: page for page in hearing_forms.PAGES + contest_forms.PAGES}
+FORMS: dict[str, FormPage] = {
+    page.slug: page for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES
+}
 S = CitationStatus
 
 
@@ -85,6 +83,27 @@ def next_steps(status: str, contest: ContestPublic | None) -> list[str]:
     return []
 
 
+def document_labels(
+    documents: list[DocumentPublic], contest: ContestPublic | None, fmt: Formats
+) -> dict[int, str]:
+    """What each document sent is, in words: "Order: review decision, upheld"."""
+    hearings = {f"hearing:{h.id}": h for h in contest.hearings} if contest else {}
+    orders = {f"order:{o.id}": o for o in contest.orders} if contest else {}
+    labels = {}
+    for d in documents:
+        label = "Citation notice" if d.kind == "notice" else words(d.kind).capitalize()
+        if d.about in hearings:
+            label += f": hearing of {fmt.day(hearings[d.about].day)}"
+        elif d.about in orders:
+            label += f": {orders[d.about].tier} decision, {orders[d.about].outcome}"
+        elif d.kind == "receipt":
+            label += " " + d.about.removeprefix("receipt:")
+        elif d.kind == "amended_notice":
+            label += f" (revision {d.about.removeprefix('revision:')})"
+        labels[d.id] = label
+    return labels
+
+
 @router.get("/citations/{number}")
 def citation_page(
     number: str,
@@ -108,6 +127,7 @@ def citation_page(
         ]
         events = history(session, "citation", record.number)
         schedule = schedule_of(session, record, profile)
+        documents = sent_documents(session, record, actor)
         return render(
             request,
             "citation.html",
@@ -123,7 +143,12 @@ def citation_page(
             scheduled=any(h.status == "scheduled" for h in contest.hearings) if contest else False,
             schedule=schedule,
             next_date=schedule.next_open(local_date(now, profile)),
+            documents=documents,
+            labels=document_labels(documents, contest, Formats.of(profile)),
+            notice_kept=any(d.kind in NOTICES for d in documents),
             attention=record.attention,
+            mail_forms=[p for p in mail_forms.PAGES if actor.role in PERMISSIONS[p.action]],
+            returnable=[d for d in documents if d.mailing and d.mailing.returned_on is None],
         )
 
 
@@ -146,25 +171,38 @@ def find(request: Request, actor: ActorDep, engine: EngineDep, number: str = "")
 
 
 @router.get("/citations/{number}/notice.pdf")
-def noticepdf_response(number: str, actor: ActorDep, engine: EngineDep) -> Response:
-    with reading(engine) as session:
-        context = notice_for(session, number, actor)
-    return pdf_response(render_notice(context), f"{context.citation_number}.pdf")
+def noticepdf_response(number: str, actor: ActorDep, engine: EngineDep, now: ClockDep) -> Response:
+    """The notice as given; the first print of a notice handed over at the scene keeps it."""
+    with transaction(engine) as session:
+        document = notice_document(session, number, actor, now=now)
+        return pdf_response(document.content, f"{document.citation.number}.pdf")
 
 
 @router.get("/citations/{number}/hearing-notice.pdf")
 def hearing_noticepdf_response(
     number: str, actor: ActorDep, engine: EngineDep, now: ClockDep
 ) -> Response:
-    with reading(engine) as session:
-        context = hearing_notice_for(session, number, actor, now=now)
-    return pdf_response(
-        render_hearing_notice(context), f"{context.citation_number}-hearing-notice.pdf"
-    )
+    with transaction(engine) as session:
+        document = hearing_notice_document(session, number, actor, now=now)
+        return pdf_response(document.content, f"{document.citation.number}-hearing-notice.pdf")
 
 
 @router.get("/citations/{number}/order.pdf")
-def orderpdf_response(number: str, actor: ActorDep, engine: EngineDep) -> Response:
+def orderpdf_response(number: str, actor: ActorDep, engine: EngineDep, now: ClockDep) -> Response:
+    with transaction(engine) as session:
+        document = order_document(session, number, actor, now=now)
+        return pdf_response(document.content, f"{document.citation.number}-order.pdf")
+
+
+@router.get("/citations/{number}/documents/{document_id}.pdf")
+def documentpdf_response(
+    number: str, document_id: str, actor: ActorDep, engine: EngineDep
+) -> Response:
+    """One document as it was sent: the same bytes on every download."""
+    wanted = whole_number(document_id)
+    if wanted is None or wanted < 1:
+        raise NotFound("document", f"{number}/{document_id}")
     with reading(engine) as session:
-        context = order_for(session, number, actor)
-    return pdf_response(render_order(context), f"{context.citation_number}-order.pdf")
+        document = stored_document(session, number, wanted, actor)
+        name = f"{document.citation.number}-{document.kind}-{document.id}.pdf"
+        return pdf_response(document.content, name)

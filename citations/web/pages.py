@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from citations.calendar import zone_of
 from citations.documents.templates import TEMPLATES_DIR
 from citations.issuing.intake import Subject
+from citations.record.sent import one_line
 from citations.roles import PERMISSIONS, Action, Actor
 from ordinances.models import Jurisdiction
 from ordinances.money import format_money
@@ -64,6 +65,7 @@ def details(recorded: object) -> list[tuple[str, str]]:
 
 ENVIRONMENT.filters["words"] = words
 ENVIRONMENT.filters["details"] = details
+ENVIRONMENT.filters["address"] = one_line
 
 
 @dataclass(frozen=True)

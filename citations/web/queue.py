@@ -7,6 +7,8 @@
 - Deposits due after a refused waiver: the deadline is the day the deposit is due; after it
   the hearing request lapses.
 - Hearings ready to schedule (deposit paid or waived).
+
+Above them, the citations flagged for a clerk's attention (a mailed document came back).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from citations.catalog.store import PublishedCatalog
 from citations.database import reading
 from citations.hearings.tables import Contest
 from citations.http.deps import EngineDep
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
 from citations.web.auth import ActorDep, ClockDep
 from citations.web.guard import web_router
@@ -78,6 +81,21 @@ def _waiting(
     return rows
 
 
+@dataclass(frozen=True)
+class Flagged:
+    number: str
+    name: str
+    attention: str
+
+
+def flagged(session: Session) -> list[Flagged]:
+    """Citations a clerk must look at (a returned letter), oldest citation first."""
+    citations = session.scalars(
+        select(Citation).where(Citation.attention.is_not(None)).order_by(Citation.id)
+    )
+    return [Flagged(c.number, person(c.subject), c.attention or "") for c in citations]
+
+
 def waiting_lists(
     session: Session, actor: Actor, now: datetime, formats: Formats
 ) -> dict[str, list[Waiting]]:
@@ -91,12 +109,18 @@ def waiting_lists(
     }
 
 
+def _attention(session: Session, actor: Actor) -> list[Flagged]:
+    actor.require(Action.READ_CITATION)
+    return flagged(session)
+
+
 @router.get("/contests")
 def contests(request: Request, actor: ActorDep, engine: EngineDep, now: ClockDep) -> Response:
     with reading(engine) as session:
         profile = PublishedCatalog(session).jurisdiction()
         formats = Formats.of(profile)
         lists: dict[str, Any] = {**waiting_lists(session, actor, now, formats)}
+        lists["attention"] = _attention(session, actor)
         return render(
             request, "contests.html", fmt=formats, today=local_date(now, profile), **lists
         )

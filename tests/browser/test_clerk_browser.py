@@ -248,6 +248,8 @@ def test_pages_are_labelled_keyboard_operable_and_readable(site: Site, browser: 
         f"/clerk/citations/{numbers['review']}/review",
         f"/clerk/citations/{numbers['waiver']}/waiver",
         f"/clerk/citations/{numbers['issued']}/review-request",
+        f"/clerk/citations/{numbers['on_docket']}/mail-return",
+        f"/clerk/citations/{numbers['on_docket']}/address",
         "/clerk/find?number=DCPD-2026-000001-0",
     ]
     for path in pages:

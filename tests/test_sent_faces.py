@@ -1,0 +1,293 @@
+"""The documents as sent through the API, the command line and the clerks' pages: the list,
+the same bytes on every download, a returned letter and a new address (both backends)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from citations.app import create_app
+from citations.database import transaction
+from citations.hearings.decisions import Outcome
+from citations.hearings.scheduling import decide_hearing
+from citations.record.lookup import find_citation
+from citations.record.sent import Delivery, keep_document
+from citations.record.tables import SentDocument
+from citations.record.tokens import create_token
+from citations.roles import OPERATOR
+from tests.browser.desk import sign_in
+from tests.browser.html import Page
+from tests.cli_steps import run
+from tests.conftest import NOW
+from tests.hearing_steps import CLERK, at, to_review_upheld
+from tests.pdfs import pdf_text
+from tests.test_sent_documents import ADDRESS, english, to_scheduled
+
+AFTER_RETURN = datetime(2026, 12, 11, 18, 0, tzinfo=UTC)
+"""10:00 on 2026-12-11 in Los Angeles: the review's order, mailed on the 1st, came back."""
+NEW_ADDRESS = {"line1": "48 Alvarado St", "line2": "Apt 3", "city": "Los Angeles"}
+
+
+@pytest.fixture
+def mailer(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The lead's `mail_notice` stood in for: records each call and keeps a document, as the
+    real one does (its new deadlines are the lead's tests')."""
+    calls: list[dict[str, Any]] = []
+
+    def mail_notice(session: Any, citation: Any, **given: Any) -> SentDocument:
+        calls.append({"number": citation.number} | given)
+        return keep_document(
+            session,
+            citation,
+            kind="notice",
+            about=f"mailed:{len(calls)}",
+            language=citation.notice_language,
+            issued_on=given["now"].date(),
+            delivery=Delivery.MAILED,
+            address=given["address"],
+            content=b"%PDF-1.4 stand-in",
+            actor=given["actor"].name,
+            now=given["now"],
+        )
+
+    monkeypatch.setattr("citations.notice.address.mail_notice", mail_notice)
+    return calls
+
+
+# The API
+
+
+@pytest.fixture
+def api(db: str, engine: Engine) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
+    headers = {}
+    with transaction(engine) as session:
+        for role, agency in [("clerk", None), ("officer", "DCPD"), ("auditor", None)]:
+            _, secret = create_token(
+                session, role=role, agency=agency, name=role, actor=OPERATOR, now=NOW
+            )
+            headers[role] = {"Authorization": f"Bearer {secret}"}
+    with TestClient(create_app(db), raise_server_exceptions=False) as client:
+        yield client, headers
+
+
+@pytest.mark.clock(AFTER_RETURN)
+def test_the_api_lists_documents_serves_their_bytes_and_records_returns(
+    api: tuple[TestClient, dict[str, dict[str, str]]],
+    engine: Engine,
+    mailer: list[dict[str, Any]],
+) -> None:
+    client, h = api
+    number = english(engine)
+    to_review_upheld(engine, number)
+    base = f"/v1/citations/{number}"
+    notice = client.get(f"{base}/notice.pdf", headers=h["officer"])  # first print: kept
+    assert notice.status_code == 200
+    listed = client.get(f"{base}/documents", headers=h["clerk"]).json()
+    assert [(d["kind"], d["delivery"]) for d in listed] == [
+        ("order", "mailed"),
+        ("notice", "handed_over"),
+    ]
+    order = listed[0]
+    assert order["about"] == "order:1" and order["language"] == "en"
+    assert order["issued_on"] == "2026-12-01" and order["address"]["line1"] == ADDRESS["line1"]
+    assert order["mailing"] == {
+        "mailed_on": "2026-12-01",
+        "address": ADDRESS | {"line2": None},
+        "returned_on": None,
+        "return_reason": None,
+        "return_recorded_at": None,
+        "return_recorded_by": None,
+    }
+    for document in listed:
+        url = f"{base}/documents/{document['id']}.pdf"
+        first, again = (client.get(url, headers=h["auditor"]) for _ in range(2))
+        assert first.status_code == 200 and first.headers["content-type"] == "application/pdf"
+        assert first.content == again.content
+        assert hashlib.sha256(first.content).hexdigest() == document["sha256"]
+        assert len(first.content) == document["size"]
+    assert client.get(f"{base}/documents/{listed[1]['id']}.pdf", headers=h["officer"]).content == (
+        notice.content
+    )
+    assert client.get(f"{base}/documents/999.pdf", headers=h["clerk"]).status_code == 404
+    returned = {"returned_on": "2026-12-10", "reason": "Moved, left no address"}
+    url = f"{base}/documents/{order['id']}/return"
+    assert client.post(url, json=returned, headers=h["officer"]).status_code == 403
+    future = client.post(url, json=returned | {"returned_on": "2026-12-12"}, headers=h["clerk"])
+    assert future.status_code == 422 and future.json()["type"] == "/problems/too-early"
+    recorded = client.post(url, json=returned, headers=h["clerk"])
+    assert recorded.status_code == 200, recorded.text
+    assert recorded.json()["mailing"]["returned_on"] == "2026-12-10"
+    assert client.post(url, json=returned, headers=h["clerk"]).status_code == 422  # twice
+    with transaction(engine) as session:
+        assert "came back on 2026-12-10" in (find_citation(session, number, CLERK).attention or "")
+    moved = client.post(f"{base}/address", json=NEW_ADDRESS, headers=h["clerk"])
+    assert moved.status_code == 201, moved.text
+    assert moved.json()["delivery"] == "mailed" and moved.json()["about"] == "mailed:1"
+    assert mailer[0]["address"] == NEW_ADDRESS | {"state": None, "postal_code": None}
+    with transaction(engine) as session:
+        assert find_citation(session, number, CLERK).attention is None
+    bad = client.post(f"{base}/address", json={"line1": "48 Alvarado St"}, headers=h["clerk"])
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "city"
+
+
+# The command line
+
+
+@pytest.mark.clock(AFTER_RETURN)
+def test_the_command_line_lists_prints_and_records_returns(
+    runner: CliRunner, db: str, engine: Engine, tmp_path: Path, mailer: list[dict[str, Any]]
+) -> None:
+    number = english(engine)
+    to_scheduled(engine, number)
+    d = ["--database", db]
+    before = tmp_path / "before.pdf"
+    run(runner, "hearings", "print", number, "--document", "notice", "--output", str(before), *d)
+    with transaction(engine) as session:
+        decide_hearing(
+            session,
+            number,
+            Outcome.UPHELD,
+            "The photo is clear.",
+            actor=CLERK,
+            now=at("2026-12-16", 11),
+        )
+    # A decided hearing's notice still prints (it was "has no hearing scheduled"), unchanged.
+    after = tmp_path / "after.pdf"
+    run(runner, "hearings", "print", number, "--document", "notice", "--output", str(after), *d)
+    assert after.read_bytes() == before.read_bytes()
+    listing = run(runner, "documents", "list", number, *d).output
+    assert f"Documents sent on {number}: 4" in listing
+    assert (
+        "hearing notice (hearing:1), dated 2026-12-04, en, mailed on 2026-12-04 to 1200 W 7th St"
+        in listing
+    )
+    documents = json.loads(run(runner, "documents", "list", number, "--json", *d).output)
+    hearing_notice = next(x for x in documents if x["kind"] == "hearing_notice")
+    printed = tmp_path / "printed.pdf"
+    run(
+        runner,
+        "documents",
+        "print",
+        number,
+        str(hearing_notice["id"]),
+        "--output",
+        str(printed),
+        *d,
+    )
+    assert printed.read_bytes() == before.read_bytes()
+    order = documents[0]
+    returned = run(
+        runner,
+        "mail",
+        "return",
+        number,
+        "--document",
+        str(order["id"]),
+        "--on",
+        "2026-12-10",
+        "--reason",
+        "Moved",
+        *d,
+    ).output
+    assert "returned 2026-12-10: Moved" in returned
+    assert f"{number} is flagged for attention" in returned
+    shown = run(runner, "show", number, *d).output
+    assert "attention: The order mailed on 2026-12-01 to 1200 W 7th St" in shown
+    assert "documents sent: 4" in shown and "returned 2026-12-10: Moved" in shown
+    moved = run(
+        runner, "mail", "address", number, "--line1", "48 Alvarado St", "--city", "Los Angeles", *d
+    ).output
+    assert "Address recorded; the notice is mailed again: #" in moved
+    assert mailer[0]["address"]["line1"] == "48 Alvarado St"
+    assert "attention" not in run(runner, "show", number, *d).output
+    refused = run(
+        runner,
+        "mail",
+        "return",
+        number,
+        "--document",
+        str(order["id"]),
+        "--on",
+        "2026-12-10",
+        "--reason",
+        "Moved",
+        *d,
+        code=1,
+    ).output
+    assert "already recorded as returned on 2026-12-10" in refused
+
+
+# The clerks' pages
+
+
+@pytest.mark.clock(AFTER_RETURN)
+def test_a_clerk_records_a_returned_letter_and_a_new_address_on_the_page(
+    db: str, engine: Engine, mailer: list[dict[str, Any]]
+) -> None:
+    number = english(engine)
+    to_review_upheld(engine, number)
+    with transaction(engine) as session:
+        _, secret = create_token(
+            session, role="clerk", agency=None, name="Jordan", actor=OPERATOR, now=NOW
+        )
+    with TestClient(
+        create_app(db), base_url="https://testserver", follow_redirects=False
+    ) as client:
+        csrf = sign_in(client, secret)
+        page = Page(client.get(f"/clerk/citations/{number}").text)
+        assert f"/clerk/citations/{number}/mail-return" in page.links
+        assert "Order: review decision, upheld (PDF)" in page.words("documents-section")
+        form = Page(client.get(f"/clerk/citations/{number}/mail-return").text)
+        [choice] = [o for o in form.inputs if o.get("id") == "f-document"]
+        refused = client.post(
+            f"/clerk/citations/{number}/mail-return",
+            data={"csrf_token": csrf, "document": "1", "returned_on": "2026-12-10", "reason": ""},
+        )
+        assert refused.status_code == 422
+        assert "say why it came back" in Page(refused.text).words("f-reason-error-1")
+        answer = client.post(
+            f"/clerk/citations/{number}/mail-return",
+            data={
+                "csrf_token": csrf,
+                "document": "1",
+                "returned_on": "2026-12-10",
+                "reason": "Moved",
+            },
+        )
+        assert answer.status_code == 303, answer.text
+        page = Page(client.get(answer.headers["location"]).text)
+        assert "The returned letter is recorded" in page.words("main")
+        assert "came back on 2026-12-10: Moved" in page.words("attention")
+        assert "returned Dec 10, 2026: Moved" in page.words("documents-section")
+        assert f"/clerk/citations/{number}/mail-return" not in page.links  # nothing else mailed
+        queue = Page(client.get("/clerk/contests").text)
+        assert number in queue.words("main") and "came back on 2026-12-10" in queue.words("main")
+        missing = client.post(
+            f"/clerk/citations/{number}/address",
+            data={"csrf_token": csrf, "line1": "48 Alvarado St", "city": ""},
+        )
+        assert missing.status_code == 422 and "required" in Page(missing.text).words(
+            "f-city-error-1"
+        )
+        moved = client.post(
+            f"/clerk/citations/{number}/address",
+            data={"csrf_token": csrf, "line1": "48 Alvarado St", "city": "Los Angeles"},
+        )
+        assert moved.status_code == 303, moved.text
+        page = Page(client.get(moved.headers["location"]).text)
+        assert "The new address is recorded" in page.words("main")
+        assert "attention" not in page.attrs
+        assert number not in Page(client.get("/clerk/contests").text).words("main")
+    assert mailer[0]["number"] == number and choice["name"] == "document"
+    with transaction(engine) as session:
+        text = pdf_text(session.get(SentDocument, 1).content)  # type: ignore[union-attr]
+    assert "You owe $200.00" in text
