@@ -36,6 +36,17 @@ def test_demo_publishes_issues_and_writes_notices(runner: CliRunner, tmp_path: P
     )
     notices = sorted((output / "notices").glob("*.pdf"))
     assert len(notices) == 12
+    # The mailed notice comes back, a clerk records the new address, it is mailed again.
+    assert (
+        "DCPD-2026-000012-2: the letter came back on 2026-12-05 (Moved, left no forwarding"
+        " address): flagged for a clerk" in text
+    )
+    assert (
+        "DCPD-2026-000012-2: new address recorded on 2026-12-06; notice mailed again to 2214 W."
+        " Pico Blvd, Apt 4, Demo City CA 90006, now due 2026-12-31" in text
+    )
+    mailed = sorted(p.name for p in (output / "mail").glob("*.pdf"))
+    assert mailed == ["DCPD-2026-000012-2-mailed-again.pdf", "DCPD-2026-000012-2-mailed.pdf"]
     assert all(n.read_bytes().startswith(b"%PDF") for n in notices)
     again = runner.invoke(cli, ["demo", "--output", str(output)], catch_exceptions=False)
     assert again.exit_code == 0, again.output  # made anew each run

@@ -97,6 +97,15 @@ def demo(output: Path) -> None:
             f"   Wrote {len(result.money.documents)} receipts and late notices to "
             f"{result.money.documents[0].parent}/"
         )
+    if result.mail is not None:
+        click.echo("")
+        click.echo("7. Mail:")
+        for line in result.mail.lines:
+            click.echo(f"   {line}")
+        click.echo(
+            f"   Wrote {len(result.mail.documents)} notices as mailed to "
+            f"{result.mail.documents[0].parent}/"
+        )
     click.echo("")
     click.echo("Explore it:")
     click.echo(f"  citations ordinances list --database {result.database_url}")

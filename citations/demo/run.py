@@ -20,6 +20,7 @@ from citations.catalog.publishing import PublicationResult, publish
 from citations.catalog.store import InEffect, PublishedCatalog
 from citations.database import make_engine, transaction, upgrade
 from citations.demo.hearings import DemoHearings, run_hearings_demo
+from citations.demo.mail import DemoMail, run_mail_demo
 from citations.demo.money import NIGHTLY, DemoMoney, run_money_demo
 from citations.issuing.batch import Record, RecordResult, issue_records, read_records
 from citations.notice.kept import notice_document
@@ -52,6 +53,8 @@ class DemoResult:
     notices: list[Path]
     hearings: DemoHearings
     money: DemoMoney
+    mail: DemoMail | None
+    """A mailed notice returned undeliverable and mailed again to a new address."""
 
 
 def run_demo(output_dir: Path, now: datetime) -> DemoResult:
@@ -112,6 +115,8 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
             notices.append(path)
         hearings = run_hearings_demo(engine, batch, output_dir, now)
         money = run_money_demo(engine, batch, output_dir, now)
+        asked = [n for n in mailed if n not in _late_synced(batch)]
+        mail = run_mail_demo(engine, asked[0], output_dir, now) if asked else None
     finally:
         engine.dispose()
     upcoming.sort(key=lambda item: (item[0], item[1]))
@@ -128,6 +133,7 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
         notices,
         hearings,
         money,
+        mail,
     )
 
 
@@ -145,6 +151,14 @@ def _issue_as_synced(engine: Engine, now: datetime) -> list[RecordResult]:
         arrival = _at(_arrival(record, now))
         results += issue_records(engine, iter([record]), actor=OPERATOR, clock=arrival)
     return results
+
+
+def _late_synced(batch: list[RecordResult]) -> set[str]:
+    return {
+        r.result.citation_number
+        for r in batch
+        if r.line == LATE_SYNC_LINE and r.result is not None and r.result.citation_number
+    }
 
 
 def _at(moment: datetime) -> Callable[[], datetime]:
