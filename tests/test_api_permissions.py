@@ -79,6 +79,7 @@ ROUTES: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/v1/payments/{receipt}/reversal"): (A.RECORD_PAYMENT,),
     ("GET", "/v1/payments/{receipt}/receipt.pdf"): (A.RECORD_PAYMENT,),
     ("GET", "/v1/citations/{number}/late-notice.pdf"): (A.READ_MONEY_REPORTS, A.READ_CITATION),
+    ("GET", "/v1/citations/{number}/schedule"): (A.READ_CITATION,),
     ("GET", "/v1/citations/{number}/documents"): (A.READ_CITATION,),
     ("GET", "/v1/citations/{number}/documents/{document_id}.pdf"): (A.READ_CITATION,),
     ("POST", "/v1/citations/{number}/documents/{document_id}/return"): (A.RECORD_MAIL,),
@@ -350,7 +351,7 @@ def test_role_cell(api: Api, route: tuple[str, str], role: Role) -> None:
         assert response.json()["detail"].startswith(f"a {role.value} may not ")
 
 
-READS = ["", "/notice.pdf", "/contest", "/payments", "/ledger"]
+READS = ["", "/notice.pdf", "/contest", "/payments", "/ledger", "/schedule"]
 
 
 @pytest.mark.parametrize("suffix", READS)
