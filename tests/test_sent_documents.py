@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
 
 from citations.audit import AuditEvent
 from citations.database import transaction
@@ -359,10 +358,9 @@ def test_only_mailed_documents_come_back_and_not_before_today(db: Engine) -> Non
         assert find_citation(session, mailed, CLERK).attention is None
 
 
-def test_a_new_address_is_recorded_and_the_notice_mailed_to_it(
-    db: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Up to the lead's `mail_notice`, which mails the notice with new deadlines."""
+def test_past_the_notice_a_new_address_gets_the_returned_letter_again(db: Engine) -> None:
+    """The review upheld it, so a new notice would promise time the person no longer has: the
+    order that came back goes out again as it was sent, to the new address."""
     number = english(db)
     to_review_upheld(db, number)
     [order] = kept(db, number)
@@ -376,28 +374,23 @@ def test_a_new_address_is_recorded_and_the_notice_mailed_to_it(
             actor=CLERK,
             now=at("2026-12-10"),
         )
-    calls: list[dict[str, Any]] = []
-
-    def mail_notice(session: Session, citation: Any, **given: Any) -> SentDocument:
-        calls.append({"number": citation.number, "subject": dict(citation.subject)} | given)
-        document = session.get(SentDocument, order.id)
-        assert document is not None
-        return document
-
-    monkeypatch.setattr("citations.notice.address.mail_notice", mail_notice)
     new = Address(line1="48 Alvarado St", line2="Apt 3", city="Los Angeles", postal_code="90026")
     from citations.notice.address import change_address
 
     with transaction(db) as session:
-        change_address(session, number, new, actor=CLERK, now=at("2026-12-11"))
+        again = change_address(session, number, new, actor=CLERK, now=at("2026-12-11"))
+        assert (again.kind, again.about, again.sha256) == (
+            "order",
+            f"{order.about}/mailing:2",
+            order.sha256,
+        )
+        assert again.content == session.get(SentDocument, order.id).content  # type: ignore[union-attr]
     expected = new.model_dump(mode="json")
-    [call] = calls
-    assert call["number"] == number and call["address"] == expected
-    assert call["subject"]["address"] == expected  # recorded before the notice is mailed
-    assert call["actor"] == CLERK and call["now"] == at("2026-12-11")
     with transaction(db) as session:
         citation = find_citation(session, number, CLERK)
         assert citation.subject["address"] == expected and citation.attention is None
+        mailing = session.scalars(select(Mailing).where(Mailing.document_id == again.id)).one()
+        assert (mailing.mailed_on, mailing.address) == (date(2026, 12, 11), expected)
         event = session.scalars(
             select(AuditEvent).where(AuditEvent.action == "citation.address_changed")
         ).one()

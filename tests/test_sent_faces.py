@@ -8,7 +8,6 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -20,7 +19,7 @@ from citations.database import transaction
 from citations.hearings.decisions import Outcome
 from citations.hearings.scheduling import decide_hearing
 from citations.record.lookup import find_citation
-from citations.record.sent import Delivery, keep_document
+from citations.record.sent import documents_of
 from citations.record.tables import SentDocument
 from citations.record.tokens import create_token
 from citations.roles import OPERATOR
@@ -35,32 +34,6 @@ from tests.test_sent_documents import ADDRESS, english, to_scheduled
 AFTER_RETURN = datetime(2026, 12, 11, 18, 0, tzinfo=UTC)
 """10:00 on 2026-12-11 in Los Angeles: the review's order, mailed on the 1st, came back."""
 NEW_ADDRESS = {"line1": "48 Alvarado St", "line2": "Apt 3", "city": "Los Angeles"}
-
-
-@pytest.fixture
-def mailer(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """The lead's `mail_notice` stood in for: records each call and keeps a document, as the
-    real one does (its new deadlines are the lead's tests')."""
-    calls: list[dict[str, Any]] = []
-
-    def mail_notice(session: Any, citation: Any, **given: Any) -> SentDocument:
-        calls.append({"number": citation.number} | given)
-        return keep_document(
-            session,
-            citation,
-            kind="notice",
-            about=f"mailed:{len(calls)}",
-            language=citation.notice_language,
-            issued_on=given["now"].date(),
-            delivery=Delivery.MAILED,
-            address=given["address"],
-            content=b"%PDF-1.4 stand-in",
-            actor=given["actor"].name,
-            now=given["now"],
-        )
-
-    monkeypatch.setattr("citations.notice.address.mail_notice", mail_notice)
-    return calls
 
 
 # The API
@@ -83,7 +56,6 @@ def api(db: str, engine: Engine) -> Iterator[tuple[TestClient, dict[str, dict[st
 def test_the_api_lists_documents_serves_their_bytes_and_records_returns(
     api: tuple[TestClient, dict[str, dict[str, str]]],
     engine: Engine,
-    mailer: list[dict[str, Any]],
 ) -> None:
     client, h = api
     number = english(engine)
@@ -131,8 +103,12 @@ def test_the_api_lists_documents_serves_their_bytes_and_records_returns(
         assert "came back on 2026-12-10" in (find_citation(session, number, CLERK).attention or "")
     moved = client.post(f"{base}/address", json=NEW_ADDRESS, headers=h["clerk"])
     assert moved.status_code == 201, moved.text
-    assert moved.json()["delivery"] == "mailed" and moved.json()["about"] == "mailed:1"
-    assert mailer[0]["address"] == NEW_ADDRESS | {"state": None, "postal_code": None}
+    # Past the notice (the review upheld it), the order that came back goes out again as it
+    # was sent: the same bytes, to the new address, a mailing of its own.
+    again = moved.json()
+    assert again["delivery"] == "mailed" and again["about"] == "order:1/mailing:2"
+    assert again["sha256"] == order["sha256"] and again["kind"] == "order"
+    assert again["mailing"]["address"] == NEW_ADDRESS | {"state": None, "postal_code": None}
     with transaction(engine) as session:
         assert find_citation(session, number, CLERK).attention is None
     bad = client.post(f"{base}/address", json={"line1": "48 Alvarado St"}, headers=h["clerk"])
@@ -144,7 +120,7 @@ def test_the_api_lists_documents_serves_their_bytes_and_records_returns(
 
 @pytest.mark.clock(AFTER_RETURN)
 def test_the_command_line_lists_prints_and_records_returns(
-    runner: CliRunner, db: str, engine: Engine, tmp_path: Path, mailer: list[dict[str, Any]]
+    runner: CliRunner, db: str, engine: Engine, tmp_path: Path
 ) -> None:
     number = english(engine)
     to_scheduled(engine, number)
@@ -201,13 +177,13 @@ def test_the_command_line_lists_prints_and_records_returns(
     assert "returned 2026-12-10: Moved" in returned
     assert f"{number} is flagged for attention" in returned
     shown = run(runner, "show", number, *d).output
-    assert "attention: The order mailed on 2026-12-01 to 1200 W 7th St" in shown
+    assert "attention:  The order mailed on 2026-12-01 to 1200 W 7th St" in shown
     assert "documents sent: 4" in shown and "returned 2026-12-10: Moved" in shown
     moved = run(
         runner, "mail", "address", number, "--line1", "48 Alvarado St", "--city", "Los Angeles", *d
     ).output
-    assert "Address recorded; the notice is mailed again: #" in moved
-    assert mailer[0]["address"]["line1"] == "48 Alvarado St"
+    assert "Address recorded; mailed to it: #" in moved
+    assert "order (order:1/mailing:" in moved and "48 Alvarado St" in moved
     assert "attention" not in run(runner, "show", number, *d).output
     refused = run(
         runner,
@@ -231,7 +207,7 @@ def test_the_command_line_lists_prints_and_records_returns(
 
 @pytest.mark.clock(AFTER_RETURN)
 def test_a_clerk_records_a_returned_letter_and_a_new_address_on_the_page(
-    db: str, engine: Engine, mailer: list[dict[str, Any]]
+    db: str, engine: Engine
 ) -> None:
     number = english(engine)
     to_review_upheld(engine, number)
@@ -287,7 +263,11 @@ def test_a_clerk_records_a_returned_letter_and_a_new_address_on_the_page(
         assert "The new address is recorded" in page.words("main")
         assert "attention" not in page.attrs
         assert number not in Page(client.get("/clerk/contests").text).words("main")
-    assert mailer[0]["number"] == number and choice["name"] == "document"
+    assert choice["name"] == "document"
+    with transaction(engine) as session:
+        resent = documents_of(session, number, CLERK)[-1]
+    assert resent.about.endswith("/mailing:2") and resent.address is not None
+    assert resent.address["line1"] == "48 Alvarado St"
     with transaction(engine) as session:
         text = pdf_text(session.get(SentDocument, 1).content)  # type: ignore[union-attr]
     assert "You owe $200.00" in text

@@ -187,3 +187,50 @@ def test_show_says_how_it_was_served_and_the_next_date(ready: Engine, database_u
     shown = runner.invoke(cli, ["show", number, "--database", database_url])
     assert "served:     by mail; deadlines count from Sat 2026-11-28" in shown.output
     assert "next:       Pay by (the notice's deadline) Fri 2026-12-18" in shown.output
+
+
+def test_a_returned_notice_goes_out_again_to_a_new_address_with_new_deadlines(
+    ready: Engine,
+) -> None:
+    from citations.issuing.intake import Address
+    from citations.notice.address import change_address
+    from citations.record.returns import record_return
+
+    number, _ = issue(
+        ready,
+        date(2026, 11, 20),
+        date(2026, 11, 21),
+        service="mail",
+        subject=subject(address=ADDRESS),
+    )
+    mailed = date(2026, 11, 23)
+    with transaction(ready) as session:
+        process(session, as_of=mailed, actor=OPERATOR, now=at(mailed))
+    with transaction(ready) as session:
+        first = session.scalars(select(SentDocument)).one()
+        record_return(
+            session,
+            number,
+            first.id,
+            returned_on=date(2026, 11, 30),
+            reason="Moved",
+            actor=CLERK,
+            now=at(date(2026, 11, 30)),
+        )
+    with transaction(ready) as session:
+        assert find_citation(session, number, OPERATOR).attention is not None
+    new = Address(line1="48 Alvarado St", city="Demo City", state="CA", postal_code="90026")
+    moved = date(2026, 12, 1)
+    with transaction(ready) as session:
+        again = change_address(session, number, new, actor=CLERK, now=at(moved))
+        assert (again.kind, again.about, again.delivery) == (
+            "notice",
+            "revision:1/mailing:2",
+            "mailed",
+        )
+        citation = find_citation(session, number, OPERATOR)
+        # Mailed 1 December, served 6 December (5 days for mail), 20 days: 28 December.
+        assert citation.served_on == date(2026, 12, 6)
+        assert citation.due_on == date(2026, 12, 28) and citation.attention is None
+        assert "48 Alvarado St" in pdf_text(again.content)
+        assert first.content != again.content  # a new document, the first one kept as sent

@@ -198,5 +198,5 @@ def mail_address(
             session, change_address(session, number, address, actor=OPERATOR, now=now())
         )
     click.echo(
-        f"Address recorded; the notice is mailed again: {describe_document(document).strip()}"
+        f"Address recorded; mailed to it: {describe_document(document).strip()}"
     )

@@ -1,20 +1,26 @@
 """A new mailing address for the person, recorded by a clerk (after a returned letter, or
-when the person tells the office), which mails the notice again to it.
+when the person tells the office), which mails the notice again to it, or, once the citation
+is past the notice, the letter that came back.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from citations.audit import record
-from citations.errors import FieldError, InputRejected
+from citations.calendar import local_date
+from citations.catalog.store import PublishedCatalog
+from citations.errors import FieldError, IllegalTransition, InputRejected
 from citations.issuing.intake import Address
 from citations.notice.mailing import mail_notice
 from citations.record.lookup import lock_citation
-from citations.record.sent import one_line
-from citations.record.tables import SentDocument
+from citations.record.sent import Delivery, keep_document, log_mailing, one_line
+from citations.record.status import CitationStatus
+from citations.record.tables import Citation, Mailing, SentDocument
 from citations.roles import Action, Actor
 
 
@@ -22,8 +28,9 @@ def change_address(
     session: Session, number: str, address: Address, *, actor: Actor, now: datetime
 ) -> SentDocument:
     """Record `address` as the person's on the citation (audited), clear the clerk's
-    attention flag, and mail the notice to it (`mail_notice`: new deadlines from the new
-    mailing); returns the notice as mailed.
+    attention flag, and mail to it: the notice, with new deadlines from the new mailing
+    (`mail_notice`), while the citation is still issued; past that, the letter that came back,
+    as it was sent. Returns the document as mailed.
 
     >>> # change_address(session, "DCPD-2026-000001-5",
     >>> #                Address(line1="48 Alvarado St", city="Demo City"), actor=clerk, now=now)
@@ -50,4 +57,55 @@ def change_address(
         before={"address": old, "attention": attention},
         after={"address": new, "attention": None},
     )
-    return mail_notice(session, citation, address=new, actor=actor, now=now)
+    if citation.status == CitationStatus.ISSUED.value:
+        return mail_notice(session, citation, address=new, actor=actor, now=now)
+    return _mail_again(session, citation, new, actor, now)
+
+
+def _mail_again(
+    session: Session, citation: Citation, address: dict[str, Any], actor: Actor, now: datetime
+) -> SentDocument:
+    """Past the notice's stage a new notice would promise time the person no longer has (and
+    a rebuilt order would say what is true today, not what was decided): the letter that came
+    back (else the last one mailed) goes out again to the new address as it was sent, the
+    same bytes, entered in the mailing log as a mailing of its own."""
+    mailed = session.execute(
+        select(SentDocument, Mailing)
+        .join(Mailing, Mailing.document_id == SentDocument.id)
+        .where(SentDocument.citation_id == citation.id)
+        .order_by(Mailing.returned_on.is_(None), SentDocument.id.desc())
+    ).first()
+    if mailed is None:
+        raise IllegalTransition(
+            citation.number,
+            citation.status,
+            "mail a document again",
+            "nothing was mailed on it yet; the address is recorded with the next document sent",
+        )
+    document = mailed[0]
+    count = session.scalar(
+        select(func.count()).select_from(Mailing).where(Mailing.citation_id == citation.id)
+    )
+    profile = PublishedCatalog(session).jurisdiction()
+    again = keep_document(
+        session,
+        citation,
+        kind=document.kind,
+        about=f"{document.about.split('/mailing:')[0]}/mailing:{(count or 0) + 1}",
+        language=document.language,
+        issued_on=document.issued_on,
+        delivery=Delivery.MAILED,
+        address=address,
+        content=document.content,
+        actor=actor.name,
+        now=now,
+    )
+    log_mailing(
+        session,
+        again,
+        mailed_on=local_date(now, profile),
+        address=address,
+        actor=actor.name,
+        now=now,
+    )
+    return again
