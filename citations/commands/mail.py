@@ -197,6 +197,4 @@ def mail_address(
         document = describe(
             session, change_address(session, number, address, actor=OPERATOR, now=now())
         )
-    click.echo(
-        f"Address recorded; mailed to it: {describe_document(document).strip()}"
-    )
+    click.echo(f"Address recorded; mailed to it: {describe_document(document).strip()}")
