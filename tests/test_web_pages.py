@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import time
 
@@ -161,6 +162,7 @@ def test_a_citation_page_has_details_ledger_history_and_documents(web: Web) -> N
     # The schedule: every date, the hearing among them, and the next one that binds.
     dates = page.words("dates-section")
     assert "Pay by (the notice's deadline)" in dates and "Hearing" in dates
+    assert re.search(r"Monday, December 14, 2026, \d{1,2}:\d\d\s?[AP]M", dates), dates
     assert "Next dateHearing:" in main
 
 

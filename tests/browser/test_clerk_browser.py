@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import socket
 import threading
@@ -181,7 +182,9 @@ def test_a_clerks_day_from_docket_to_order(site: Site, browser: Browser) -> None
     expect(page.locator("#proposal")).to_contain_text("Monday, December 14, 2026")
     page.get_by_role("button", name="Schedule the hearing").click()
     expect(page.get_by_role("status")).to_contain_text("The hearing is scheduled")
-    expect(page.get_by_role("link", name="Hearing notice (PDF)")).to_be_visible()
+    # The documents sent list it as kept: what, for which hearing, and its number.
+    notice = page.get_by_role("link", name=re.compile(r"^Hearing notice: hearing of Dec 14, 2026"))
+    expect(notice).to_be_visible()
 
     page.goto(f"{site.base}/clerk/docket/{HEARING_DAY.isoformat()}")
     expect(page.get_by_text("2 booked of 4; 2 left")).to_be_visible()
@@ -205,7 +208,9 @@ def test_a_clerks_day_from_docket_to_order(site: Site, browser: Browser) -> None
     page.get_by_label("Held early by agreement").fill("The person came in early and asked.")
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_role("status")).to_contain_text("The hearing decision is recorded")
-    order = page.get_by_role("link", name="Order: hearing decision, dismissed (PDF)")
+    order = page.get_by_role(
+        "link", name=re.compile(r"^Order: hearing decision, dismissed \(PDF\)")
+    )
     expect(order).to_be_visible()
     shot(page, "03-citation-after-the-decision")
     href = order.get_attribute("href")
