@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citations.audit import record
@@ -18,7 +18,13 @@ from citations.errors import FieldError, IllegalTransition, InputRejected
 from citations.issuing.intake import Address
 from citations.notice.mailing import mail_notice
 from citations.record.lookup import lock_citation
-from citations.record.sent import Delivery, keep_document, log_mailing, one_line
+from citations.record.sent import (
+    Delivery,
+    keep_document,
+    log_mailing,
+    mailed_again_about,
+    one_line,
+)
 from citations.record.status import CitationStatus
 from citations.record.tables import Citation, Mailing, SentDocument
 from citations.roles import Action, Actor
@@ -83,15 +89,12 @@ def _mail_again(
             "nothing was mailed on it yet; the address is recorded with the next document sent",
         )
     document = mailed[0]
-    count = session.scalar(
-        select(func.count()).select_from(Mailing).where(Mailing.citation_id == citation.id)
-    )
     profile = PublishedCatalog(session).jurisdiction()
     again = keep_document(
         session,
         citation,
         kind=document.kind,
-        about=f"{document.about.split('/mailing:')[0]}/mailing:{(count or 0) + 1}",
+        about=mailed_again_about(session, citation, document.about),
         language=document.language,
         issued_on=document.issued_on,
         delivery=Delivery.MAILED,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citations.audit import record
@@ -21,9 +21,15 @@ from citations.catalog.store import PublishedCatalog
 from citations.errors import IllegalTransition
 from citations.notice.build import build_notice
 from citations.notice.render import render_notice
-from citations.record.sent import Delivery, keep_document, kept_document, log_mailing
+from citations.record.sent import (
+    Delivery,
+    keep_document,
+    kept_document,
+    log_mailing,
+    mailed_again_about,
+)
 from citations.record.status import CitationStatus
-from citations.record.tables import Citation, Mailing, SentDocument
+from citations.record.tables import Citation, SentDocument
 from citations.roles import Actor
 
 MAIL = "mail"
@@ -70,10 +76,7 @@ def mail_notice(
     kind = notice_kind(citation)
     about = f"revision:{citation.revision}"
     if kept_document(session, citation, kind, about) is not None:
-        mailings = session.scalar(
-            select(func.count()).select_from(Mailing).where(Mailing.citation_id == citation.id)
-        )
-        about = f"{about}/mailing:{(mailings or 0) + 1}"
+        about = mailed_again_about(session, citation, about)
     document = keep_document(
         session,
         citation,

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from citations.audit import record
@@ -188,6 +188,15 @@ def keep_document(
         },
     )
     return document
+
+
+def mailed_again_about(session: Session, citation: Citation, about: str) -> str:
+    """The `about` of a document mailed once more (to a new address, after a return): its
+    first `about`, numbered by the citation's mailings so far, so each mailing is its own."""
+    mailings = session.scalar(
+        select(func.count()).select_from(Mailing).where(Mailing.citation_id == citation.id)
+    )
+    return f"{about.split('/mailing:')[0]}/mailing:{(mailings or 0) + 1}"
 
 
 def log_mailing(
