@@ -25,7 +25,7 @@ from citations.calendar import (
     zone_of,
 )
 from citations.hearings.tables import Contest, Hearing, Order
-from citations.payments.processing import LATE_FROM
+from citations.payments.processing import LATE_FROM, fees_allowed
 from citations.payments.tables import (
     DiversionReferral,
     PaymentPlan,
@@ -115,7 +115,7 @@ def _money_dates(session: Session, citation: Citation, profile: Jurisdiction) ->
     due = citation.due_on
     if due is None or citation.status in _CLOSED:
         return []
-    fees_allowed = all(profile.added_fees_allowed(v.category) for v in citation.violations)
+    fees = fees_allowed(citation, profile)
     kinds = set(
         session.scalars(
             select(LedgerEntry.kind).where(
@@ -131,7 +131,7 @@ def _money_dates(session: Session, citation: Citation, profile: Jurisdiction) ->
         late = late_penalty_on(due, profile)
         what = (
             f"Late penalty added if unpaid (due {due.isoformat()})"
-            if fees_allowed and EntryKind.LATE_PENALTY.value not in kinds
+            if fees and EntryKind.LATE_PENALTY.value not in kinds
             else f"Marked late if unpaid (due {due.isoformat()})"
         )
         dates.append(Dated("late_penalty", late, what, True))
@@ -140,8 +140,7 @@ def _money_dates(session: Session, citation: Citation, profile: Jurisdiction) ->
             Dated(
                 "collections",
                 collections_on(due, profile),
-                "Referred to collections if unpaid"
-                + (" (collection fee added)" if fees_allowed else ""),
+                "Referred to collections if unpaid" + (" (collection fee added)" if fees else ""),
                 True,
             )
         )

@@ -110,7 +110,7 @@ def _late(
         owed = owed_by.get(citation.id, Decimal(0))
         if owed <= 0:
             continue
-        if _fees_allowed(citation, profile) and not _has(session, citation, EntryKind.LATE_PENALTY):
+        if fees_allowed(citation, profile) and not _has(session, citation, EntryKind.LATE_PENALTY):
             if penalty.kind == "flat" and penalty.amount is not None:
                 amount = penalty.amount
             else:
@@ -158,7 +158,7 @@ def _collections(
     for citation in candidates:
         if owed_by.get(citation.id, Decimal(0)) <= 0:
             continue
-        if _fees_allowed(citation, profile):
+        if fees_allowed(citation, profile):
             post(
                 session,
                 citation,
@@ -189,7 +189,7 @@ def _collections(
     return numbers
 
 
-def _fees_allowed(citation: Citation, profile: Jurisdiction) -> bool:
+def fees_allowed(citation: Citation, profile: Jurisdiction) -> bool:
     """No added fees when any violation's category bars them (e.g. sidewalk vending)."""
     return all(profile.added_fees_allowed(v.category) for v in citation.violations)
 
