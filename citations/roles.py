@@ -15,6 +15,9 @@ class Role(StrEnum):
     ATTORNEY = "attorney"
     ADMIN = "admin"
     AUDITOR = "auditor"
+    PERSON = "person"
+    """The cited person, on the public pages, for their own citation only (never a token's
+    role: they sign in with their citation number and date of birth, or the access code)."""
 
 
 class Action(StrEnum):
@@ -56,19 +59,33 @@ class Action(StrEnum):
     RECORD_MAIL = "record_mail"
     """Record a letter that came back undeliverable, and a new mailing address (which mails
     the notice again)."""
+    CHANGE_CONTACT = "change_contact"
+    """Change the person's mailing address (which mails a returned letter again), phone or
+    email."""
+    ANSWER_REQUESTS = "answer_requests"
+    """Decide what a person asked for online that no rule decides at once (ability to pay
+    beyond the plain cases, setting aside a default, a plan outside the rules)."""
 
 
 # Officers act only within their own agency; the other roles are city-wide.
 PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ISSUE_CITATION: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.READ_CITATION: frozenset(
-        {Role.OFFICER, Role.CLERK, Role.HEARING_OFFICER, Role.ATTORNEY, Role.ADMIN, Role.AUDITOR}
+        {
+            Role.OFFICER,
+            Role.CLERK,
+            Role.HEARING_OFFICER,
+            Role.ATTORNEY,
+            Role.ADMIN,
+            Role.AUDITOR,
+            Role.PERSON,
+        }
     ),
     Action.AMEND_CITATION: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.VOID_CITATION: frozenset({Role.OFFICER, Role.CLERK, Role.ADMIN}),
     Action.ALLOCATE_NUMBERS: frozenset({Role.OFFICER, Role.ADMIN}),
     Action.READ_CATALOG: frozenset(Role),
-    Action.RECEIVE_CONTEST: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.RECEIVE_CONTEST: frozenset({Role.CLERK, Role.ADMIN, Role.PERSON}),
     Action.GRANT_LATE_FILING: frozenset({Role.CLERK, Role.ADMIN}),
     Action.DECIDE_REVIEW: frozenset({Role.CLERK, Role.HEARING_OFFICER, Role.ADMIN}),
     Action.DECIDE_WAIVER: frozenset({Role.CLERK, Role.ADMIN}),
@@ -80,11 +97,11 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # The docket is the clerk's: only a clerk vouches that a hearing was moved up by agreement.
     Action.RECORD_EARLY_HEARING: frozenset({Role.CLERK, Role.ADMIN}),
     # Attorneys keep the catalog; they never post payments.
-    Action.RECORD_PAYMENT: frozenset({Role.CLERK, Role.ADMIN}),
-    Action.MANAGE_PLANS: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.RECORD_PAYMENT: frozenset({Role.CLERK, Role.ADMIN, Role.PERSON}),
+    Action.MANAGE_PLANS: frozenset({Role.CLERK, Role.ADMIN, Role.PERSON}),
     Action.DECIDE_ABILITY_TO_PAY: frozenset({Role.CLERK, Role.ADMIN}),
-    Action.MANAGE_SERVICE: frozenset({Role.CLERK, Role.ADMIN}),
-    Action.MANAGE_DIVERSION: frozenset({Role.CLERK, Role.ADMIN}),
+    Action.MANAGE_SERVICE: frozenset({Role.CLERK, Role.ADMIN, Role.PERSON}),
+    Action.MANAGE_DIVERSION: frozenset({Role.CLERK, Role.ADMIN, Role.PERSON}),
     Action.RUN_DAILY_PROCESSING: frozenset({Role.ADMIN}),
     Action.EXPORT_COLLECTIONS: frozenset({Role.CLERK, Role.ADMIN}),
     Action.READ_MONEY_REPORTS: frozenset({Role.CLERK, Role.ATTORNEY, Role.ADMIN, Role.AUDITOR}),
@@ -97,7 +114,16 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_AGENCIES: frozenset({Role.ADMIN}),
     # The mail room is the clerks': returned letters and the addresses they are sent to.
     Action.RECORD_MAIL: frozenset({Role.CLERK, Role.ADMIN}),
+    # The person keeps their own address current on the public pages; a clerk may for them.
+    Action.CHANGE_CONTACT: frozenset({Role.CLERK, Role.ADMIN, Role.PERSON}),
+    Action.ANSWER_REQUESTS: frozenset({Role.CLERK, Role.HEARING_OFFICER, Role.ADMIN}),
 }
+"""The cited person (Role.PERSON) may act only on their own citation (Actor.citation),
+which find_citation enforces; what they may ask for online beyond these is a request that
+staff answer (ANSWER_REQUESTS)."""
+
+STAFF_ROLES = tuple(role for role in Role if role is not Role.PERSON)
+"""The roles an API token (and so a staff member) can have."""
 
 AGENCY_BOUND = frozenset({Role.OFFICER})
 
@@ -110,6 +136,8 @@ class Actor:
     role: Role
     agency: str | None = None
     """The agency code an officer acts for; None for city-wide roles."""
+    citation: str | None = None
+    """The one citation number a cited person acts on (Role.PERSON); None for staff."""
 
     def require(self, action: Action, agency: str | None = None) -> None:
         """Raise PermissionDenied unless this actor may take `action` (for `agency`)."""
@@ -122,6 +150,17 @@ class Actor:
 
 
 OPERATOR = Actor("operator (command line)", Role.ADMIN)
+
+
+def cited_person(number: str) -> Actor:
+    """The cited person acting on the public pages: every audit event names them so.
+
+    >>> cited_person("DCPD-2026-000001-5").name
+    'the cited person, online'
+    """
+    return Actor("the cited person, online", Role.PERSON, citation=number)
+
+
 """The person at the command line on the server: the CLI has the admin's powers."""
 
 

@@ -9,7 +9,9 @@ import citations.audit
 import citations.catalog.tables
 import citations.hearings.tables
 import citations.payments.tables
+import citations.record.access
 import citations.record.ledger
+import citations.record.person
 import citations.record.tables
 import citations.record.web_sessions
 from citations.orm import Base
@@ -20,6 +22,8 @@ TABLE_MODULES = (
     citations.record.ledger,
     citations.payments.tables,
     citations.record.tables,
+    citations.record.access,
+    citations.record.person,
     citations.record.web_sessions,
     citations.catalog.tables,
 )

@@ -416,6 +416,34 @@ class Contact(CatalogModel):
     office_hours: Translated
 
 
+HEARING_MODES = ("in_person", "phone", "video", "written")
+"""How a hearing can be held: in person, by phone, by video, or decided on what was written."""
+
+
+class Online(CatalogModel):
+    """The cited person's own pages (the public door): how a person finds their citation,
+    how many tries they get, what they may upload, and what they may ask for online."""
+
+    lookup_tries: Annotated[int, Field(ge=1, le=100)] = 5
+    """Failed tries (a number and date of birth that match nothing) allowed per citation
+    number and per client address within `lookup_window_minutes`; then a wait."""
+    lookup_window_minutes: Annotated[int, Field(ge=1, le=1440)] = 60
+    session_idle_minutes: Annotated[int, Field(ge=5, le=240)] = 30
+    """A person's session ends after this long without a page."""
+    upload_max_files: Annotated[int, Field(ge=1, le=20)] = 5
+    upload_max_megabytes: Annotated[int, Field(ge=1, le=50)] = 10
+    hearing_modes: Annotated[
+        list[Literal["in_person", "phone", "video", "written"]], Field(min_length=1)
+    ] = ["in_person"]
+    """How a person may choose to attend their hearing; the first is the default."""
+    hearing_moves: Annotated[int, Field(ge=0, le=5)] = 1
+    """How many times a person may move their hearing online, without a clerk."""
+    move_days_before: Annotated[int, Field(ge=0, le=60)] = 2
+    """A hearing can be moved online until this many days before its day; later, only by
+    calling the office."""
+    source: Text | None = None
+
+
 PHONE = "{phone}"
 """Where a language line names the office's phone number (`contact.phone`)."""
 
@@ -481,6 +509,8 @@ class Jurisdiction(CatalogModel):
     payments: PaymentRules
     language_lines: Annotated[list[LanguageLine], AfterValidator(_one_line_per_language)] = []
     """Help lines in the languages the city serves, printed on every document a person gets."""
+    online: Online = Online()
+    """The cited person's own pages: tries, uploads, and what may be asked online."""
 
     def added_fees_allowed(self, category: str) -> bool:
         known = self.categories.get(category)

@@ -21,15 +21,19 @@ from citations.hearings.scheduling import continue_hearing, schedule_hearing
 from citations.money import from_cents
 from citations.notice.kept import notice_document
 from citations.notice.mailing import mail_waiting
+from citations.online.requests import RequestKind, create_request
 from citations.payments.ability import Declaration, request_ability_to_pay
 from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
+from citations.payments.tables import ProviderPayment
+from citations.record.access import mint_access_code
 from citations.record.agencies import allocate_block
 from citations.record.lookup import find_citation
+from citations.record.person import LookupTry, PersonFile, PersonSession
 from citations.record.returns import record_return
 from citations.record.sent import documents_of
 from citations.record.tokens import create_token
 from citations.record.web_sessions import start_session
-from citations.roles import OPERATOR
+from citations.roles import OPERATOR, cited_person
 from citations.seed import seed
 from tests.conftest import NOW
 from tests.factories import message, send, subject
@@ -148,6 +152,69 @@ def populate(engine: Engine) -> None:
             reason="Moved",
             actor=CLERK,
             now=when,
+        )
+    _online(engine, poor)
+
+
+def _online(engine: Engine, number: str) -> None:
+    """The cited person's own pages: a code printed, a wrong try and a right one, a session,
+    a request for staff with its file, and a payment started with the provider."""
+    when = at("2026-11-26")
+    with transaction(engine) as session:
+        citation = find_citation(session, number, CLERK)
+        mint_access_code(session, citation, printed_on="notice", now=when)
+        session.add_all(
+            [
+                LookupTry(at=when, number=number, client="192.0.2.7", succeeded=False),
+                LookupTry(at=when, number=number, client="192.0.2.7", succeeded=True),
+                PersonSession(
+                    key_hash="0" * 64,
+                    citation_id=citation.id,
+                    how="birth_date",
+                    started_at=when,
+                    last_seen_at=when,
+                    ended_at=None,
+                ),
+                ProviderPayment(
+                    provider="test",
+                    reference="ref-export-1",
+                    provider_payment_id=None,
+                    citation_id=citation.id,
+                    purpose="balance",
+                    amount_cents=1000,
+                    currency="USD",
+                    status="started",
+                    created_at=when,
+                    completed_at=None,
+                    payment_id=None,
+                    callbacks=0,
+                    details={"note": "export"},
+                ),
+            ]
+        )
+        request = create_request(
+            session,
+            citation,
+            RequestKind.SET_ASIDE,
+            "I was in hospital.",
+            details={"reason": "hospital"},
+            actor=cited_person(number),
+            now=when,
+        )
+        session.add(
+            PersonFile(
+                citation_id=citation.id,
+                purpose="set_aside",
+                request_id=request.id,
+                filename="letter.pdf",
+                content_type="application/pdf",
+                size=9,
+                sha256="1" * 64,
+                received_sha256="1" * 64,
+                content=b"%PDF-1.4\n",
+                added_at=when,
+                added_by="the cited person, online",
+            )
         )
 
 

@@ -29,9 +29,12 @@ from citations.hearings.decisions import Outcome
 from citations.hearings.officers import add_officer, create_session
 from citations.hearings.scheduling import decide_hearing, schedule_hearing
 from citations.issuing.amend import Amendment, amend_citation
+from citations.issuing.intake import Address
 from citations.issuing.pipeline import issue
 from citations.issuing.void import void_citation
+from citations.notice.address import change_address
 from citations.notice.build import notice_for
+from citations.online.requests import answer_request
 from citations.payments.ability import Declaration, request_ability_to_pay
 from citations.payments.collections import export_collections
 from citations.payments.diversion import Obligation, refer
@@ -195,6 +198,12 @@ CALLS: dict[Action, Call] = {
     Action.RECORD_MAIL: lambda s, a, n: record_return(
         s, n, 999_999, returned_on=date(2026, 11, 28), reason="Moved away", actor=a, now=NOW
     ),
+    Action.CHANGE_CONTACT: lambda s, a, n: change_address(
+        s, n, Address(line1="48 Alvarado St", city="Demo City"), actor=a, now=NOW
+    ),
+    Action.ANSWER_REQUESTS: lambda s, a, n: answer_request(
+        s, 999_999, granted=False, answer="Not within the rules.", actor=a, now=NOW
+    ),
 }
 
 PREREQUISITES: dict[Action, frozenset[Action]] = {
@@ -234,7 +243,12 @@ def attempt(world: World, call: Call, actor: Actor, number: str | None = None) -
 def test_cell(world: World, action: Action, role: Role) -> None:
     call = CALLS.get(action)
     assert call is not None, f"{action} has no representative library call in CALLS"
-    spy = Spy(f"test {role.value}", role, "DCPD" if role is Role.OFFICER else None)
+    spy = Spy(
+        f"test {role.value}",
+        role,
+        "DCPD" if role is Role.OFFICER else None,
+        citation=world.number if role is Role.PERSON else None,
+    )
     outcome = attempt(world, call, spy)
     if role in PERMISSIONS[action]:
         assert not isinstance(outcome, PermissionDenied), f"{role} was refused: {outcome}"

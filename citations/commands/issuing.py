@@ -21,7 +21,7 @@ from citations.commands.common import (
     translate_errors,
 )
 from citations.commands.params import output_option
-from citations.roles import OPERATOR, Role
+from citations.roles import OPERATOR, STAFF_ROLES
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -133,7 +133,10 @@ def tokens() -> None:
 
 @tokens.command("create")
 @click.option(
-    "--role", required=True, type=click.Choice([r.value for r in Role]), help="What it may do."
+    "--role",
+    required=True,
+    type=click.Choice([r.value for r in STAFF_ROLES]),
+    help="What it may do.",
 )
 @click.option(
     "--agency",

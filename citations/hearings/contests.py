@@ -232,8 +232,13 @@ def request_hearing(
     waiver_declaration: str | None = None,
     interpreter_language: str | None = None,
     late_reason: str | None = None,
+    hearing_mode: str | None = None,
+    accommodation: str | None = None,
 ) -> Contest:
     """Request the administrative hearing after a review upheld the citation.
+
+    `hearing_mode` is how the person asks to attend (one of the profile's
+    `online.hearing_modes`; None: the first of them); `accommodation` what they need there.
 
     The advance deposit of the amount due comes with the request, unless the person asks for
     a hardship waiver with a sworn declaration, which a clerk then decides.
@@ -280,6 +285,20 @@ def request_hearing(
             ],
             "the hearing request is incomplete",
         )
+    modes = profile.online.hearing_modes
+    if hearing_mode is not None and hearing_mode not in modes:
+        raise InputRejected(
+            [
+                FieldError(
+                    "hearing_mode",
+                    f"a hearing here is held {', '.join(m.replace('_', ' ') for m in modes)}; "
+                    f"not {hearing_mode.replace('_', ' ')}",
+                )
+            ]
+        )
+    contest.hearing_mode = hearing_mode or modes[0]
+    if accommodation and accommodation.strip():
+        contest.accommodation = accommodation.strip()
     contest.hearing_requested_at = received_at
     contest.hearing_deadline = deadline
     contest.hearing_late_reason = late
@@ -309,7 +328,12 @@ def request_hearing(
         entity_type="citation",
         entity_key=citation.number,
         reason=late,
-        after={"deposit_status": contest.deposit_status, "deadline": deadline.isoformat()},
+        after={
+            "deposit_status": contest.deposit_status,
+            "deadline": deadline.isoformat(),
+            "hearing_mode": contest.hearing_mode,
+            "accommodation": contest.accommodation,
+        },
     )
     return contest
 

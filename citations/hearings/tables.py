@@ -107,6 +107,11 @@ class Contest(Base):
     hearing_deadline: Mapped[date | None] = mapped_column(Date)
     hearing_late_reason: Mapped[str | None] = mapped_column(Text)
     interpreter_language: Mapped[str | None] = mapped_column(String(8))
+    hearing_mode: Mapped[str | None] = mapped_column(String(16))
+    """How the person asked to attend (ordinances.models.HEARING_MODES); None: in person."""
+    accommodation: Mapped[str | None] = mapped_column(Text)
+    """An accommodation the person asked for at the hearing (a wheelchair, a sign-language
+    interpreter, a hearing loop), in their words."""
     deposit_status: Mapped[str | None] = mapped_column(String(20))
     """paid, waiver_requested, waived, waiver_denied, lapsed."""
     deposit_due_on: Mapped[date | None] = mapped_column(Date)

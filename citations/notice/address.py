@@ -41,7 +41,7 @@ def change_address(
     >>> # change_address(session, "DCPD-2026-000001-5",
     >>> #                Address(line1="48 Alvarado St", city="Demo City"), actor=clerk, now=now)
     """
-    actor.require(Action.RECORD_MAIL)
+    actor.require(Action.CHANGE_CONTACT)
     citation = lock_citation(session, number, actor)
     new = address.model_dump(mode="json")
     old = citation.subject.get("address")

@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citations.orm import Base, JSONDocument
@@ -167,3 +177,38 @@ class CollectionReferral(Base):
     recall_reason: Mapped[str | None] = mapped_column(Text)
 
     citation: Mapped[Citation] = relationship()
+
+
+class ProviderPayment(Base):
+    """A payment started on the public pages with the city's payment provider: the card is
+    taken on the provider's hosted page, never here. Started with our own random reference;
+    the provider's signed callback names its payment id, which posts the payment once
+    (`payment_id`), however often the callback comes."""
+
+    __tablename__ = "provider_payments"
+    __table_args__ = (
+        UniqueConstraint("provider", "provider_payment_id", name="uq_provider_payments_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(30))
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    """Our random reference, sent to the provider and read back from its callback."""
+    provider_payment_id: Mapped[str | None] = mapped_column(String(120))
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    """`balance`, `part`, `installment` or `deposit`."""
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16))
+    """`started`, then `paid`, `declined`, `cancelled` or `refused` (the provider took money
+    the citation could no longer take: a clerk refunds it)."""
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    callbacks: Mapped[int] = mapped_column(Integer, server_default="0")
+    """How many signed callbacks named it (the repeated ones post nothing)."""
+    problem: Mapped[str | None] = mapped_column(Text)
+    """Why a callback for it could not post (for a clerk to act on)."""
+    details: Mapped[Any] = mapped_column(JSONDocument, nullable=True)
+    """What the payment comes with (a hearing request's choices), applied when it posts."""

@@ -14,7 +14,7 @@ from citations.errors import FieldError, InputRejected, NotFound
 from citations.money import from_cents
 from citations.record.numbering import CitationNumber, InvalidCitationNumber
 from citations.record.tables import Citation
-from citations.roles import AGENCY_BOUND, Action, Actor
+from citations.roles import AGENCY_BOUND, Action, Actor, Role
 
 
 class ViolationPublic(BaseModel):
@@ -83,7 +83,11 @@ def find_citation(
         # even over a copy this session loaded earlier.
         query = query.with_for_update(of=Citation).execution_options(populate_existing=True)
     citation = session.scalar(query)
-    if citation is None or (actor.role in AGENCY_BOUND and citation.agency.code != actor.agency):
+    if (
+        citation is None
+        or (actor.role in AGENCY_BOUND and citation.agency.code != actor.agency)
+        or (actor.role is Role.PERSON and citation.number != actor.citation)
+    ):
         raise NotFound("citation", canonical)
     return citation
 

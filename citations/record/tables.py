@@ -148,6 +148,10 @@ class Citation(Base):
     mailed; None while a notice waits to be mailed (nothing can be late before then)."""
     attention: Mapped[str | None] = mapped_column(Text)
     """Why a clerk must look at it (a returned letter), until a clerk acts; None otherwise."""
+    phone: Mapped[str | None] = mapped_column(String(40))
+    """The person's phone, as they or a clerk last gave it (the public pages, the counter)."""
+    email: Mapped[str | None] = mapped_column(String(254))
+    """The person's email, as they or a clerk last gave it."""
 
     agency: Mapped[Agency] = relationship()
     intake: Mapped[IntakeRecord] = relationship()

@@ -18,7 +18,7 @@ from citations.errors import CitationsError, FieldError, InputRejected, NotFound
 from citations.record.agencies import get_agency
 from citations.record.tables import Agency, ApiToken
 from citations.record.web_sessions import end_token_sessions
-from citations.roles import AGENCY_BOUND, Action, Actor, Role
+from citations.roles import AGENCY_BOUND, STAFF_ROLES, Action, Actor, Role
 
 PREFIX = "cit_"
 
@@ -48,8 +48,10 @@ def create_token(
     actor.require(Action.MANAGE_TOKENS)
     try:
         parsed = Role(role)
+        if parsed not in STAFF_ROLES:
+            raise ValueError(role)
     except ValueError:
-        choices = ", ".join(r.value for r in Role)
+        choices = ", ".join(r.value for r in STAFF_ROLES)
         raise InputRejected(
             [FieldError("role", f"unknown role {role!r} (one of: {choices})")]
         ) from None

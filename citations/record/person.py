@@ -1,0 +1,101 @@
+"""Tables of the cited person's own pages: tries to find a citation, the person's sessions,
+what they asked for online that staff answer, and the files they sent.
+
+The library functions that use them are in citations.online (the public door's library) and
+in the features they touch (contests, payments); these are only the rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from citations.orm import Base, JSONDocument
+from citations.record.tables import Citation
+
+
+class LookupTry(Base):
+    """One try to find a citation by number and date of birth (or an access code), kept to
+    limit wrong tries per number and per client address."""
+
+    __tablename__ = "lookup_tries"
+    __table_args__ = (
+        Index("ix_lookup_tries_number", "number", "at"),
+        Index("ix_lookup_tries_client", "client", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    number: Mapped[str] = mapped_column(String(40))
+    """The number as typed, upper-cased (an access code's try records `code`)."""
+    client: Mapped[str] = mapped_column(String(64))
+    """The client's address (as the server saw it)."""
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class PersonSession(Base):
+    """A cited person's session on the public pages; only its key's SHA-256 is stored."""
+
+    __tablename__ = "person_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    how: Mapped[str] = mapped_column(String(20))
+    """How the person found the citation: `birth_date` or `access_code`."""
+    started_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+
+class PersonRequest(Base):
+    """Something a person asked for online that a rule does not decide at once: it waits
+    in the clerks' queue until staff answer it (ability to pay beyond the plain cases,
+    setting a default aside, a payment plan outside the rules)."""
+
+    __tablename__ = "person_requests"
+    __table_args__ = (Index("ix_person_requests_waiting", "status", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    """`ability_to_pay`, `set_aside`, `move_hearing`, `payment_plan`."""
+    received_at: Mapped[datetime]
+    statement: Mapped[str] = mapped_column(Text)
+    details: Mapped[Any] = mapped_column(JSONDocument)
+    status: Mapped[str] = mapped_column(String(16))
+    """`waiting`, then `granted`, `denied` or `withdrawn`."""
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decision: Mapped[str | None] = mapped_column(Text)
+    """The answer, in words the person reads."""
+
+    citation: Mapped[Citation] = relationship()
+
+
+class PersonFile(Base):
+    """A file a person sent online (evidence with a review request, proof of income), kept
+    in the database, never in a served folder, and shown only to the person and to staff.
+    Images are kept re-encoded, without their metadata (the place a photo was taken)."""
+
+    __tablename__ = "person_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(30))
+    """What it came with: `review`, `hearing`, `ability_to_pay`, `set_aside`."""
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("person_requests.id"))
+    filename: Mapped[str] = mapped_column(String(200))
+    """The name it had on the person's device (shown, never used as a path)."""
+    content_type: Mapped[str] = mapped_column(String(60))
+    """What the content is, from its bytes (after re-encoding: image/jpeg or image/png)."""
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    received_sha256: Mapped[str] = mapped_column(String(64))
+    """The SHA-256 of the bytes as received, before re-encoding."""
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[datetime]
+    added_by: Mapped[str] = mapped_column(String(200))
