@@ -36,6 +36,7 @@ from citations.documents.contact import LanguageLine, OfficeContact
 from citations.documents.fonts import BOLD, REGULAR, register_fonts, with_fallback
 from citations.documents.formats import helpers
 from citations.documents.language_lines import line_flowable, lines_to_print
+from citations.documents.qr import QR_SIZE, QrCode
 from citations.documents.wording import NoticeTemplateError, Wording, load_wording, plain_text
 
 MARGIN = 0.6 * inch
@@ -60,6 +61,7 @@ SHADE = colors.HexColor("#eef2f7")
 DEADLINE_FILL = colors.HexColor("#fff3c4")
 AMENDED = colors.HexColor("#9b1c1c")
 AMENDED_FILL = colors.HexColor("#fdecec")
+ONLINE_FILL = colors.HexColor("#f3f7fc")
 
 Cell = Flowable | list[Flowable]
 """What a table cell holds: one flowable or a list of them."""
@@ -107,6 +109,7 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
         "number_label": derive("number_label", fontSize=8, leading=10, spaceAfter=0),
         "number": derive("number", fontName=BOLD, fontSize=15, leading=18, spaceAfter=2),
         "caption": derive("caption", fontSize=7, leading=8.5, alignment=TA_CENTER),
+        "online": derive("online", fontSize=8.4, leading=10, spaceAfter=0),
         "amended": derive(
             "amended", fontName=BOLD, fontSize=12, leading=15, textColor=AMENDED, spaceAfter=1
         ),
@@ -227,6 +230,28 @@ def box(
     )
 
 
+_CELL_PADDING = 6
+"""reportlab's padding on each side of a table cell, unless told otherwise."""
+
+_LETTERHEAD = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (0, 0), 0),
+    ("RIGHTPADDING", (-1, 0), (-1, -1), 0),
+    ("LINEBEFORE", (1, 0), (1, 0), 0.6, RULE),
+    ("LEFTPADDING", (1, 0), (1, 0), 8),
+]
+"""The letterhead's rule between the office and the number, and its paddings."""
+
+
+def _height(flowables: Sequence[Flowable], width: float) -> float:
+    """The height a column of flowables takes in a table cell `width` wide."""
+    total = 0.0
+    for flowable in flowables:
+        total += flowable.wrap(width, 10_000)[1] + flowable.getSpaceBefore()
+        total += flowable.getSpaceAfter()
+    return total
+
+
 class Layout:
     """Builds flowables from one document's wording and variables, and stamps its footer.
 
@@ -291,18 +316,68 @@ class Layout:
             style = f"{style}-fitted"
         return self.para(key, style)
 
-    def letterhead(self, left: list[Flowable], right: list[Flowable], right_width: float) -> Table:
-        """The office and title on the left, the number block on the right behind a rule (the
-        hearing documents' and receipts' first lines)."""
+    def letterhead(
+        self,
+        left: list[Flowable],
+        right: list[Flowable],
+        right_width: float,
+        *,
+        qr: str | None = None,
+    ) -> Table:
+        """The office and title on the left, the number block on the right behind a rule (every
+        document's first lines). With `qr` (the person's link), the way online: the QR code
+        of that link at the right edge (wording key `qr_caption` under it) and, beside it
+        under the two blocks, the line that prints the link (`online_access`)."""
+        if qr is None:
+            return table(
+                [[left, right]],
+                [self.width - right_width, right_width],
+                _LETTERHEAD,
+            )
+        column = QR_SIZE + 12
+        widths = [self.width - right_width - column, right_width, column]
+        code: list[Flowable] = [QrCode(qr, QR_SIZE), self.para("qr_caption", "caption")]
+        # The line goes across the office and the number blocks, or, when that makes the
+        # letterhead shorter (a notice served by mail says so at length beside the title),
+        # under the office and title only.
+        inside = widths[0] - _CELL_PADDING
+        narrow = self.online_access(inside)
+        online = self.online_access(widths[0] + widths[1] - _CELL_PADDING)
+        left_height = _height(left, inside)
+        right_height = _height(right, right_width - 8 - _CELL_PADDING)
+        code_height = _height(code, QR_SIZE)
+        under = left_height + 2 + narrow.wrap(inside, self.pagesize[1])[1]
+        across = max(left_height, right_height) + 3 + online.wrap(self.width, self.pagesize[1])[1]
+        if max(under, right_height, code_height) < max(across, code_height):
+            return table([[[*left, Spacer(1, 2), narrow], right, code]], widths, _LETTERHEAD)
         return table(
-            [[left, right]],
-            [self.width - right_width, right_width],
+            [[left, right, code], [online, "", ""]],
+            widths,
             [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (0, 0), 0),
-                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
-                ("LINEBEFORE", (1, 0), (1, 0), 0.6, RULE),
-                ("LEFTPADDING", (1, 0), (1, 0), 8),
+                *_LETTERHEAD,
+                ("SPAN", (0, 1), (1, 1)),
+                ("SPAN", (2, 0), (2, 1)),
+                ("LEFTPADDING", (0, 1), (0, 1), 0),
+                ("TOPPADDING", (0, 1), (1, 1), 3),
+                ("BOTTOMPADDING", (0, 1), (1, 1), 0),
+            ],
+        )
+
+    def online_access(self, width: float | None = None) -> Table:
+        """The line that opens the person's own page online: the link with this document's
+        access code (wording key `online_access`, which has `access`: an `OnlineAccess`, or
+        none on a document built without a code), boxed, `width` wide (the page's)."""
+        return table(
+            [[self.para("online_access", "online")]],
+            [self.width if width is None else width],
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, NAVY),
+                ("BACKGROUND", (0, 0), (-1, -1), ONLINE_FILL),
+                # Tight, so the link and its code fit on the line after the words before it.
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
             ],
         )
 
@@ -321,7 +396,7 @@ class Layout:
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
                 ("LEFTPADDING", (0, 0), (0, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ],
         )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from citations.calendar import BusinessCalendar, local_at, local_date, local_time, zone_of
 from citations.catalog.store import PublishedCatalog
+from citations.documents.access import OnlineAccess
 from citations.documents.contact import OfficeContact
 from citations.errors import FieldError, InputRejected
 from citations.hearings.documents import (
@@ -73,9 +74,16 @@ def hearing_notice_for(
 
 
 def build_hearing_notice(
-    session: Session, citation: Citation, current: Hearing, profile: Jurisdiction, *, sent_on: date
+    session: Session,
+    citation: Citation,
+    current: Hearing,
+    profile: Jurisdiction,
+    *,
+    sent_on: date,
+    access: OnlineAccess | None = None,
 ) -> HearingNoticeContext:
-    """The notice of one hearing of the citation, sent on `sent_on`."""
+    """The notice of one hearing of the citation, sent on `sent_on`, printing `access` (the
+    code minted for it where it is kept: `citations.hearings.kept`)."""
     contest = contest_of(session, citation)
     earlier = list(
         session.scalars(
@@ -114,6 +122,7 @@ def build_hearing_notice(
         deposit_paid=paid(session, citation) if contest.deposit_status == "paid" else None,
         deposit_waived=contest.deposit_status == "waived",
         contact=_contact(citation, profile),
+        access=access,
     )
 
 
@@ -203,10 +212,15 @@ def order_for(session: Session, number: str, actor: Actor) -> OrderContext:
 
 
 def build_order(
-    session: Session, citation: Citation, order: Order, profile: Jurisdiction
+    session: Session,
+    citation: Citation,
+    order: Order,
+    profile: Jurisdiction,
+    access: OnlineAccess | None = None,
 ) -> OrderContext:
     """The written order, drawn as it stands the moment it is decided: what was paid before
-    the decision (a refund it orders is paid back out of that), what is owed after it."""
+    the decision (a refund it orders is paid back out of that), what is owed after it; it
+    prints `access` (the code minted for it where it is kept: `citations.hearings.kept`)."""
     language = _language(citation)
     default = profile.notice_languages[0]
     name, address = _person(citation)
@@ -251,6 +265,7 @@ def build_order(
         court_filing_fee=profile.court.filing_fee if is_hearing else None,
         set_aside_by=order.next_deadline if order.outcome == "default" else None,
         contact=_contact(citation, profile),
+        access=access,
     )
 
 

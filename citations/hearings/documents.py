@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from citations.documents.access import OnlineAccess
 from citations.documents.contact import OfficeContact
 
 
@@ -46,6 +47,9 @@ class HearingNoticeContext(DocumentModel):
     deposit_paid: Decimal | None
     deposit_waived: bool
     contact: OfficeContact
+    access: OnlineAccess | None = None
+    """The access code printed on this document and its link (`citations.documents.access`);
+    None on a document built without one (a preview): only the site's address is printed."""
 
 
 class DocketEntry(DocumentModel):
@@ -132,3 +136,6 @@ class OrderContext(DocumentModel):
     set_aside_by: date | None
     """For a default: the last day to ask to set it aside for good cause."""
     contact: OfficeContact
+    access: OnlineAccess | None = None
+    """The access code printed on this document and its link (`citations.documents.access`);
+    None on a document built without one (a preview): only the site's address is printed."""

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
+from citations.documents.access import OnlineAccess, mint_online_access
 from citations.errors import FieldError, InputRejected
 from citations.hearings.build import build_hearing_notice, build_order, latest_order
 from citations.hearings.render import render_hearing_notice, render_order
@@ -32,6 +33,7 @@ from citations.record.lookup import find_citation, lock_citation
 from citations.record.sent import Delivery, Kind, keep_document, latest_document, send_document
 from citations.record.tables import Citation, SentDocument
 from citations.roles import Actor
+from ordinances.models import Jurisdiction
 
 
 def keep_hearing_notice(
@@ -40,7 +42,10 @@ def keep_hearing_notice(
     """Render the notice of `hearing` as of today and send it (mailed, or handed over)."""
     profile = PublishedCatalog(session).jurisdiction()
     today = local_date(now, profile)
-    context = build_hearing_notice(session, citation, hearing, profile, sent_on=today)
+    access = _access(session, citation, Kind.HEARING_NOTICE, profile, now)
+    context = build_hearing_notice(
+        session, citation, hearing, profile, sent_on=today, access=access
+    )
     return send_document(
         session,
         citation,
@@ -63,7 +68,8 @@ def keep_order(
     set."""
     keep_receipts(session, citation, plan=active_plan(session, citation), actor=actor, now=now)
     profile = PublishedCatalog(session).jurisdiction()
-    context = build_order(session, citation, order, profile)
+    access = _access(session, citation, Kind.ORDER, profile, now)
+    context = build_order(session, citation, order, profile, access)
     return send_document(
         session,
         citation,
@@ -108,7 +114,10 @@ def _first_print(
     """A hearing from before notices were kept: its notice, kept as printed now."""
     profile = PublishedCatalog(session).jurisdiction()
     today = local_date(now, profile)
-    context = build_hearing_notice(session, citation, hearing, profile, sent_on=today)
+    access = _access(session, citation, Kind.HEARING_NOTICE, profile, now)
+    context = build_hearing_notice(
+        session, citation, hearing, profile, sent_on=today, access=access
+    )
     return keep_document(
         session,
         citation,
@@ -136,7 +145,8 @@ def order_document(session: Session, number: str, actor: Actor, *, now: datetime
         return kept
     order = latest_order(session, citation)  # InputRejected when there is none
     profile = PublishedCatalog(session).jurisdiction()
-    context = build_order(session, citation, order, profile)
+    access = _access(session, citation, Kind.ORDER, profile, now)
+    context = build_order(session, citation, order, profile, access)
     return keep_document(
         session,
         citation,
@@ -149,4 +159,13 @@ def order_document(session: Session, number: str, actor: Actor, *, now: datetime
         content=render_order(context),
         actor=actor.name,
         now=now,
+    )
+
+
+def _access(
+    session: Session, citation: Citation, kind: Kind, profile: Jurisdiction, now: datetime
+) -> OnlineAccess:
+    """A fresh access code for the document of `kind` kept now, as it prints it."""
+    return mint_online_access(
+        session, citation, printed_on=kind.value, website=profile.contact.website, now=now
     )

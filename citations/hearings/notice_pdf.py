@@ -9,6 +9,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from citations.calendar import in_zone, local_at, zone_named
+from citations.documents.access import qr_payload
 from citations.documents.layout import (
     AMENDED,
     AMENDED_FILL,
@@ -36,7 +37,12 @@ class HearingNoticeLayout(HearingDocument):
         self.context = context
 
     def story(self) -> list[Flowable]:
-        story: list[Flowable] = [self.when_box(), Spacer(1, 8), self.letter_header("sent")]
+        ctx = self.context
+        story: list[Flowable] = [
+            self.when_box(),
+            Spacer(1, 8),
+            self.letter_header("sent", qr=qr_payload(ctx.access, ctx.contact.website)),
+        ]
         story += self.details()
         story += self.about()
         story += self.bring()

@@ -9,6 +9,7 @@ from pathlib import Path
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, HRFlowable, KeepTogether, Paragraph, Spacer, Table
 
+from citations.documents.access import qr_payload
 from citations.documents.layout import INK, SHADE, context_variables, section
 from citations.hearings.documents import OrderContext
 from citations.hearings.pdf_layout import HearingDocument
@@ -45,7 +46,12 @@ class OrderLayout(HearingDocument):
         return steps
 
     def story(self) -> list[Flowable]:
-        story: list[Flowable] = [self.top(), Spacer(1, 8), self.letter_header("decided")]
+        ctx = self.context
+        story: list[Flowable] = [
+            self.top(),
+            Spacer(1, 8),
+            self.letter_header("decided", qr=qr_payload(ctx.access, ctx.contact.website)),
+        ]
         story += self.decision()
         story += self.findings()
         story += self.amounts()

@@ -67,8 +67,9 @@ class HearingDocument(Layout, ABC):
         derive("signature", fontSize=9.2, leading=12, spaceAfter=0)
         derive("subheading", fontName=BOLD, fontSize=9.5, leading=12, textColor=NAVY, spaceAfter=2)
 
-    def letter_header(self, number_line: str) -> Table:
-        """Jurisdiction, office and title on the left; the citation number on the right."""
+    def letter_header(self, number_line: str, *, qr: str | None = None) -> Table:
+        """Jurisdiction, office and title on the left; the citation number on the right, and
+        the QR code of `qr` (the person's link) at the right edge."""
         left: list[Flowable] = [
             self.para("jurisdiction", "jurisdiction"),
             self.para("office", "small"),
@@ -82,7 +83,7 @@ class HearingDocument(Layout, ABC):
             self.fitted("citation_number", "number", number_width - 14),
             self.para(number_line, "small"),
         ]
-        return self.letterhead(left, right, number_width)
+        return self.letterhead(left, right, number_width, qr=qr)
 
     @abstractmethod
     def story(self) -> list[Flowable]:

@@ -8,13 +8,14 @@ the rule acts (`citations.calendar`), the day daily processing acts on it.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from citations.calendar import collections_on, deadline_dates, late_penalty_on, local_time
 from citations.catalog.store import PublishedCatalog
+from citations.documents.access import OnlineAccess, mint_online_access, qr_payload
 from citations.documents.contact import OfficeContact
 from citations.documents.language_lines import lines_for
 from citations.errors import IllegalTransition
@@ -60,7 +61,22 @@ def notice_for(session: Session, number: str, actor: Actor) -> NoticeContext:
     return build_notice(citation, PublishedCatalog(session).jurisdiction())
 
 
-def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
+def printed_notice(
+    session: Session, citation: Citation, profile: Jurisdiction, *, kind: str, now: datetime
+) -> NoticeContext:
+    """The notice of `citation` as it is made now to be kept (`kind`: `notice` or
+    `amended_notice`), with a fresh access code minted for it."""
+    access = mint_online_access(
+        session, citation, printed_on=kind, website=profile.contact.website, now=now
+    )
+    return build_notice(citation, profile, access)
+
+
+def build_notice(
+    citation: Citation, profile: Jurisdiction, access: OnlineAccess | None = None
+) -> NoticeContext:
+    """The notice of `citation`, printing `access` (the code minted for this notice where it
+    is kept: `citations.notice.kept`, `citations.notice.mailing`)."""
     language = citation.notice_language
     default = profile.notice_languages[0]
     deadlines = profile.deadlines
@@ -147,7 +163,7 @@ def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
         currency=profile.currency,
         agency_name=citation.agency.name,
         citation_number=citation.number,
-        qr_payload=f"{contact.payment_url}?citation={citation.number}",
+        qr_payload=qr_payload(access, contact.website),
         revision=citation.revision,
         amendment_reason=revisions[-1].reason if citation.revision > 1 and revisions else None,
         issued_on=mailed_on or served,
@@ -183,6 +199,7 @@ def build_notice(citation: Citation, profile: Jurisdiction) -> NoticeContext:
             language_lines=lines,
             written_in=default,
         ),
+        access=access,
     )
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
+from citations.documents.access import OnlineAccess
 from citations.documents.contact import OfficeContact
 
 
@@ -59,7 +60,8 @@ class NoticeContext(NoticeModel):
     agency_name: str
     citation_number: str
     qr_payload: str
-    """What the QR code encodes: the payment address with the citation number."""
+    """What the QR code encodes: the link to the person's page with this notice's access
+    code (`<site>/c/<CODE>`), or the site's address on a notice built without a code."""
     revision: int
     """1 for the original notice; 2 and up for amended ones."""
     amendment_reason: str | None
@@ -92,3 +94,6 @@ class NoticeContext(NoticeModel):
     collection_fee: Decimal | None
     collection_on: date | None
     contact: OfficeContact
+    access: OnlineAccess | None = None
+    """The access code printed on this notice and its link; None on a notice built without
+    one (a preview), which prints only the site's address."""

@@ -23,7 +23,7 @@ from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, InputRejected
 from citations.issuing.amend import Amendment, amend_citation
-from citations.notice.build import build_notice
+from citations.notice.build import printed_notice
 from citations.notice.render import render_notice
 from citations.record.lookup import CitationPublic, find_citation, lock_citation
 from citations.record.sent import (
@@ -72,11 +72,13 @@ def notice_document(session: Session, number: str, actor: Actor, *, now: datetim
                 )
             ]
         )
-    context = build_notice(citation, PublishedCatalog(session).jurisdiction())
+    kind = notice_kind(citation).value
+    profile = PublishedCatalog(session).jurisdiction()
+    context = printed_notice(session, citation, profile, kind=kind, now=now)
     return keep_document(
         session,
         citation,
-        kind=notice_kind(citation).value,
+        kind=kind,
         about=f"revision:{citation.revision}",
         language=context.language,
         issued_on=context.issued_on,
@@ -97,11 +99,12 @@ def send_amended_notice(
     if waits_for_mail(citation):
         return None
     profile = PublishedCatalog(session).jurisdiction()
-    context = build_notice(citation, profile)
+    kind = notice_kind(citation)
+    context = printed_notice(session, citation, profile, kind=kind.value, now=now)
     return send_document(
         session,
         citation,
-        kind=notice_kind(citation),
+        kind=kind,
         about=f"revision:{citation.revision}",
         language=context.language,
         issued_on=context.issued_on,

@@ -19,7 +19,7 @@ from citations.audit import record
 from citations.calendar import local_date, mail_served_on, pay_deadline
 from citations.catalog.store import PublishedCatalog
 from citations.errors import IllegalTransition
-from citations.notice.build import build_notice
+from citations.notice.build import printed_notice
 from citations.notice.render import render_notice
 from citations.record.sent import (
     Delivery,
@@ -72,8 +72,8 @@ def mail_notice(
     citation.served_on = mail_served_on(mailed_on, profile)
     citation.due_on = pay_deadline(citation.served_on, profile)
     citation.attention = None
-    context = build_notice(citation, profile)
     kind = notice_kind(citation)
+    context = printed_notice(session, citation, profile, kind=kind, now=now)
     about = f"revision:{citation.revision}"
     if kept_document(session, citation, kind, about) is not None:
         about = mailed_again_about(session, citation, about)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import segno
 from babel import Locale, UnknownLocaleError
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
@@ -90,7 +89,11 @@ class _Notice(Layout):
     # The notice, top to bottom
 
     def story(self) -> list[Flowable]:
-        story: list[Flowable] = [self.deadline_box(), Spacer(1, 8), self.header()]
+        story: list[Flowable] = [
+            self.deadline_box(),
+            Spacer(1, 6),
+            self.header(),
+        ]
         if self.context.revision > 1:
             story += [Spacer(1, 6), self.amended_box()]
         story += self.details()
@@ -133,19 +136,7 @@ class _Notice(Layout):
             Spacer(1, 3),
             self.para("issued", "small"),
         ]
-        qr_size = 0.95 * inch
-        qr: list[Flowable] = [_qr(ctx.qr_payload, qr_size), self.para("qr_caption", "caption")]
-        return _table(
-            [[left, right, qr]],
-            [WIDTH - number_width - qr_size - 12, number_width, qr_size + 12],
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (0, 0), 0),
-                ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
-                ("LINEBEFORE", (1, 0), (1, 0), 0.6, RULE),
-                ("LEFTPADDING", (1, 0), (1, 0), 8),
-            ],
-        )
+        return self.letterhead(left, right, number_width, qr=ctx.qr_payload)
 
     def amended_box(self) -> Table:
         cell: list[Flowable] = [
@@ -317,48 +308,6 @@ def _barcode(value: str, max_width: float) -> Flowable:
         barcode = Code128(value, barHeight=0.32 * inch, barWidth=bar_width, humanReadable=False)
     barcode.hAlign = "LEFT"
     return barcode
-
-
-class QrCode(Flowable):
-    """A QR code drawn straight on the canvas, one filled rectangle per run of dark modules.
-
-    segno encodes it (about three times faster than reportlab's encoder, which was a fifth of
-    a notice's cost); reportlab's QrCodeWidget would also draw a shape per module (about
-    1,800 for a notice's address), where the runs draw the same code with a few hundred.
-    """
-
-    QUIET_ZONE = 4
-    """Light modules around the code, as the QR standard requires."""
-
-    def __init__(self, payload: str, size: float) -> None:
-        super().__init__()
-        code = segno.make(payload, error="m", micro=False, boost_error=False)
-        self.modules: list[list[bool]] = [[bool(dark) for dark in row] for row in code.matrix]
-        self.border = self.QUIET_ZONE
-        self.size = size
-        self.width = self.height = size
-
-    def draw(self) -> None:
-        count = len(self.modules) + 2 * self.border
-        cell = self.size / count
-        canvas = self.canv
-        canvas.setFillColorRGB(0, 0, 0)
-        for row, line in enumerate(self.modules):
-            y = self.size - (row + self.border + 1) * cell
-            column = 0
-            while column < len(line):
-                if not line[column]:
-                    column += 1
-                    continue
-                start = column
-                while column < len(line) and line[column]:
-                    column += 1
-                x = (start + self.border) * cell
-                canvas.rect(x, y, (column - start) * cell, cell, stroke=0, fill=1)
-
-
-def _qr(payload: str, size: float) -> Flowable:
-    return QrCode(payload, size)
 
 
 def _locale_for(language: str, locale: str) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from citations.calendar import collections_on, local_date
 from citations.catalog.store import PublishedCatalog
+from citations.documents.access import OnlineAccess
 from citations.documents.templates import TEMPLATES_DIR
 from citations.errors import NotFound
 from citations.money import from_cents
@@ -61,8 +62,14 @@ def late_notice_for(
 
 
 def build_late_notice(
-    session: Session, citation: Citation, *, notice_date: date
+    session: Session,
+    citation: Citation,
+    *,
+    notice_date: date,
+    access: OnlineAccess | None = None,
 ) -> LateNoticeContext:
+    """The late notice dated `notice_date`, printing `access` (the code minted for it where
+    it is kept: `citations.payments.kept`)."""
     profile = PublishedCatalog(session).jurisdiction()
     language = citation.notice_language
     notice = build_notice(citation, profile)
@@ -102,6 +109,7 @@ def build_late_notice(
         community_service_max_hours=service.max_hours if service else None,
         payment_plan_offered=True,
         contact=notice.contact,
+        access=access,
     )
 
 

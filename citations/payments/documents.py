@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
+from citations.documents.access import OnlineAccess
 from citations.documents.contact import OfficeContact
 
 
@@ -45,6 +46,9 @@ class ReceiptContext(DocumentModel):
     next_installment_due: date | None
     next_installment_amount: Decimal | None
     contact: OfficeContact
+    access: OnlineAccess | None = None
+    """The access code printed on this document and its link (`citations.documents.access`);
+    None on a document built without one (a preview): only the site's address is printed."""
 
 
 class LateNoticeLine(DocumentModel):
@@ -81,3 +85,6 @@ class LateNoticeContext(DocumentModel):
     community_service_max_hours: int | None
     payment_plan_offered: bool
     contact: OfficeContact
+    access: OnlineAccess | None = None
+    """The access code printed on this document and its link (`citations.documents.access`);
+    None on a document built without one (a preview): only the site's address is printed."""

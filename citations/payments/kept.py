@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
+from citations.documents.access import mint_online_access
 from citations.errors import FieldError, InputRejected, NotFound
 from citations.payments.build import build_late_notice
 from citations.payments.posting import active_plan
@@ -42,8 +43,15 @@ def keep_late_notice(
     existing = kept_document(session, citation, Kind.LATE_NOTICE.value, late_about(notice_date))
     if existing is not None:
         return existing
-    context = build_late_notice(session, citation, notice_date=notice_date)
     profile = PublishedCatalog(session).jurisdiction()
+    access = mint_online_access(
+        session,
+        citation,
+        printed_on=Kind.LATE_NOTICE.value,
+        website=profile.contact.website,
+        now=now,
+    )
+    context = build_late_notice(session, citation, notice_date=notice_date, access=access)
     return send_document(
         session,
         citation,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from citations.calendar import local_date, local_time
 from citations.catalog.store import PublishedCatalog
+from citations.documents.access import OnlineAccess, mint_online_access
 from citations.issuing.intake import Subject
 from citations.money import from_cents
 from citations.notice.build import build_notice, locale_for
@@ -44,9 +45,13 @@ def receipt_about(payment: Payment) -> str:
 
 
 def build_receipt(
-    payment: Payment, plan: PaymentPlan | None, profile: Jurisdiction
+    payment: Payment,
+    plan: PaymentPlan | None,
+    profile: Jurisdiction,
+    access: OnlineAccess | None = None,
 ) -> ReceiptContext:
-    """The receipt of a payment, with `plan` the citation's active plan (or None)."""
+    """The receipt of a payment, with `plan` the citation's active plan (or None), printing
+    `access` (the code minted for it where it is kept: `keep_receipt`)."""
     citation = payment.citation
     language = citation.notice_language
     upcoming = next_installment(plan)
@@ -70,6 +75,7 @@ def build_receipt(
         next_installment_due=upcoming[0] if upcoming else None,
         next_installment_amount=upcoming[1] if upcoming else None,
         contact=build_notice(citation, profile).contact,
+        access=access,
     )
 
 
@@ -84,7 +90,14 @@ def keep_receipt(
 ) -> SentDocument:
     """Render one receipt and keep it as handed over (given at the counter, or kept at the
     office for the payer); the caller holds the citation's lock."""
-    context = build_receipt(payment, plan, profile)
+    access = mint_online_access(
+        session,
+        payment.citation,
+        printed_on=Kind.RECEIPT.value,
+        website=profile.contact.website,
+        now=now,
+    )
+    context = build_receipt(payment, plan, profile, access)
     return keep_document(
         session,
         payment.citation,

@@ -19,6 +19,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
+from citations.documents.access import qr_payload
 from citations.documents.fonts import BOLD
 from citations.documents.formats import service_credit, service_hours
 from citations.documents.layout import (
@@ -191,9 +192,16 @@ class _MoneyDocument(Layout):
         )
 
     def header(
-        self, number_label: str, number: str, under: str, *, number_style: str = "number"
+        self,
+        number_label: str,
+        number: str,
+        under: str,
+        *,
+        number_style: str = "number",
+        qr: str | None = None,
     ) -> Table:
-        """Jurisdiction, office and title on the left; the document's number on the right."""
+        """Jurisdiction, office and title on the left; the document's number on the right,
+        and the QR code of `qr` (the person's link) at the right edge."""
         left: list[Flowable] = [
             self.para("jurisdiction", "jurisdiction"),
             self.para("office", "small"),
@@ -207,7 +215,7 @@ class _MoneyDocument(Layout):
             self.fitted(number, number_style, number_width - 14),
             self.para(under, "small"),
         ]
-        return self.letterhead(left, right, number_width)
+        return self.letterhead(left, right, number_width, qr=qr)
 
     def help(self) -> list[Flowable]:
         keys = ["questions", "interpretation", "accessible_formats"]
@@ -227,9 +235,14 @@ class _Receipt(_MoneyDocument):
         self.context = context
 
     def story(self) -> list[Flowable]:
+        ctx = self.context
         story: list[Flowable] = [
             self.header(
-                "receipt_number_label", "receipt_number", "dated", number_style="big_number"
+                "receipt_number_label",
+                "receipt_number",
+                "dated",
+                number_style="big_number",
+                qr=qr_payload(ctx.access, ctx.contact.website),
             ),
             Spacer(1, 10),
             self.top(),
@@ -325,10 +338,16 @@ class _LateNotice(_MoneyDocument):
         self.context = context
 
     def story(self) -> list[Flowable]:
+        ctx = self.context
         story: list[Flowable] = [
             self.top(),
             Spacer(1, 8),
-            self.header("citation_number_label", "citation_number", "sent"),
+            self.header(
+                "citation_number_label",
+                "citation_number",
+                "sent",
+                qr=qr_payload(ctx.access, ctx.contact.website),
+            ),
         ]
         story += self.details()
         story += self.added()
