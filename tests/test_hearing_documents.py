@@ -17,6 +17,7 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from citations.documents.access import access_for
 from citations.errors import CitationsError
 from citations.hearings.documents import (
     DocketEntry,
@@ -34,6 +35,8 @@ from citations.hearings.render import (
 from tests.pdfs import copy_templates, font_names, make_contact, pdf_text, replace_key, wording
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+ACCESS = access_for("7K3MQ9R0PB2X1AQ4", "https://citations.example.gov", birth_date_on_file=True)
+"""The access code the documents below print, as a document made to be kept has one."""
 LANGUAGES = ("en", "es")
 # A stored moment without a zone is taken as the jurisdiction's local time.
 NAIVE_ONE_PM = datetime(2027, 1, 5, 13, 0, tzinfo=LOS_ANGELES).replace(tzinfo=None)
@@ -69,6 +72,7 @@ def make_hearing_notice(language: str = "en", **changes: Any) -> HearingNoticeCo
         "deposit_paid": None,
         "deposit_waived": True,
         "contact": make_contact(language),
+        "access": ACCESS,
     }
     values.update(changes)
     return HearingNoticeContext(**values)
@@ -163,6 +167,7 @@ def make_order(language: str = "en", **changes: Any) -> OrderContext:
         "court_filing_fee": Decimal("25.00"),
         "set_aside_by": None,
         "contact": make_contact(language),
+        "access": ACCESS,
     }
     values.update(changes)
     return OrderContext(**values)
@@ -643,6 +648,32 @@ def test_an_unknown_status_prints_as_given() -> None:
 def test_an_unknown_time_zone_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown time zone 'Mars/Olympus'"):
         render_hearing_notice(make_hearing_notice(time_zone="Mars/Olympus"))
+
+
+@pytest.mark.parametrize("document", ["hearing notice", "order"])
+def test_the_way_online_with_the_document_s_code(document: str) -> None:
+    """Under the letterhead, beside the QR code: the link with this document's access code,
+    in the document's language; drawn without a code, the site to look the citation up."""
+    render: Callable[[Any], bytes] = (
+        render_hearing_notice if document == "hearing notice" else render_order
+    )
+    make: Callable[..., Any] = make_hearing_notice if document == "hearing notice" else make_order
+    english = pdf_text(render(make("en")))
+    spanish = pdf_text(render(make("es")))
+    assert (
+        "See and answer this citation online: citations.example.gov/c/7K3M-Q9R0-PB2X-1AQ4 — "
+        "or go to citations.example.gov and enter your citation number and date of birth."
+    ) in english
+    assert (
+        "Vea y responda su citación en línea: citations.example.gov/c/7K3M-Q9R0-PB2X-1AQ4 — "
+        "o vaya a citations.example.gov e ingrese su número de citación y su fecha de "
+        "nacimiento."
+    ) in spanish
+    assert "Scan to see and answer online" in english
+    assert "Escanee para ver y responder en línea" in spanish
+    preview = pdf_text(render(make("en", access=None)))
+    assert "online: go to https://citations.example.gov and enter your citation" in preview
+    assert "/c/" not in preview
 
 
 # Wording files

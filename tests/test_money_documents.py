@@ -17,6 +17,7 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from citations.documents.access import access_for
 from citations.errors import CitationsError
 from citations.payments.documents import LateNoticeContext, LateNoticeLine, ReceiptContext
 from citations.payments.render import (
@@ -27,6 +28,8 @@ from citations.payments.render import (
 from tests.pdfs import copy_templates, font_names, make_contact, pdf_text, replace_key, wording
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+ACCESS = access_for("7K3MQ9R0PB2X1AQ4", "https://citations.example.gov", birth_date_on_file=True)
+"""The access code the documents below print, as a document made to be kept has one."""
 LANGUAGES = ("en", "es")
 # Words a money document must never use: nonpayment of a civil citation is not a crime.
 FORBIDDEN = {
@@ -60,6 +63,7 @@ def make_receipt(language: str = "en", **changes: Any) -> ReceiptContext:
         "next_installment_due": None,
         "next_installment_amount": None,
         "contact": make_contact(language),
+        "access": ACCESS,
     }
     values.update(changes)
     return ReceiptContext(**values)
@@ -137,6 +141,7 @@ def make_late_notice(language: str = "en", **changes: Any) -> LateNoticeContext:
         "community_service_max_hours": 50,
         "payment_plan_offered": True,
         "contact": make_contact(language),
+        "access": ACCESS,
     }
     values.update(changes)
     return LateNoticeContext(**values)
@@ -652,6 +657,34 @@ def test_names_with_markup_and_any_script_print_literally(language: str) -> None
         assert any(font.endswith("+DroidSansFallback") for font in font_names(pdf))
     assert "<b>Ana</b>" in pdf_text(receipt)
     assert "<b>Fine</b> & more 罰款" in pdf_text(late)
+
+
+@pytest.mark.parametrize("document", ["receipt", "late notice"])
+def test_the_way_online_with_the_document_s_code(document: str) -> None:
+    """Under the letterhead, beside the QR code: the link with this document's access code,
+    in the document's language; drawn without a code, the site to look the citation up."""
+    render: Callable[[Any], bytes] = render_receipt if document == "receipt" else render_late_notice
+    make: Callable[..., Any] = make_receipt if document == "receipt" else make_late_notice
+    words = {
+        "receipt": ("See this citation online:", "Vea su citación en línea:"),
+        "late notice": (
+            "See and answer this citation online:",
+            "Vea y responda su citación en línea:",
+        ),
+    }[document]
+    english = pdf_text(render(make("en")))
+    spanish = pdf_text(render(make("es")))
+    assert (
+        f"{words[0]} citations.example.gov/c/7K3M-Q9R0-PB2X-1AQ4 — or go to "
+        "citations.example.gov and enter your citation number and date of birth."
+    ) in english
+    assert (
+        f"{words[1]} citations.example.gov/c/7K3M-Q9R0-PB2X-1AQ4 — o vaya a "
+        "citations.example.gov e ingrese su número de citación y su fecha de nacimiento."
+    ) in spanish
+    preview = pdf_text(render(make("en", access=None)))
+    assert "online: go to https://citations.example.gov and enter your citation" in preview
+    assert "/c/" not in preview
 
 
 # Wording files

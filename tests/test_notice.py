@@ -15,6 +15,7 @@ import yaml
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from citations.documents.access import access_for
 from citations.documents.contact import OfficeContact
 from citations.documents.fonts import with_fallback
 from citations.documents.wording import NoticeTemplateError, clean
@@ -24,6 +25,8 @@ from citations.notice.render import render_notice
 from tests.pdfs import copy_templates, font_names, pdf_text, replace_key, wording
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
+ACCESS = access_for("7K3MQ9R0PB2X1AQ4", "https://citations.example.gov", birth_date_on_file=True)
+"""The access code the documents below print, as a document made to be kept has one."""
 NAME_WITH_EVERYTHING = "<b>&amp;</b> <script>alert(1)</script> Ωμέγα Иван 李小龍 Nguyễn\x07Văn"
 
 
@@ -66,7 +69,7 @@ def make_context(language: str = "en", **changes: Any) -> NoticeContext:
         "currency": "USD",
         "agency_name": "Test City Police Department",
         "citation_number": "0012345678",
-        "qr_payload": "https://citations.example.gov/pay?citation=0012345678",
+        "qr_payload": ACCESS.link,
         "revision": 1,
         "amendment_reason": None,
         "issued_on": date(2026, 12, 1),
@@ -108,6 +111,7 @@ def make_context(language: str = "en", **changes: Any) -> NoticeContext:
                 else "Monday to Friday, 8:00 a.m. to 5:00 p.m."
             ),
         ),
+        "access": ACCESS,
     }
     values.update(changes)
     return NoticeContext(**values)
@@ -278,6 +282,36 @@ def test_amended_notice_is_marked_with_its_reason() -> None:
     assert "Reason for the change: Corrected the location" in text
     spanish = pdf_text(render_notice(make_context("es", revision=3, amendment_reason="Error")))
     assert "AVISO MODIFICADO (versión 3)" in spanish
+
+
+def test_the_way_online_with_this_notice_s_code(english: str, spanish: str) -> None:
+    assert (
+        "See and answer this citation online: citations.example.gov/c/7K3M-Q9R0-PB2X-1AQ4 — "
+        "or go to citations.example.gov and enter your citation number and date of birth."
+    ) in english
+    assert (
+        "Vea y responda su citación en línea: citations.example.gov/c/7K3M-Q9R0-PB2X-1AQ4 — "
+        "o vaya a citations.example.gov e ingrese su número de citación y su fecha de "
+        "nacimiento."
+    ) in spanish
+    assert "Scan to pay or respond online" in english
+
+
+def test_without_a_date_of_birth_the_link_is_the_way_in() -> None:
+    access = ACCESS.model_copy(update={"birth_date_on_file": False})
+    text = pdf_text(render_notice(make_context(access=access)))
+    assert "online: citations.example.gov/c/7K3M-Q9R0-PB2X-1AQ4. What happened" in text
+    assert "date of birth" not in text
+
+
+def test_a_notice_drawn_without_a_code_sends_the_person_to_the_site() -> None:
+    context = make_context(access=None, qr_payload="https://citations.example.gov/")
+    text = pdf_text(render_notice(context))
+    assert (
+        "See and answer this citation online: go to https://citations.example.gov and enter "
+        "your citation number and date of birth."
+    ) in text
+    assert "/c/" not in text
 
 
 def test_an_original_notice_has_no_amended_mark(english: str) -> None:
