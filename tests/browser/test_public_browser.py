@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.chromium import axe_violations, check_public_page, free_port, shot
 from tests.browser.desk import CLOCK, Desk, set_desk
@@ -26,8 +26,8 @@ from tests.public_steps import birth_of, door_app
 
 pytestmark = pytest.mark.clock(CLOCK)
 
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 360, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def find(page: Page, door: Door, number: str, birth: str) -> None:
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])
 def test_the_door_and_a_persons_page_pass_every_check(
-    door: Door, browser: Browser, viewport: dict[str, int]
+    door: Door, browser: Browser, viewport: ViewportSize
 ) -> None:
     width = viewport["width"]
     page = browser.new_page(viewport=viewport)
