@@ -33,10 +33,12 @@ from citations.record.access import AccessCode, citation_id_for_code, code_hash,
 from citations.record.lookup import find_citation
 from citations.record.returns import record_return
 from citations.record.tables import Citation, SentDocument
+from tests.browser.html import Page
 from tests.factories import message, prepare, send, subject
 from tests.hearing_steps import CLERK, ISSUED_AT, at, issue_one, to_review_upheld
 from tests.money_steps import ADMIN, CASHIER
 from tests.pdfs import pdf_text
+from tests.public_steps import door_client
 from tests.test_citation_races import WORKERS, race
 from tests.test_sent_documents import ADDRESS, OFFICER, english, kept, to_scheduled
 
@@ -197,6 +199,25 @@ def test_the_mail_run_prints_a_code_on_each_notice_it_mails(db: Engine, scanned:
     [mailed] = kept(db, number)
     assert mailed.delivery == "mailed"
     check_document(db, number, mailed, scanned)
+
+
+def test_the_link_as_printed_and_as_scanned_opens_the_person_s_page(
+    db: Engine, database_url: str, scanned: list[str]
+) -> None:
+    """The public door opens the citation from the path of the printed link (typed, with its
+    dashes) and from the QR code's link, and the person's page lists the notice."""
+    number = english(db)
+    with transaction(db) as session:
+        pdf = notice_document(session, number, CLERK, now=at("2026-11-21")).content
+    code = printed_code(pdf)
+    [link] = scanned
+    with door_client(database_url) as client:
+        typed = client.get(f"/c/{code}")
+        assert typed.status_code == 303 and typed.headers["location"] == "/citation"
+        assert f"Citation {number}" in Page(client.get("/citation").text).words("main")
+    with door_client(database_url) as client:
+        opened = client.get(link.removeprefix(SITE))
+        assert opened.status_code == 303 and opened.headers["location"] == "/citation"
 
 
 # Reprints
