@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from citations.database import make_engine, transaction
+from citations.record.access import citation_id_for_code
+from citations.record.lookup import find_citation
+from citations.roles import OPERATOR
 from cli import cli
+from tests.public_steps import door_client, find_citation_as_person
+
+DOOR = re.compile(
+    r"Try the cited person's own pages \(the public door\):\n"
+    r"  citations serve --database (?P<url>\S+)\n"
+    r"  then open http://127\.0\.0\.1:8000/ and find citation (?P<number>\S+) with the date "
+    r"of birth (?P<born>\d{4}-\d\d-\d\d),\n"
+    r"  or open the link of an access code minted for it: "
+    r"http://127\.0\.0\.1:8000(?P<path>/c/(?P<code>[0-9A-Z-]{19}))\n"
+    r"  Every document printed for a person carries its own code, in a link to "
+    r"https://citations\.demo-city\.example/c/\.\.\.\n$"
+)
 
 
 def test_demo_publishes_issues_and_writes_notices(runner: CliRunner, tmp_path: Path) -> None:
@@ -67,3 +84,26 @@ def test_demo_publishes_issues_and_writes_notices(runner: CliRunner, tmp_path: P
     assert "Daily processing for 2026-11-29: 1 became delinquent" in text
     money = sorted(p.name for p in (output / "money").glob("*.pdf"))
     assert len(money) == 3
+    try_the_door(again.stdout)
+
+
+def try_the_door(text: str) -> None:
+    """The demo ends with how to try the public door: the printed number and date of birth
+    are a citation's, still open, and the printed link opens it at the door, as they do."""
+    door = DOOR.search(text)
+    assert door is not None, text[-800:]
+    url = door["url"]
+    engine = make_engine(url)
+    try:
+        with transaction(engine) as session:
+            citation = find_citation(session, door["number"], OPERATOR)
+            assert citation.subject["date_of_birth"] == door["born"]
+            assert citation.status == "issued"
+            assert citation_id_for_code(session, door["code"]) == citation.id
+    finally:
+        engine.dispose()
+    with door_client(url) as client:
+        find_citation_as_person(client, door["number"], door["born"])
+    with door_client(url) as client:
+        opened = client.get(door["path"])
+        assert opened.status_code == 303 and opened.headers["location"] == "/citation"

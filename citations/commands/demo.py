@@ -27,6 +27,7 @@ def demo(output: Path) -> None:
         citations demo --output demo-out
     """
     from citations.catalog.text import render_in_effect
+    from citations.demo.door import SERVED_AT
     from citations.demo.run import run_demo
     from ordinances.describe import one_line
 
@@ -115,4 +116,19 @@ def demo(output: Path) -> None:
         f"  citations docket sessions --from 2026-01-01 --to 2030-12-31 "
         f"--database {result.database_url}"
     )
-    click.echo(f"  citations serve --database {result.database_url}")
+    door = result.door
+    if door is None:
+        click.echo(f"  citations serve --database {result.database_url}")
+    else:
+        click.echo("")
+        click.echo("Try the cited person's own pages (the public door):")
+        click.echo(f"  citations serve --database {result.database_url}")
+        click.echo(
+            f"  then open {SERVED_AT}/ and find citation {door.number} with the date of birth "
+            f"{door.date_of_birth.isoformat()},"
+        )
+        click.echo(f"  or open the link of an access code minted for it: {door.link}")
+        click.echo(
+            "  Every document printed for a person carries its own code, in a link to "
+            f"{profile.contact.website.rstrip('/')}/c/..."
+        )

@@ -3,7 +3,8 @@
 It grows with every capability. Today it publishes the sample catalog into a fresh database,
 registers the demo police department, issues a bundled batch of realistic intake messages
 (repeat offenders, an ineligible case, Spanish speakers, a bad record), runs the batch again
-to show that nothing is duplicated, and writes every notice to the output folder.
+to show that nothing is duplicated, writes every notice to the output folder, and gives a
+citation to try the cited person's own pages with (`citations.demo.door`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import Engine
 from citations.catalog.publishing import PublicationResult, publish
 from citations.catalog.store import InEffect, PublishedCatalog
 from citations.database import make_engine, transaction, upgrade
+from citations.demo.door import DemoDoor, door_demo
 from citations.demo.hearings import DemoHearings, run_hearings_demo
 from citations.demo.mail import DemoMail, run_mail_demo
 from citations.demo.money import NIGHTLY, DemoMoney, run_money_demo
@@ -55,6 +57,8 @@ class DemoResult:
     money: DemoMoney
     mail: DemoMail | None
     """A mailed notice returned undeliverable and mailed again to a new address."""
+    door: DemoDoor | None
+    """A citation to try the public door with: its number, date of birth and a code."""
 
 
 def run_demo(output_dir: Path, now: datetime) -> DemoResult:
@@ -117,6 +121,7 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
         money = run_money_demo(engine, batch, output_dir, now)
         asked = [n for n in mailed if n not in _late_synced(batch)]
         mail = run_mail_demo(engine, asked[0], output_dir, now) if asked else None
+        door = door_demo(engine, batch, now)
     finally:
         engine.dispose()
     upcoming.sort(key=lambda item: (item[0], item[1]))
@@ -134,6 +139,7 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
         hearings,
         money,
         mail,
+        door,
     )
 
 
