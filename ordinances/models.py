@@ -408,8 +408,10 @@ class Contact(CatalogModel):
     """E.g. "Administrative Citation Office"."""
     phone: Text
     website: Text
+    """The public site: every document printed for a person links to `<website>/c/<code>`
+    with its own access code (printed, and in its QR code)."""
     payment_url: Text
-    """Where to pay online; the notice's QR code points here with the citation number."""
+    """Where to pay online, printed on the documents."""
     mailing_address: Text
     """Where to mail payments and contest forms."""
     office_address: Text
