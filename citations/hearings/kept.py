@@ -11,6 +11,9 @@ Both are mailed to the person's address and entered in the mailing log or, with 
 on file, kept as handed over (given at the hearing or the counter). A hearing notice or an
 order made before documents were kept (schema revision 0010), or by the seed's bulk path, is
 kept the first time it is printed.
+
+Each one made to be kept prints an access code minted for it in the same transaction
+(`citations.documents.access`); a reprint returns the kept bytes and mints nothing.
 """
 
 from __future__ import annotations

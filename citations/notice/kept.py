@@ -11,6 +11,9 @@ The citation's row lock orders two first prints, so they keep one document.
 An amendment sends the amended notice in its own transaction (`amend_with_notice`): mailed to
 the person's address and logged, or, with none on file, kept as handed over. A notice to be
 served by mail is made and kept by the mailing step (`citations.notice.mailing`).
+
+Each notice made to be kept prints an access code minted for it in the same transaction
+(`citations.notice.build.printed_notice`); a reprint returns the kept bytes and mints nothing.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ person's address and entered in the mailing log, or, with no address on file, ke
 handed over: it waits at the office, and the clerk gives it when the person comes or calls.
 A receipt or a late notice made before documents were kept (schema revision 0010) or by the
 seed's bulk path is kept the first time it is printed.
+
+Each one made to be kept prints an access code minted for it in the same transaction
+(`citations.documents.access`); a reprint returns the kept bytes and mints nothing.
 """
 
 from __future__ import annotations
