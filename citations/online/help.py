@@ -232,7 +232,10 @@ def ask_clerk_for_plan(
     )
 
 
-def _waiting(session: Session, request_id: int, kind: RequestKind) -> PersonRequest:
+def _waiting(session: Session, request_id: int, kind: RequestKind, answer: str) -> PersonRequest:
+    """The request, once the answer says something (before any step acts on it)."""
+    if len(answer.strip()) < 5:
+        raise InputRejected([FieldError("answer", "say in a sentence what was decided and why")])
     request = session.get(PersonRequest, request_id)
     if request is None or request.kind != kind.value:
         raise NotFound(f"{kind.value.replace('_', ' ')} request", str(request_id))
@@ -246,7 +249,7 @@ def grant_ability_to_pay(
     remedy applies with `answer` as the reason (`decide_as_staff`), and the request is
     answered with the same words. Needs ANSWER_REQUESTS and DECIDE_ABILITY_TO_PAY."""
     actor.require(Action.ANSWER_REQUESTS)
-    request = _waiting(session, request_id, RequestKind.ABILITY_TO_PAY)
+    request = _waiting(session, request_id, RequestKind.ABILITY_TO_PAY, answer)
     number = lock_citation(session, request.citation.number, actor).number
     declaration = Declaration.model_validate(request.details["declaration"])
     decision = decide_as_staff(
@@ -262,7 +265,7 @@ def deny_ability_to_pay(
     """Staff refuse a waiting ability-to-pay request: the rule's decision is recorded with
     `answer` as the reason (while the citation is still owed), and the request answered."""
     actor.require(Action.ANSWER_REQUESTS)
-    request = _waiting(session, request_id, RequestKind.ABILITY_TO_PAY)
+    request = _waiting(session, request_id, RequestKind.ABILITY_TO_PAY, answer)
     citation = lock_citation(session, request.citation.number, actor)
     if citation.status in ASKABLE and request.status == "waiting":
         declaration = Declaration.model_validate(request.details["declaration"])
@@ -292,7 +295,7 @@ def grant_plan(
     profile's rules hold for staff as for everyone (a plan they refuse cannot be granted:
     set another schedule, or refuse the request)."""
     actor.require(Action.ANSWER_REQUESTS)
-    request = _waiting(session, request_id, RequestKind.PAYMENT_PLAN)
+    request = _waiting(session, request_id, RequestKind.PAYMENT_PLAN, answer)
     citation = lock_citation(session, request.citation.number, actor)
     if installments is None:
         profile = PublishedCatalog(session).jurisdiction()
