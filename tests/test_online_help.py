@@ -32,7 +32,7 @@ from citations.payments.tables import AbilityRequest
 from citations.record.person import PersonRequest
 from citations.roles import Actor, Role, cited_person
 from tests.factories import prepare
-from tests.money_steps import CASHIER, at, issue_one, state
+from tests.money_steps import ADMIN, CASHIER, at, issue_one, state
 
 REVIEWER = Actor("reviewer Pat", Role.HEARING_OFFICER)
 BENEFIT = Declaration(
@@ -275,3 +275,42 @@ def test_another_citations_number_is_refused_to_the_person(ready: Engine) -> Non
         with transaction(ready) as session, pytest.raises(NotFound):
             step(session, theirs)
     assert state(ready, theirs)[:2] == ("issued", Decimal("200.00"))
+
+
+def test_a_returned_letter_goes_out_again_to_the_address_the_person_gives(ready: Engine) -> None:
+    from citations.issuing.intake import Address
+    from citations.payments.processing import process
+    from citations.record.returns import record_return
+    from citations.record.tables import SentDocument
+    from tests.factories import message, send, subject
+
+    body = message(
+        violation_at="2026-11-20T10:00:00-08:00",
+        service="mail",
+        subject=subject(address={"line1": "1 Old Rd", "city": "Demo City"}),
+    )
+    number = send(ready, body, now=at("2026-11-21")).result.citation_number
+    assert number is not None
+    with transaction(ready) as session:
+        process(session, as_of=date(2026, 11, 23), actor=ADMIN, now=at("2026-11-23"))
+    with transaction(ready) as session:
+        first = session.scalars(select(SentDocument)).one()
+        record_return(
+            session,
+            number,
+            first.id,
+            returned_on=date(2026, 11, 30),
+            reason="Moved",
+            actor=CASHIER,
+            now=at("2026-11-30"),
+        )
+    new = Address(line1="48 Alvarado St", city="Demo City")
+    person = cited_person(number)
+    with transaction(ready) as session:
+        change = update_contact(
+            session, number, address=new, phone=None, email=None, actor=person, now=at("2026-12-01")
+        )
+        # The letter came back: the person's new address gets the notice again (as a clerk's).
+        assert change.mailed is not None and change.mailed.kind == "notice"
+        assert change.mailed.address is not None
+        assert change.mailed.address["line1"] == "48 Alvarado St"
