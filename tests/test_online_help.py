@@ -314,3 +314,25 @@ def test_a_returned_letter_goes_out_again_to_the_address_the_person_gives(ready:
         assert change.mailed is not None and change.mailed.kind == "notice"
         assert change.mailed.address is not None
         assert change.mailed.address["line1"] == "48 Alvarado St"
+
+
+def test_a_plan_request_refused_leaves_the_citation_as_it_was(ready: Engine) -> None:
+    from citations.online.help import deny_plan
+
+    number = issue_one(ready)
+    with transaction(ready) as session:
+        asked = ask_clerk_for_plan(
+            session, number, 20, "Ten dollars a month.", actor=cited_person(number), now=WHEN
+        )
+        request_id = asked.id
+    answer = "Twenty months is more than the city allows; call us to talk about a plan."
+    with transaction(ready) as session:
+        denied = deny_plan(session, request_id, answer, actor=REVIEWER, now=WHEN)
+        assert (denied.status, denied.decision) == ("denied", answer)
+    with transaction(ready) as session, pytest.raises(InputRejected, match="already answered"):
+        deny_plan(session, request_id, answer, actor=CASHIER, now=WHEN)
+    with transaction(ready) as session, pytest.raises(NotFound):
+        grant_ability_to_pay(session, request_id, answer, actor=CASHIER, now=WHEN)
+    assert state(ready, number)[:2] == ("issued", Decimal("200.00"))
+    [refused] = events(ready, number, "request.payment_plan.denied")
+    assert refused.actor == "reviewer Pat" and refused.reason == answer

@@ -37,6 +37,7 @@ from citations.record.ledger import balance
 from citations.record.lookup import lock_citation
 from citations.record.person import PersonRequest
 from citations.record.status import OWED, CitationStatus, require
+from citations.record.tables import Citation
 from citations.roles import Action, Actor
 from ordinances.models import Jurisdiction
 
@@ -232,14 +233,37 @@ def ask_clerk_for_plan(
     )
 
 
-def _waiting(session: Session, request_id: int, kind: RequestKind, answer: str) -> PersonRequest:
-    """The request, once the answer says something (before any step acts on it)."""
+def _waiting(
+    session: Session, request_id: int, kind: RequestKind, answer: str, actor: Actor
+) -> tuple[PersonRequest, Citation]:
+    """The request and its citation, the citation locked first (the lock order of every
+    step) and the request read again under it: one answered meanwhile is refused here,
+    before any step acts on it. The answer must say something."""
     if len(answer.strip()) < 5:
         raise InputRejected([FieldError("answer", "say in a sentence what was decided and why")])
-    request = session.get(PersonRequest, request_id)
-    if request is None or request.kind != kind.value:
+    found = session.execute(
+        select(Citation.number, PersonRequest.kind)
+        .join(PersonRequest, PersonRequest.citation_id == Citation.id)
+        .where(PersonRequest.id == request_id)
+    ).first()
+    if found is None or found.kind != kind.value:
         raise NotFound(f"{kind.value.replace('_', ' ')} request", str(request_id))
-    return request
+    citation = lock_citation(session, found.number, actor)
+    request = session.scalars(
+        select(PersonRequest)
+        .where(PersonRequest.id == request_id)
+        .execution_options(populate_existing=True)
+    ).one()
+    if request.status != "waiting":
+        raise InputRejected(
+            [
+                FieldError(
+                    "request", f"request {request_id} was already answered ({request.status})"
+                )
+            ],
+            "already answered",
+        )
+    return request, citation
 
 
 def grant_ability_to_pay(
@@ -249,11 +273,10 @@ def grant_ability_to_pay(
     remedy applies with `answer` as the reason (`decide_as_staff`), and the request is
     answered with the same words. Needs ANSWER_REQUESTS and DECIDE_ABILITY_TO_PAY."""
     actor.require(Action.ANSWER_REQUESTS)
-    request = _waiting(session, request_id, RequestKind.ABILITY_TO_PAY, answer)
-    number = lock_citation(session, request.citation.number, actor).number
+    request, citation = _waiting(session, request_id, RequestKind.ABILITY_TO_PAY, answer, actor)
     declaration = Declaration.model_validate(request.details["declaration"])
     decision = decide_as_staff(
-        session, number, declaration, granted=True, reason=answer, actor=actor, now=now
+        session, citation.number, declaration, granted=True, reason=answer, actor=actor, now=now
     )
     answer_request(session, request_id, granted=True, answer=answer, actor=actor, now=now)
     return decision
@@ -265,9 +288,8 @@ def deny_ability_to_pay(
     """Staff refuse a waiting ability-to-pay request: the rule's decision is recorded with
     `answer` as the reason (while the citation is still owed), and the request answered."""
     actor.require(Action.ANSWER_REQUESTS)
-    request = _waiting(session, request_id, RequestKind.ABILITY_TO_PAY, answer)
-    citation = lock_citation(session, request.citation.number, actor)
-    if citation.status in ASKABLE and request.status == "waiting":
+    request, citation = _waiting(session, request_id, RequestKind.ABILITY_TO_PAY, answer, actor)
+    if citation.status in ASKABLE:
         declaration = Declaration.model_validate(request.details["declaration"])
         decide_as_staff(
             session,
@@ -295,8 +317,7 @@ def grant_plan(
     profile's rules hold for staff as for everyone (a plan they refuse cannot be granted:
     set another schedule, or refuse the request)."""
     actor.require(Action.ANSWER_REQUESTS)
-    request = _waiting(session, request_id, RequestKind.PAYMENT_PLAN, answer)
-    citation = lock_citation(session, request.citation.number, actor)
+    request, citation = _waiting(session, request_id, RequestKind.PAYMENT_PLAN, answer, actor)
     if installments is None:
         profile = PublishedCatalog(session).jurisdiction()
         installments = equal_installments(
@@ -307,6 +328,15 @@ def grant_plan(
     plan = create_plan(session, citation.number, installments, actor=actor, now=now)
     answer_request(session, request_id, granted=True, answer=answer, actor=actor, now=now)
     return plan
+
+
+def deny_plan(
+    session: Session, request_id: int, answer: str, *, actor: Actor, now: datetime
+) -> PersonRequest:
+    """Staff refuse a plan asked for online; the person reads `answer` on their page."""
+    actor.require(Action.ANSWER_REQUESTS)
+    _waiting(session, request_id, RequestKind.PAYMENT_PLAN, answer, actor)
+    return answer_request(session, request_id, granted=False, answer=answer, actor=actor, now=now)
 
 
 def waiting_requests(session: Session, actor: Actor) -> list[PersonRequest]:

@@ -22,11 +22,12 @@ from citations.errors import FieldError, IllegalTransition, InputRejected, NotFo
 from citations.http.deps import EngineDep
 from citations.online.help import (
     deny_ability_to_pay,
+    deny_plan,
     grant_ability_to_pay,
     grant_plan,
     waiting_requests,
 )
-from citations.online.requests import RequestKind, answer_request
+from citations.online.requests import RequestKind
 from citations.record.ledger import balance
 from citations.record.person import PersonFile, PersonRequest
 from citations.roles import Action, Actor
@@ -150,22 +151,18 @@ def requests_page(
 def _answer(
     session: Session, request_id: int, granted: bool, read: Parser, actor: Actor, now: datetime
 ) -> None:
-    asked = session.get(PersonRequest, request_id)
-    if asked is None:
+    kind = session.scalar(select(PersonRequest.kind).where(PersonRequest.id == request_id))
+    if kind is None:
         raise NotFound("request", str(request_id))
     answer = read.text("answer")
-    if asked.kind == RequestKind.ABILITY_TO_PAY.value:
+    if kind == RequestKind.ABILITY_TO_PAY.value:
         step = grant_ability_to_pay if granted else deny_ability_to_pay
         read.submit(lambda: step(session, request_id, answer, actor=actor, now=now))
-    elif asked.kind == RequestKind.PAYMENT_PLAN.value and granted:
+    elif kind == RequestKind.PAYMENT_PLAN.value and granted:
         schedule = read.installments("installments") or None
         read.submit(lambda: grant_plan(session, request_id, answer, schedule, actor=actor, now=now))
-    elif asked.kind == RequestKind.PAYMENT_PLAN.value:
-        read.submit(
-            lambda: answer_request(
-                session, request_id, granted=False, answer=answer, actor=actor, now=now
-            )
-        )
+    elif kind == RequestKind.PAYMENT_PLAN.value:
+        read.submit(lambda: deny_plan(session, request_id, answer, actor=actor, now=now))
     else:
         raise InputRejected(
             [FieldError("answer", "this request is answered on the citation's page")]
