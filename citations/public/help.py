@@ -188,7 +188,9 @@ def _ability_values(session: Session, citation: Citation, person: Person) -> dic
 def _ability_page(
     request: Request, person: Person, engine: Engine, now: datetime, **kw: Any
 ) -> Response:
-    values = lambda s, c: _ability_values(s, c, person)  # noqa: E731 - one use, here
+    def values(session: Session, citation: Citation) -> dict[str, Any]:
+        return _ability_values(session, citation, person)
+
     return _show(request, person, engine, now, "help_ability.html", values, **kw)
 
 
@@ -262,10 +264,12 @@ def ability_submit(
 def _plan_page(
     request: Request, person: Person, engine: Engine, now: datetime, **kw: Any
 ) -> Response:
-    values = lambda s, c: {  # noqa: E731 - one use, here
-        "rules": person.profile.payments.plans,
-        **_requests(s, c, RequestKind.PAYMENT_PLAN),
-    }
+    def values(session: Session, citation: Citation) -> dict[str, Any]:
+        return {
+            "rules": person.profile.payments.plans,
+            **_requests(session, citation, RequestKind.PAYMENT_PLAN),
+        }
+
     return _show(request, person, engine, now, "help_plan.html", values, **kw)
 
 
@@ -317,10 +321,13 @@ def plan_ask(
 def _service_page(
     request: Request, person: Person, engine: Engine, now: datetime, **kw: Any
 ) -> Response:
-    values = lambda s, c: {  # noqa: E731 - one use, here
-        "under_way": service_now(s, person.number, person.actor),
-        "providers": {p.id: p.name for p in person.profile.payments.community_service.providers},
-    }
+    def values(session: Session, citation: Citation) -> dict[str, Any]:
+        providers = person.profile.payments.community_service.providers
+        return {
+            "under_way": service_now(session, person.number, person.actor),
+            "providers": {p.id: p.name for p in providers},
+        }
+
     return _show(request, person, engine, now, "help_service.html", values, **kw)
 
 
@@ -353,10 +360,12 @@ def service_submit(
 def _program_page(
     request: Request, person: Person, engine: Engine, now: datetime, **kw: Any
 ) -> Response:
-    values = lambda s, c: {  # noqa: E731 - one use, here
-        "referral": program_now(s, person.number, person.actor),
-        "all_programs": {p.id: p for p in person.profile.programs},
-    }
+    def values(session: Session, citation: Citation) -> dict[str, Any]:
+        return {
+            "referral": program_now(session, person.number, person.actor),
+            "all_programs": {p.id: p for p in person.profile.programs},
+        }
+
     return _show(request, person, engine, now, "help_program.html", values, **kw)
 
 
