@@ -1,0 +1,615 @@
+"""Paying online: the person pays on the city's payment provider's page, and the provider's
+signed callback posts the payment through the same library step a clerk's posting uses.
+
+`start_online_payment` checks that the step is open now (by the library's own rules: the
+status, the balance, the plan, the deposit's or the hearing request's deadline), asks the
+provider for its hosted page and records a ProviderPayment `started`, with our random
+reference. `complete_online_payment` takes the provider's verified event: it locks that
+ProviderPayment, then the citation, and posts the payment once (`record_payment` with the
+key f"{provider}:{provider_payment_id}", or `pay_deposit` / `request_hearing` for a hearing
+deposit), as the cited person, however many callbacks come (it counts them). A paid event
+that the citation can no longer take (paid meanwhile at the counter, or no longer owed) is
+kept as `refused` with the problem, for a clerk to refund: never an error, never lost.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from citations.audit import record
+from citations.calendar import local_date
+from citations.catalog.store import PublishedCatalog
+from citations.errors import CitationsError, FieldError, InputRejected, NotFound
+from citations.hearings.contests import pay_deposit, request_hearing
+from citations.hearings.tables import Contest, Order
+from citations.money import from_cents, to_cents
+from citations.online.providers.base import CallbackEvent, Checkout, Outcome, Provider
+from citations.payments.posting import PaymentRequest, active_plan, record_payment
+from citations.payments.receipts import next_installment, receipt_about
+from citations.payments.tables import Payment, ProviderPayment
+from citations.record.ledger import balance
+from citations.record.lookup import find_citation, lock_citation
+from citations.record.sent import Kind
+from citations.record.status import CLOSED, OWED, CitationStatus
+from citations.record.tables import Citation, SentDocument
+from citations.roles import Action, Actor, cited_person
+from ordinances.models import Jurisdiction
+
+S = CitationStatus
+METHOD = "online"
+"""The payment method online payments post with (the profile's payments.methods lists it
+where the city takes payments online)."""
+HEARING_DETAILS = ("hearing_mode", "interpreter_language", "accommodation")
+
+
+class Purpose(StrEnum):
+    BALANCE = "balance"
+    """The whole balance."""
+    PART = "part"
+    """Any amount up to the balance."""
+    INSTALLMENT = "installment"
+    """What is left of the active plan's next installment."""
+    DEPOSIT = "deposit"
+    """The hearing deposit due after the hardship waiver was refused."""
+    HEARING = "hearing"
+    """A hearing request with its advance deposit: the request is made when the deposit is
+    paid."""
+
+
+MONEY = frozenset({Purpose.BALANCE, Purpose.PART, Purpose.INSTALLMENT})
+CONTESTED = frozenset({S.IN_REVIEW, S.HEARING_REQUESTED, S.HEARING_SCHEDULED})
+
+
+class NotOpen(InputRejected):
+    """A payment the person cannot start now. `reason` is a short code the public pages
+    word in the person's language (with `values`: the balance, a deadline, a status); the
+    message says it in English for the API and the logs."""
+
+    def __init__(self, purpose: Purpose, reason: str, message: str, **values: Any) -> None:
+        self.purpose = purpose
+        self.reason = reason
+        self.values = values
+        super().__init__([FieldError("purpose", message)], f"cannot pay the {purpose} online now")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One way to pay now, or why it is not open."""
+
+    purpose: Purpose
+    amount: Decimal | None
+    """What it costs (None for a part payment: the person says how much)."""
+    due_on: date | None
+    not_open: NotOpen | None = None
+
+
+@dataclass(frozen=True)
+class PayOptions:
+    """What the /pay page shows: what is owed, by when, and each way to pay now."""
+
+    number: str
+    balance: Decimal
+    currency: str
+    due_on: date | None
+    status: str
+    choices: dict[Purpose, Choice] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Started:
+    reference: str
+    redirect_url: str
+    """The provider's hosted page: where the person is sent to pay."""
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Completion:
+    """What a callback did: `posted` (the payment is recorded), `duplicate` (a repeat of a
+    callback already acted on), `declined`, `cancelled`, `refused` (money taken that the
+    citation could not take: a clerk refunds it), or `ignored` (not one of our payments)."""
+
+    outcome: str
+    reference: str
+    payment: ProviderPayment | None = None
+
+
+def _open(
+    session: Session,
+    citation: Citation,
+    purpose: Purpose,
+    amount: Decimal | None,
+    details: Mapping[str, Any] | None,
+    *,
+    profile: Jurisdiction,
+    today: date,
+    minimum_cents: int,
+) -> tuple[Decimal, date | None]:
+    """(amount, due date) of a payment for `purpose` if it is open today; else NotOpen."""
+    total, due = _check(session, citation, purpose, amount, details, profile=profile, today=today)
+    if to_cents(total) < minimum_cents:
+        least = from_cents(minimum_cents)
+        raise NotOpen(purpose, "under_minimum", f"the least paid online is {least}", minimum=least)
+    return total, due
+
+
+def _check(
+    session: Session,
+    citation: Citation,
+    purpose: Purpose,
+    amount: Decimal | None,
+    details: Mapping[str, Any] | None,
+    *,
+    profile: Jurisdiction,
+    today: date,
+) -> tuple[Decimal, date | None]:
+    if METHOD not in profile.payments.methods:
+        raise NotOpen(purpose, "method", "the city does not take payments online")
+    owed = balance(session, citation)
+    if purpose in MONEY:
+        _payable(citation, purpose, owed)
+    if purpose is Purpose.BALANCE:
+        return owed, citation.due_on
+    if purpose is Purpose.PART:
+        if amount is None or amount <= 0:
+            raise NotOpen(purpose, "no_amount", "say how much to pay", balance=owed)
+        if amount > owed:
+            raise NotOpen(
+                purpose,
+                "over_balance",
+                f"{amount} is more than the balance of {owed}",
+                balance=owed,
+                amount=amount,
+            )
+        return amount, citation.due_on
+    if purpose is Purpose.INSTALLMENT:
+        upcoming = next_installment(active_plan(session, citation))
+        if upcoming is None:
+            raise NotOpen(purpose, "no_plan", "there is no payment plan with an installment due")
+        return min(upcoming[1], owed), upcoming[0]
+    if purpose is Purpose.DEPOSIT:
+        due = _deposit_due(session, citation, today)
+    else:
+        due = _hearing_open(session, citation, details or {}, profile, today)
+    if owed <= 0:  # a deposit of nothing: there is nothing to hold for the hearing
+        raise NotOpen(purpose, "nothing_owed", "nothing is owed", balance=owed)
+    return owed, due
+
+
+def _payable(citation: Citation, purpose: Purpose, owed: Decimal) -> None:
+    status = CitationStatus(citation.status)
+    if status in CLOSED:
+        raise NotOpen(purpose, "closed", f"it is {status.value}: nothing is owed", status=status)
+    if status in CONTESTED:
+        raise NotOpen(purpose, "contested", "pay once the contest is decided", status=status)
+    if status not in OWED:  # in community service or a diversion program
+        raise NotOpen(
+            purpose, "alternative", f"it is {status.value.replace('_', ' ')}", status=status
+        )
+    if owed <= 0:
+        raise NotOpen(purpose, "nothing_owed", "nothing is owed", balance=owed)
+
+
+def _deposit_due(session: Session, citation: Citation, today: date) -> date:
+    contest = session.scalar(select(Contest).where(Contest.citation_id == citation.id))
+    due = contest.deposit_due_on if contest else None
+    if contest is None or contest.deposit_status != "waiver_denied" or due is None:
+        raise NotOpen(Purpose.DEPOSIT, "no_deposit", "no hearing deposit is due")
+    if today > due:
+        raise NotOpen(
+            Purpose.DEPOSIT, "deposit_late", f"the deposit was due by {due}", deadline=due
+        )
+    return due
+
+
+def _hearing_open(
+    session: Session,
+    citation: Citation,
+    details: Mapping[str, Any],
+    profile: Jurisdiction,
+    today: date,
+) -> date:
+    """The deadline to ask for the hearing, if it is open today (request_hearing's rules)."""
+    purpose = Purpose.HEARING
+    if citation.status != S.REVIEW_UPHELD.value:
+        raise NotOpen(
+            purpose,
+            "hearing_closed",
+            "a hearing follows an initial review that upheld the citation",
+            status=citation.status,
+        )
+    unknown = set(details) - set(HEARING_DETAILS)
+    if unknown:
+        raise NotOpen(purpose, "details", f"unknown details: {', '.join(sorted(unknown))}")
+    mode = details.get("hearing_mode")
+    modes = profile.online.hearing_modes
+    if mode is not None and mode not in modes:
+        raise NotOpen(purpose, "hearing_mode", f"a hearing is not held {mode}", modes=modes)
+    review = session.scalars(
+        select(Order)
+        .join(Contest, Order.contest_id == Contest.id)
+        .where(Contest.citation_id == citation.id, Order.tier == "review")
+        .order_by(Order.id.desc())
+        .limit(1)
+    ).first()
+    deadline = review.next_deadline if review else None
+    if deadline is None:
+        raise NotOpen(purpose, "hearing_closed", "there is no review decision to answer")
+    if today > deadline:
+        raise NotOpen(
+            purpose,
+            "hearing_late",
+            f"a hearing had to be asked for by {deadline}",
+            deadline=deadline,
+        )
+    return deadline
+
+
+def payment_options(
+    session: Session, number: str, *, actor: Actor, now: datetime, minimum_cents: int = 1
+) -> PayOptions:
+    """What the person owes, by when, and each way to pay it online now (or why not)."""
+    citation = find_citation(session, number, actor)
+    profile = PublishedCatalog(session).jurisdiction()
+    today = local_date(now, profile)
+    choices = {}
+    for purpose in (Purpose.BALANCE, Purpose.INSTALLMENT, Purpose.DEPOSIT):
+        try:
+            amount, due = _open(
+                session,
+                citation,
+                purpose,
+                None,
+                None,
+                profile=profile,
+                today=today,
+                minimum_cents=minimum_cents,
+            )
+            choices[purpose] = Choice(purpose, amount, due)
+        except NotOpen as closed:
+            choices[purpose] = Choice(purpose, None, None, closed)
+    whole = choices[Purpose.BALANCE]
+    # A part of the balance is open when the whole is (the amount is checked when sent).
+    choices[Purpose.PART] = Choice(Purpose.PART, None, whole.due_on, whole.not_open)
+    return PayOptions(
+        number=citation.number,
+        balance=balance(session, citation),
+        currency=profile.currency,
+        due_on=citation.due_on,
+        status=citation.status,
+        choices=choices,
+    )
+
+
+def start_online_payment(
+    session: Session,
+    number: str,
+    *,
+    purpose: Purpose | str,
+    amount: Decimal | None = None,
+    details: Mapping[str, Any] | None = None,
+    actor: Actor,
+    now: datetime,
+    provider: Provider,
+    return_base: str,
+) -> Started:
+    """Start paying online: check the step is open now, ask the provider for its page, and
+    record the ProviderPayment `started` (audited). `return_base` is our public base URL:
+    the provider sends the person back to {return_base}/pay/done/{reference}.
+
+    `amount` is for a part payment only; `details` for a hearing request only (the keys
+    `hearing_mode`, `interpreter_language`, `accommodation`). Refused with NotOpen (saying
+    why) when the step is not open. The provider is called before anything is written, so
+    no lock is held while it answers; if it does not (ProviderUnavailable), nothing is kept.
+    """
+    actor.require(Action.RECORD_PAYMENT)
+    purpose = Purpose(purpose)
+    if purpose in (Purpose.DEPOSIT, Purpose.HEARING):
+        actor.require(Action.RECEIVE_CONTEST)
+    citation = find_citation(session, number, actor)
+    profile = PublishedCatalog(session).jurisdiction()
+    clean = _details(purpose, details)
+    total, _ = _open(
+        session,
+        citation,
+        purpose,
+        amount,
+        clean,
+        profile=profile,
+        today=local_date(now, profile),
+        minimum_cents=provider.minimum_cents,
+    )
+    reference = secrets.token_urlsafe(18)  # 144 random bits
+    base = return_base.rstrip("/")
+    checkout = Checkout(
+        reference=reference,
+        amount_cents=to_cents(total),
+        currency=profile.currency,
+        description=f"{profile.name}: citation {citation.number} ({purpose.value})",
+        citation_number=citation.number,
+        language=citation.notice_language,
+        site=base,
+        success_url=f"{base}/pay/done/{reference}",
+        cancel_url=f"{base}/pay/done/{reference}?back=1",
+    )
+    url = provider.start_checkout(checkout)
+    started = ProviderPayment(
+        provider=provider.name,
+        reference=reference,
+        citation_id=citation.id,
+        purpose=purpose.value,
+        amount_cents=checkout.amount_cents,
+        currency=profile.currency,
+        status="started",
+        created_at=now,
+        callbacks=0,
+        details=clean,
+    )
+    session.add(started)
+    session.flush()
+    record(
+        session,
+        at=now,
+        actor=actor.name,
+        action="online_payment.started",
+        entity_type="citation",
+        entity_key=citation.number,
+        after={
+            "provider": provider.name,
+            "reference": reference,
+            "purpose": purpose.value,
+            "amount": str(total),
+        }
+        | ({"details": clean} if clean else {}),
+    )
+    return Started(reference=reference, redirect_url=url, amount=total)
+
+
+def _details(purpose: Purpose, details: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A hearing request's choices, as plain strings (None where not given)."""
+    if purpose is not Purpose.HEARING:
+        return None
+    given = dict(details or {})
+    clean: dict[str, Any] = {}
+    for key, value in given.items():
+        text = str(value).strip() if value is not None else ""
+        clean[key] = text or None
+    for key in HEARING_DETAILS:
+        clean.setdefault(key, None)
+    return clean
+
+
+def receive_callback(
+    session: Session,
+    provider: Provider,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    now: datetime,
+) -> Completion:
+    """A provider's callback as received: verified (BadSignature otherwise, before anything
+    is read or written), then completed."""
+    event = provider.parse_callback(headers, body, now=now)
+    if event is None:
+        return Completion("ignored", "")
+    return complete_online_payment(session, event, now=now)
+
+
+def complete_online_payment(session: Session, event: CallbackEvent, *, now: datetime) -> Completion:
+    """Act on a verified event, once: see the module's docstring."""
+    paying = session.scalar(
+        select(ProviderPayment)
+        .where(
+            ProviderPayment.reference == event.reference,
+            ProviderPayment.provider == event.provider,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if paying is None:
+        return Completion("ignored", event.reference)
+    citation = session.get(Citation, paying.citation_id)
+    assert citation is not None
+    person = cited_person(citation.number)
+    # The citation before the audit chain's head, as every step takes them.
+    lock_citation(session, citation.number, person)
+    paying.callbacks += 1
+    final = paying.status in ("paid", "refused")
+    if final or (event.outcome is not Outcome.PAID and paying.status != "started"):
+        _audit(session, paying, citation, "callback_repeated", now, outcome=event.outcome.value)
+        return Completion("duplicate", paying.reference, paying)
+    if event.outcome is not Outcome.PAID:
+        paying.status = event.outcome.value
+        paying.completed_at = now
+        _audit(session, paying, citation, event.outcome.value, now)
+        return Completion(event.outcome.value, paying.reference, paying)
+    taken = _taken_by(session, paying, event.provider_payment_id)
+    if taken is None:
+        paying.provider_payment_id = event.provider_payment_id
+        problem = _mismatch(paying, event)
+    else:  # the id is unique: it stays the other payment's
+        problem = f"the provider's payment id was already used for the payment {taken}"
+    paying.completed_at = now
+    payment = None
+    if problem is None:
+        session.flush()
+        savepoint = session.begin_nested()
+        try:
+            payment = _post(session, paying, citation.number, person, now)
+        except CitationsError as exc:
+            savepoint.rollback()
+            problem = str(exc)
+        else:
+            savepoint.commit()
+    if payment is None:
+        paying.status = "refused"
+        paying.problem = (
+            f"{event.provider} took {from_cents(paying.amount_cents)} (payment "
+            f"{event.provider_payment_id}) that the citation could not take: {problem}. "
+            "Refund it through the provider, or apply it by hand."
+        )
+        _audit(session, paying, citation, "refused", now, problem=paying.problem)
+        return Completion("refused", paying.reference, paying)
+    paying.status = "paid"
+    paying.payment_id = payment.id
+    _audit(session, paying, citation, "paid", now, receipt=payment.receipt_number)
+    return Completion("posted", paying.reference, paying)
+
+
+def _mismatch(paying: ProviderPayment, event: CallbackEvent) -> str | None:
+    if event.amount_cents is not None and event.amount_cents != paying.amount_cents:
+        return (
+            f"the provider says {from_cents(event.amount_cents)} was paid, "
+            f"not the {from_cents(paying.amount_cents)} asked"
+        )
+    if event.currency is not None and event.currency != paying.currency:
+        return f"the provider says it was paid in {event.currency}, not {paying.currency}"
+    return None
+
+
+def _taken_by(session: Session, paying: ProviderPayment, payment_id: str | None) -> str | None:
+    """The reference of another of our payments the provider gave this id to, if any."""
+    if payment_id is None:
+        return None
+    return session.scalar(
+        select(ProviderPayment.reference).where(
+            ProviderPayment.provider == paying.provider,
+            ProviderPayment.provider_payment_id == payment_id,
+            ProviderPayment.id != paying.id,
+        )
+    )
+
+
+def _post(
+    session: Session, paying: ProviderPayment, number: str, person: Actor, now: datetime
+) -> Payment:
+    """Post the money through the clerks' own step; CitationsError when it cannot."""
+    amount = from_cents(paying.amount_cents)
+    reference = paying.provider_payment_id
+    purpose = Purpose(paying.purpose)
+    if purpose in MONEY:
+        key = f"{paying.provider}:{reference}"
+        request = PaymentRequest(amount=amount, method=METHOD, reference=reference)
+        record_payment(
+            session,
+            number,
+            request,
+            actor=person,
+            now=now,
+            idempotency_key=key,
+            source=f"online:{paying.provider}",
+        )
+        posted = session.scalar(select(Payment).where(Payment.idempotency_key == key))
+    else:
+        if purpose is Purpose.DEPOSIT:
+            pay_deposit(
+                session,
+                number,
+                amount,
+                received_at=paying.created_at,
+                actor=person,
+                now=now,
+                method=METHOD,
+                reference=reference,
+            )
+        else:
+            details = paying.details or {}
+            request_hearing(
+                session,
+                number,
+                received_at=paying.created_at,
+                actor=person,
+                now=now,
+                deposit=amount,
+                deposit_method=METHOD,
+                deposit_reference=reference,
+                hearing_mode=details.get("hearing_mode"),
+                interpreter_language=details.get("interpreter_language"),
+                accommodation=details.get("accommodation"),
+            )
+        posted = session.scalar(
+            select(Payment)
+            .where(
+                Payment.citation_id == paying.citation_id,
+                Payment.kind == "deposit",
+                Payment.recorded_at == now,
+            )
+            .order_by(Payment.id.desc())
+            .limit(1)
+        )
+    assert posted is not None, "the step posted no payment"
+    return posted
+
+
+def _audit(
+    session: Session,
+    paying: ProviderPayment,
+    citation: Citation,
+    what: str,
+    now: datetime,
+    **after: Any,
+) -> None:
+    record(
+        session,
+        at=now,
+        actor=cited_person(citation.number).name,
+        action=f"online_payment.{what}",
+        entity_type="citation",
+        entity_key=citation.number,
+        after={
+            "provider": paying.provider,
+            "reference": paying.reference,
+            "provider_payment_id": paying.provider_payment_id,
+            "callbacks": paying.callbacks,
+        }
+        | after,
+    )
+
+
+def online_payment(session: Session, reference: str, *, actor: Actor) -> ProviderPayment:
+    """A payment started online, for the person whose citation it is (NotFound otherwise,
+    as for a reference that does not exist)."""
+    paying = session.scalar(select(ProviderPayment).where(ProviderPayment.reference == reference))
+    if paying is None:
+        raise NotFound("online payment", reference[:8])
+    citation = session.get(Citation, paying.citation_id)
+    assert citation is not None
+    find_citation(session, citation.number, actor)  # NotFound for anyone else's
+    return paying
+
+
+def receipt_of(session: Session, paying: ProviderPayment) -> SentDocument | None:
+    """The receipt kept when the payment posted (the stored copy), if it posted."""
+    if paying.payment_id is None:
+        return None
+    payment = session.get(Payment, paying.payment_id)
+    assert payment is not None
+    return session.scalar(
+        select(SentDocument).where(
+            SentDocument.citation_id == paying.citation_id,
+            SentDocument.kind == Kind.RECEIPT.value,
+            SentDocument.about == receipt_about(payment),
+        )
+    )
+
+
+def refused_online_payments(session: Session, *, actor: Actor) -> list[ProviderPayment]:
+    """Money a provider took that no citation could take: each waits for a clerk to refund
+    it (the problem says why)."""
+    actor.require(Action.REFUND)
+    return list(
+        session.scalars(
+            select(ProviderPayment)
+            .where(ProviderPayment.status == "refused")
+            .order_by(ProviderPayment.completed_at)
+        )
+    )
