@@ -575,14 +575,22 @@ def _audit(
     )
 
 
+def provider_payment(session: Session, reference: str) -> tuple[ProviderPayment, Citation]:
+    """A payment by our reference, and its citation, as the provider's own page knows it (the
+    random reference is what the provider holds); NotFound for a reference never made."""
+    paying = session.scalar(
+        select(ProviderPayment).where(ProviderPayment.reference == reference[:64])
+    )
+    citation = session.get(Citation, paying.citation_id) if paying is not None else None
+    if paying is None or citation is None:
+        raise NotFound("online payment", reference[:8])
+    return paying, citation
+
+
 def online_payment(session: Session, reference: str, *, actor: Actor) -> ProviderPayment:
     """A payment started online, for the person whose citation it is (NotFound otherwise,
     as for a reference that does not exist)."""
-    paying = session.scalar(select(ProviderPayment).where(ProviderPayment.reference == reference))
-    if paying is None:
-        raise NotFound("online payment", reference[:8])
-    citation = session.get(Citation, paying.citation_id)
-    assert citation is not None
+    paying, citation = provider_payment(session, reference)
     find_citation(session, citation.number, actor)  # NotFound for anyone else's
     return paying
 

@@ -95,9 +95,9 @@ class Provider(ABC):
     """As in the callback's address (/pay/callback/{name}) and in idempotency keys."""
     minimum_cents: int = 1
     """The smallest payment the provider takes (a smaller balance can still be paid whole)."""
-    webhook: bool = True
-    """Whether the provider calls our callback address itself (the test provider's own page
-    hands its callback over in the same server instead)."""
+    page_origins: tuple[str, ...] = ()
+    """Where its hosted pages are (https://checkout.stripe.com): our payment form may send
+    the person there (the pages' Content-Security-Policy form-action allows them)."""
 
     @abstractmethod
     def start_checkout(self, checkout: Checkout) -> str:

@@ -80,6 +80,7 @@ class StripeProvider(Provider):
     name = "stripe"
     minimum_cents = 50
     """Stripe's smallest charge in US dollars."""
+    page_origins = ("https://checkout.stripe.com",)
 
     def __init__(
         self,

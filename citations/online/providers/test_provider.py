@@ -44,7 +44,6 @@ class TestProvider(Provider):
 
     __test__ = False
     name = "test"
-    webhook = False
 
     def __init__(self, secret: str) -> None:
         self._secret = secret
