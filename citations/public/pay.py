@@ -99,16 +99,19 @@ def pay_page(
         open_choices.sort(key=lambda c: c.purpose.value != first)
     closed = next((c.not_open for c in choices if c.purpose.value == first), None)
     closed = closed or options.choices[Purpose.BALANCE].not_open
+    # A problem with the typed amount is said beside the amount's box (not again at the top).
+    part_error = message if first == Purpose.PART.value and provider is not None else None
     response = page(
         request,
         person,
         "pay.html",
+        part_error=part_error,
         options=options,
         online=provider is not None,
         open_choices=open_choices,
         closed=closed,
         why=lambda reason: why(person.speaker, reason),
-        message=message,
+        message=None if part_error else message,
         typed_amount=typed_amount,
     )
     return allow_provider_pages(response, provider)
