@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 from fastapi.responses import RedirectResponse
+from sqlalchemy import Engine
 
 from citations.database import reading, transaction
 from citations.http.deps import EngineDep
@@ -36,7 +37,7 @@ from citations.public.guard import (
     public_router,
 )
 from citations.public.pages import Speaker
-from citations.settings import get_settings
+from citations.settings import Settings, get_settings
 
 router = public_router()
 
@@ -46,9 +47,16 @@ from the hearing page)."""
 CSP = "Content-Security-Policy"
 
 
-def payment_provider() -> Provider | None:
+def settings_of(request: Request) -> Settings:
+    """The application's settings (`app.state.settings` when the app keeps them), else the
+    environment's."""
+    kept = getattr(request.app.state, "settings", None)
+    return kept if isinstance(kept, Settings) else get_settings()
+
+
+def payment_provider(request: Request) -> Provider | None:
     """The city's payment provider (the settings'), or None when paying online is off."""
-    return configured()
+    return configured(settings_of(request))
 
 
 ProviderDep = Annotated[Provider | None, Depends(payment_provider)]
@@ -57,7 +65,7 @@ ProviderDep = Annotated[Provider | None, Depends(payment_provider)]
 def return_base(request: Request) -> str:
     """Our public address, where the provider sends the person back: the setting, or the
     address this request came to."""
-    return get_settings().public_base_url or str(request.base_url).rstrip("/")
+    return settings_of(request).public_base_url or str(request.base_url).rstrip("/")
 
 
 def allow_provider_pages(response: Response, provider: Provider | None) -> Response:
@@ -117,7 +125,9 @@ def pay_page(
     return allow_provider_pages(response, provider)
 
 
-def _options(engine: Any, person: Person, now: datetime, provider: Provider | None) -> PayOptions:
+def _options(
+    engine: Engine, person: Person, now: datetime, provider: Provider | None
+) -> PayOptions:
     with reading(engine) as session:
         return payment_options(
             session,
