@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from fastapi import FastAPI
@@ -15,6 +17,7 @@ from sqlalchemy import Engine, func, select
 from citations.database import make_engine, transaction
 from citations.hearings.contests import decide_waiver
 from citations.online.providers import Outcome, Provider, StripeProvider
+from citations.payments.plans import Installment, create_plan
 from citations.payments.tables import Payment, ProviderPayment
 from citations.public.pay import payment_provider
 from citations.record.tables import SentDocument
@@ -321,3 +324,27 @@ def test_stripe_is_reached_from_the_pay_form(door: Door) -> None:
     with transaction(engine) as session:
         assert session.scalar(select(func.count()).select_from(ProviderPayment)) == 1
     assert payments(engine) == 0
+
+
+def test_the_next_plan_payment_is_offered_with_its_day(door: Door) -> None:
+    client, desk, engine = door
+    with transaction(engine) as session:
+        create_plan(
+            session,
+            desk.numbers["issued"],
+            [
+                Installment(due_on=date(2026, 12, 20), amount=Decimal("100.00")),
+                Installment(due_on=date(2027, 1, 20), amount=Decimal("100.00")),
+            ],
+            actor=CLERK,
+            now=CLOCK,
+        )
+    _, token = signed_in(door, "issued")
+    main = main_of(client.get("/pay").text)
+    assert "Pay your next plan payment" in main
+    assert "$100.00, due Sunday, December 20, 2026." in main
+    stand_in = start_paying(client, token, purpose="installment")
+    press(client, stand_in, "approve")
+    main = main_of(client.get("/pay").text)
+    assert "$100.00, due Wednesday, January 20, 2027." in main
+    assert "You owe $100.00." in main

@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from citations.database import reading, transaction
 from citations.errors import NotFound
 from citations.http.deps import EngineDep
+from citations.http.logs import error_kinds, stack
 from citations.money import from_cents
 from citations.online.payments import (
     Purpose,
@@ -71,7 +72,12 @@ def deliver(
         with transaction(engine) as session:
             done = complete_online_payment(session, event, now=now)
     except Exception as failure:  # the database could not record it: the provider retries
-        log.error("a %s callback was not recorded: %s", provider.name, type(failure).__name__)
+        log.error(
+            "a %s callback was not recorded: %s\n%s",
+            provider.name,
+            error_kinds(failure),
+            stack(failure),
+        )
         return PlainTextResponse("not recorded: send it again later", status_code=503)
     # The reference opens the test provider's page: only its start goes to the log.
     log.info("%s callback for %s...: %s", provider.name, event.reference[:6], done.outcome)
