@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
@@ -118,7 +119,7 @@ def pay_page(
         online=provider is not None,
         open_choices=open_choices,
         closed=closed,
-        why=lambda reason: why(person.speaker, reason),
+        why=partial(why, person.speaker),
         message=None if part_error else message,
         typed_amount=typed_amount,
     )
