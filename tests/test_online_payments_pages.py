@@ -18,10 +18,11 @@ from citations.database import make_engine, transaction
 from citations.hearings.contests import decide_waiver
 from citations.online.providers import Outcome, Provider, StripeProvider
 from citations.payments.plans import Installment, create_plan
+from citations.payments.posting import PaymentRequest, record_payment
 from citations.payments.tables import Payment, ProviderPayment
 from citations.public.pay import payment_provider
 from citations.record.tables import SentDocument
-from tests.browser.desk import CLOCK, Desk, set_desk
+from tests.browser.desk import CLOCK, Desk, set_desk, sign_in
 from tests.browser.html import Page, csrf_of
 from tests.hearing_steps import CLERK
 from tests.public_steps import birth_of, door_client, find_citation_as_person
@@ -348,3 +349,25 @@ def test_the_next_plan_payment_is_offered_with_its_day(door: Door) -> None:
     main = main_of(client.get("/pay").text)
     assert "$100.00, due Wednesday, January 20, 2027." in main
     assert "You owe $100.00." in main
+
+
+def test_money_the_citation_could_not_take_waits_on_the_clerks_requests_page(door: Door) -> None:
+    client, desk, engine = door
+    number, token = signed_in(door, "issued")
+    stand_in = start_paying(client, token, purpose="balance")
+    with transaction(engine) as session:  # paid at the counter while the person was paying
+        record_payment(
+            session,
+            number,
+            PaymentRequest(amount=Decimal("200.00"), method="cash"),
+            actor=CLERK,
+            now=CLOCK,
+        )
+    press(client, stand_in, "approve")
+    sign_in(client, desk.tokens["clerk"], next_page="/clerk/requests")
+    page = Page(client.get("/clerk/requests").text)
+    assert "Online payments to refund (1)" in page.words("main")
+    assert f"/clerk/citations/{number}" in page.links
+    assert "$200.00" in page.words("main") and "is paid: cannot take a payment" in page.words(
+        "main"
+    )
