@@ -16,13 +16,15 @@ from tests.public_steps import door_client, find_citation_as_person
 
 DOOR = re.compile(
     r"Try the cited person's own pages \(the public door\):\n"
-    r"  citations serve --database (?P<url>\S+)\n"
+    r"  CITATIONS_PAYMENT_PROVIDER=test citations serve --database (?P<url>\S+)\n"
     r"  then open http://127\.0\.0\.1:8000/ and find citation (?P<number>\S+) with the date "
     r"of birth (?P<born>\d{4}-\d\d-\d\d),\n"
     r"  or open the link of an access code minted for it: "
     r"http://127\.0\.0\.1:8000(?P<path>/c/(?P<code>[0-9A-Z-]{19}))\n"
     r"  Every document printed for a person carries its own code, in a link to "
-    r"https://citations\.demo-city\.example/c/\.\.\.\n$"
+    r"https://citations\.demo-city\.example/c/\.\.\.\n"
+    r"  \(CITATIONS_PAYMENT_PROVIDER=test turns on the built-in test payment page, where no "
+    r"money moves; a city sets stripe, see the README\.\)\n$"
 )
 
 

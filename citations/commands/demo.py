@@ -122,7 +122,10 @@ def demo(output: Path) -> None:
     else:
         click.echo("")
         click.echo("Try the cited person's own pages (the public door):")
-        click.echo(f"  citations serve --database {result.database_url}")
+        # The built-in test provider: its payment page runs on the same server, no money moves.
+        click.echo(
+            f"  CITATIONS_PAYMENT_PROVIDER=test citations serve --database {result.database_url}"
+        )
         click.echo(
             f"  then open {SERVED_AT}/ and find citation {door.number} with the date of birth "
             f"{door.date_of_birth.isoformat()},"
@@ -131,4 +134,8 @@ def demo(output: Path) -> None:
         click.echo(
             "  Every document printed for a person carries its own code, in a link to "
             f"{profile.contact.website.rstrip('/')}/c/..."
+        )
+        click.echo(
+            "  (CITATIONS_PAYMENT_PROVIDER=test turns on the built-in test payment page, where "
+            "no money moves; a city sets stripe, see the README.)"
         )
