@@ -152,13 +152,17 @@ class Actor:
 OPERATOR = Actor("operator (command line)", Role.ADMIN)
 
 
+CITED_PERSON_ONLINE = "the cited person, online"
+"""How the audit trail and every record name the cited person acting on the public pages."""
+
+
 def cited_person(number: str) -> Actor:
     """The cited person acting on the public pages: every audit event names them so.
 
     >>> cited_person("DCPD-2026-000001-5").name
     'the cited person, online'
     """
-    return Actor("the cited person, online", Role.PERSON, citation=number)
+    return Actor(CITED_PERSON_ONLINE, Role.PERSON, citation=number)
 
 
 """The person at the command line on the server: the CLI has the admin's powers."""

@@ -25,6 +25,7 @@ from citations.payments.render import (
     render_late_notice,
     render_receipt,
 )
+from citations.roles import CITED_PERSON_ONLINE
 from tests.pdfs import copy_templates, font_names, make_contact, pdf_text, replace_key, wording
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -760,3 +761,18 @@ def test_every_ledger_kind_has_words_in_every_language() -> None:
     words = ledger_words()
     for language in ("en", "es"):
         assert set(words[language]) == {k.value for k in EntryKind}, language
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", "Recorded by you, online"), ("es", "Registrado por usted, en línea")],
+)
+def test_a_receipt_of_a_payment_made_online_says_so_in_its_language(
+    language: str, words: str
+) -> None:
+    """The audit trail names "the cited person, online"; the receipt says it in its language."""
+    receipt = make_receipt(
+        language, recorded_by=CITED_PERSON_ONLINE, recorded_online=True, method="online"
+    )
+    text = receipt_text(receipt)
+    assert words in text and CITED_PERSON_ONLINE not in text

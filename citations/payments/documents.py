@@ -39,6 +39,9 @@ class ReceiptContext(DocumentModel):
     received_at: datetime
     """Aware, in the jurisdiction's time zone."""
     recorded_by: str
+    recorded_online: bool = False
+    """Recorded by the cited person online (the receipt says so in its language, not with
+    the audit trail's English name)."""
     balance_before: Decimal
     balance_after: Decimal
     status_after: str

@@ -27,7 +27,7 @@ from citations.payments.render import render_receipt
 from citations.payments.tables import Payment, PaymentPlan
 from citations.record.sent import Delivery, Kind, keep_document
 from citations.record.tables import Citation, SentDocument
-from citations.roles import Actor
+from citations.roles import CITED_PERSON_ONLINE, Actor
 from ordinances.models import Jurisdiction
 
 
@@ -69,6 +69,7 @@ def build_receipt(
         reference=payment.reference,
         received_at=local_time(payment.received_at, profile),
         recorded_by=payment.recorded_by,
+        recorded_online=payment.recorded_by == CITED_PERSON_ONLINE,
         balance_before=from_cents(payment.balance_before_cents),
         balance_after=from_cents(payment.balance_after_cents),
         status_after=payment.status_after,
