@@ -126,6 +126,27 @@ def megabytes(size: int) -> str:
     return f"{math.ceil(size * 10 / MEGABYTE) / 10:.1f}"
 
 
+EXTENSIONS = {
+    "image/jpeg": (".jpg", ".jpeg", ".jpe"),
+    "image/png": (".png",),
+    "application/pdf": (".pdf",),
+}
+
+
+def with_extension(name: str, content_type: str) -> str:
+    """The name with the extension of what the file is (a HEIC photo kept as a JPEG, a PNG
+    that was named .jpg), so it opens as what it is.
+
+    >>> with_extension("IMG_0042.HEIC", "image/jpeg"), with_extension("a.JPEG", "image/jpeg")
+    ('IMG_0042.jpg', 'a.JPEG')
+    """
+    kept = EXTENSIONS[content_type]
+    if name.lower().endswith(kept):
+        return name
+    stem = re.sub(r"\.(jpe?g|jpe|png|heic|heif|pdf)$", "", name, flags=re.IGNORECASE)
+    return stem + kept[0]
+
+
 def _reencode(name: str, kind: str, data: bytes) -> tuple[str, bytes] | str:
     """The image written again from its pixels alone, as (content type, bytes); or why not."""
     try:
@@ -171,14 +192,12 @@ def _clean(upload: Upload, limit: int) -> Cleaned | str:
         return f"{name} is not {KINDS}"
     received = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
-        return Cleaned(name, "application/pdf", data, received)
+        return Cleaned(with_extension(name, "application/pdf"), "application/pdf", data, received)
     done = _reencode(name, kind, data)
     if isinstance(done, str):
         return done
     content_type, content = done
-    if kind == "heic":
-        name = re.sub(r"\.(heic|heif)$", "", name, flags=re.IGNORECASE) + ".jpg"
-    return Cleaned(name, content_type, content, received)
+    return Cleaned(with_extension(name, content_type), content_type, content, received)
 
 
 def check_uploads(
