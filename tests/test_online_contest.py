@@ -95,7 +95,9 @@ def test_a_review_asked_on_time_keeps_the_statement_and_the_files(ready: Engine)
         events = history(session, "citation", number)
         received = [e for e in events if e.action == "online.files_received"]
         assert [e.actor for e in received] == ["the cited person, online"]
-        assert [f["name"] for f in received[0].after["files"]] == ["tree.jpg", "sign.png"]
+        after = received[0].after
+        assert after is not None
+        assert [f["name"] for f in after["files"]] == ["tree.jpg", "sign.png"]
         requested = [e for e in events if e.action == "contest.review_requested"]
         assert requested[0].actor == "the cited person, online"
         assert review_opening(session, number, person, at("2026-11-26")).reason == "already_asked"
