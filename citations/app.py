@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from citations import __version__, web
+from citations import __version__, public, web
 from citations.api import (
     document_routes,
     hearing_routes,
@@ -77,6 +77,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.include_router(document_routes.router)
     app.include_router(report_routes.router)
     app.include_router(web.router)
+    app.include_router(public.router)
     app.include_router(token_routes.router)
     if settings.api_docs:
         _serve_description(app)

@@ -22,7 +22,7 @@ from citations.audit import record
 from citations.errors import NotFound
 from citations.record.lookup import find_citation
 from citations.record.tables import Citation, Mailing, SentDocument
-from citations.roles import PERMISSIONS, Action, Actor
+from citations.roles import PERMISSIONS, Action, Actor, Role
 
 
 class Delivery(StrEnum):
@@ -263,6 +263,8 @@ class DocumentPublic(BaseModel):
 
 def may_read(actor: Actor, kind: str) -> bool:
     """Whether the actor may read a kept document of this kind (beyond reading the citation)."""
+    if actor.role is Role.PERSON:  # every document sent to the person is theirs to read
+        return True
     extra = READ_ALSO.get(Kind(kind))
     return extra is None or actor.role in PERMISSIONS[extra]
 
