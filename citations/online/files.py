@@ -75,11 +75,37 @@ class Cleaned:
     received_sha256: str
 
 
-class FilesRefused(InputRejected):
-    """One or more files cannot be accepted; each problem names its file."""
+REFUSALS = {
+    "too_many": "send at most {limit} files; {count} were chosen",
+    "empty": "{name} is empty",
+    "too_large": "{name} is {size} MB; the limit is {limit} MB",
+    "not_allowed": "{name} is not " + KINDS,
+    "damaged": "{name} is damaged: it says it is a picture but cannot be opened",
+    "too_many_pixels": "{name} is too large a picture to open (too many pixels)",
+}
+"""Each refusal in words; the public pages word the same codes in the person's language."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__([FieldError("files", p) for p in problems], "the files were not accepted")
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why one file (or the set of files) was refused: a code of REFUSALS and its values."""
+
+    code: str
+    values: dict[str, str]
+
+    @property
+    def message(self) -> str:
+        return REFUSALS[self.code].format(**self.values)
+
+
+class FilesRefused(InputRejected):
+    """One or more files cannot be accepted; each refusal names its file."""
+
+    def __init__(self, refusals: list[Refusal]) -> None:
+        self.refusals = refusals
+        super().__init__(
+            [FieldError("files", r.message) for r in refusals], "the files were not accepted"
+        )
 
 
 def sniff(data: bytes) -> str | None:
@@ -147,7 +173,7 @@ def with_extension(name: str, content_type: str) -> str:
     return stem + kept[0]
 
 
-def _reencode(name: str, kind: str, data: bytes) -> tuple[str, bytes] | str:
+def _reencode(name: str, kind: str, data: bytes) -> tuple[str, bytes] | Refusal:
     """The image written again from its pixels alone, as (content type, bytes); or why not."""
     try:
         with warnings.catch_warnings():
@@ -156,13 +182,13 @@ def _reencode(name: str, kind: str, data: bytes) -> tuple[str, bytes] | str:
             with Image.open(BytesIO(data)) as opened:
                 found = {"JPEG": "jpeg", "PNG": "png", "HEIF": "heic"}.get(opened.format or "")
                 if found != kind:
-                    return f"{name} is not a picture that can be opened"
+                    return Refusal("damaged", {"name": name})
                 opened.load()
                 image = ImageOps.exif_transpose(opened)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return f"{name} is too large a picture to open (too many pixels)"
+        return Refusal("too_many_pixels", {"name": name})
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return f"{name} is damaged: it says it is a picture but cannot be opened"
+        return Refusal("damaged", {"name": name})
     as_png = kind == "png"
     if image.mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
@@ -180,21 +206,22 @@ def _reencode(name: str, kind: str, data: bytes) -> tuple[str, bytes] | str:
     return "image/jpeg", out.getvalue()
 
 
-def _clean(upload: Upload, limit: int) -> Cleaned | str:
+def _clean(upload: Upload, limit: int) -> Cleaned | Refusal:
     name = shown_name(upload.filename)
     data = upload.data
     if not data:
-        return f"{name} is empty"
+        return Refusal("empty", {"name": name})
     if len(data) > limit * MEGABYTE:
-        return f"{name} is {megabytes(len(data))} MB; the limit is {limit} MB"
+        values = {"name": name, "size": megabytes(len(data)), "limit": str(limit)}
+        return Refusal("too_large", values)
     kind = sniff(data)
     if kind is None:
-        return f"{name} is not {KINDS}"
+        return Refusal("not_allowed", {"name": name})
     received = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
         return Cleaned(with_extension(name, "application/pdf"), "application/pdf", data, received)
     done = _reencode(name, kind, data)
-    if isinstance(done, str):
+    if isinstance(done, Refusal):
         return done
     content_type, content = done
     return Cleaned(with_extension(name, content_type), content_type, content, received)
@@ -205,9 +232,10 @@ def check_uploads(
 ) -> list[Cleaned]:
     """Every file checked and cleaned, or FilesRefused listing each file refused and why."""
     if len(uploads) > max_files:
-        raise FilesRefused([f"send at most {max_files} files; {len(uploads)} were chosen"])
+        values = {"limit": str(max_files), "count": str(len(uploads))}
+        raise FilesRefused([Refusal("too_many", values)])
     results = [_clean(upload, max_megabytes) for upload in uploads]
-    problems = [r for r in results if isinstance(r, str)]
+    problems = [r for r in results if isinstance(r, Refusal)]
     if problems:
         raise FilesRefused(problems)
     return [r for r in results if isinstance(r, Cleaned)]
