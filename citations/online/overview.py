@@ -9,7 +9,7 @@ public pages' (templates/public/words), keyed by the codes given here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -33,6 +33,7 @@ from citations.record.tables import Citation
 from citations.roles import Actor
 from citations.schedule import Dated, schedule_of
 from ordinances.models import Jurisdiction
+from ordinances.resolve import ResolvedVersion
 
 S = CitationStatus
 
@@ -73,10 +74,14 @@ class Overview:
     first_name: str
     issued_on: date
     violation_date: date
-    ordinances: list[str]
+    ordinances: list[tuple[str, dict[str, str]]]
+    """Each violation's ordinance: its code and its title in each notice language."""
     total_fine: Decimal
     balance: Decimal
     due_on: date | None
+    pay_by: date | None
+    """The last day to pay before something more happens: the due date while it is ahead;
+    past it, the day before the referral to collections (as the late notice says)."""
     waits_for_mail: bool
     dates: list[Dated]
     documents: list[DocumentPublic]
@@ -105,22 +110,29 @@ def overview(session: Session, number: str, actor: Actor, *, now: datetime) -> O
     plan = active_plan(session, citation)
     owed = balance(session, citation)
     schedule = schedule_of(session, citation, profile)
+    pay_by = pay_by_of(citation, schedule.dates, today)
     return Overview(
         number=citation.number,
         status=citation.status,
         first_name=str(citation.subject.get("first_name", "")),
         issued_on=local_date(citation.issued_at, profile),
         violation_date=citation.violation_date,
-        ordinances=[v.ordinance_code for v in citation.violations],
+        ordinances=[
+            (v.ordinance_code, dict(ResolvedVersion.model_validate(v.snapshot).title))
+            for v in citation.violations
+        ],
         total_fine=Decimal(citation.total_fine_cents) / 100,
         balance=owed,
         due_on=citation.due_on,
+        pay_by=pay_by,
         waits_for_mail=citation.service_method == "mail" and citation.served_on is None,
         dates=schedule.dates,
         documents=sent_documents(session, citation, actor),
         payments=payments_of(session, citation),
         hearing=_hearing(session, contest),
-        options=options_of(session, citation, contest, order, profile, today=today, owed=owed),
+        options=options_of(
+            session, citation, contest, order, profile, today=today, owed=owed, pay_by=pay_by
+        ),
         requests=requests_of(session, citation),
         installments=[
             InstallmentView(
@@ -132,6 +144,17 @@ def overview(session: Session, number: str, actor: Actor, *, now: datetime) -> O
         else [],
         decision=order.outcome if order is not None and order.set_aside_at is None else None,
     )
+
+
+def pay_by_of(citation: Citation, dates: list[Dated], today: date) -> date | None:
+    """The due date while it is ahead; past it, the day before the referral to collections
+    while that is ahead; else None (nothing more happens on a date)."""
+    if citation.due_on is not None and citation.due_on >= today:
+        return citation.due_on
+    referral = next((d.on for d in dates if d.key == "collections" and d.open), None)
+    if referral is not None and referral > today:
+        return referral - timedelta(days=1)
+    return None
 
 
 def _hearing(session: Session, contest: Contest | None) -> HearingView | None:
@@ -161,13 +184,14 @@ def options_of(
     *,
     today: date,
     owed: Decimal,
+    pay_by: date | None,
 ) -> list[Option]:
     """What the person can do today, by the same rules the library's steps enforce (each
     step checks again when taken; this only decides what to offer)."""
     status = S(citation.status)
     options: list[Option] = []
     if status in OWED and owed > 0:
-        options.append(Option("pay", "/pay", citation.due_on))
+        options.append(Option("pay", "/pay", pay_by))
     if status is S.ISSUED:
         served = citation.served_on or today
         review_by = deadline_dates(served, profile)[1]

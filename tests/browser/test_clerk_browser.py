@@ -9,11 +9,7 @@ CITATIONS_SCREENSHOTS (a folder) when it is set.
 
 from __future__ import annotations
 
-import itertools
-import os
 import re
-import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,53 +19,14 @@ from typing import Any
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.chromium import check_accessible, free_port, shot
 from tests.browser.desk import CLOCK, HEARING_DAY, Desk, desk_app, set_desk
 from tests.clock import pause
 from tests.databases import Databases
 
 pytestmark = pytest.mark.clock(CLOCK)  # the desk's day: the pages, the API and tokens agree
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
-  .filter(e => e.type !== 'hidden')
-  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
-               && !e.getAttribute('aria-labelledby'))
-  .map(e => e.outerHTML)"""
-
-HEADINGS = (
-    """() => [...document.querySelectorAll('h1, h2, h3, h4')].map(h => Number(h.tagName[1]))"""
-)
-
-# WCAG contrast of every visible text against the first opaque background behind it.
-LOW_CONTRAST = """() => {
-  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
-  const lum = ([r, g, b]) => {
-    const f = c => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const background = el => {
-    for (let e = el; e; e = e.parentElement) {
-      const c = rgb(getComputedStyle(e).backgroundColor);
-      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
-    }
-    return [255, 255, 255];
-  };
-  const bad = [];
-  for (const el of document.querySelectorAll('body *')) {
-    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
-    if (!own || !el.getClientRects().length) continue;
-    const style = getComputedStyle(el);
-    if (style.visibility === 'hidden' || style.clip === 'rect(0px, 0px, 0px, 0px)') continue;
-    const a = lum(rgb(style.color).slice(0, 3)), b = lum(background(el));
-    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-    const text = el.textContent.trim().slice(0, 40);
-    if (ratio < 4.5) bad.push(el.tagName + ' ' + ratio.toFixed(2) + ': ' + text);
-  }
-  return bad;
-}"""
 
 
 @dataclass(frozen=True)
@@ -78,19 +35,12 @@ class Site:
     desk: Desk
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def site(tmp_path: Path, databases: Databases) -> Iterator[Site]:
     """The application on a fresh SQLite desk, served by uvicorn in a thread on loopback."""
     url = databases.sqlite_copy(tmp_path / "browser.db", set_desk)
     desk: Desk = databases.filled("sqlite", set_desk)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(desk_app(url), host="127.0.0.1", port=port, log_level="warning")
     )
@@ -107,53 +57,12 @@ def site(tmp_path: Path, databases: Databases) -> Iterator[Site]:
         thread.join(timeout=20)
 
 
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(
-                f"chromium is not installed ({CHROMIUM}): the browser tests must run in CI; "
-                "`.ci/run` installs it with apt-get"
-            )
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    # The browser keeps the machine's clock, even in CI's run under faketime (chromium hangs on
-    # closing with libfaketime preloaded): the pages run no scripts, and the session cookie's
-    # Max-Age, which browsers prefer to its Expires date, does not depend on the date.
-    real_clock: dict[str, str | float | bool] = {
-        name: value for name, value in os.environ.items() if name != "LD_PRELOAD"
-    }
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox"], env=real_clock
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def shot(page: Page, name: str) -> None:
-    folder = os.environ.get("CITATIONS_SCREENSHOTS")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
-
-
 def sign_in(page: Page, site: Site, role: str = "clerk") -> None:
     page.goto(f"{site.base}/clerk/")
     expect(page).to_have_url(f"{site.base}/clerk/login?next=%2Fclerk%2F")
     page.get_by_label("Your API token").fill(site.desk.tokens[role])
     page.get_by_label("Your API token").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Docket for")
-
-
-def check_accessible(page: Page) -> None:
-    """Every control labelled; one h1 and no skipped heading level; text contrast >= 4.5."""
-    assert page.evaluate(UNLABELLED) == [], page.url
-    levels: list[int] = page.evaluate(HEADINGS)
-    assert levels.count(1) == 1, page.url
-    assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (page.url, levels)
-    assert page.evaluate(LOW_CONTRAST) == [], page.url
 
 
 def test_a_clerks_day_from_docket_to_order(site: Site, browser: Browser) -> None:
