@@ -305,6 +305,20 @@ def files_of(session: Session, citation: Citation) -> list[PersonFile]:
     )
 
 
+def download_headers(row: PersonFile) -> dict[str, str]:
+    """The headers a person's file is sent with, to the person or to staff: its own type
+    (never guessed by the browser), kept by no cache, a picture shown and a PDF downloaded,
+    and nothing in it allowed to run (a PDF is kept as received)."""
+    shown = "inline" if row.content_type.startswith("image/") else "attachment"
+    return {
+        "Content-Type": row.content_type,
+        "Content-Disposition": f'{shown}; filename="{download_name(row)}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
+    }
+
+
 def download_name(row: PersonFile) -> str:
     """A safe name for Content-Disposition: ASCII letters, digits, dot, dash, underscore.
 

@@ -1,7 +1,501 @@
-"""Public pages: placeholder, filled by the work on issue #15."""
+"""Contesting online, the person's pages: ask for a review with photos or papers, ask for a
+hearing (deposit or hardship waiver), move the hearing, ask to reopen a missed hearing, and
+open a file they sent.
+
+Each page first says whether the step is open and until when (or why not, with the office's
+phone); each form calls one library step of citations.online.contest as the person, and any
+refusal comes back on the same page in the person's language, with what they typed kept
+(files must be chosen again: a browser never keeps them).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import aclosing
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
 
-router = APIRouter()
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
+
+from citations.database import reading, transaction
+from citations.errors import CitationsError, IllegalTransition, InputRejected, NotFound
+from citations.hearings.contests import DeadlineMissed
+from citations.hearings.tables import Contest
+from citations.http.deps import EngineDep
+from citations.inputs import whole_number
+from citations.online.contest import (
+    MoveRefused,
+    Opening,
+    ask_for_hearing,
+    ask_for_review,
+    ask_to_set_aside,
+    hearing_opening,
+    interpreter_choices,
+    move_hearing,
+    move_opening,
+    review_opening,
+    set_aside_opening,
+)
+from citations.online.files import MEGABYTE, FilesRefused, Upload, download_headers, file_for
+from citations.online.requests import RequestKind, requests_of
+from citations.public.guard import ClockDep, Person, PersonDep, check_form, page, public_router
+from citations.record.ledger import balance
+from citations.record.lookup import find_citation
+from citations.record.person import PersonFile
+
+router = public_router()
+
+TEXT_LIMIT = 5000
+"""The most a statement or reason keeps (a few pages of text)."""
+
+
+def _text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip()[:TEXT_LIMIT] if isinstance(value, str) else ""
+
+
+async def _uploads(form: FormData) -> list[Upload]:
+    """The files chosen (an empty file field, sent when none was chosen, is no file)."""
+    uploads = []
+    for item in form.getlist("files"):
+        if isinstance(item, UploadFile) and (item.filename or item.size):
+            uploads.append(Upload(item.filename or "", await item.read()))
+    return uploads
+
+
+UPLOAD_PATHS = frozenset({"/review", "/set-aside"})
+"""The pages whose forms carry files. The application's body limit (1 MiB, for the API)
+leaves them alone (citations/app.py): each reads its body under its own limit, the
+profile's files times their megabytes, however the body is sent."""
+
+
+class BodyTooLarge(MultiPartException):
+    """The body went past the limit while it was read (the parser closes its files)."""
+
+    def __init__(self) -> None:
+        super().__init__("the request body is too large")
+
+
+async def _capped(stream: AsyncIterator[bytes], cap: int) -> AsyncGenerator[bytes, None]:
+    size = 0
+    async for chunk in stream:
+        size += len(chunk)
+        if size > cap:
+            raise BodyTooLarge()
+        yield chunk
+
+
+async def _read_form(request: Request, person: Person) -> FormData | None:
+    """The posted form, once its form token matches; None when the body is larger than
+    every allowed file together could be: refused by its declared length before anything is
+    read, or as soon as the bytes read pass it (a body sent without a length)."""
+    rules = person.profile.online
+    most = rules.upload_max_files * rules.upload_max_megabytes * MEGABYTE + MEGABYTE
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > most:
+        return None
+    multipart = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        async with aclosing(_capped(request.stream(), most)) as stream:
+            if multipart == "multipart/form-data":
+                parser: MultiPartParser | FormParser = MultiPartParser(
+                    request.headers, stream, max_files=rules.upload_max_files + 5, max_fields=30
+                )
+            else:
+                parser = FormParser(request.headers, stream, max_fields=30)
+            form = await parser.parse()
+    except BodyTooLarge:
+        return None
+    except MultiPartException as exc:
+        raise StarletteHTTPException(400, exc.message) from None
+    try:
+        check_form(person, form)
+    except Exception:
+        await form.close()
+        raise
+    return form
+
+
+async def _read_files(form: FormData, text: str) -> tuple[str, list[Upload]]:
+    """The form's text field `text` and its files; the spooled files are closed after."""
+    try:
+        return _text(form, text), await _uploads(form)
+    finally:
+        await form.close()
+
+
+def _refusals(person: Person, exc: Exception) -> list[str]:
+    """What went wrong, in the person's words: each refused file by name, a field's problem
+    by its key, else the library's own sentence. A missed deadline or a step no longer open
+    needs no words here: the page's opening says it, with the date."""
+    t = person.speaker.t
+    if isinstance(exc, DeadlineMissed | IllegalTransition):
+        return []
+    if isinstance(exc, FilesRefused):
+        return [t(f"contest.refused.{r.code}", **r.values) for r in exc.refusals]
+    if isinstance(exc, InputRejected):
+        problems = []
+        for e in exc.errors:
+            key = f"contest.problem.{e.field}"
+            problems.append(t(key) if t(key) != key else e.message)
+        return problems
+    return [str(exc)]
+
+
+def _too_big(person: Person) -> list[str]:
+    rules = person.profile.online
+    return [
+        person.speaker.t(
+            "contest.refused.total", count=rules.upload_max_files, limit=rules.upload_max_megabytes
+        )
+    ]
+
+
+def _files(session: Session, person: Person, purpose: str) -> list[PersonFile]:
+    return list(
+        session.scalars(
+            select(PersonFile)
+            .where(PersonFile.citation_id == person.citation_id, PersonFile.purpose == purpose)
+            .order_by(PersonFile.id)
+        )
+    )
+
+
+def _contest(session: Session, person: Person) -> Contest | None:
+    return session.scalar(select(Contest).where(Contest.citation_id == person.citation_id))
+
+
+async def _act(engine: Any, step: Callable[[Session], object]) -> None:
+    """Run one library step in its own transaction, off the event loop (pictures are
+    re-encoded there)."""
+
+    def run() -> None:
+        with transaction(engine) as session:
+            step(session)
+
+    await run_in_threadpool(run)
+
+
+# The review ------------------------------------------------------------------------------
+
+
+def _review_page(
+    request: Request,
+    person: Person,
+    engine: Any,
+    now: Any,
+    *,
+    status_code: int = 200,
+    statement: str = "",
+    problems: list[str] | None = None,
+    sent: bool = False,
+) -> Response:
+    with reading(engine) as session:
+        opening = review_opening(session, person.number, person.actor, now)
+        contest = _contest(session, person)
+        files = _files(session, person, "review")
+        return page(
+            request,
+            person,
+            "contest_review.html",
+            status_code=status_code,
+            opening=opening,
+            contest=contest,
+            files=files,
+            statement=statement,
+            problems=problems or [],
+            sent=sent,
+            rules=person.profile.online,
+        )
+
+
+@router.get("/review")
+def review_form(
+    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep, sent: str = ""
+) -> Response:
+    return _review_page(request, person, engine, now, sent=bool(sent))
+
+
+@router.post("/review")
+async def review_submit(
+    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep
+) -> Response:
+    form = await _read_form(request, person)
+    if form is None:
+        return _review_page(
+            request, person, engine, now, status_code=413, problems=_too_big(person)
+        )
+    statement, uploads = await _read_files(form, "statement")
+    if not statement:
+        problems = [person.speaker.t("contest.problem.statement")]
+        return _review_page(
+            request, person, engine, now, status_code=422, statement=statement, problems=problems
+        )
+    try:
+        await _act(
+            engine,
+            lambda s: ask_for_review(
+                s, person.number, statement, uploads, actor=person.actor, now=now
+            ),
+        )
+    except CitationsError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return _review_page(
+            request,
+            person,
+            engine,
+            now,
+            status_code=422,
+            statement=statement,
+            problems=_refusals(person, exc),
+        )
+    return RedirectResponse("/review?sent=1", status_code=303)
+
+
+# The hearing -----------------------------------------------------------------------------
+
+
+def _hearing_page(
+    request: Request,
+    person: Person,
+    engine: Any,
+    now: Any,
+    *,
+    status_code: int = 200,
+    typed: dict[str, str] | None = None,
+    problems: list[str] | None = None,
+    sent: bool = False,
+) -> Response:
+    with reading(engine) as session:
+        opening = hearing_opening(session, person.number, person.actor, now)
+        citation = find_citation(session, person.number, person.actor)
+        return page(
+            request,
+            person,
+            "contest_hearing.html",
+            status_code=status_code,
+            opening=opening,
+            contest=_contest(session, person),
+            deposit=balance(session, citation),
+            modes=person.profile.online.hearing_modes,
+            interpreters=interpreter_choices(person.profile, person.language),
+            typed=typed or {},
+            problems=problems or [],
+            sent=sent,
+        )
+
+
+@router.get("/hearing")
+def hearing_form(
+    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep, sent: str = ""
+) -> Response:
+    return _hearing_page(request, person, engine, now, sent=bool(sent))
+
+
+@router.post("/hearing")
+async def hearing_submit(
+    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep
+) -> Response:
+    form = await request.form(max_files=0, max_fields=30)
+    check_form(person, form)
+    fields = ("hearing_mode", "interpreter_language", "accommodation", "path", "declaration")
+    typed = {name: _text(form, name) for name in fields}
+    typed["sworn"] = "yes" if form.get("sworn") == "yes" else ""
+    mode = typed["hearing_mode"] or None
+    if mode is not None and mode not in person.profile.online.hearing_modes:
+        mode = None
+    if typed["path"] == "deposit":
+        # The deposit is paid through the payment provider; the hearing is requested with
+        # these choices once the payment posts.
+        choices = {
+            "purpose": "hearing",
+            "hearing_mode": mode or "",
+            "interpreter_language": typed["interpreter_language"],
+            "accommodation": typed["accommodation"],
+        }
+        return RedirectResponse(f"/pay?{urlencode(choices)}", status_code=303)
+    if typed["path"] != "waiver":
+        problems = [person.speaker.t("contest.problem.path")]
+        return _hearing_page(
+            request, person, engine, now, status_code=422, typed=typed, problems=problems
+        )
+    try:
+        await _act(
+            engine,
+            lambda s: ask_for_hearing(
+                s,
+                person.number,
+                declaration=typed["declaration"],
+                sworn=typed["sworn"] == "yes",
+                hearing_mode=mode,
+                interpreter_language=typed["interpreter_language"] or None,
+                accommodation=typed["accommodation"] or None,
+                actor=person.actor,
+                now=now,
+            ),
+        )
+    except CitationsError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        problems = _refusals(person, exc)
+        return _hearing_page(
+            request, person, engine, now, status_code=422, typed=typed, problems=problems
+        )
+    return RedirectResponse("/hearing?sent=1", status_code=303)
+
+
+# Moving the hearing ----------------------------------------------------------------------
+
+
+def _move_page(
+    request: Request,
+    person: Person,
+    engine: Any,
+    now: Any,
+    *,
+    status_code: int = 200,
+    reason: str = "",
+    problems: list[str] | None = None,
+    moved: bool = False,
+) -> Response:
+    with reading(engine) as session:
+        opening = move_opening(session, person.number, person.actor, now)
+        return page(
+            request,
+            person,
+            "contest_move.html",
+            status_code=status_code,
+            opening=opening,
+            hearing_day=_day(opening),
+            moves=person.profile.online.hearing_moves,
+            days_before=person.profile.online.move_days_before,
+            reason=reason,
+            problems=problems or [],
+            moved=moved,
+        )
+
+
+def _day(opening: Opening) -> date | None:
+    day = opening.details.get("day")
+    return date.fromisoformat(day) if day else None
+
+
+@router.get("/hearing/move")
+def move_form(
+    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep, moved: str = ""
+) -> Response:
+    return _move_page(request, person, engine, now, moved=bool(moved))
+
+
+@router.post("/hearing/move")
+async def move_submit(
+    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep
+) -> Response:
+    form = await request.form(max_files=0, max_fields=10)
+    check_form(person, form)
+    reason = _text(form, "reason")
+    try:
+        await _act(
+            engine,
+            lambda s: move_hearing(s, person.number, reason, actor=person.actor, now=now),
+        )
+    except MoveRefused:
+        return _move_page(request, person, engine, now, status_code=422, reason=reason)
+    except CitationsError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        problems = _refusals(person, exc)
+        return _move_page(
+            request, person, engine, now, status_code=422, reason=reason, problems=problems
+        )
+    return RedirectResponse("/hearing/move?moved=1", status_code=303)
+
+
+# Setting a default aside -----------------------------------------------------------------
+
+
+def _set_aside_page(
+    request: Request,
+    person: Person,
+    engine: Any,
+    now: Any,
+    *,
+    status_code: int = 200,
+    reason: str = "",
+    problems: list[str] | None = None,
+    sent: bool = False,
+) -> Response:
+    with reading(engine) as session:
+        opening = set_aside_opening(session, person.number, person.actor, now)
+        citation = find_citation(session, person.number, person.actor)
+        asked = [r for r in requests_of(session, citation) if r.kind == RequestKind.SET_ASIDE]
+        return page(
+            request,
+            person,
+            "contest_set_aside.html",
+            status_code=status_code,
+            opening=opening,
+            asked=asked[-1] if asked else None,
+            files=_files(session, person, "set_aside"),
+            reason=reason,
+            problems=problems or [],
+            sent=sent,
+            rules=person.profile.online,
+        )
+
+
+@router.get("/set-aside")
+def set_aside_form(
+    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep, sent: str = ""
+) -> Response:
+    return _set_aside_page(request, person, engine, now, sent=bool(sent))
+
+
+@router.post("/set-aside")
+async def set_aside_submit(
+    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep
+) -> Response:
+    form = await _read_form(request, person)
+    if form is None:
+        return _set_aside_page(
+            request, person, engine, now, status_code=413, problems=_too_big(person)
+        )
+    reason, uploads = await _read_files(form, "reason")
+    try:
+        await _act(
+            engine,
+            lambda s: ask_to_set_aside(
+                s, person.number, reason, uploads, actor=person.actor, now=now
+            ),
+        )
+    except CitationsError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        problems = _refusals(person, exc)
+        return _set_aside_page(
+            request, person, engine, now, status_code=422, reason=reason, problems=problems
+        )
+    return RedirectResponse("/set-aside?sent=1", status_code=303)
+
+
+# A file the person sent ------------------------------------------------------------------
+
+
+@router.get("/files/{file_id}")
+def person_file(file_id: str, person: PersonDep, engine: EngineDep) -> Response:
+    """A file the person sent, to them alone (another citation's file is not found)."""
+    wanted = whole_number(file_id)
+    if wanted is None or wanted < 1:
+        raise NotFound("file", file_id)
+    with reading(engine) as session:
+        row = file_for(session, wanted, person.actor)
+        return Response(row.content, headers=download_headers(row))

@@ -26,7 +26,7 @@ from citations.http.responses import pdf_response
 from citations.inputs import whole_number
 from citations.notice.kept import notice_document
 from citations.online.contest import answer_set_aside
-from citations.online.files import download_name, file_for, files_of
+from citations.online.files import download_headers, file_for, files_of
 from citations.online.requests import RequestKind, requests_of
 from citations.record.ledger import LedgerEntry, balance, entries, signed_amount
 from citations.record.lookup import find_citation, to_public
@@ -227,23 +227,7 @@ def person_file(number: str, file_id: str, actor: ActorDep, engine: EngineDep) -
         row = file_for(session, wanted, actor)
         if row.citation_id != record.id:
             raise NotFound("file", f"{number}/{file_id}")
-        return file_response(row)
-
-
-def file_response(row: PersonFile) -> Response:
-    """A person's file as a download: its own type, never guessed by the browser, never
-    kept by a cache, and unable to run anything if opened (a PDF is kept as received)."""
-    shown = "inline" if row.content_type.startswith("image/") else "attachment"
-    return Response(
-        row.content,
-        media_type=row.content_type,
-        headers={
-            "Content-Disposition": f'{shown}; filename="{download_name(row)}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
-        },
-    )
+        return Response(row.content, headers=download_headers(row))
 
 
 @router.post("/citations/{number}/set-aside-requests/{request_id}")
