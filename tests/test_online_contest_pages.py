@@ -140,7 +140,7 @@ def test_files_that_lie_are_refused_in_the_persons_language(door: Door) -> None:
     assert "No había letrero." in text  # what was typed is kept
     assert status(engine, number) == "issued"
     code, text = post_review(client, csrf, "", [])
-    assert code == 422 and "Diga por qué la multa está equivocada." in Page(text).words("main")
+    assert code == 422 and "Diga por qué la citación está equivocada." in Page(text).words("main")
 
 
 def test_a_body_larger_than_all_files_together_is_not_read(door: Door) -> None:
