@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from citations.record.access import citation_id_for_code
@@ -56,11 +56,26 @@ def _canonical(number: str) -> str | None:
         return None
 
 
+def _serialize(session: Session, keys: list[str]) -> None:
+    """On PostgreSQL, tries on one number or from one client wait for each other (a
+    transaction-scoped advisory lock per key, taken in one order), so parallel tries cannot
+    all count the same earlier ones and pass the limit together. On SQLite a writing
+    transaction already holds the database's write lock from its start."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for key in sorted(set(keys)):
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"citations.lookup:{key}"},
+        )
+
+
 def _wait_until(
     session: Session, *, number: str | None, client: str, now: datetime, profile: Jurisdiction
 ) -> datetime | None:
     """The moment the person may try again, if the limit is reached for the number or for
     the client; None when they may try now."""
+    _serialize(session, [f"client:{client}"] + ([f"number:{number}"] if number else []))
     online = profile.online
     since = now - timedelta(minutes=online.lookup_window_minutes)
     waits: list[datetime] = []
