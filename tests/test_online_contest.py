@@ -3,6 +3,7 @@ with the waiver, moving a hearing once, and asking to set a default aside (both 
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sqlalchemy import Engine, select
 
 from citations.audit import history
 from citations.catalog.store import PublishedCatalog
-from citations.database import transaction
+from citations.database import make_engine, transaction
 from citations.errors import InputRejected, NotFound, PermissionDenied
 from citations.hearings.contests import DeadlineMissed, decide_waiver
 from citations.hearings.scheduling import record_no_show, schedule_hearing
@@ -423,3 +424,41 @@ def test_a_denied_set_aside_leaves_the_default(ready: Engine) -> None:
             now=at("2026-12-19"),
         )
     assert status(ready, number) == "upheld"
+
+
+def test_moves_sent_at_the_same_moment_move_the_hearing_once(
+    ready: Engine, database_url: str
+) -> None:
+    """The same person moving from two devices at once (real PostgreSQL workers): the
+    citation's lock makes the second see the first move, and refuses it."""
+    if ready.dialect.name != "postgresql":
+        pytest.skip("the race is proven on PostgreSQL, where requests run in parallel")
+    number = scheduled(ready)
+    workers = 4
+    barrier = threading.Barrier(workers)
+    outcomes: list[str] = []
+
+    def device() -> None:
+        engine = make_engine(database_url)
+        try:
+            barrier.wait()
+            with transaction(engine) as session:
+                move_hearing(
+                    session, number, "Work shift.", actor=cited_person(number), now=at("2026-12-04")
+                )
+            outcomes.append("moved")
+        except MoveRefused:
+            outcomes.append("refused")
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=device) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["moved"] + ["refused"] * (workers - 1)
+    assert hearing_days(ready) == [
+        (date(2026, 12, 15), "postponed"),
+        (date(2026, 12, 17), "scheduled"),
+    ]
