@@ -90,7 +90,78 @@ def request_ability_to_pay(
     """Decide an ability-to-pay request by the profile's rule and the version's remedy."""
     actor.require(Action.DECIDE_ABILITY_TO_PAY)
     citation = lock_citation(session, number, actor)
+    return _decide(session, citation, declaration, actor=actor, now=now)
+
+
+def decide_plain_case(
+    session: Session, citation: Citation, declaration: Declaration, *, actor: Actor, now: datetime
+) -> AbilityDecision | None:
+    """The rule's own decision, when the rule qualifies the declaration plainly (a listed
+    benefit, or income at or under the line); None, with nothing recorded, otherwise.
+
+    No one's power is needed for what the law itself grants: the person's own online
+    request is decided here, with the person as the actor. It never denies (a case the rule
+    does not qualify goes to staff) and never grants beyond the rule (that is
+    `decide_as_staff`, which needs DECIDE_ABILITY_TO_PAY). The caller holds the citation's
+    lock (`lock_citation` with its own actor) and has checked the actor may ask.
+    """
     profile = PublishedCatalog(session).jurisdiction()
+    if not judge(declaration, profile)[0]:
+        return None
+    return _decide(session, citation, declaration, actor=actor, now=now, profile=profile)
+
+
+def decide_as_staff(
+    session: Session,
+    number: str,
+    declaration: Declaration,
+    *,
+    granted: bool,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+) -> AbilityDecision:
+    """Staff decide a declaration the rule does not qualify plainly (a person's request
+    waiting in the queue): granting applies the version's remedy as if the rule had
+    qualified it, with the staff member's reason among the decision's reasons; denying
+    records the rule's own decision with the reason. A declaration the rule qualifies
+    cannot be denied: the law grants it.
+    """
+    actor.require(Action.DECIDE_ABILITY_TO_PAY)
+    citation = lock_citation(session, number, actor)
+    if len(reason.strip()) < 5:
+        raise InputRejected([FieldError("reason", "say in a sentence why")])
+    profile = PublishedCatalog(session).jurisdiction()
+    if not granted and judge(declaration, profile)[0]:
+        raise InputRejected(
+            [FieldError("granted", "the rule qualifies this declaration: it cannot be denied")]
+        )
+    verb = "granted beyond the rule" if granted else "denied"
+    return _decide(
+        session,
+        citation,
+        declaration,
+        actor=actor,
+        now=now,
+        profile=profile,
+        staff=(granted, f"{verb} by {actor.name}: {reason.strip()}"),
+    )
+
+
+def _decide(
+    session: Session,
+    citation: Citation,
+    declaration: Declaration,
+    *,
+    actor: Actor,
+    now: datetime,
+    profile: Jurisdiction | None = None,
+    staff: tuple[bool, str] | None = None,
+) -> AbilityDecision:
+    """Judge the declaration, apply the remedy, record the decision (the caller holds the
+    citation's lock and has checked the actor's power). `staff` is a staff member's
+    decision beyond the rule: (granted, the reason in words)."""
+    profile = profile or PublishedCatalog(session).jurisdiction()
     require(citation, OWED - {S.ON_PLAN}, "decide ability to pay")
     if not declaration.sworn:
         raise InputRejected(
@@ -100,6 +171,9 @@ def request_ability_to_pay(
         set(declaration.benefits) - set(profile.payments.ability_to_pay.qualifying_benefits)
     )
     qualifies, reasons = judge(declaration, profile)
+    if staff is not None:
+        qualifies = staff[0] or qualifies
+        reasons.append(staff[1])
     if unknown:
         reasons.append(f"not listed benefits (not counted): {', '.join(unknown)}")
     remedy = remedy_of(citation)

@@ -189,17 +189,18 @@ def citation_page(
         seen = overview(session, person.number, person.actor, now=now)
         citation = find_citation(session, person.number, person.actor)
         notice_waits = waits_for_mail(citation)
-    receipts = {
-        d.about.removeprefix("receipt:"): d.id for d in seen.documents if d.kind == "receipt"
-    }
-    return page(
-        request,
-        person,
-        "citation.html",
-        seen=seen,
-        receipts=receipts,
-        notice_waits=notice_waits,
-    )
+        receipts = {
+            d.about.removeprefix("receipt:"): d.id for d in seen.documents if d.kind == "receipt"
+        }
+        # Rendered while the session is open: the page reads the requests' rows.
+        return page(
+            request,
+            person,
+            "citation.html",
+            seen=seen,
+            receipts=receipts,
+            notice_waits=notice_waits,
+        )
 
 
 @router.get("/notice.pdf")

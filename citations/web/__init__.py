@@ -22,6 +22,7 @@ from citations.web import (
     mail_forms,
     officers,
     queue,
+    requests,
     session_forms,
 )
 from citations.web.forms import add_form
@@ -33,6 +34,7 @@ router = web_router(prefix=PREFIX)
 router.include_router(auth.router)
 router.include_router(docket.router)
 router.include_router(queue.router)
+router.include_router(requests.router)
 router.include_router(citation.router)
 router.include_router(fonts.router)
 for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES:
