@@ -64,6 +64,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.engine = engine
+    app.state.settings = settings  # the pages read the payment provider from here
     app.state.intake_writer = writer
     problems.install(app)
     app.add_middleware(BodySizeLimit, own_limit=UPLOAD_PATHS)

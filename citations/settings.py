@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///citations.db"
@@ -27,12 +28,59 @@ class Settings(BaseSettings):
     """Strict-Transport-Security max-age on answers to https requests (CITATIONS_HSTS_SECONDS);
     0 sends none."""
 
+    # Paying online (citations.online.providers). Secrets are SecretStr: never printed,
+    # logged or shown in an error.
+    payment_provider: Literal["none", "test", "stripe"] = "none"
+    """Who takes a person's card online (CITATIONS_PAYMENT_PROVIDER): `none` (the default:
+    the pages say to pay by the notice's other ways), `stripe` (Stripe Checkout), or `test`,
+    the built-in stand-in whose page approves with a button and moves no money: for the demo
+    and tests only, never on a city's live site."""
+    public_base_url: str | None = None
+    """The site's address as people reach it (CITATIONS_PUBLIC_BASE_URL, e.g.
+    https://citations.demo-city.example): where the provider sends the person back. Needed
+    behind a proxy; without it the address of the request is used."""
+    test_provider_secret: SecretStr | None = None
+    """Signs the test provider's callbacks (CITATIONS_TEST_PROVIDER_SECRET); without it each
+    process draws a random one (its own page signs and checks them in the same process)."""
+    stripe_secret_key: SecretStr | None = None
+    """Stripe's secret API key (CITATIONS_STRIPE_SECRET_KEY, sk_live_... or a restricted
+    rk_live_... allowed to write Checkout Sessions)."""
+    stripe_webhook_secret: SecretStr | None = None
+    """The signing secret of the webhook endpoint registered at Stripe
+    (CITATIONS_STRIPE_WEBHOOK_SECRET, whsec_...)."""
+    stripe_api_base: str = "https://api.stripe.com"
+    """Stripe's API address (CITATIONS_STRIPE_API_BASE); tests point it at a local stand-in."""
+
     @field_validator("web_secret_key")
     @classmethod
     def _long_enough(cls, key: str | None) -> str | None:
         if key is not None and len(key) < 32:
             raise ValueError("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return key
+
+    @field_validator("public_base_url", "stripe_api_base")
+    @classmethod
+    def _web_address(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        if not url.startswith(("https://", "http://")) or " " in url:
+            raise ValueError("must be a web address starting with https:// (or http://)")
+        return url.rstrip("/")
+
+    @model_validator(mode="after")
+    def _provider_complete(self) -> Settings:
+        if self.payment_provider == "stripe":
+            missing = [
+                f"CITATIONS_{name.upper()}"
+                for name in ("stripe_secret_key", "stripe_webhook_secret", "public_base_url")
+                if getattr(self, name) is None
+            ]
+            if missing:
+                raise ValueError(f"the stripe payment provider needs {', '.join(missing)}")
+            assert self.public_base_url is not None
+            if not self.public_base_url.startswith("https://"):
+                raise ValueError("CITATIONS_PUBLIC_BASE_URL must start with https:// for stripe")
+        return self
 
     @field_validator("database_url")
     @classmethod

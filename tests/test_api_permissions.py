@@ -24,6 +24,7 @@ from httpx2 import Response
 
 from citations.app import create_app
 from citations.database import transaction
+from citations.public.guard import PublicRoute
 from citations.record.numbering import CitationNumber
 from citations.record.tokens import create_token, revoke_token
 from citations.roles import OPERATOR, PERMISSIONS, STAFF_ROLES, Action, Role
@@ -302,11 +303,13 @@ def problem_type(response: Response, status: int) -> str:
 
 
 def served_routes(app: FastAPI) -> set[tuple[str, str]]:
-    """(method, path) of every API route, the /clerk web pages left out."""
+    """(method, path) of every API route, the /clerk web pages and the cited person's public
+    pages (tests/test_public_*.py) left out."""
     return {
         (method, context.path)
         for context in iter_route_contexts(app.routes)
         if isinstance(context.original_route, APIRoute)
+        and not isinstance(context.original_route, PublicRoute)
         and context.path is not None
         and not context.path.startswith("/clerk")
         for method in context.methods or ()

@@ -99,8 +99,13 @@ def answer_request(
     to pay, start the plan) is the clerk's own step, called with the request's details.
     """
     actor.require(Action.ANSWER_REQUESTS)
+    # Read again under the lock, over any copy this session loaded before (a grant that
+    # loaded the request to act on it): two staff answering at once answer it once.
     request = session.scalar(
-        select(PersonRequest).where(PersonRequest.id == request_id).with_for_update()
+        select(PersonRequest)
+        .where(PersonRequest.id == request_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if request is None:
         raise NotFound("request", str(request_id))

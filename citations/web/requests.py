@@ -20,6 +20,7 @@ from citations.catalog.store import PublishedCatalog
 from citations.database import reading, transaction
 from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
 from citations.http.deps import EngineDep
+from citations.money import from_cents
 from citations.online.help import (
     deny_ability_to_pay,
     deny_plan,
@@ -27,10 +28,12 @@ from citations.online.help import (
     grant_plan,
     waiting_requests,
 )
+from citations.online.payments import refused_online_payments
 from citations.online.requests import RequestKind
 from citations.record.ledger import balance
 from citations.record.person import PersonFile, PersonRequest
-from citations.roles import Action, Actor
+from citations.record.tables import Citation
+from citations.roles import PERMISSIONS, Action, Actor
 from citations.web.auth import ActorDep, ClockDep, FormDep
 from citations.web.forms import FormState, Parser
 from citations.web.guard import PREFIX, web_router
@@ -129,11 +132,23 @@ def show(
     with reading(engine) as session:
         formats = Formats.of(PublishedCatalog(session).jurisdiction())
         listed = rows(session, actor, now, formats)
+        refunds = (
+            refused_online_payments(session, actor=actor)
+            if actor.role in PERMISSIONS[Action.REFUND]
+            else []
+        )
+        numbers = {
+            c.id: c.number
+            for c in session.scalars(
+                select(Citation).where(Citation.id.in_({p.citation_id for p in refunds}))
+            )
+        }
         return render(
             request,
             "requests.html",
             422 if states else 200,
             requests=listed,
+            refunds=[(p, numbers[p.citation_id], from_cents(p.amount_cents)) for p in refunds],
             forms=states or {},
             empty=FormState(),
             fmt=formats,
