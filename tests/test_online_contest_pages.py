@@ -14,6 +14,7 @@ from sqlalchemy import Engine, select
 
 from citations.database import make_engine, transaction
 from citations.hearings.scheduling import record_no_show
+from citations.hearings.tables import Contest
 from citations.record.lookup import find_citation
 from citations.record.person import PersonFile, PersonRequest
 from citations.roles import OPERATOR
@@ -22,6 +23,8 @@ from tests.browser.html import Page
 from tests.hearing_steps import CLERK, issue_one, officer_with_session, to_review_upheld
 from tests.public_steps import birth_of, door_client, find_citation_as_person, move_door_clock
 from tests.test_online_files import gps_jpeg, picture
+from tests.test_online_payments import PROVIDER
+from tests.test_online_payments_pages import press, use_provider
 
 pytestmark = [pytest.mark.filled_by(fill=set_desk), pytest.mark.clock(CLOCK)]
 
@@ -175,10 +178,9 @@ def test_a_hearing_with_the_waiver_and_the_deposit_path(door: Door) -> None:
     assert refused.status_code == 422
     assert "Tick the box to declare that what you wrote is true." in main
     assert "Say in a few sentences why you cannot pay the deposit." in main
-    to_pay = client.post("/hearing", data=base | {"path": "deposit", "accommodation": "Ramp"})
-    assert to_pay.status_code == 303
-    assert to_pay.headers["location"] == (
-        "/pay?purpose=hearing&hearing_mode=in_person&interpreter_language=vi&accommodation=Ramp"
+    off = client.post("/hearing", data=base | {"path": "deposit"})
+    assert off.status_code == 422 and "Paying online is not available." in Page(off.text).words(
+        "main"
     )
     waiver = {
         "path": "waiver",
@@ -251,3 +253,42 @@ def test_a_missed_hearing_reopened_on_request_and_granted_by_the_clerk(door: Doo
     )
     assert granted.status_code == 303
     assert status(engine, number) == "hearing_requested"
+
+
+def test_a_hearing_asked_by_paying_the_deposit_online(door: Door) -> None:
+    """The deposit path: the test provider's page, then the hearing is requested with the
+    person's choices once the payment posts."""
+    client, _, engine = door
+    use_provider(client, PROVIDER)
+    number = issue_one(engine, date_of_birth="1988-08-18", preferred_language="en")
+    to_review_upheld(engine, number)
+    csrf = find_citation_as_person(client, number, "1988-08-18")
+    form = client.get("/hearing")
+    assert "Pay the deposit of $200.00 now, by card" in Page(form.text).words("main")
+    asked = client.post(
+        "/hearing",
+        data={
+            "csrf_token": csrf,
+            "hearing_mode": "in_person",
+            "interpreter_language": "ase",
+            "accommodation": "Ramp",
+            "path": "deposit",
+        },
+    )
+    assert asked.status_code == 303, Page(asked.text).words("main")
+    stand_in = asked.headers["location"].removeprefix("https://testserver")
+    assert stand_in.startswith("/pay/test-provider/")
+    press(client, stand_in, "approve")
+    assert status(engine, number) == "hearing_requested"
+    with transaction(engine) as session:
+        contest = session.scalars(
+            select(Contest).where(
+                Contest.citation_id == find_citation(session, number, OPERATOR).id
+            )
+        ).one()
+        assert (contest.hearing_mode, contest.interpreter_language, contest.accommodation) == (
+            "in_person",
+            "ase",
+            "Ramp",
+        )
+        assert contest.deposit_status == "paid"

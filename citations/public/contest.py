@@ -14,7 +14,6 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
 from datetime import date
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
@@ -45,8 +44,11 @@ from citations.online.contest import (
     set_aside_opening,
 )
 from citations.online.files import MEGABYTE, FilesRefused, Upload, download_headers, file_for
+from citations.online.payments import NotOpen, start_online_payment
+from citations.online.providers import Provider, ProviderUnavailable
 from citations.online.requests import RequestKind, requests_of
 from citations.public.guard import ClockDep, Person, PersonDep, check_form, page, public_router
+from citations.public.pay import ProviderDep, allow_provider_pages, return_base, why
 from citations.record.ledger import balance
 from citations.record.lookup import find_citation
 from citations.record.person import PersonFile
@@ -269,6 +271,7 @@ def _hearing_page(
     person: Person,
     engine: Any,
     now: Any,
+    provider: Provider | None,
     *,
     status_code: int = 200,
     typed: dict[str, str] | None = None,
@@ -278,7 +281,7 @@ def _hearing_page(
     with reading(engine) as session:
         opening = hearing_opening(session, person.number, person.actor, now)
         citation = find_citation(session, person.number, person.actor)
-        return page(
+        response = page(
             request,
             person,
             "contest_hearing.html",
@@ -286,71 +289,117 @@ def _hearing_page(
             opening=opening,
             contest=_contest(session, person),
             deposit=balance(session, citation),
+            pay_online=provider is not None,
             modes=person.profile.online.hearing_modes,
             interpreters=interpreter_choices(person.profile, person.language),
             typed=typed or {},
             problems=problems or [],
             sent=sent,
         )
+    # The form's answer may send the person on to the provider's page.
+    return allow_provider_pages(response, provider)
 
 
 @router.get("/hearing")
 def hearing_form(
-    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep, sent: str = ""
+    request: Request,
+    person: PersonDep,
+    engine: EngineDep,
+    now: ClockDep,
+    provider: ProviderDep,
+    sent: str = "",
 ) -> Response:
-    return _hearing_page(request, person, engine, now, sent=bool(sent))
+    return _hearing_page(request, person, engine, now, provider, sent=bool(sent))
+
+
+def _pay_deposit(
+    request: Request,
+    person: Person,
+    engine: Any,
+    now: Any,
+    provider: Provider | None,
+    details: dict[str, str],
+) -> Response | list[str]:
+    """Start paying the deposit with the hearing's choices (the hearing is requested with
+    them once the payment posts): the provider's page, or why not."""
+    t = person.speaker.t
+    if provider is None:
+        return [t("pay.off")]
+    try:
+        with transaction(engine) as session:
+            started = start_online_payment(
+                session,
+                person.number,
+                purpose="hearing",
+                details=details,
+                actor=person.actor,
+                now=now,
+                provider=provider,
+                return_base=return_base(request),
+            )
+    except NotOpen as closed:
+        return [why(person.speaker, closed)]
+    except ProviderUnavailable:
+        return [t("pay.unavailable")]
+    return RedirectResponse(started.redirect_url, status_code=303)
 
 
 @router.post("/hearing")
 async def hearing_submit(
-    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep
+    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep, provider: ProviderDep
 ) -> Response:
     form = await request.form(max_files=0, max_fields=30)
     check_form(person, form)
     fields = ("hearing_mode", "interpreter_language", "accommodation", "path", "declaration")
     typed = {name: _text(form, name) for name in fields}
     typed["sworn"] = "yes" if form.get("sworn") == "yes" else ""
+    t = person.speaker.t
+    problems: list[str] = []
     mode = typed["hearing_mode"] or None
     if mode is not None and mode not in person.profile.online.hearing_modes:
-        mode = None
-    if typed["path"] == "deposit":
-        # The deposit is paid through the payment provider; the hearing is requested with
-        # these choices once the payment posts.
-        choices = {
-            "purpose": "hearing",
+        problems.append(t("contest.problem.hearing_mode"))
+    language = typed["interpreter_language"] or None
+    if language is not None and language not in dict(interpreter_choices(person.profile, "en")):
+        problems.append(t("contest.problem.interpreter_language"))
+    if typed["path"] not in ("deposit", "waiver"):
+        problems.append(t("contest.problem.path"))
+    if not problems and typed["path"] == "deposit":
+        details = {
             "hearing_mode": mode or "",
-            "interpreter_language": typed["interpreter_language"],
+            "interpreter_language": language or "",
             "accommodation": typed["accommodation"],
         }
-        return RedirectResponse(f"/pay?{urlencode(choices)}", status_code=303)
-    if typed["path"] != "waiver":
-        problems = [person.speaker.t("contest.problem.path")]
-        return _hearing_page(
-            request, person, engine, now, status_code=422, typed=typed, problems=problems
+        paying = await run_in_threadpool(
+            _pay_deposit, request, person, engine, now, provider, details
         )
-    try:
-        await _act(
-            engine,
-            lambda s: ask_for_hearing(
-                s,
-                person.number,
-                declaration=typed["declaration"],
-                sworn=typed["sworn"] == "yes",
-                hearing_mode=mode,
-                interpreter_language=typed["interpreter_language"] or None,
-                accommodation=typed["accommodation"] or None,
-                actor=person.actor,
-                now=now,
-            ),
-        )
-    except CitationsError as exc:
-        if isinstance(exc, NotFound):
-            raise
-        problems = _refusals(person, exc)
-        return _hearing_page(
-            request, person, engine, now, status_code=422, typed=typed, problems=problems
-        )
-    return RedirectResponse("/hearing?sent=1", status_code=303)
+        if isinstance(paying, Response):
+            return paying
+        problems = paying
+    if not problems:
+        try:
+            await _act(
+                engine,
+                lambda s: ask_for_hearing(
+                    s,
+                    person.number,
+                    declaration=typed["declaration"],
+                    sworn=typed["sworn"] == "yes",
+                    hearing_mode=mode,
+                    interpreter_language=language,
+                    accommodation=typed["accommodation"] or None,
+                    actor=person.actor,
+                    now=now,
+                ),
+            )
+        except CitationsError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            problems = _refusals(person, exc)
+        else:
+            return RedirectResponse("/hearing?sent=1", status_code=303)
+    return _hearing_page(
+        request, person, engine, now, provider, status_code=422, typed=typed, problems=problems
+    )
 
 
 # Moving the hearing ----------------------------------------------------------------------
