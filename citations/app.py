@@ -31,7 +31,7 @@ from citations.database import ensure_current, make_engine
 from citations.http.deps import ActorDep, clock
 from citations.http.headers import SecurityHeaders
 from citations.issuing.group_commit import IntakeWriter
-from citations.public.contest import UPLOAD_PATHS
+from citations.public.uploads import UPLOAD_PATHS
 from citations.settings import Settings, get_settings
 
 

@@ -155,6 +155,35 @@ def test_a_body_larger_than_all_files_together_is_not_read(door: Door) -> None:
     assert "The files together are too large." in Page(text).words("main")
 
 
+def test_a_body_sent_without_its_length_is_cut_off_at_the_limit(door: Door) -> None:
+    """A chunked body (no Content-Length) is read only up to the limit, then refused."""
+    client, desk, engine = door
+    number = desk.numbers["issued"]
+    csrf = find_citation_as_person(client, number, birth_of(5))
+    boundary = "contestboundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="statement"\r\n\r\nToo much\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"
+    ).encode()
+
+    def body() -> Iterator[bytes]:
+        yield head
+        for _ in range(60):  # 60 MiB, past the 51 MiB that 5 files of 10 MB allow
+            yield bytes(1024 * 1024)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    answer = client.post(
+        "/review",
+        content=body(),
+        headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert answer.status_code == 413
+    assert "The files together are too large." in Page(answer.text).words("main")
+    assert status(engine, number) == "issued"
+
+
 def test_a_late_review_says_the_last_day_and_has_no_form(door: Door) -> None:
     client, desk, _ = door
     move_door_clock(client.app, datetime(2026, 12, 11, 18, 0, tzinfo=UTC))  # type: ignore[arg-type]

@@ -10,8 +10,7 @@ refusal comes back on the same page in the person's language, with what they typ
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
-from contextlib import aclosing
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -20,9 +19,6 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 
 from citations.database import reading, transaction
 from citations.errors import CitationsError, IllegalTransition, InputRejected, NotFound
@@ -43,95 +39,18 @@ from citations.online.contest import (
     review_opening,
     set_aside_opening,
 )
-from citations.online.files import MEGABYTE, FilesRefused, Upload, download_headers, file_for
+from citations.online.files import FilesRefused, download_headers, file_for
 from citations.online.payments import NotOpen, start_online_payment
 from citations.online.providers import Provider, ProviderUnavailable
 from citations.online.requests import RequestKind, requests_of
 from citations.public.guard import ClockDep, Person, PersonDep, check_form, page, public_router
 from citations.public.pay import ProviderDep, allow_provider_pages, return_base, why
+from citations.public.uploads import form_text, read_files, read_form
 from citations.record.ledger import balance
 from citations.record.lookup import find_citation
 from citations.record.person import PersonFile
 
 router = public_router()
-
-TEXT_LIMIT = 5000
-"""The most a statement or reason keeps (a few pages of text)."""
-
-
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip()[:TEXT_LIMIT] if isinstance(value, str) else ""
-
-
-async def _uploads(form: FormData) -> list[Upload]:
-    """The files chosen (an empty file field, sent when none was chosen, is no file)."""
-    uploads = []
-    for item in form.getlist("files"):
-        if isinstance(item, UploadFile) and (item.filename or item.size):
-            uploads.append(Upload(item.filename or "", await item.read()))
-    return uploads
-
-
-UPLOAD_PATHS = frozenset({"/review", "/set-aside"})
-"""The pages whose forms carry files. The application's body limit (1 MiB, for the API)
-leaves them alone (citations/app.py): each reads its body under its own limit, the
-profile's files times their megabytes, however the body is sent."""
-
-
-class BodyTooLarge(MultiPartException):
-    """The body went past the limit while it was read (the parser closes its files)."""
-
-    def __init__(self) -> None:
-        super().__init__("the request body is too large")
-
-
-async def _capped(stream: AsyncIterator[bytes], cap: int) -> AsyncGenerator[bytes, None]:
-    size = 0
-    async for chunk in stream:
-        size += len(chunk)
-        if size > cap:
-            raise BodyTooLarge()
-        yield chunk
-
-
-async def _read_form(request: Request, person: Person) -> FormData | None:
-    """The posted form, once its form token matches; None when the body is larger than
-    every allowed file together could be: refused by its declared length before anything is
-    read, or as soon as the bytes read pass it (a body sent without a length)."""
-    rules = person.profile.online
-    most = rules.upload_max_files * rules.upload_max_megabytes * MEGABYTE + MEGABYTE
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > most:
-        return None
-    multipart = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    try:
-        async with aclosing(_capped(request.stream(), most)) as stream:
-            if multipart == "multipart/form-data":
-                parser: MultiPartParser | FormParser = MultiPartParser(
-                    request.headers, stream, max_files=rules.upload_max_files + 5, max_fields=30
-                )
-            else:
-                parser = FormParser(request.headers, stream, max_fields=30)
-            form = await parser.parse()
-    except BodyTooLarge:
-        return None
-    except MultiPartException as exc:
-        raise StarletteHTTPException(400, exc.message) from None
-    try:
-        check_form(person, form)
-    except Exception:
-        await form.close()
-        raise
-    return form
-
-
-async def _read_files(form: FormData, text: str) -> tuple[str, list[Upload]]:
-    """The form's text field `text` and its files; the spooled files are closed after."""
-    try:
-        return _text(form, text), await _uploads(form)
-    finally:
-        await form.close()
 
 
 def _refusals(person: Person, exc: Exception) -> list[str]:
@@ -230,12 +149,12 @@ def review_form(
 async def review_submit(
     request: Request, person: PersonDep, engine: EngineDep, now: ClockDep
 ) -> Response:
-    form = await _read_form(request, person)
+    form = await read_form(request, person)
     if form is None:
         return _review_page(
             request, person, engine, now, status_code=413, problems=_too_big(person)
         )
-    statement, uploads = await _read_files(form, "statement")
+    statement, uploads = await read_files(form, "statement")
     if not statement:
         problems = [person.speaker.t("contest.problem.statement")]
         return _review_page(
@@ -351,7 +270,7 @@ async def hearing_submit(
     form = await request.form(max_files=0, max_fields=30)
     check_form(person, form)
     fields = ("hearing_mode", "interpreter_language", "accommodation", "path", "declaration")
-    typed = {name: _text(form, name) for name in fields}
+    typed = {name: form_text(form, name) for name in fields}
     typed["sworn"] = "yes" if form.get("sworn") == "yes" else ""
     t = person.speaker.t
     problems: list[str] = []
@@ -451,7 +370,7 @@ async def move_submit(
 ) -> Response:
     form = await request.form(max_files=0, max_fields=10)
     check_form(person, form)
-    reason = _text(form, "reason")
+    reason = form_text(form, "reason")
     try:
         await _act(
             engine,
@@ -513,12 +432,12 @@ def set_aside_form(
 async def set_aside_submit(
     request: Request, person: PersonDep, engine: EngineDep, now: ClockDep
 ) -> Response:
-    form = await _read_form(request, person)
+    form = await read_form(request, person)
     if form is None:
         return _set_aside_page(
             request, person, engine, now, status_code=413, problems=_too_big(person)
         )
-    reason, uploads = await _read_files(form, "reason")
+    reason, uploads = await read_files(form, "reason")
     try:
         await _act(
             engine,
