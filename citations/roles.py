@@ -91,7 +91,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.DECIDE_WAIVER: frozenset({Role.CLERK, Role.ADMIN}),
     Action.MANAGE_HEARING_OFFICERS: frozenset({Role.CLERK, Role.ADMIN}),
     Action.MANAGE_DOCKET: frozenset({Role.CLERK, Role.ADMIN}),
-    Action.SCHEDULE_HEARING: frozenset({Role.CLERK, Role.ADMIN}),
+    # The person may move their own hearing online (citations.online.contest.move_hearing,
+    # which keeps the profile's limits): the clerks' continuance, as them.
+    Action.SCHEDULE_HEARING: frozenset({Role.CLERK, Role.ADMIN, Role.PERSON}),
     # A clerk records the decision a hearing officer announces; officers never decide.
     Action.DECIDE_HEARING: frozenset({Role.HEARING_OFFICER, Role.CLERK, Role.ADMIN}),
     # The docket is the clerk's: only a clerk vouches that a hearing was moved up by agreement.

@@ -11,6 +11,7 @@ says its length is cut off too.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 from datetime import date
 from typing import Annotated
 
@@ -54,12 +55,16 @@ class BodySizeLimit:
     any route, dependency or database work starts.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES, own_limit: Collection[str] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.own_limit = frozenset(own_limit)
+        """Paths whose routes read the body under a limit of their own (file uploads)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path") in self.own_limit:
             await self.app(scope, receive, send)
             return
         declared = _content_length(scope)

@@ -4,37 +4,47 @@ search by number, and the documents as PDF, printed by the builders the API uses
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from citations.audit import history
+from citations.audit import AuditEvent, history
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.database import reading, transaction
-from citations.errors import InputRejected, NotFound
+from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
 from citations.hearings.build import ContestPublic, contest_summary
+from citations.hearings.contests import DeadlineMissed
 from citations.hearings.kept import hearing_notice_document, order_document
 from citations.hearings.tables import Contest
 from citations.http.deps import EngineDep
 from citations.http.responses import pdf_response
 from citations.inputs import whole_number
 from citations.notice.kept import notice_document
+from citations.online.contest import answer_set_aside
+from citations.online.files import download_headers, file_for, files_of
+from citations.online.requests import RequestKind, requests_of
 from citations.record.ledger import LedgerEntry, balance, entries, signed_amount
 from citations.record.lookup import find_citation, to_public
+from citations.record.person import PersonFile, PersonRequest
 from citations.record.sent import NOTICES, DocumentPublic, sent_documents, stored_document
 from citations.record.status import CitationStatus
-from citations.roles import PERMISSIONS
+from citations.record.tables import Citation
+from citations.roles import PERMISSIONS, Action, Actor, cited_person
 from citations.schedule import schedule_of
 from citations.web import contest_forms, hearing_forms, mail_forms
-from citations.web.auth import ActorDep, ClockDep
+from citations.web.auth import ActorDep, ClockDep, FormDep
 from citations.web.forms import FormPage
 from citations.web.guard import PREFIX, web_router
 from citations.web.pages import Formats, person, render, words
 
 router = web_router()
+ONLINE = cited_person("").name
+"""How every audit event of a step the person took online names its actor."""
 
 FORMS: dict[str, FormPage] = {
     page.slug: page for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES
@@ -104,6 +114,95 @@ def document_labels(
     return labels
 
 
+@dataclass(frozen=True)
+class Online:
+    """What the person sent online: which contest steps they took themselves, their words,
+    the files, and the set-aside requests waiting for staff."""
+
+    review: bool
+    hearing: bool
+    statement: str | None
+    hearing_mode: str | None
+    accommodation: str | None
+    waiver_declaration: str | None
+    files: list[PersonFile]
+    set_asides: list[PersonRequest]
+    may_answer: bool
+
+
+def online_of(session: Session, record: Citation, actor: Actor, events: list[AuditEvent]) -> Online:
+    by_person = {e.action for e in events if e.actor == ONLINE}
+    contest = session.scalar(select(Contest).where(Contest.citation_id == record.id))
+    waiting = [
+        r
+        for r in requests_of(session, record)
+        if r.kind == RequestKind.SET_ASIDE.value and r.status == "waiting"
+    ]
+    return Online(
+        review="contest.review_requested" in by_person,
+        hearing="contest.hearing_requested" in by_person,
+        statement=contest.review_statement if contest else None,
+        hearing_mode=contest.hearing_mode if contest and contest.hearing_requested_at else None,
+        accommodation=contest.accommodation if contest else None,
+        waiver_declaration=contest.waiver_declaration if contest else None,
+        files=files_of(session, record),
+        set_asides=waiting,
+        may_answer=actor.role in PERMISSIONS[Action.ANSWER_REQUESTS]
+        and actor.role in PERMISSIONS[Action.DECIDE_HEARING],
+    )
+
+
+def _citation_page(
+    request: Request,
+    number: str,
+    actor: Actor,
+    session: Session,
+    now: datetime,
+    done: str = "",
+    status_code: int = 200,
+    answer_error: tuple[int, str] | None = None,
+) -> Response:
+    record = find_citation(session, number, actor)
+    if record.number != number:  # a typed, non-canonical number: one address per citation
+        return RedirectResponse(f"{PREFIX}/citations/{record.number}", status_code=303)
+    profile = PublishedCatalog(session).jurisdiction()
+    contested = session.scalar(select(Contest.id).where(Contest.citation_id == record.id))
+    contest = contest_summary(session, record.number, actor) if contested else None
+    steps = [
+        FORMS[slug]
+        for slug in next_steps(record.status, contest)
+        if actor.role in PERMISSIONS[FORMS[slug].action]
+    ]
+    events = history(session, "citation", record.number)
+    schedule = schedule_of(session, record, profile)
+    documents = sent_documents(session, record, actor)
+    return render(
+        request,
+        "citation.html",
+        status_code,
+        fmt=Formats.of(profile),
+        citation=to_public(record),
+        name=person(record.subject),
+        contest=contest,
+        owed=balance(session, record),
+        ledger=ledger_rows(entries(session, record)),
+        events=list(reversed(events)),
+        steps=steps,
+        done=done if done in FORMS or done == "set-aside-answer" else "",
+        scheduled=any(h.status == "scheduled" for h in contest.hearings) if contest else False,
+        schedule=schedule,
+        next_date=schedule.next_open(local_date(now, profile)),
+        documents=documents,
+        labels=document_labels(documents, contest, Formats.of(profile)),
+        notice_kept=any(d.kind in NOTICES for d in documents),
+        attention=record.attention,
+        mail_forms=[p for p in mail_forms.PAGES if actor.role in PERMISSIONS[p.action]],
+        returnable=[d for d in documents if d.mailing and d.mailing.returned_on is None],
+        online=online_of(session, record, actor, events),
+        answer_error=answer_error,
+    )
+
+
 @router.get("/citations/{number}")
 def citation_page(
     number: str,
@@ -114,42 +213,70 @@ def citation_page(
     done: str = "",
 ) -> Response:
     with reading(engine) as session:
+        return _citation_page(request, number, actor, session, now, done)
+
+
+@router.get("/citations/{number}/files/{file_id}")
+def person_file(number: str, file_id: str, actor: ActorDep, engine: EngineDep) -> Response:
+    """A file the person sent online, for staff who may read the citation."""
+    wanted = whole_number(file_id)
+    if wanted is None or wanted < 1:
+        raise NotFound("file", f"{number}/{file_id}")
+    with reading(engine) as session:
         record = find_citation(session, number, actor)
-        if record.number != number:  # a typed, non-canonical number: one address per citation
-            return RedirectResponse(f"{PREFIX}/citations/{record.number}", status_code=303)
-        profile = PublishedCatalog(session).jurisdiction()
-        contested = session.scalar(select(Contest.id).where(Contest.citation_id == record.id))
-        contest = contest_summary(session, record.number, actor) if contested else None
-        steps = [
-            FORMS[slug]
-            for slug in next_steps(record.status, contest)
-            if actor.role in PERMISSIONS[FORMS[slug].action]
-        ]
-        events = history(session, "citation", record.number)
-        schedule = schedule_of(session, record, profile)
-        documents = sent_documents(session, record, actor)
-        return render(
-            request,
-            "citation.html",
-            fmt=Formats.of(profile),
-            citation=to_public(record),
-            name=person(record.subject),
-            contest=contest,
-            owed=balance(session, record),
-            ledger=ledger_rows(entries(session, record)),
-            events=list(reversed(events)),
-            steps=steps,
-            done=done if done in FORMS else "",
-            scheduled=any(h.status == "scheduled" for h in contest.hearings) if contest else False,
-            schedule=schedule,
-            next_date=schedule.next_open(local_date(now, profile)),
-            documents=documents,
-            labels=document_labels(documents, contest, Formats.of(profile)),
-            notice_kept=any(d.kind in NOTICES for d in documents),
-            attention=record.attention,
-            mail_forms=[p for p in mail_forms.PAGES if actor.role in PERMISSIONS[p.action]],
-            returnable=[d for d in documents if d.mailing and d.mailing.returned_on is None],
+        row = file_for(session, wanted, actor)
+        if row.citation_id != record.id:
+            raise NotFound("file", f"{number}/{file_id}")
+        return Response(row.content, headers=download_headers(row))
+
+
+@router.post("/citations/{number}/set-aside-requests/{request_id}")
+def answer_set_aside_request(
+    number: str,
+    request_id: str,
+    request: Request,
+    form: FormDep,
+    actor: ActorDep,
+    engine: EngineDep,
+    now: ClockDep,
+) -> Response:
+    """Grant (the default is set aside) or deny a person's request, with words they read."""
+    wanted = whole_number(request_id)
+    if wanted is None or wanted < 1:
+        raise NotFound("request", request_id)
+    decision = form.get("decision", "")
+    answer = form.get("answer", "")
+    try:
+        if decision not in ("grant", "deny"):
+            raise InputRejected([FieldError("decision", "choose grant or deny")])
+        with transaction(engine) as session:
+            record = find_citation(session, number, actor)
+            owner = session.scalar(
+                select(PersonRequest.citation_id).where(PersonRequest.id == wanted)
+            )
+            if owner != record.id:
+                raise NotFound("request", request_id)
+            answer_set_aside(
+                session, wanted, granted=decision == "grant", answer=answer, actor=actor, now=now
+            )
+            canonical = record.number
+    except (InputRejected, DeadlineMissed, IllegalTransition) as exc:
+        message = (
+            "; ".join(e.message for e in exc.errors) if isinstance(exc, InputRejected) else str(exc)
         )
+        with reading(engine) as session:
+            return _citation_page(
+                request,
+                number,
+                actor,
+                session,
+                now,
+                status_code=422,
+                answer_error=(wanted, message),
+            )
+    return RedirectResponse(
+        f"{PREFIX}/citations/{canonical}?done=set-aside-answer#online-section", status_code=303
+    )
 
 
 @router.get("/find")

@@ -7,6 +7,10 @@
 - Deposits due after a refused waiver: the deadline is the day the deposit is due; after it
   the hearing request lapses.
 - Hearings ready to schedule (deposit paid or waived).
+- Requests to set a default aside that people sent online.
+
+Each row marks what the person sent online (the request itself, how many files, the hearing
+mode and accommodation they asked for).
 
 Above them, the citations flagged for a clerk's attention (a mailed document came back).
 """
@@ -18,21 +22,25 @@ from datetime import date, datetime
 from typing import Any
 
 from fastapi import Request, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from citations.audit import AuditEvent
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.database import reading
 from citations.hearings.tables import Contest
 from citations.http.deps import EngineDep
+from citations.online.requests import RequestKind
+from citations.record.person import PersonFile, PersonRequest
 from citations.record.tables import Citation
-from citations.roles import Action, Actor
+from citations.roles import Action, Actor, cited_person
 from citations.web.auth import ActorDep, ClockDep
 from citations.web.guard import web_router
 from citations.web.pages import Formats, person, render
 
 router = web_router()
+ONLINE = cited_person("").name
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,46 @@ class Waiting:
     late_reason: str | None
     days_waiting: int
     interpreter: str | None
+    online: bool = False
+    """The person took this step themselves, on the public pages."""
+    files: int = 0
+    hearing_mode: str | None = None
+    accommodation: str | None = None
+
+
+STEP_EVENT = {
+    "review_requested": "contest.review_requested",
+    "waiver_pending": "contest.hearing_requested",
+    "deposit_due": "contest.hearing_requested",
+    "ready": "contest.hearing_requested",
+}
+
+
+def _sent_online(session: Session, numbers: list[str], action: str) -> set[str]:
+    """The citations among `numbers` whose `action` the person took online."""
+    if not numbers:
+        return set()
+    return set(
+        session.scalars(
+            select(AuditEvent.entity_key).where(
+                AuditEvent.entity_type == "citation",
+                AuditEvent.entity_key.in_(numbers),
+                AuditEvent.action == action,
+                AuditEvent.actor == ONLINE,
+            )
+        )
+    )
+
+
+def _file_counts(session: Session, citation_ids: list[int]) -> dict[int, int]:
+    if not citation_ids:
+        return {}
+    rows = session.execute(
+        select(PersonFile.citation_id, func.count())
+        .where(PersonFile.citation_id.in_(citation_ids))
+        .group_by(PersonFile.citation_id)
+    )
+    return {int(citation_id): int(count) for citation_id, count in rows}
 
 
 def _waiting(
@@ -57,6 +105,8 @@ def _waiting(
         .order_by(order, Contest.id)
         .options(selectinload(Contest.citation))
     ).all()
+    online = _sent_online(session, [c.citation.number for c in contests], STEP_EVENT[stage])
+    files = _file_counts(session, [c.citation_id for c in contests])
     rows = []
     for contest in contests:
         arrived: datetime = getattr(contest, since)
@@ -76,9 +126,48 @@ def _waiting(
                 late_reason=late,
                 days_waiting=(today - formats.local(arrived).date()).days,
                 interpreter=contest.interpreter_language,
+                online=contest.citation.number in online,
+                files=files.get(contest.citation_id, 0),
+                hearing_mode=contest.hearing_mode if contest.hearing_requested_at else None,
+                accommodation=contest.accommodation,
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class SetAsideWaiting:
+    number: str
+    name: str
+    since: datetime
+    deadline: date | None
+    files: int
+
+
+def _day(value: object) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def set_asides_waiting(session: Session, actor: Actor) -> list[SetAsideWaiting]:
+    """Requests to set a default aside sent online and not yet answered, oldest first."""
+    actor.require(Action.READ_CITATION)
+    requests = session.scalars(
+        select(PersonRequest)
+        .where(PersonRequest.kind == RequestKind.SET_ASIDE.value, PersonRequest.status == "waiting")
+        .order_by(PersonRequest.received_at, PersonRequest.id)
+        .options(selectinload(PersonRequest.citation))
+    ).all()
+    files = _file_counts(session, [r.citation_id for r in requests])
+    return [
+        SetAsideWaiting(
+            number=r.citation.number,
+            name=person(r.citation.subject),
+            since=r.received_at,
+            deadline=_day((r.details or {}).get("deadline")),
+            files=files.get(r.citation_id, 0),
+        )
+        for r in requests
+    ]
 
 
 @dataclass(frozen=True)
@@ -121,6 +210,7 @@ def contests(request: Request, actor: ActorDep, engine: EngineDep, now: ClockDep
         formats = Formats.of(profile)
         lists: dict[str, Any] = {**waiting_lists(session, actor, now, formats)}
         lists["attention"] = _attention(session, actor)
+        lists["set_asides"] = set_asides_waiting(session, actor)
         return render(
             request, "contests.html", fmt=formats, today=local_date(now, profile), **lists
         )

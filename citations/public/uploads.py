@@ -1,0 +1,99 @@
+"""Reading a posted form that carries files, on the person's pages: under a limit of its
+own (the profile's files times their megabytes), with the form token checked, and each file
+read once and its spooled copy closed.
+
+The application's body limit (1 MiB, for the API) leaves these pages' posts alone
+(UPLOAD_PATHS, in citations/app.py): a body larger than every allowed file together is
+refused by its declared length before anything is read, or as soon as the bytes read pass it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
+
+from fastapi import Request
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
+
+from citations.online.files import MEGABYTE, Upload
+from citations.public.guard import Person, check_form
+
+TEXT_LIMIT = 5000
+"""The most a statement or reason keeps (a few pages of text)."""
+
+
+def form_text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip()[:TEXT_LIMIT] if isinstance(value, str) else ""
+
+
+async def _uploads(form: FormData) -> list[Upload]:
+    """The files chosen (an empty file field, sent when none was chosen, is no file)."""
+    uploads = []
+    for item in form.getlist("files"):
+        if isinstance(item, UploadFile) and (item.filename or item.size):
+            uploads.append(Upload(item.filename or "", await item.read()))
+    return uploads
+
+
+UPLOAD_PATHS = frozenset({"/review", "/set-aside"})
+"""The pages whose forms carry files. The application's body limit (1 MiB, for the API)
+leaves them alone (citations/app.py): each reads its body under its own limit, the
+profile's files times their megabytes, however the body is sent."""
+
+
+class BodyTooLarge(MultiPartException):
+    """The body went past the limit while it was read (the parser closes its files)."""
+
+    def __init__(self) -> None:
+        super().__init__("the request body is too large")
+
+
+async def _capped(stream: AsyncIterator[bytes], cap: int) -> AsyncGenerator[bytes, None]:
+    size = 0
+    async for chunk in stream:
+        size += len(chunk)
+        if size > cap:
+            raise BodyTooLarge()
+        yield chunk
+
+
+async def read_form(request: Request, person: Person) -> FormData | None:
+    """The posted form, once its form token matches; None when the body is larger than
+    every allowed file together could be: refused by its declared length before anything is
+    read, or as soon as the bytes read pass it (a body sent without a length)."""
+    rules = person.profile.online
+    most = rules.upload_max_files * rules.upload_max_megabytes * MEGABYTE + MEGABYTE
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > most:
+        return None
+    multipart = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        async with aclosing(_capped(request.stream(), most)) as stream:
+            if multipart == "multipart/form-data":
+                parser: MultiPartParser | FormParser = MultiPartParser(
+                    request.headers, stream, max_files=rules.upload_max_files + 5, max_fields=30
+                )
+            else:
+                parser = FormParser(request.headers, stream, max_fields=30)
+            form = await parser.parse()
+    except BodyTooLarge:
+        return None
+    except MultiPartException as exc:
+        raise StarletteHTTPException(400, exc.message) from None
+    try:
+        check_form(person, form)
+    except Exception:
+        await form.close()
+        raise
+    return form
+
+
+async def read_files(form: FormData, text: str) -> tuple[str, list[Upload]]:
+    """The form's text field `text` and its files; the spooled files are closed after."""
+    try:
+        return form_text(form, text), await _uploads(form)
+    finally:
+        await form.close()
