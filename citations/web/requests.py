@@ -21,6 +21,7 @@ from citations.database import reading, transaction
 from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
 from citations.http.deps import EngineDep
 from citations.money import from_cents
+from citations.online.files import download_headers, file_for
 from citations.online.help import (
     deny_ability_to_pay,
     deny_plan,
@@ -214,19 +215,9 @@ def answer_page(
 
 @router.get("/requests/files/{file_id}")
 def request_file(file_id: int, actor: ActorDep, engine: EngineDep) -> Response:
-    """A file a person sent with a request, as a download (never shown inline: it is the
-    person's, not ours)."""
+    """A file a person sent with a request, with the headers every person's file is sent with
+    (its own type, no cache, nothing in it allowed to run: `download_headers`)."""
     actor.require(Action.ANSWER_REQUESTS)
     with reading(engine) as session:
-        file = session.get(PersonFile, file_id)
-        if file is None:
-            raise NotFound("file", str(file_id))
-        safe = "".join(c for c in file.filename if c.isalnum() or c in "._-")[:80] or "file"
-        return Response(
-            file.content,
-            media_type=file.content_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{safe}"',
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        file = file_for(session, file_id, actor)
+        return Response(file.content, headers=download_headers(file))
