@@ -10,8 +10,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import Engine
 
+from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
 from citations.export import export_records, import_records
 from citations.hearings.contests import decide_review, request_hearing, request_review
@@ -21,14 +23,17 @@ from citations.hearings.scheduling import continue_hearing, schedule_hearing
 from citations.money import from_cents
 from citations.notice.kept import notice_document
 from citations.notice.mailing import mail_waiting
-from citations.online.requests import RequestKind, create_request
+from citations.online.contest import ask_for_review
+from citations.online.files import Upload
+from citations.online.help import ask_ability_to_pay
+from citations.online.lookup import Found, find_by_birth_date
+from citations.online.payments import start_online_payment
+from citations.online.providers import TestProvider
+from citations.online.sessions import open_session
 from citations.payments.ability import Declaration, request_ability_to_pay
 from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
-from citations.payments.tables import ProviderPayment
-from citations.record.access import mint_access_code
 from citations.record.agencies import allocate_block
 from citations.record.lookup import find_citation
-from citations.record.person import LookupTry, PersonFile, PersonSession
 from citations.record.returns import record_return
 from citations.record.sent import documents_of
 from citations.record.tokens import create_token
@@ -157,65 +162,51 @@ def populate(engine: Engine) -> None:
 
 
 def _online(engine: Engine, number: str) -> None:
-    """The cited person's own pages: a code printed, a wrong try and a right one, a session,
-    a request for staff with its file, and a payment started with the provider."""
+    """The cited person's own pages, each through its library step: a wrong try and a right
+    one, a session, a payment started with the provider, a request for staff, and a review
+    asked with a photo (kept as a file); the documents have minted their access codes."""
+    address = {"line1": "9 Online Way", "city": "Demo City", "state": "CA", "postal_code": "90012"}
+    body = message(
+        violation_at="2026-11-20T10:00:00-08:00",
+        subject=subject(first_name="Online", last_name="Export", identifiers=[], address=address),
+        violations=[{"ordinance": "LAMC 41.27(c)", "narrative": "Open can of beer."}],
+        screening=SCREENING,
+    )
+    online = send(engine, body, now=ISSUED_AT).result.citation_number
+    assert online is not None
+    person = cited_person(online)
     when = at("2026-11-26")
     with transaction(engine) as session:
-        citation = find_citation(session, number, CLERK)
-        mint_access_code(session, citation, printed_on="notice", now=when)
-        session.add_all(
-            [
-                LookupTry(at=when, number=number, client="192.0.2.7", succeeded=False),
-                LookupTry(at=when, number=number, client="192.0.2.7", succeeded=True),
-                PersonSession(
-                    key_hash="0" * 64,
-                    citation_id=citation.id,
-                    how="birth_date",
-                    started_at=when,
-                    last_seen_at=when,
-                    ended_at=None,
-                ),
-                ProviderPayment(
-                    provider="test",
-                    reference="ref-export-1",
-                    provider_payment_id=None,
-                    citation_id=citation.id,
-                    purpose="balance",
-                    amount_cents=1000,
-                    currency="USD",
-                    status="started",
-                    created_at=when,
-                    completed_at=None,
-                    payment_id=None,
-                    callbacks=0,
-                    details={"note": "export"},
-                ),
-            ]
-        )
-        request = create_request(
-            session,
-            citation,
-            RequestKind.SET_ASIDE,
-            "I was in hospital.",
-            details={"reason": "hospital"},
-            actor=cited_person(number),
-            now=when,
-        )
-        session.add(
-            PersonFile(
-                citation_id=citation.id,
-                purpose="set_aside",
-                request_id=request.id,
-                filename="letter.pdf",
-                content_type="application/pdf",
-                size=9,
-                sha256="1" * 64,
-                received_sha256="1" * 64,
-                content=b"%PDF-1.4\n",
-                added_at=when,
-                added_by="the cited person, online",
+        profile = PublishedCatalog(session).jurisdiction()
+        for born in (date(1970, 1, 1), date(1990, 4, 2)):  # a wrong try, then the right one
+            found = find_by_birth_date(
+                session, online, born, client="192.0.2.7", now=when, profile=profile
             )
+        assert isinstance(found, Found)
+        open_session(session, found.citation_id, online, how="birth_date", now=when)
+        start_online_payment(
+            session,
+            online,
+            purpose="balance",
+            actor=person,
+            now=when,
+            provider=TestProvider("export-secret-" + "x" * 20),
+            return_base="https://citations.test-city.example",
         )
+        above_the_line = Declaration(
+            household_size=1, monthly_income=Decimal("9000.00"), sworn=True
+        )
+        ask_ability_to_pay(session, online, above_the_line, "Rent is due.", actor=person, now=when)
+        ask_for_review(
+            session, online, "The can was soda.", [Upload("can.png", png())], actor=person, now=when
+        )
+
+
+def png() -> bytes:
+    """A small PNG photo, as a phone would send one."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def b64(content: bytes) -> str:
