@@ -5,21 +5,25 @@ sideways scrolling). Screenshots go to CITATIONS_SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from citations.database import make_engine
-from tests.browser.chromium import browser, check_public_page, free_port, shot
+from tests.browser.chromium import (
+    DESKTOP,
+    PHONE,
+    browser,
+    check_public_page,
+    find_in_browser,
+    serving,
+    shot,
+)
 from tests.browser.desk import CLOCK, Desk, set_desk
-from tests.clock import pause
 from tests.databases import Databases
 from tests.hearing_steps import issue_one, officer_with_session, to_review_upheld
 from tests.public_steps import birth_of, door_app
@@ -28,8 +32,6 @@ from tests.test_online_files import gps_jpeg
 pytestmark = pytest.mark.clock(CLOCK)
 __all__ = ["browser"]  # the fixture, for this file outside tests/browser
 
-PHONE: ViewportSize = {"width": 360, "height": 740}
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 UPHELD_BIRTH = "1988-08-18"
 
 
@@ -53,31 +55,12 @@ def door(tmp_path: Path, databases: Databases) -> Iterator[Door]:
         officer_with_session(engine, "Judge Later", date(2026, 12, 16))
     finally:
         engine.dispose()
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(door_app(url), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        pause(0.05)
-    try:
-        yield Door(f"http://127.0.0.1:{port}", desk, upheld)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    with serving(door_app(url)) as base:
+        yield Door(base, desk, upheld)
 
 
 def find(page: Page, door: Door, number: str, birth: str) -> None:
-    page.goto(f"{door.base}/")
-    year, month, day = birth.split("-")
-    page.locator("#number").fill(number)
-    page.locator("#birth-month").fill(str(int(month)))
-    page.locator("#birth-day").fill(str(int(day)))
-    page.locator("#birth-year").fill(year)
-    page.locator("form[action='/'] button[type=submit]").click()
+    find_in_browser(page, door.base, number, birth)
     expect(page).to_have_url(f"{door.base}/citation")
 
 

@@ -13,9 +13,16 @@ from citations.database import make_engine, transaction
 from citations.record.access import mint_access_code
 from citations.record.person import PersonRequest
 from citations.record.tables import Citation
-from tests.browser.chromium import browser, check_accessible, check_public_page, shot
+from tests.browser.chromium import (
+    DESKTOP,
+    PHONE,
+    browser,
+    check_accessible,
+    check_public_page,
+    shot,
+)
 from tests.browser.desk import CLOCK
-from tests.browser.test_public_browser import DESKTOP, PHONE, Door, door, find
+from tests.browser.test_public_browser import Door, door, find
 from tests.public_steps import birth_of
 
 __all__ = ["browser", "door"]  # the fixtures, used by name

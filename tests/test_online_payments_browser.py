@@ -5,20 +5,24 @@ receipt downloaded is the stored copy. Screenshots go to CITATIONS_SCREENSHOTS w
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from citations.public.pay import payment_provider
-from tests.browser.chromium import browser, check_public_page, free_port, shot
+from tests.browser.chromium import (
+    DESKTOP,
+    PHONE,
+    browser,
+    check_public_page,
+    find_in_browser,
+    serving,
+    shot,
+)
 from tests.browser.desk import CLOCK, Desk, set_desk
-from tests.clock import pause
 from tests.databases import Databases
 from tests.public_steps import birth_of, door_app
 from tests.test_online_payments import PROVIDER
@@ -26,9 +30,6 @@ from tests.test_online_payments import PROVIDER
 pytestmark = pytest.mark.clock(CLOCK)
 
 __all__ = ["browser"]  # the fixture, imported for these tests
-
-PHONE: ViewportSize = {"width": 360, "height": 740}
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 @dataclass(frozen=True)
@@ -44,30 +45,12 @@ def site(tmp_path: Path, databases: Databases) -> Iterator[Site]:
     desk: Desk = databases.filled("sqlite", set_desk)
     app = door_app(url)
     app.dependency_overrides[payment_provider] = lambda: PROVIDER
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        pause(0.05)
-    try:
-        yield Site(f"http://127.0.0.1:{port}", desk)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    with serving(app) as base:
+        yield Site(base, desk)
 
 
 def find(page: Page, site: Site, number: str, birth: str) -> None:
-    page.goto(f"{site.base}/")
-    year, month, day = birth.split("-")
-    page.locator("#number").fill(number)
-    page.locator("#birth-month").fill(str(int(month)))
-    page.locator("#birth-day").fill(str(int(day)))
-    page.locator("#birth-year").fill(year)
-    page.locator("form[action='/'] button[type=submit]").click()
-    expect(page).to_have_url(f"{site.base}/citation")
+    find_in_browser(page, site.base, number, birth)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])

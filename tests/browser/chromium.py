@@ -7,11 +7,18 @@ import itertools
 import os
 import shutil
 import socket
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+
+from tests.clock import pause
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -124,3 +131,38 @@ def check_public_page(page: Page) -> None:
     check_accessible(page)
     assert axe_violations(page) == [], page.url
     assert page.evaluate(NO_SIDEWAYS_SCROLL), f"{page.url} scrolls sideways"
+
+
+PHONE: ViewportSize = {"width": 360, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """`app` served by uvicorn in a thread on a free port of the loopback; yields its base
+    address, and stops it after."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        pause(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+def find_in_browser(page: Page, base: str, number: str, birth: str) -> None:
+    """Find a citation as a person does: the number, then the date of birth in three boxes."""
+    page.goto(f"{base}/")
+    year, month, day = birth.split("-")
+    page.locator("#number").fill(number)
+    page.locator("#birth-month").fill(str(int(month)))
+    page.locator("#birth-day").fill(str(int(day)))
+    page.locator("#birth-year").fill(year)
+    page.locator("form[action='/'] button[type=submit]").click()
+    expect(page).to_have_url(f"{base}/citation")

@@ -10,20 +10,16 @@ CITATIONS_SCREENSHOTS (a folder) when it is set.
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.chromium import check_accessible, free_port, shot
+from tests.browser.chromium import check_accessible, serving, shot
 from tests.browser.desk import CLOCK, HEARING_DAY, Desk, desk_app, set_desk
-from tests.clock import pause
 from tests.databases import Databases
 
 pytestmark = pytest.mark.clock(CLOCK)  # the desk's day: the pages, the API and tokens agree
@@ -40,21 +36,8 @@ def site(tmp_path: Path, databases: Databases) -> Iterator[Site]:
     """The application on a fresh SQLite desk, served by uvicorn in a thread on loopback."""
     url = databases.sqlite_copy(tmp_path / "browser.db", set_desk)
     desk: Desk = databases.filled("sqlite", set_desk)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(desk_app(url), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        pause(0.05)
-    try:
-        yield Site(f"http://127.0.0.1:{port}", desk)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    with serving(desk_app(url)) as base:
+        yield Site(base, desk)
 
 
 def sign_in(page: Page, site: Site, role: str = "clerk") -> None:

@@ -8,26 +8,27 @@ CITATIONS_SCREENSHOTS (a folder) when it is set.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.browser.chromium import axe_violations, check_public_page, free_port, shot
+from tests.browser.chromium import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    check_public_page,
+    find_in_browser,
+    serving,
+    shot,
+)
 from tests.browser.desk import CLOCK, Desk, set_desk
-from tests.clock import pause
 from tests.databases import Databases
 from tests.public_steps import birth_of, door_app
 
 pytestmark = pytest.mark.clock(CLOCK)
-
-PHONE: ViewportSize = {"width": 360, "height": 740}
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 @dataclass(frozen=True)
@@ -42,33 +43,13 @@ def door(tmp_path: Path, databases: Databases) -> Iterator[Door]:
     """The application on a fresh SQLite desk, served by uvicorn in a thread on loopback."""
     url = databases.sqlite_copy(tmp_path / "door.db", set_desk)
     desk: Desk = databases.filled("sqlite", set_desk)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(door_app(url), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-        pause(0.05)
-    try:
-        yield Door(f"http://127.0.0.1:{port}", desk, url)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=20)
+    with serving(door_app(url)) as base:
+        yield Door(base, desk, url)
 
 
 def find(page: Page, door: Door, number: str, birth: str) -> None:
-    """Find a citation as a person does: the number, then the date of birth in three boxes."""
-    page.goto(f"{door.base}/")
-    year, month, day = birth.split("-")
-    page.locator("#number").fill(number)
-    page.locator("#birth-month").fill(str(int(month)))
-    page.locator("#birth-day").fill(str(int(day)))
-    page.locator("#birth-year").fill(year)
-    page.locator("form[action='/'] button[type=submit]").click()
-    expect(page).to_have_url(f"{door.base}/citation")
+    """Find a citation as a person does (the door's own address)."""
+    find_in_browser(page, door.base, number, birth)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])
