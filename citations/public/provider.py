@@ -23,6 +23,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from citations.catalog.store import PublishedCatalog
 from citations.database import reading, transaction
 from citations.errors import NotFound
 from citations.http.deps import EngineDep
@@ -40,12 +41,12 @@ from citations.public.guard import (
     ClockDep,
     PersonDep,
     check_form,
+    chosen_language,
     page,
     public_router,
     read_cookie,
-    visitor_speaker,
 )
-from citations.public.pages import render_public
+from citations.public.pages import render_public, speaker_for
 from citations.public.pay import ProviderDep
 from citations.record.ledger import balance
 from citations.record.lookup import find_citation
@@ -118,11 +119,15 @@ def stand_in_page(
             "status": paying.status,
             "callbacks": paying.callbacks,
         }
+        preferred = citation.preferred_language
+        profile = PublishedCatalog(session).jurisdiction()
     state = read_cookie(request)  # the person's cookie: its form token guards the buttons
+    # In the person's language, as Stripe's page is (its `locale`).
+    speaker = speaker_for(chosen_language(request, profile, preferred), profile)
     return render_public(
         request,
         "pay_test_provider.html",
-        speaker=visitor_speaker(request),
+        speaker=speaker,
         csrf=state.csrf if state is not None else "",
         sent=bool(sent),
         **shown,

@@ -15,6 +15,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
+from citations.database import make_engine, transaction
+from citations.hearings.contests import decide_review
+from citations.hearings.decisions import Outcome
+from citations.public.pay import payment_provider
 from tests.browser.chromium import (
     DESKTOP,
     PHONE,
@@ -26,7 +30,11 @@ from tests.browser.chromium import (
 )
 from tests.browser.desk import CLOCK, Desk, set_desk
 from tests.databases import Databases
+from tests.hearing_steps import REVIEWER, SIGNED, issue_one
+from tests.pdfs import pdf_text
 from tests.public_steps import birth_of, door_app
+from tests.test_online_files import gps_jpeg
+from tests.test_online_payments import PROVIDER
 
 pytestmark = pytest.mark.clock(CLOCK)
 
@@ -92,3 +100,62 @@ def test_the_scan_finds_a_violation_where_there_is_one(browser: Browser) -> None
     page.set_content('<html lang="en"><main><img src="x.png"><input type="text"></main></html>')
     found = " ".join(axe_violations(page))
     assert "image-alt" in found and "label" in found
+
+
+def test_a_person_on_a_phone_in_spanish_asks_for_a_review_then_pays_and_keeps_the_receipt(
+    tmp_path: Path, databases: Databases, browser: Browser
+) -> None:
+    """The issue's own walk: at 360 px, in Spanish, find the citation by number and date of
+    birth, ask for a review with a photo; once the review upholds it (a reviewer decides,
+    here through the library), pay the balance through the test provider and download the
+    receipt, which says in Spanish that it was paid online."""
+    url = databases.sqlite_copy(tmp_path / "walk.db", set_desk)
+    engine = make_engine(url)
+    try:
+        number = issue_one(engine, date_of_birth="1979-07-08", preferred_language="es")
+        app = door_app(url)
+        app.dependency_overrides[payment_provider] = lambda: PROVIDER
+        photo = tmp_path / "IMG_0412.jpg"
+        photo.write_bytes(gps_jpeg())
+        with serving(app) as base:
+            context = browser.new_context(viewport=PHONE)
+            page = context.new_page()
+            find_in_browser(page, base, number, "1979-07-08")
+            expect(page.get_by_role("heading", level=1)).to_have_text(f"Citación {number}")
+            page.get_by_role("link", name="Pedir una revisión").click()
+            page.get_by_label("Por qué la citación está equivocada").fill(
+                "La lata era de refresco, no de cerveza."
+            )
+            page.get_by_label("Fotos o documentos (opcional)").set_input_files([str(photo)])
+            page.get_by_role("button", name="Enviar mi solicitud").click()
+            expect(page.get_by_role("status")).to_be_visible()
+            check_public_page(page)
+            shot(page, "walk-360-es-01-review-sent")
+            with transaction(engine) as session:
+                decide_review(
+                    session,
+                    number,
+                    Outcome.UPHELD,
+                    "The officer's photo shows a beer can.",
+                    decided_by=SIGNED,
+                    actor=REVIEWER,
+                    now=CLOCK,
+                )
+            page.goto(f"{base}/citation")
+            expect(page.get_by_role("main")).to_contain_text("Usted debe $200.00.")
+            page.get_by_role("link", name="Pagar ahora").click()
+            page.get_by_role("button", name="Pagar $200.00").click()
+            page.get_by_role("button", name="Aprobar").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Pago recibido")
+            check_public_page(page)
+            shot(page, "walk-360-es-02-paid")
+            link = page.get_by_role("link", name="Descargar su recibo (PDF)").get_attribute("href")
+            receipt = context.request.get(f"{base}{link}")  # with the person's cookie
+            assert receipt.headers["content-type"] == "application/pdf"
+            text = pdf_text(receipt.body())
+            assert "Registrado por usted, en línea" in text and "$200.00" in text
+            page.goto(f"{base}/citation")
+            expect(page.get_by_role("main")).to_contain_text("Pagada por completo.")
+            context.close()
+    finally:
+        engine.dispose()
