@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import httpx2
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -44,14 +45,11 @@ def birth_of(n: int) -> str:
     return f"198{n}-0{n}-1{n}"
 
 
-def find_citation_as_person(
-    client: TestClient, number: str, birth: str, *, expect: int = 303
-) -> str:
-    """Fill in the find form as a person does; returns the page's form token after it (the
-    session's, when found)."""
+def try_to_find(client: TestClient, number: str, birth: str) -> httpx2.Response:
+    """Fill in the find form as a person does (the month and day without leading zeros)."""
     year, month, day = birth.split("-")
     form = client.get("/")
-    answer = client.post(
+    return client.post(
         "/",
         data={
             "csrf_token": csrf_of(form.text),
@@ -61,6 +59,14 @@ def find_citation_as_person(
             "day": str(int(day)),
         },
     )
+
+
+def find_citation_as_person(
+    client: TestClient, number: str, birth: str, *, expect: int = 303
+) -> str:
+    """Find a citation through the form; returns the page's form token after it (the
+    session's, when found)."""
+    answer = try_to_find(client, number, birth)
     assert answer.status_code == expect, answer.text
     if expect != 303:
         return csrf_of(answer.text)

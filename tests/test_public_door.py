@@ -18,9 +18,15 @@ from citations.record.access import grouped, mint_access_code
 from citations.record.lookup import find_citation
 from citations.roles import cited_person
 from tests.browser.desk import CLOCK, Desk, set_desk
-from tests.browser.html import Page, csrf_of
+from tests.browser.html import Page
 from tests.hearing_steps import CLERK
-from tests.public_steps import birth_of, door_client, find_citation_as_person, move_door_clock
+from tests.public_steps import (
+    birth_of,
+    door_client,
+    find_citation_as_person,
+    move_door_clock,
+    try_to_find,
+)
 
 pytestmark = [pytest.mark.filled_by(fill=set_desk), pytest.mark.clock(CLOCK)]
 
@@ -38,18 +44,7 @@ def door(filled: Desk, database_url: str) -> Iterator[Door]:
 
 
 def _try(client: TestClient, number: str, birth: str) -> tuple[int, str]:
-    year, month, day = birth.split("-")
-    form = client.get("/")
-    answer = client.post(
-        "/",
-        data={
-            "csrf_token": csrf_of(form.text),
-            "number": number,
-            "year": year,
-            "month": month,
-            "day": day,
-        },
-    )
+    answer = try_to_find(client, number, birth)
     return answer.status_code, Page(answer.text).words("main") if answer.text else ""
 
 
