@@ -101,6 +101,21 @@ def test_requests_are_listed_and_answered(
         assert state(engine_of, plan)[0] == "on_plan"
         after = Page(client.get(plan_granted.headers["location"]).text)
         assert "Nothing waiting." in after.words("main")
+        # The citation's page lists what the person asked online, and the answer.
+        citation = Page(client.get(f"/clerk/citations/{ability}").text).words("online-section")
+        assert "Requests sent online" in citation and "ability to pay" in citation
+        assert "granted by token" in citation and reason in citation
+
+
+def test_the_citation_page_points_a_waiting_request_to_the_requests_page(
+    filled: Desk, database_url: str, engine_of: Engine
+) -> None:
+    ability, ability_id, _, _ = asked(engine_of)
+    client, _ = client_for(database_url, filled, "clerk")
+    with client:
+        page = Page(client.get(f"/clerk/citations/{ability}").text)
+    assert f"/clerk/requests#request-{ability_id}" in page.links
+    assert "waiting" in page.words("online-section")
 
 
 def test_a_hearing_officer_sees_the_queue_without_the_clerks_forms(

@@ -34,7 +34,7 @@ from citations.record.person import PersonFile, PersonRequest
 from citations.record.sent import NOTICES, DocumentPublic, sent_documents, stored_document
 from citations.record.status import CitationStatus
 from citations.record.tables import Citation
-from citations.roles import PERMISSIONS, Action, Actor, cited_person
+from citations.roles import CITED_PERSON_ONLINE, PERMISSIONS, Action, Actor
 from citations.schedule import schedule_of
 from citations.web import contest_forms, hearing_forms, mail_forms
 from citations.web.auth import ActorDep, ClockDep, FormDep
@@ -43,7 +43,7 @@ from citations.web.guard import PREFIX, web_router
 from citations.web.pages import Formats, person, render, words
 
 router = web_router()
-ONLINE = cited_person("").name
+ONLINE = CITED_PERSON_ONLINE
 """How every audit event of a step the person took online names its actor."""
 
 FORMS: dict[str, FormPage] = {
@@ -127,17 +127,17 @@ class Online:
     waiver_declaration: str | None
     files: list[PersonFile]
     set_asides: list[PersonRequest]
+    others: list[PersonRequest]
+    """Every other request the person sent (ability to pay, a plan; answered on the
+    requests page) and every answered one, oldest first."""
     may_answer: bool
 
 
 def online_of(session: Session, record: Citation, actor: Actor, events: list[AuditEvent]) -> Online:
     by_person = {e.action for e in events if e.actor == ONLINE}
     contest = session.scalar(select(Contest).where(Contest.citation_id == record.id))
-    waiting = [
-        r
-        for r in requests_of(session, record)
-        if r.kind == RequestKind.SET_ASIDE.value and r.status == "waiting"
-    ]
+    asked = requests_of(session, record)
+    waiting = [r for r in asked if r.kind == RequestKind.SET_ASIDE.value and r.status == "waiting"]
     return Online(
         review="contest.review_requested" in by_person,
         hearing="contest.hearing_requested" in by_person,
@@ -147,6 +147,7 @@ def online_of(session: Session, record: Citation, actor: Actor, events: list[Aud
         waiver_declaration=contest.waiver_declaration if contest else None,
         files=files_of(session, record),
         set_asides=waiting,
+        others=[r for r in asked if r not in waiting],
         may_answer=actor.role in PERMISSIONS[Action.ANSWER_REQUESTS]
         and actor.role in PERMISSIONS[Action.DECIDE_HEARING],
     )

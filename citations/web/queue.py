@@ -34,13 +34,13 @@ from citations.http.deps import EngineDep
 from citations.online.requests import RequestKind
 from citations.record.person import PersonFile, PersonRequest
 from citations.record.tables import Citation
-from citations.roles import Action, Actor, cited_person
+from citations.roles import CITED_PERSON_ONLINE, Action, Actor
 from citations.web.auth import ActorDep, ClockDep
 from citations.web.guard import web_router
 from citations.web.pages import Formats, person, render
 
 router = web_router()
-ONLINE = cited_person("").name
+ONLINE = CITED_PERSON_ONLINE
 
 
 @dataclass(frozen=True)
