@@ -175,7 +175,7 @@ def matrix_markdown() -> str:
     a test checks that it still matches PERMISSIONS).
 
     >>> print(matrix_markdown().splitlines()[2])
-    | issue citation | ✓ |  |  |  | ✓ |  |
+    | issue citation | ✓ |  |  |  | ✓ |  |  |
     """
     header = "| action | " + " | ".join(r.value.replace("_", " ") for r in Role) + " |"
     rule = "|---|" + "---|" * len(Role)
