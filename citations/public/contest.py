@@ -39,7 +39,7 @@ from citations.online.contest import (
     review_opening,
     set_aside_opening,
 )
-from citations.online.files import FilesRefused, download_headers, file_for
+from citations.online.files import FilesRefused, Upload, download_headers, file_for
 from citations.online.payments import NotOpen, start_online_payment
 from citations.online.providers import Provider, ProviderUnavailable
 from citations.online.requests import RequestKind, requests_of
@@ -105,6 +105,36 @@ async def _act(engine: Any, step: Callable[[Session], object]) -> None:
     await run_in_threadpool(run)
 
 
+async def _send_with_files(
+    request: Request,
+    person: Person,
+    engine: Any,
+    *,
+    field: str,
+    required: str | None,
+    step: Callable[[Session, str, list[Upload]], object],
+    show: Callable[[int, str, list[str]], Response],
+    done: str,
+) -> Response:
+    """A form of words and files (a review, a set-aside): read under the profile's size
+    limit (413 past it), the words required when `required` names their problem, then the
+    library's step in one transaction; a refusal shows the page again (422) with what was
+    typed and each problem in the person's language, a success goes to `done`."""
+    form = await read_form(request, person)
+    if form is None:
+        return show(413, "", _too_big(person))
+    text, uploads = await read_files(form, field)
+    if required is not None and not text:
+        return show(422, text, [person.speaker.t(required)])
+    try:
+        await _act(engine, lambda session: step(session, text, uploads))
+    except CitationsError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        return show(422, text, _refusals(person, exc))
+    return RedirectResponse(done, status_code=303)
+
+
 # The review ------------------------------------------------------------------------------
 
 
@@ -149,37 +179,32 @@ def review_form(
 async def review_submit(
     request: Request, person: PersonDep, engine: EngineDep, now: ClockDep
 ) -> Response:
-    form = await read_form(request, person)
-    if form is None:
-        return _review_page(
-            request, person, engine, now, status_code=413, problems=_too_big(person)
-        )
-    statement, uploads = await read_files(form, "statement")
-    if not statement:
-        problems = [person.speaker.t("contest.problem.statement")]
-        return _review_page(
-            request, person, engine, now, status_code=422, statement=statement, problems=problems
-        )
-    try:
-        await _act(
-            engine,
-            lambda s: ask_for_review(
-                s, person.number, statement, uploads, actor=person.actor, now=now
-            ),
-        )
-    except CitationsError as exc:
-        if isinstance(exc, NotFound):
-            raise
+    def show(status_code: int, typed: str, problems: list[str]) -> Response:
         return _review_page(
             request,
             person,
             engine,
             now,
-            status_code=422,
-            statement=statement,
-            problems=_refusals(person, exc),
+            status_code=status_code,
+            statement=typed,
+            problems=problems,
         )
-    return RedirectResponse("/review?sent=1", status_code=303)
+
+    def step(session: Session, statement: str, uploads: list[Upload]) -> object:
+        return ask_for_review(
+            session, person.number, statement, uploads, actor=person.actor, now=now
+        )
+
+    return await _send_with_files(
+        request,
+        person,
+        engine,
+        field="statement",
+        required="contest.problem.statement",
+        step=step,
+        show=show,
+        done="/review?sent=1",
+    )
 
 
 # The hearing -----------------------------------------------------------------------------
@@ -432,27 +457,26 @@ def set_aside_form(
 async def set_aside_submit(
     request: Request, person: PersonDep, engine: EngineDep, now: ClockDep
 ) -> Response:
-    form = await read_form(request, person)
-    if form is None:
+    def show(status_code: int, typed: str, problems: list[str]) -> Response:
         return _set_aside_page(
-            request, person, engine, now, status_code=413, problems=_too_big(person)
+            request, person, engine, now, status_code=status_code, reason=typed, problems=problems
         )
-    reason, uploads = await read_files(form, "reason")
-    try:
-        await _act(
-            engine,
-            lambda s: ask_to_set_aside(
-                s, person.number, reason, uploads, actor=person.actor, now=now
-            ),
+
+    def step(session: Session, reason: str, uploads: list[Upload]) -> object:
+        return ask_to_set_aside(
+            session, person.number, reason, uploads, actor=person.actor, now=now
         )
-    except CitationsError as exc:
-        if isinstance(exc, NotFound):
-            raise
-        problems = _refusals(person, exc)
-        return _set_aside_page(
-            request, person, engine, now, status_code=422, reason=reason, problems=problems
-        )
-    return RedirectResponse("/set-aside?sent=1", status_code=303)
+
+    return await _send_with_files(
+        request,
+        person,
+        engine,
+        field="reason",
+        required=None,
+        step=step,
+        show=show,
+        done="/set-aside?sent=1",
+    )
 
 
 # A file the person sent ------------------------------------------------------------------
