@@ -19,6 +19,7 @@ from citations.calendar import deadline_dates, local_date
 from citations.catalog.store import PublishedCatalog
 from citations.hearings.scheduling import current_hearing
 from citations.hearings.tables import Contest, Order
+from citations.notice.kept import waits_for_mail
 from citations.online.requests import requests_of
 from citations.payments.diversion import REFERABLE, offered_programs
 from citations.payments.plans import PLANNABLE
@@ -125,7 +126,7 @@ def overview(session: Session, number: str, actor: Actor, *, now: datetime) -> O
         balance=owed,
         due_on=citation.due_on,
         pay_by=pay_by,
-        waits_for_mail=citation.service_method == "mail" and citation.served_on is None,
+        waits_for_mail=waits_for_mail(citation),
         dates=schedule.dates,
         documents=sent_documents(session, citation, actor),
         payments=payments_of(session, citation),

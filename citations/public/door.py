@@ -16,7 +16,7 @@ from citations.errors import NotFound
 from citations.http.deps import EngineDep
 from citations.http.responses import pdf_response
 from citations.inputs import whole_number
-from citations.notice.kept import notice_document, waits_for_mail
+from citations.notice.kept import notice_document
 from citations.online.lookup import (
     Answer,
     Found,
@@ -42,7 +42,6 @@ from citations.public.guard import (
     write_cookie,
 )
 from citations.public.pages import PUBLIC_TEMPLATES, Speaker, render_public
-from citations.record.lookup import find_citation
 from citations.record.sent import stored_document
 
 router = public_router()
@@ -187,8 +186,6 @@ def citation_page(
 ) -> Response:
     with reading(engine) as session:
         seen = overview(session, person.number, person.actor, now=now)
-        citation = find_citation(session, person.number, person.actor)
-        notice_waits = waits_for_mail(citation)
         receipts = {
             d.about.removeprefix("receipt:"): d.id for d in seen.documents if d.kind == "receipt"
         }
@@ -199,7 +196,7 @@ def citation_page(
             "citation.html",
             seen=seen,
             receipts=receipts,
-            notice_waits=notice_waits,
+            notice_waits=seen.waits_for_mail,
         )
 
 
