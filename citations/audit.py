@@ -12,10 +12,12 @@ import hashlib
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from importlib import import_module
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import Index, Integer, String, Text, func, insert, select
+from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from citations.orm import Base, JSONDocument
@@ -138,6 +140,7 @@ def record(
     event = AuditEvent(**fields, prev_hash=head.hash, hash=digest)
     session.add(event)  # inserted in the order added, so ids follow the chain
     head.hash = digest
+    _touch(session, entity_type, entity_key, at)
     return event
 
 
@@ -180,6 +183,43 @@ def record_many(session: Session, events: list[dict[str, Any]]) -> None:
         previous = digest
     session.execute(insert(AuditEvent), rows)
     head.hash = previous
+    for fields in events:
+        _touch(session, fields["entity_type"], fields["entity_key"], fields["occurred_at"])
+
+
+TOUCHED: Final = "citations_touched"
+"""`session.info` key: the numbers of the citations this transaction changed, each with the
+latest moment of its changes."""
+
+
+def _touch(session: Session, entity_type: str, entity_key: str, at: datetime) -> None:
+    if entity_type != "citation":
+        return
+    touched: dict[str, datetime] = session.info.setdefault(TOUCHED, {})
+    if entity_key not in touched or touched[entity_key] < at:
+        touched[entity_key] = at
+
+
+@orm_event.listens_for(Session, "before_commit")
+def _bring_reminders_up_to_date(session: Session) -> None:
+    """Bring the reminders of every citation this transaction changed up to date with its
+    schedule, in the same transaction (a moved date moves its reminders, a closed citation
+    cancels them, a new hearing is announced).
+
+    Every feature that changes a citation records the change here; the reminders
+    (`citations.outreach`) sit above the schedule, which sits above all those features. So
+    this is the one call upward in the layers, made by name at commit time rather than by an
+    import, and it is what makes "written in the same transaction as the change" true for
+    every face (the command line, the API, both sets of pages) without each remembering it.
+    """
+    if session.info.get(TOUCHED):
+        import_module("citations.outreach.sync").bring_up_to_date(session)
+
+
+@orm_event.listens_for(Session, "after_commit")
+@orm_event.listens_for(Session, "after_rollback")
+def _forget_touched(session: Session) -> None:
+    session.info.pop(TOUCHED, None)
 
 
 class Checkpoint(BaseModel):

@@ -11,6 +11,7 @@ import citations.hearings.tables
 import citations.payments.tables
 import citations.record.access
 import citations.record.ledger
+import citations.record.messages
 import citations.record.person
 import citations.record.tables
 import citations.record.web_sessions
@@ -24,6 +25,7 @@ TABLE_MODULES = (
     citations.record.tables,
     citations.record.access,
     citations.record.person,
+    citations.record.messages,
     citations.record.web_sessions,
     citations.catalog.tables,
 )

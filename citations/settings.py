@@ -51,6 +51,37 @@ class Settings(BaseSettings):
     stripe_api_base: str = "https://api.stripe.com"
     """Stripe's API address (CITATIONS_STRIPE_API_BASE); tests point it at a local stand-in."""
 
+    # Reminders (citations.outreach): email through the city's SMTP server, texts through
+    # the provider's HTTP API. Without them, messages on that channel wait in the outbox.
+    smtp_host: str | None = None
+    """The SMTP server that sends reminders by email (CITATIONS_SMTP_HOST)."""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    """`starttls` (port 587), `tls` (implicit TLS, port 465), or `none` (a local relay)."""
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str | None = None
+    """The From of reminder emails, e.g. `Demo City Citations <citations@demo-city.example>`
+    (CITATIONS_MAIL_FROM)."""
+    emails_per_minute: int = Field(default=600, ge=1)
+    """The pace of sending by email, under the SMTP server's limit."""
+    text_provider: Literal["none", "twilio"] = "none"
+    """Who sends texts (CITATIONS_TEXT_PROVIDER): `twilio` (Twilio's Programmable Messaging
+    API) or `none`."""
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    """Also checks the signature of Twilio's calls to us (a reply of STOP)."""
+    twilio_from: str | None = None
+    """The number texts come from (+15105550100) or a Messaging Service SID (MG...)."""
+    twilio_api_base: str = "https://api.twilio.com"
+    """Twilio's API address (CITATIONS_TWILIO_API_BASE); the demo and tests point it at the
+    local stand-in."""
+    texts_per_minute: int = Field(default=60, ge=1)
+    """The pace of sending texts: Twilio takes one a second per long-code number."""
+    outreach_secret: SecretStr | None = None
+    """Signs the unsubscribe link in every email (CITATIONS_OUTREACH_SECRET, 32+ characters):
+    the same in every process, so a link still works after a restart."""
+
     @field_validator("web_secret_key")
     @classmethod
     def _long_enough(cls, key: str | None) -> str | None:
@@ -58,7 +89,7 @@ class Settings(BaseSettings):
             raise ValueError("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return key
 
-    @field_validator("public_base_url", "stripe_api_base")
+    @field_validator("public_base_url", "stripe_api_base", "twilio_api_base")
     @classmethod
     def _web_address(cls, url: str | None) -> str | None:
         if url is None:
@@ -80,6 +111,25 @@ class Settings(BaseSettings):
             assert self.public_base_url is not None
             if not self.public_base_url.startswith("https://"):
                 raise ValueError("CITATIONS_PUBLIC_BASE_URL must start with https:// for stripe")
+        return self
+
+    @model_validator(mode="after")
+    def _channels_complete(self) -> Settings:
+        needs: list[str] = []
+        if self.smtp_host is not None:
+            needs += [n for n in ("mail_from", "outreach_secret") if getattr(self, n) is None]
+        if self.text_provider == "twilio":
+            needs += [
+                n
+                for n in ("twilio_account_sid", "twilio_auth_token", "twilio_from")
+                if getattr(self, n) is None
+            ]
+        if needs:
+            names = ", ".join(f"CITATIONS_{n.upper()}" for n in needs)
+            raise ValueError(f"sending reminders needs {names}")
+        secret = self.outreach_secret
+        if secret is not None and len(secret.get_secret_value()) < 32:
+            raise ValueError("CITATIONS_OUTREACH_SECRET must be at least 32 characters")
         return self
 
     @field_validator("database_url")

@@ -8,7 +8,8 @@ read in the jurisdiction's time zone.
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+import hashlib
+from datetime import date, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal, Self
@@ -446,6 +447,124 @@ class Online(CatalogModel):
     source: Text | None = None
 
 
+LocalTime = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+"""A time of day on the jurisdiction's clock, `HH:MM` (24 hours)."""
+
+Offsets = list[Annotated[int, Field(ge=0, le=60)]]
+"""Whole days before (or after) a date; 0 is the day itself."""
+
+
+class QuietHours(CatalogModel):
+    """When nothing is sent, on the jurisdiction's clock: from `start` to `end`, across
+    midnight when `start` is later than `end` (20:00 to 08:00)."""
+
+    start: LocalTime = "20:00"
+    end: LocalTime = "08:00"
+
+
+class Arm(CatalogModel):
+    """One group of an experiment: its share of citations, and what it gets."""
+
+    id: Slug
+    share: Annotated[int, Field(ge=1, le=100)]
+    """Percent of the citations issued during the experiment."""
+    reminders: bool = True
+    """False: the group gets no reminders (the comparison group)."""
+    wording: Slug = "standard"
+    """Which wording of `templates/reminders/<language>.yaml` the group gets."""
+
+
+class Experiment(CatalogModel):
+    """A randomized comparison of reminders, decided when each citation is issued.
+
+    The arm is drawn from `seed` and the citation's number (SHA-256), so the same
+    citation always lands in the same arm and anyone can check the draw.
+    """
+
+    id: Slug
+    starts: date
+    ends: date | None = None
+    """The last issue day in the experiment; None: until the profile changes."""
+    seed: Text
+    arms: Annotated[list[Arm], Field(min_length=2)]
+    source: Text | None = None
+    """Who approved it and why (a council resolution, the program's evaluation plan)."""
+
+    @model_validator(mode="after")
+    def _shares_complete(self) -> Self:
+        if sum(a.share for a in self.arms) != 100:
+            raise ValueError("the arms' shares must add up to 100")
+        if len({a.id for a in self.arms}) != len(self.arms):
+            raise ValueError("two arms have the same id")
+        if self.ends is not None and self.ends < self.starts:
+            raise ValueError("the experiment ends before it starts")
+        return self
+
+    def runs_on(self, day: date) -> bool:
+        return self.starts <= day and (self.ends is None or day <= self.ends)
+
+    def arm_for(self, number: str) -> Arm:
+        """The arm of citation `number`: a uniform draw in [0, 100) from SHA-256 of the seed
+        and the number, walked along the arms' shares.
+
+        >>> e = Experiment(id="x", starts=date(2026, 1, 1), seed="s",
+        ...                arms=[Arm(id="a", share=50), Arm(id="b", share=50)])
+        >>> e.arm_for("C-1").id == e.arm_for("C-1").id
+        True
+        """
+        digest = hashlib.sha256(f"{self.seed}\x00{number}".encode()).digest()
+        draw = int.from_bytes(digest[:8], "big") % 10_000  # hundredths of a percent
+        edge = 0
+        for arm in self.arms:
+            edge += arm.share * 100
+            if draw < edge:
+                return arm
+        return self.arms[-1]  # unreachable: the shares add up to 100
+
+
+class Reminders(CatalogModel):
+    """Texts, emails and letters before every date that binds the person, after a missed
+    step, and when a hearing is set or moved (`citations.outreach`).
+
+    Each list is days before the date (0: the day itself); `after_missed` is days after a
+    date that passed with the step not taken. Nothing goes out in the quiet hours: a message
+    due then waits for their end.
+    """
+
+    send_at: LocalTime = "10:00"
+    """The local time a dated reminder goes out on its day."""
+    quiet_hours: QuietHours = QuietHours()
+    pay_by: Offsets = [7, 1]
+    """Before the notice's deadline to pay or contest."""
+    hearing_request_by: Offsets = [3]
+    deposit_due: Offsets = [3]
+    hearing: Offsets = [7, 1]
+    hearing_hours_before: Annotated[int, Field(ge=0, le=12)] | None = 2
+    """The morning-of reminder: this many hours before the hearing (moved out of the quiet
+    hours, never after the hearing); None sends none."""
+    installment: Offsets = [3]
+    service_deadline: Offsets = [7]
+    program_deadline: Offsets = [7]
+    set_aside_by: Offsets = [3]
+    after_missed: Annotated[int, Field(ge=1, le=30)] | None = 1
+    """Days after a missed payment deadline or installment to say what can still be done;
+    None sends none."""
+    hearing_changes: bool = True
+    """A message when a hearing is set or moved."""
+    letters: list[Literal["missed", "hearing_set", "hearing_moved"]] = []
+    """Which messages also go as a printed letter to a person with no phone or email to
+    reach (a mail house prints and posts them)."""
+    max_attempts: Annotated[int, Field(ge=1, le=20)] = 6
+    """Tries of a message that fails for a passing reason (a server down), with waits that
+    double from `retry_minutes`; then it is marked failed."""
+    retry_minutes: Annotated[int, Field(ge=1, le=240)] = 5
+    experiment: Experiment | None = None
+    source: Text | None = None
+
+    def send_time(self) -> time:
+        return time.fromisoformat(self.send_at)
+
+
 PHONE = "{phone}"
 """Where a language line names the office's phone number (`contact.phone`)."""
 
@@ -513,6 +632,8 @@ class Jurisdiction(CatalogModel):
     """Help lines in the languages the city serves, printed on every document a person gets."""
     online: Online = Online()
     """The cited person's own pages: tries, uploads, and what may be asked online."""
+    reminders: Reminders = Reminders()
+    """Texts, emails and letters before each date, and the experiment that measures them."""
 
     def added_fees_allowed(self, category: str) -> bool:
         known = self.categories.get(category)

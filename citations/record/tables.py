@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -152,6 +154,21 @@ class Citation(Base):
     """The person's phone, as they or a clerk last gave it (the public pages, the counter)."""
     email: Mapped[str | None] = mapped_column(String(254))
     """The person's email, as they or a clerk last gave it."""
+    texts_consent: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    """The person agreed to reminders by text at `phone`."""
+    emails_consent: Mapped[bool] = mapped_column(Boolean, server_default=false(), default=False)
+    """The person agreed to reminders by email at `email`."""
+    consent: Mapped[Any | None] = mapped_column(JSONDocument)
+    """Every record of consent given or withdrawn, oldest first: channel, given, at, by
+    whom, how (`device`, `online`, `clerk`) and the device's own record of it."""
+    phone_problem: Mapped[str | None] = mapped_column(Text)
+    """Why texts to `phone` stopped (a number the provider refused), for a clerk to fix."""
+    email_problem: Mapped[str | None] = mapped_column(Text)
+    """Why emails to `email` stopped (an address the mail server refused)."""
+    experiment: Mapped[str | None] = mapped_column(String(40))
+    """The reminders experiment running when it was issued (`reminders.experiment.id`)."""
+    arm: Mapped[str | None] = mapped_column(String(40))
+    """Its arm of that experiment, drawn at issuance from the seed and the number."""
 
     agency: Mapped[Agency] = relationship()
     intake: Mapped[IntakeRecord] = relationship()
