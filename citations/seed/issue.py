@@ -15,6 +15,7 @@ from ordinances.resolve import ResolvedVersion
 
 from .decide import snapshot
 from .people import Person
+from .reminders import Assignment, contact
 from .rows import ACTOR, Rows, table
 
 
@@ -66,9 +67,11 @@ def write_citation(
     version_id: int,
     priors: int,
     fine: Decimal,
+    assignment: Assignment | None,
 ) -> int:
     """An issued citation with its one violation and the person's identifier, if they gave
-    one; returns the citation's id."""
+    one, their phone and email, and its arm of the reminders experiment; returns the
+    citation's id."""
     day = moment.date()
     language = person.language if person.language in profile.notice_languages else "en"
     citation_id = rows.add(
@@ -104,6 +107,9 @@ def write_citation(
             "issued_at": moment,
             "closed_at": closed,
             "officer_notes": None,
+            **contact(person, moment),
+            "experiment": None if assignment is None else assignment.experiment,
+            "arm": None if assignment is None else assignment.arm,
         },
     )
     rows.add(
