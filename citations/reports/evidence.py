@@ -15,7 +15,7 @@ the pay-by day on the city's clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -123,20 +123,33 @@ def _result(
     )
 
 
+def deadline_rows(days: Sequence[date], profile: Jurisdiction) -> list[tuple[date, date, datetime]]:
+    """(service day, pay-by date, the moment the pay-by date ends on the city's clock) for
+    each day: the notice's deadline as the schedule computes it.
+
+    >>> from ordinances.catalog import DEMO_CATALOG, load_catalog
+    >>> profile = load_catalog(DEMO_CATALOG).jurisdiction
+    >>> served, pay_by, until = deadline_rows([date(2026, 11, 6)], profile)[0]
+    >>> pay_by, until.isoformat()  # 20 days: Thanksgiving, then the day after it, are closed
+    (datetime.date(2026, 11, 30), '2026-12-01T00:00:00-08:00')
+    """
+    zone = zone_of(profile)
+    rows = []
+    for served in sorted(set(days)):
+        pay_by = deadline_dates(served, profile)[0]
+        rows.append((served, pay_by, local_at(pay_by + timedelta(days=1), time.min, zone)))
+    return rows
+
+
 def _deadlines(
     session: Session, where: list[ColumnElement[bool]], profile: Jurisdiction
 ) -> Any | None:
-    """Each service day of the citations with its notice's pay-by date, and the moment that
-    day ends on the city's clock: a VALUES table to join on `served_on` (None: no citation
-    has been served yet)."""
-    zone = zone_of(profile)
+    """`deadline_rows` of the citations' service days, as a VALUES table to join on
+    `served_on` (None: no citation has been served yet)."""
     days = session.scalars(
         select(Citation.served_on).distinct().where(*where, Citation.served_on.is_not(None))
     ).all()
-    rows = []
-    for served in sorted(day for day in days if day is not None):
-        pay_by = deadline_dates(served, profile)[0]
-        rows.append((served, pay_by, local_at(pay_by + timedelta(days=1), time.min, zone)))
+    rows = deadline_rows([day for day in days if day is not None], profile)
     if not rows:
         return None
     table = values(
