@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,6 @@ from citations.reports.render import render_report
 from citations.reports.sections.reminders import reminders
 from tests.pdfs import pdf_text
 from tests.report_drawn import flat, layout, tables, text_of
-from tests.test_report_render import make_report
 
 # Newcombe (1998), "Interval estimation for the difference between independent proportions:
 # comparison of eleven methods", Statistics in Medicine 17: 873-890, Table II, method 10
@@ -178,6 +178,20 @@ PLAIN = arm(
 )
 
 
+NOTHING = {"responded": (0, 0), "came_to_hearing": (0, 0), "in_collections": (0, 0)}
+EMPTY = experiment(arm("none", False, NOTHING), arm("texts", True, NOTHING))
+"""An experiment in which no citation of the period is yet."""
+SAMPLE_EXPERIMENTS = [experiment(NONE, STANDARD, PLAIN), EMPTY]
+"""Every kind of block the section prints (tests/test_report_render.py renders them to see
+that every wording key is used)."""
+
+
+def make_report(**changes: Any) -> ProgramReport:
+    from tests.test_report_render import make_report as report  # it imports this module
+
+    return report(**changes)
+
+
 def sentences(report: ProgramReport) -> list[str]:
     story = reminders(layout(report))
     return [
@@ -244,19 +258,7 @@ def test_the_pdf_has_the_section_and_an_empty_experiment_says_so() -> None:
     assert "Experiment “reminders-2026”: citations issued from January 1, 2026" in text
     assert "whether reminders work" in text  # the cover's list of contents
     assert "63% against 48%, 15 points more" in text
-    empty = experiment(
-        arm(
-            "none",
-            False,
-            {"responded": (0, 0), "came_to_hearing": (0, 0), "in_collections": (0, 0)},
-        ),
-        arm(
-            "texts",
-            True,
-            {"responded": (0, 0), "came_to_hearing": (0, 0), "in_collections": (0, 0)},
-        ),
-    )
-    text = pdf_text(render_report(make_report(experiments=[empty])))
+    text = pdf_text(render_report(make_report(experiments=[EMPTY])))
     assert "No citation issued in this period is part of the experiment yet." in text
 
 
