@@ -115,10 +115,13 @@ def _block(doc: ReportLayout, result: ExperimentResult) -> tuple[list[Flowable],
     head: list[Flowable] = [heading, arms_line, doc.para("heading_in_short", "sub"), *sentences]
     rest: list[Flowable] = [
         KeepTogether([Spacer(1, 6), key, Spacer(1, 2), chart]),
-        Spacer(1, 6),
+        doc.para("subheading_arms", "sub"),
         _arms_table(doc, result),
-        Spacer(1, 6),
-        *([_differences_table(doc, result)] if result.differences else []),
+        *(
+            [KeepTogether([doc.para("subheading_differences", "sub", extra=extra), table])]
+            if (table := _differences_table(doc, result)) is not None
+            else []
+        ),
         Spacer(1, 3),
         doc.para("reminders_note", "note", extra=extra),
     ]
@@ -224,10 +227,13 @@ def _blank(doc: ReportLayout) -> Cell:
     return doc.cell("", "td_right")
 
 
-def _differences_table(doc: ReportLayout, result: ExperimentResult) -> Flowable:
+def _differences_table(doc: ReportLayout, result: ExperimentResult) -> Flowable | None:
     """Each arm against the comparison arm, for every outcome: the difference in points,
-    its 95% interval, and whether it is clear (grey when too few to compare)."""
+    its 95% interval, and whether it is clear (grey when too few to compare); None with a
+    single arm."""
     compared = [arm for arm in result.arms if arm.arm != result.comparison]
+    if not compared or not result.differences:
+        return None
     rows: list[list[Cell]] = []
     for outcome in OUTCOMES:
         cells: list[Cell] = [doc.para("reminders_outcome", "td", extra={"outcome": outcome})]
