@@ -58,8 +58,8 @@ def test_each_citation_has_the_arm_issuing_would_give_it(program: Engine) -> Non
     inside = [row for row in rows if row.experiment is not None]
     outside = [row for row in rows if row.experiment is None]
     assert inside and outside  # the seed spans the experiment's start (1 January 2026)
-    for number, _, name, arm in inside:
-        assert (name, arm) == (experiment.id, experiment.arm_for(number).id)
+    for number, _, name, drawn in inside:
+        assert (name, drawn) == (experiment.id, experiment.arm_for(number).id)
     # Decided by the issue day on the city's clock, as issuing decides it.
     assert all(experiment.runs_on(local_date(row.issued_at, profile)) for row in inside)
     assert not any(experiment.runs_on(local_date(row.issued_at, profile)) for row in outside)

@@ -4,10 +4,9 @@ its violation (with the version's snapshot) and the person's identifier."""
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from citations.calendar import pay_deadline
 from citations.money import to_cents
 from citations.record.tables import Citation, CitationIdentifier, CitationViolation, IntakeRecord
 from ordinances.models import Jurisdiction
@@ -68,6 +67,7 @@ def write_citation(
     priors: int,
     fine: Decimal,
     assignment: Assignment | None,
+    pay_by: date,
 ) -> int:
     """An issued citation with its one violation and the person's identifier, if they gave
     one, their phone and email, and its arm of the reminders experiment; returns the
@@ -101,7 +101,7 @@ def write_citation(
             "preferred_language": person.language,
             "notice_language": language,
             "total_fine_cents": to_cents(fine),
-            "due_on": pay_deadline(day, profile),
+            "due_on": pay_by,
             "service_method": "personal",
             "served_on": day,
             "issued_at": moment,

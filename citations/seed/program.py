@@ -112,6 +112,7 @@ def seed(
         sequences[year] = sequence + 1
         number = str(CitationNumber("DCPD", year, sequence))
         assignment = assign(profile, number, day)
+        pay_by = pay_deadline(day, profile)
         status, ledger, closed, contest = life_of(
             rng, resolved, fine, moment, today, profile, officers, nudge(rng, assignment)
         )
@@ -133,6 +134,7 @@ def seed(
             priors=priors,
             fine=fine,
             assignment=assignment,
+            pay_by=pay_by,
         )
         write_life(rows, citation_id, status, ledger, moment, closed, planned, contest, session_ids)
         write_reminders(
@@ -142,7 +144,7 @@ def seed(
             person=person,
             language=person.language if person.language in profile.notice_languages else "en",
             moment=moment,
-            pay_by=pay_deadline(day, profile),
+            pay_by=pay_by,
             acted_after=acted_after(status, ledger, planned, contest),
             hearing_after=HEARING_DAY if contest is not None and contest.hearing else None,
             now=now,

@@ -157,6 +157,7 @@ def write_reminders(
         send_at = local_at(on - timedelta(days=days), time(hour, minute), zone)
         if send_at >= now or (about == "pay_by" and acted is not None and acted <= send_at):
             continue
+        # Columns left out (cancelled_at, cancel_reason, error, batch_id) are NULL.
         rows.add(
             table(OutboxMessage),
             {
@@ -177,12 +178,8 @@ def write_reminders(
                 "claimed_at": send_at,
                 "claimed_by": "seed",
                 "sent_at": send_at,
-                "cancelled_at": None,
-                "cancel_reason": None,
                 "address": address,
                 "provider_id": f"seed-{citation_id}-{about}-{days}",
                 "body": f"Reminder (synthetic): {about.replace('_', ' ')} {on.isoformat()}.",
-                "error": None,
-                "batch_id": None,
             },
         )
