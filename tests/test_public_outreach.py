@@ -243,7 +243,7 @@ def outbox(engine: Engine, sid: str) -> tuple[str, str | None]:
 def problems(engine: Engine) -> dict[str, str | None]:
     with transaction(engine) as session:
         rows = session.execute(select(Citation.number, Citation.phone_problem))
-        return {number: problem for number, problem in rows}
+        return {row.number: row.phone_problem for row in rows}
 
 
 def test_an_unknown_number_is_flagged_for_a_clerk_on_every_citation_with_it(
