@@ -180,7 +180,9 @@ def unsubscribe_token(settings: Settings, address: str) -> str:
 
 def address_of_token(settings: Settings, token: str) -> str | None:
     """The address an unsubscribe token was made for; None for a token this city's secret
-    did not make (changed, cut short, or made up)."""
+    did not make (changed, cut short, or made up), and for any token without a secret."""
+    if settings.outreach_secret is None:
+        return None
     try:
         sealed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         return _sealer(settings).decrypt(sealed, [LINK_CONTEXT]).decode()

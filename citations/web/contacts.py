@@ -10,6 +10,7 @@ counter, by phone, by letter). A phone or email changed clears the problem shown
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request, Response
@@ -73,8 +74,11 @@ class ContactForm(FormPage):
             "phone_problem": citation.phone_problem,
             "email_problem": citation.email_problem,
             "stopped": stopped,
-            "records": list(reversed(citation.consent or [])),
-            "means": list(MEANS.items()),
+            "records": [
+                {**entry, "at": desk.formats.moment(datetime.fromisoformat(entry["at"]))}
+                for entry in reversed(citation.consent or [])
+            ],
+            "means": [(key, words.capitalize()) for key, words in MEANS.items()],
         }
 
     def act(self, desk: Desk, read: Parser) -> None:
