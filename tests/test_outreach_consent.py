@@ -126,6 +126,24 @@ def test_a_message_without_contact_is_fingerprinted_as_before_the_field_existed(
     assert "contact" in intake(contact={"phone": "5105550123"}).model_dump(mode="json")
 
 
+def test_the_published_schema_describes_the_contact_block() -> None:
+    from citations.issuing.intake import intake_schema
+
+    schema = intake_schema()
+    assert schema["properties"]["contact"]["anyOf"][0] == {"$ref": "#/$defs/Contact"}
+    contact = schema["$defs"]["Contact"]
+    assert contact["additionalProperties"] is False  # a misspelt key is refused, not ignored
+    assert set(contact["properties"]) == {
+        "phone",
+        "email",
+        "texts",
+        "emails",
+        "consent_at",
+        "consent_record",
+    }
+    assert contact["properties"]["texts"] == {"default": False, "title": "Texts", "type": "boolean"}
+
+
 BAD = [
     (
         {"texts": True},
