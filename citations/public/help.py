@@ -1,6 +1,7 @@
 """Asking for help on the person's own pages: ability to pay (/help/ability), a payment plan
 (/help/plan), community service (/help/service), a program (/help/program), and keeping
-one's address, phone and email current (/contact).
+one's address, phone and email current, with consent to reminders by text and email
+(/contact).
 
 Each page says what the option means, with its deadline, and when it is not open, why
 (citations.online.help_options); each form calls the library step a clerk's step calls
