@@ -260,9 +260,9 @@ def test_an_unknown_number_is_flagged_for_a_clerk_on_every_citation_with_it(
         "failed",
         "Twilio: undelivered, error 30005 (the number is unknown or no longer in service)",
     )
-    problem = "texts cannot reach +15105550123: the number is unknown or no longer in service"
+    problem = "+15105550123: Twilio error 30005: the number is unknown or no longer in service"
     assert problems(ready) == {maria: problem, ana: problem, sam: None}
-    flagged = audited(ready, "citation.phone_problem")
+    flagged = audited(ready, "citation.contact_problem")
     assert flagged == [(maria, "the text provider (Twilio)"), (ana, "the text provider (Twilio)")]
     assert [key for key, _ in audited(ready, "outreach.text_undelivered")] == [maria]
 

@@ -9,8 +9,8 @@ reminders and reads no replies, so the answer points to the office's phone and w
 
 A text Twilio reports `undelivered` or `failed` is marked failed in the outbox with the
 error. When the error says the number itself cannot get texts, every citation with that
-phone is flagged for a clerk (`phone_problem`, audited), and the planner sends it no more
-texts until the phone changes:
+phone is flagged for a clerk (`phone_problem`, audited as `citation.contact_problem`), and
+the planner sends it no more texts until the phone changes:
 
 - 30004 message blocked (the number blocks messages, or opted out with its carrier);
 - 30005 unknown destination (no such number, or no longer in service);
@@ -190,7 +190,8 @@ def take_status(
     phone = message.address or (citation.phone if citation is not None else None)
     flagged: list[str] = []
     if code in PERMANENT and phone is not None:
-        flagged = _flag_phone(session, phone, f"texts cannot reach {phone}: {PERMANENT[code]}", now)
+        words = f"Twilio error {code}: {PERMANENT[code]}"
+        flagged = _flag_phone(session, phone, words, message, now)
     before = {"status": message.status, "error": message.error}
     message.status, message.error = MessageStatus.FAILED.value, error
     if citation is not None:
@@ -208,8 +209,12 @@ def take_status(
     return flagged
 
 
-def _flag_phone(session: Session, phone: str, problem: str, now: datetime) -> list[str]:
-    """Flag every citation with `phone` for a clerk (locked in id order, then audited)."""
+def _flag_phone(
+    session: Session, phone: str, words: str, message: OutboxMessage, now: datetime
+) -> list[str]:
+    """Flag every citation with `phone` for a clerk (locked in id order, then audited as
+    `citation.contact_problem`, as the sender flags a number the provider refuses at once)."""
+    problem = f"{phone}: {words}"
     citations = session.scalars(
         select(Citation).where(Citation.phone == phone).order_by(Citation.id).with_for_update()
     ).all()
@@ -223,12 +228,12 @@ def _flag_phone(session: Session, phone: str, problem: str, now: datetime) -> li
             session,
             at=now,
             actor=PROVIDER,
-            action="citation.phone_problem",
+            action="citation.contact_problem",
             entity_type="citation",
             entity_key=citation.number,
-            reason=problem,
+            reason=words,
             before={"phone_problem": before},
-            after={"phone_problem": problem},
+            after={"phone_problem": problem, "channel": Channel.TEXT.value, "message": message.id},
         )
         flagged.append(citation.number)
     return flagged
