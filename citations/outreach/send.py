@@ -165,6 +165,8 @@ class SendReport:
         """The run in plain sentences, one per channel, for the command line and the log."""
         lines = []
         for channel, tally in self.channels.items():
+            if not tally.busy():
+                continue
             one, many = NAMES[Channel(channel)]
             lines.append(f"{many.capitalize()}: {_counts(tally, one, many)}.")
         for channel, words in self.outages.items():

@@ -182,7 +182,7 @@ class MailSink:
             and expected is not None
             and (data.login.decode(), data.password.decode()) == expected
         )
-        return AuthResult(success=ok, auth_data=data if ok else None)
+        return AuthResult(success=ok, handled=False, auth_data=data if ok else None)
 
     @property
     def port(self) -> int:
@@ -397,7 +397,9 @@ class TextStandIn:
         return self.store.snapshot()
 
     def start(self) -> Self:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 

@@ -68,7 +68,6 @@ def build_email(outgoing: Outgoing, *, mail_from: str, now: datetime) -> EmailMe
     message["Date"] = format_datetime(now)
     assert outgoing.message_id is not None, "an email has its Message-ID (message_id_for)"
     message["Message-ID"] = outgoing.message_id
-    message["Content-Language"] = outgoing.language
     message["Auto-Submitted"] = "auto-generated"
     if outgoing.unsubscribe:
         message["List-Unsubscribe"] = f"<{outgoing.unsubscribe}>"
@@ -82,6 +81,7 @@ def build_email(outgoing: Outgoing, *, mail_from: str, now: datetime) -> EmailMe
             subtype=subtype,
             filename=outgoing.attachment.filename,
         )
+    message["Content-Language"] = outgoing.language  # after the content: set_content clears it
     return message
 
 
