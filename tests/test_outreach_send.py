@@ -5,8 +5,10 @@ its moment."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,8 +41,8 @@ def texts() -> Iterator[TextStandIn]:
         yield standin
 
 
-def run(engine: Engine, settings: Settings, at: datetime = NOW, **options: object) -> SendReport:
-    return send_due(engine, settings, clock=lambda: at, worker="test-sender", **options)  # type: ignore[arg-type]
+def run(engine: Engine, settings: Settings, at: datetime = NOW, **options: Any) -> SendReport:
+    return send_due(engine, settings, clock=lambda: at, worker="test-sender", **options)
 
 
 def code_in(text: str) -> str:
@@ -92,7 +94,7 @@ def test_an_email_about_a_set_hearing_goes_with_the_hearing_notice(
     )
     assert sent.address == "maria@example.org"
     assert sent.provider_id == message["Message-ID"]
-    assert sent.provider_id.startswith(f"<outbox-{sent_id}.")
+    assert sent.provider_id is not None and sent.provider_id.startswith(f"<outbox-{sent_id}.")
     assert sent.body is not None
     assert sent.body.startswith("Subject: ")
     assert f"/c/…{code[-4:]}" in sent.body and code not in sent.body  # never a working code
@@ -300,8 +302,6 @@ def test_a_limit_and_a_stop_end_the_run(engine: Engine, db: str, texts: TextStan
 
     assert run(engine, settings, limit=2).lines() == ["Texts: 2 sent."]
     assert [row(engine, i).status for i in ids] == ["sent", "sent", "pending"]
-
-    import threading
 
     stop = threading.Event()
     stop.set()

@@ -325,6 +325,11 @@ class _TextServer(ThreadingHTTPServer):
     daemon_threads = True
     standin: TextStandIn
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client gave up waiting (a sender's timeout): nothing to report
+        super().handle_error(request, client_address)
+
 
 class TextStandIn:
     """A local stand-in for Twilio's Messages API; `url` is its `twilio_api_base`."""
