@@ -16,10 +16,13 @@ from sqlalchemy import Engine, select
 
 from citations.audit import history
 from citations.database import transaction
+from citations.outreach import compose as compose_module
+from citations.outreach.render import Words
+from citations.outreach.render import render as real_render
 from citations.outreach.send import SendReport, send_due
 from citations.outreach.standins import MailSink, TextStandIn
 from citations.record.access import citation_id_for_code
-from citations.record.messages import OptOut
+from citations.record.messages import OptOut, OutboxMessage
 from citations.record.sent import Delivery, keep_document
 from citations.record.tables import Citation
 from citations.settings import Settings
@@ -322,3 +325,28 @@ def test_every_message_to_a_person_has_its_own_code(
     with transaction(engine) as session:
         assert {citation_id_for_code(session, c) for c in codes} == {citation.id}
         assert session.scalars(select(Citation.phone_problem)).all() == [None]
+
+
+def test_a_message_whose_words_cannot_be_written_fails_alone(
+    engine: Engine, db: str, texts: TextStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    citation = reachable_citation(engine, 1, phone="+15105550101")
+    broken = queue(engine, citation, "text", kind="no_such_kind", key="broken")
+    fine = queue(engine, citation, "text")
+
+    def render(message: OutboxMessage, *args: Any, **kwargs: Any) -> Words:
+        if message.kind == "no_such_kind":
+            raise KeyError("no wording for no_such_kind in en")
+        return real_render(message, *args, **kwargs)
+
+    monkeypatch.setattr(compose_module, "render", render)
+    report = run(engine, channel_settings(db, texts=texts))
+
+    assert report.lines() == ["Texts: 1 sent, 1 failed."]
+    failed = row(engine, broken)
+    assert (failed.status, failed.attempts, failed.body) == ("failed", 0, None)
+    assert failed.error == (
+        "its words could not be written: KeyError: 'no wording for no_such_kind in en'"
+    )
+    assert row(engine, fine).status == "sent"
+    assert len(texts.received) == 1

@@ -67,10 +67,11 @@ def outreach() -> None:
 @database_option
 @translate_errors
 def send_command(limit: int | None, alone: bool, database: str | None) -> None:
-    """Deliver the reminders due now, by email and text, once each; one line per channel.
+    """Deliver the reminders due now, by email and text.
 
-    Messages that fail for a passing reason are tried again later; an address refused for
-    good is flagged on the citation for a clerk.
+    Each message goes once, at each channel's pace, never in the quiet hours; one line per
+    channel says what went. A message that fails for a passing reason is tried again later;
+    an address refused for good is flagged on the citation for a clerk.
 
     \b
     Example:

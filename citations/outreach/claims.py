@@ -16,10 +16,12 @@ take-over does not overwrite what the other recorded.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from citations.audit import record
@@ -29,6 +31,8 @@ from citations.record.messages import Channel, MessageStatus, OutboxMessage
 from citations.record.tables import Citation
 from citations.settings import Settings
 from ordinances.models import Jurisdiction
+
+log = logging.getLogger(__name__)
 
 ACTOR = "reminders sender"
 """Who the audit trail says flagged a refused phone or email."""
@@ -54,6 +58,16 @@ class Claimed:
     It is not sent again; a provider that can be asked says whether it went."""
 
 
+@dataclass
+class Passed:
+    """Due messages a claim passed over on its way to one it could send."""
+
+    cancelled: int = 0
+    """No longer to send (consent withdrawn, an opt-out, no address)."""
+    unwritable: int = 0
+    """Failed: their words could not be written."""
+
+
 def _take(message: OutboxMessage, worker: str, now: datetime) -> None:
     message.status = MessageStatus.SENDING.value
     message.claimed_at = now
@@ -65,20 +79,38 @@ def _composed(
     session: Session,
     message: OutboxMessage,
     citation: Citation,
+    passed: Passed,
     *,
+    worker: str,
     profile: Jurisdiction,
     settings: Settings,
     now: datetime,
     before: str | None = None,
-) -> Claimed:
-    address = address_of(message, citation)
-    assert address is not None  # why_not_send said so
-    composed = compose(
-        session, message, citation, address, profile=profile, settings=settings, now=now
-    )
-    message.address = address
-    message.body = composed.kept
-    message.provider_id = composed.outgoing.message_id  # an email's; a text's comes back
+) -> Claimed | None:
+    """Take the message and compose it; None (and the message failed) when its words cannot
+    be written, so that one broken message (a template missing for its language) does not
+    stop every message after it."""
+    try:
+        with session.begin_nested():
+            _take(message, worker, now)
+            address = address_of(message, citation)
+            assert address is not None  # why_not_send said so
+            composed = compose(
+                session, message, citation, address, profile=profile, settings=settings, now=now
+            )
+            message.address = address
+            message.body = composed.kept
+            message.provider_id = composed.outgoing.message_id  # an email's; a text's comes back
+    except SQLAlchemyError:
+        raise  # the database's trouble, not the message's: the run ends, the claim rolls back
+    except Exception as exc:
+        log.exception("outbox message %s could not be written", message.id)
+        message.status = MessageStatus.FAILED.value
+        message.error = f"its words could not be written: {type(exc).__name__}: {exc}"
+        if before is not None:
+            message.error = "in doubt (the sender stopped while sending it); " + message.error
+        passed.unwritable += 1
+        return None
     return Claimed(
         message.id, message.channel, composed.outgoing, composed.kept, message.attempts, before
     )
@@ -92,11 +124,11 @@ def claim_next(
     profile: Jurisdiction,
     settings: Settings,
     now: datetime,
-) -> tuple[Claimed | None, int]:
-    """The next due message on `channel`, claimed and composed; and how many due ones were
-    cancelled on the way because they must not go any more (no consent, an opt-out, no
-    address, an address refused before)."""
-    cancelled = 0
+) -> tuple[Claimed | None, Passed]:
+    """The next due message on `channel`, claimed and composed; and the due ones passed
+    over on the way: cancelled because they must not go any more (no consent, an opt-out,
+    no address, an address refused before), or failed because they cannot be written."""
+    passed = Passed()
     while True:
         message = session.scalars(
             select(OutboxMessage)
@@ -110,19 +142,27 @@ def claim_next(
             .with_for_update(skip_locked=True)
         ).first()
         if message is None:
-            return None, cancelled
+            return None, passed
         citation = session.get_one(Citation, message.citation_id)
         reason = why_not_send(session, message, citation)
-        if reason is None:
-            _take(message, worker, now)
-            claimed = _composed(
-                session, message, citation, profile=profile, settings=settings, now=now
-            )
-            return claimed, cancelled
-        message.status = MessageStatus.CANCELLED.value
-        message.cancelled_at = now
-        message.cancel_reason = reason[:200]
-        cancelled += 1
+        if reason is not None:
+            message.status = MessageStatus.CANCELLED.value
+            message.cancelled_at = now
+            message.cancel_reason = reason[:200]
+            passed.cancelled += 1
+            continue
+        claimed = _composed(
+            session,
+            message,
+            citation,
+            passed,
+            worker=worker,
+            profile=profile,
+            settings=settings,
+            now=now,
+        )
+        if claimed is not None:
+            return claimed, passed
 
 
 def take_over(
@@ -134,41 +174,54 @@ def take_over(
     profile: Jurisdiction,
     settings: Settings,
     now: datetime,
-) -> Claimed | None:
+) -> tuple[Claimed | None, Passed]:
     """A message left in `sending` by a sender that died (claimed before `older_than`),
     claimed by this one and composed again (a fresh code), with the words the dead sender
-    kept in `before`."""
-    message = session.scalars(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == MessageStatus.SENDING.value,
-            OutboxMessage.channel == channel.value,
-            or_(OutboxMessage.claimed_at <= older_than, OutboxMessage.claimed_at.is_(None)),
+    kept in `before`; and the ones passed over on the way (failed: cannot be written)."""
+    passed = Passed()
+    while True:
+        message = session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == MessageStatus.SENDING.value,
+                OutboxMessage.channel == channel.value,
+                or_(OutboxMessage.claimed_at <= older_than, OutboxMessage.claimed_at.is_(None)),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if message is None:
+            return None, passed
+        before = message.body or ""
+        citation = session.get_one(Citation, message.citation_id)
+        reason = why_not_send(session, message, citation)
+        if reason is not None:
+            _take(message, worker, now)
+            outgoing = Outgoing(message.id, message.address or "", "", message.language)
+            stopped = Claimed(
+                message.id,
+                message.channel,
+                outgoing,
+                before,
+                message.attempts,
+                before,
+                must_not_go=reason,
+            )
+            return stopped, passed
+        claimed = _composed(
+            session,
+            message,
+            citation,
+            passed,
+            worker=worker,
+            profile=profile,
+            settings=settings,
+            now=now,
+            before=before,
         )
-        .order_by(OutboxMessage.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    ).first()
-    if message is None:
-        return None
-    before = message.body or ""
-    citation = session.get_one(Citation, message.citation_id)
-    reason = why_not_send(session, message, citation)
-    _take(message, worker, now)
-    if reason is not None:
-        outgoing = Outgoing(message.id, message.address or "", "", message.language)
-        return Claimed(
-            message.id,
-            message.channel,
-            outgoing,
-            before,
-            message.attempts,
-            before,
-            must_not_go=reason,
-        )
-    return _composed(
-        session, message, citation, profile=profile, settings=settings, now=now, before=before
-    )
+        if claimed is not None:
+            return claimed, passed
 
 
 def _held(session: Session, claimed: Claimed, worker: str) -> OutboxMessage | None:

@@ -12,6 +12,7 @@ the database opens no one's citation.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,6 +38,7 @@ SHORTENED = "…"
 _CODE_IN_LINK = re.compile(
     rf"{re.escape(CODE_PATH)}(?:[{ALPHABET}]{{4}}-?){{3}}(?P<last>[{ALPHABET}]{{4}})"
 )
+_SHORTENED_IN_LINK = re.compile(rf"{re.escape(CODE_PATH)}{SHORTENED}([{ALPHABET}]{{4}})")
 HEARING_NOTICE_KINDS = frozenset({"hearing_set", "hearing_moved"})
 """Messages that attach the hearing's notice to an email; messages about the pay-by date
 attach the citation's notice."""
@@ -53,6 +55,26 @@ def redact(text: str, code: str | None = None) -> str:
         for form in (code, grouped(code)):
             text = text.replace(form, SHORTENED + code[-4:])
     return _CODE_IN_LINK.sub(lambda m: f"{CODE_PATH}{SHORTENED}{m['last']}", text)
+
+
+def sent_as(kept: str) -> Callable[[str], bool]:
+    """Whether a provider's copy of a message is the message the outbox kept as `kept`: the
+    same access codes, by their last four characters (plain ASCII, which no provider
+    re-encodes, unlike quotes or accents), or for words without a link, the same words.
+
+    >>> same = sent_as("Pay by Dec 20: https://c.example/c/…1AQ4")
+    >>> same("Pay by Dec 20: https://c.example/c/7K3MQ9R0PB2X1AQ4")
+    True
+    >>> same("Pay by Dec 20: https://c.example/c/7K3MQ9R0PB2X1AQ5")
+    False
+    """
+    ours = _SHORTENED_IN_LINK.findall(kept)
+
+    def same(body: str) -> bool:
+        shortened = redact(body)
+        return _SHORTENED_IN_LINK.findall(shortened) == ours if ours else shortened == kept
+
+    return same
 
 
 def address_of(message: OutboxMessage, citation: Citation) -> str | None:

@@ -50,7 +50,7 @@ from citations.outreach.claims import (
     record_sent,
     take_over,
 )
-from citations.outreach.compose import redact
+from citations.outreach.compose import sent_as
 from citations.outreach.pacing import Pacer, event_wait
 from citations.record.messages import Channel, MessageStatus, OutboxMessage
 from citations.settings import Settings
@@ -305,7 +305,7 @@ class _Run:
         gateway, tally = self.gateways[channel], self.report.tally(channel)
         while self.turn(channel):
             with transaction(self.engine) as session:
-                claimed = take_over(
+                claimed, passed = take_over(
                     session,
                     channel,
                     older_than=older_than,
@@ -314,12 +314,13 @@ class _Run:
                     settings=self.settings,
                     now=self.clock(),
                 )
+            tally.failed += passed.unwritable
             if claimed is None:
                 return True
             assert claimed.before is not None
             if gateway.can_ask:
                 try:
-                    found = gateway.find(claimed.outgoing.address, claimed.before, redact)
+                    found = gateway.find(claimed.outgoing.address, sent_as(claimed.before))
                 except NotSent as failure:
                     self._in_doubt(claimed, failure.detail)
                     return True  # the provider cannot be asked now: the next run asks
@@ -345,7 +346,7 @@ class _Run:
             if not self.turn(channel):
                 return
             with transaction(self.engine) as session:
-                claimed, cancelled = claim_next(
+                claimed, passed = claim_next(
                     session,
                     channel,
                     worker=self.worker,
@@ -353,7 +354,9 @@ class _Run:
                     settings=self.settings,
                     now=self.clock(),
                 )
-            self.report.tally(channel).cancelled += cancelled
+            tally = self.report.tally(channel)
+            tally.cancelled += passed.cancelled
+            tally.failed += passed.unwritable
             if claimed is None or not self.deliver(channel, claimed):
                 active.remove(channel)
 
@@ -396,7 +399,7 @@ class _Run:
         gateway, tally = self.gateways[channel], self.report.tally(channel)
         if failure.outcome is Outcome.UNKNOWN:
             try:
-                found = gateway.find(claimed.outgoing.address, claimed.kept, redact)
+                found = gateway.find(claimed.outgoing.address, sent_as(claimed.kept))
             except NotSent as asking:
                 self._in_doubt(claimed, f"{failure.detail}; then {asking.detail}")
                 return not asking.outage

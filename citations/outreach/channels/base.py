@@ -85,9 +85,9 @@ class Gateway(Protocol):
         """Hand the message over; the provider's id for it, or NotSent."""
         ...
 
-    def find(self, address: str, kept: str, redact: Callable[[str], str]) -> str | None:
-        """The provider's id of a message it has to `address` whose words, redacted, are
-        `kept`; None when it has none (or cannot be asked: `can_ask` False)."""
+    def find(self, address: str, sent_as: Callable[[str], bool]) -> str | None:
+        """The provider's id of a message it has to `address` whose words are the ones
+        `sent_as` recognizes; None when it has none (or cannot be asked: `can_ask` False)."""
         ...
 
     def close(self) -> None: ...

@@ -213,7 +213,7 @@ class SmtpChannel:
             raise failure from None
         return str(message["Message-ID"])
 
-    def find(self, address: str, kept: str, redact: Callable[[str], str]) -> str | None:
+    def find(self, address: str, sent_as: Callable[[str], bool]) -> str | None:
         """A mail server cannot be asked what it took: an email in doubt goes again, with
         the same Message-ID."""
         return None

@@ -9,8 +9,8 @@ the message resource as JSON (`sid` SM..., `status` queued or accepted), or an e
 
 Asking: `GET .../Messages.json?To=...` lists the messages sent to a number, newest first.
 The sender asks it before sending again a message whose first try may have reached Twilio
-(a sender that died, an answer lost): `find` matches the body as the outbox kept it (the
-access code shortened to its last characters, `citations.outreach.compose.redact`).
+(a sender that died, an answer lost): `find` recognizes it by the access code in its link,
+whose last characters the outbox keeps (`citations.outreach.compose.sent_as`).
 
 Twilio takes no idempotency key for messages, so this is how a text goes once: a request
 that surely did not arrive (no connection; a 429 or 503) is simply tried again later; one
@@ -154,10 +154,10 @@ class TwilioChannel:
             raise NotSent(Outcome.UNKNOWN, "Twilio's answer has no message sid")
         return sid
 
-    def find(self, address: str, kept: str, redact: Callable[[str], str]) -> str | None:
-        """The SID of a text Twilio has to `address` whose body, with its access code
-        shortened by `redact`, is `kept`; None when it has none. NotSent when Twilio
-        cannot be asked now (the message then stays in doubt)."""
+    def find(self, address: str, sent_as: Callable[[str], bool]) -> str | None:
+        """The SID of a text Twilio has to `address` whose body `sent_as` recognizes (by its
+        access code); None when it has none. NotSent when Twilio cannot be asked now (the
+        message then stays in doubt)."""
         params = {"To": address, "PageSize": "50"}
         answer = self._call(lambda: self._client.get(self.url, params=params))
         if answer.status_code != 200:
@@ -168,7 +168,7 @@ class TwilioChannel:
             if not isinstance(message, dict):
                 continue
             body, sid = message.get("body"), message.get("sid")
-            if isinstance(body, str) and isinstance(sid, str) and redact(body) == kept:
+            if isinstance(body, str) and isinstance(sid, str) and sent_as(body):
                 return sid
         return None
 
