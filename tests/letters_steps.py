@@ -3,6 +3,7 @@ messages: citations with an address, and outbox messages written straight into t
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,8 @@ from citations.record.tables import Citation
 from tests.conftest import NOW
 from tests.hearing_steps import issue_one
 
+KEYS = itertools.count(1)
+"""Makes each message's key its own (a real key names the date and the offset)."""
 ADDRESS = {"line1": "1200 W 7th St", "city": "Los Angeles", "state": "CA", "postal_code": "90017"}
 
 
@@ -38,7 +41,7 @@ def queue(
         citation = session.scalars(select(Citation).where(Citation.number == number)).one()
         row = OutboxMessage(
             citation_id=citation.id,
-            key=f"{kind}|{due.isoformat()}|{channel}|{fields.get('wording', 'standard')}",
+            key=fields.pop("key", f"{kind}|{due.isoformat()}|{channel}|{next(KEYS)}"),
             kind=kind,
             about=fields.pop("about", "pay_by"),
             due_on=fields.pop("due_on", None),

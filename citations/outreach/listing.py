@@ -83,7 +83,8 @@ class MessageLine(BaseModel):
     language: str
     status: str
     detail: str | None
-    """The failure as the provider said it, or why it was cancelled."""
+    """Why it was cancelled, or the last failure as the provider said it (given up, or to
+    be tried again); None once sent."""
     address: str | None
     """Where it went: the phone, the email address, or the postal address as printed."""
     attempts: int
@@ -113,6 +114,8 @@ def _line(row: OutboxMessage) -> MessageLine:
     else:
         at = row.claimed_at or row.next_try_at
     detail = row.cancel_reason if status == MessageStatus.CANCELLED.value else row.error
+    if status == MessageStatus.SENT.value:
+        detail = None  # an earlier try's failure no longer matters
     return MessageLine(
         id=row.id,
         at=at,
@@ -121,9 +124,7 @@ def _line(row: OutboxMessage) -> MessageLine:
         what=kind_words(row.kind, row.about),
         language=row.language,
         status=status,
-        detail=detail
-        if status in (MessageStatus.FAILED.value, MessageStatus.CANCELLED.value)
-        else None,
+        detail=detail,
         address=row.address,
         attempts=row.attempts,
         batch=row.batch_id,
