@@ -10,7 +10,6 @@ channel stopped (for a clerk to fix), and the reminders experiment's arm, if any
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -144,9 +143,10 @@ class ConsentRecord(BaseModel):
     by: str | None
 
 
-@dataclass(frozen=True)
-class ContactView:
+class ContactView(BaseModel):
     """The person's contact as the clerk's page shows it."""
+
+    model_config = ConfigDict(frozen=True)
 
     phone: str | None
     email: str | None
