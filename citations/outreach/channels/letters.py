@@ -10,11 +10,13 @@ every letter due for the next run; after the commit, none is ever batched again.
 
 A batch's files are rebuilt from those rows whenever asked (`write_batch`), byte for byte the
 same: the PDF is the kept letters one after another, the CSV is read from the messages and
-the kept letters. Nothing is kept that opens a citation: an access code works from the
-letter that prints it, and the database keeps only its hash (and the kept PDF, as it keeps
-every notice). So a batch whose files were lost (the process died after the commit, a disk
-failed) is written again with `citations outreach letters --batch N`, and the mail house is
-never sent the same letter in two batches.
+the kept letters. That is why each letter is kept as laid out rather than laid out again:
+its access code is minted once, at batch time, and only the code's hash is stored (the
+message's words keep it cut to its last characters), so a letter laid out again could not
+print it. The kept PDF prints it, as every kept notice does, and is read only by those who
+may read the citation's documents. So a batch whose files were lost (the process died after
+the commit, a disk failed) is written again with `citations outreach letters --batch N`,
+and the mail house is never sent the same letter in two batches.
 
 The quiet hours do not apply: a letter is printed and posted, not delivered to a phone.
 """
