@@ -137,7 +137,7 @@ class LetterLayout(Layout):
         self.context = context
         body = self.styles["body"]
         self.styles["letter"] = ParagraphStyle(
-            "letter", parent=body, fontSize=10.5, leading=14, spaceAfter=7
+            "letter", parent=body, fontSize=10, leading=13, spaceAfter=5
         )
         self.styles["address"] = ParagraphStyle(
             "address",
@@ -152,6 +152,11 @@ class LetterLayout(Layout):
         )
         self.styles["return_from"] = ParagraphStyle(
             "return_from", parent=self.styles["return"], fontName=BOLD
+        )
+        # A letter is one sheet when it can be (the mail house is paid by the sheet): the
+        # language block a little tighter than on the notices.
+        self.styles["language_line"] = ParagraphStyle(
+            "language_line-letter", parent=self.styles["language_line"], fontSize=7.6, leading=10
         )
         self.styles["side_title"] = ParagraphStyle(
             "side_title", parent=body, fontName=BOLD, fontSize=14, leading=17, textColor=NAVY
