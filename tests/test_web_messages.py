@@ -22,8 +22,9 @@ pytestmark = [pytest.mark.filled_by(fill=set_desk), pytest.mark.clock(CLOCK)]
 SENT_AT = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
 """10:00 on 2026-11-27 in Los Angeles."""
 CONSENT = [
-    {"channel": "text", "given": True, "at": "2026-11-20T18:00:00+00:00", "how": "device",
-     "by": "Officer R. Alvarez"},
+    {"channel": "text", "given": True, "address": "+15105550123",
+     "at": "2026-11-20T10:00:00-08:00", "how": "device", "by": "officer token unit-12",
+     "record": "signature 8841"},
     {"channel": "email", "given": True, "at": "2026-11-20T18:00:00+00:00", "how": "device",
      "by": "Officer R. Alvarez"},
     {"channel": "email", "given": False, "at": "2026-11-30T18:00:00+00:00", "how": "online",
@@ -134,7 +135,8 @@ def test_consent_says_yes_or_no_when_and_how(
     words = page_of(client, number).words("contact")
     assert words == (
         "Phone +15105550123 "
-        "Texts Yes: agreed Nov 20, 2026, 10:00 AM, on the citation device (Officer R. Alvarez) "
+        "Texts Yes: agreed Nov 20, 2026, 10:00 AM for +15105550123, on the citation device "
+        "(officer token unit-12; signature 8841) "
         "Email ana@example.org "
         "Emails No: withdrawn Nov 30, 2026, 10:00 AM, online (the person) "
         "Reminders experiment reminders-2026: arm plain"

@@ -141,6 +141,10 @@ class ConsentRecord(BaseModel):
     how: str | None
     """In words: on the citation device, online, by a clerk."""
     by: str | None
+    address: str | None
+    """The phone or email it was given (or withdrawn) for."""
+    record: str | None
+    """The device's own record of it, or how the person asked a clerk."""
 
 
 class ContactView(BaseModel):
@@ -204,10 +208,16 @@ def consent_records(stored: Any) -> list[ConsentRecord]:
                 given=bool(item.get("given")),
                 at=_moment(item.get("at")),
                 how=HOW_WORDS.get(str(how), str(how)) if how else None,
-                by=str(item["by"]) if item.get("by") else None,
+                by=_text(item.get("by")),
+                address=_text(item.get("address")),
+                record=_text(item.get("record")),
             )
         )
     return records
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
 
 
 def _moment(value: Any) -> datetime | None:
