@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from citations.commands.common import database_option, now, open_engine, translate_errors
+from citations.commands.outreach_letters import letters_command
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -135,3 +136,6 @@ def worker_command(every: float, limit: int | None, database: str | None) -> Non
             click.echo(f"{started:%Y-%m-%dT%H:%M:%SZ} {' '.join(lines)}")
             stop.wait(every)
     click.echo("Stopped.")
+
+
+outreach.add_command(letters_command)

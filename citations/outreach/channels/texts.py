@@ -117,6 +117,12 @@ class TwilioChannel:
         assert sid is not None and token is not None and sender is not None
         self.sender = sender
         self.url = f"{settings.twilio_api_base}/2010-04-01/Accounts/{sid}/Messages.json"
+        # Twilio reports a text it could not deliver (a landline, an unknown number) to the
+        # public app's status route, which flags the phone for a clerk
+        # (citations.outreach.inbound); without the site's address, Twilio's own setting on
+        # the Messaging Service must name it.
+        base = settings.public_base_url
+        self.status_callback = f"{base}/outreach/texts/status" if base else None
         self._client = httpx2.Client(
             auth=httpx2.BasicAuth(sid, token.get_secret_value()),
             timeout=TIMEOUT,
@@ -145,6 +151,8 @@ class TwilioChannel:
             raise NotSent(Outcome.PERMANENT, detail, contact=True)
         form = {"To": outgoing.address, "Body": outgoing.body}
         form["MessagingServiceSid" if self.sender.startswith("MG") else "From"] = self.sender
+        if self.status_callback is not None:
+            form["StatusCallback"] = self.status_callback
         answer = self._call(lambda: self._client.post(self.url, data=form))
         body = _json(answer.content)
         if answer.status_code not in (200, 201):
