@@ -52,6 +52,16 @@ DATE_KEYS = (
 )
 """The schedule's dates a reminder can come before: the profile's offsets lists."""
 
+KINDS = (
+    *(f"before_{key}" for key in DATE_KEYS),
+    "hearing_today",
+    "missed_pay_by",
+    "missed_installment",
+    "hearing_set",
+    "hearing_moved",
+)
+"""Every kind of message the plan writes; each needs its words in every wording file."""
+
 EVENT_WINDOW = timedelta(days=1)
 """How long after a hearing is set its announcement may still be written."""
 
