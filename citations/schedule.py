@@ -45,7 +45,7 @@ LATE = frozenset(s.value for s in LATE_FROM)
 _CLOSED = frozenset(s.value for s in CLOSED)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dated:
     """One date of a citation's schedule."""
 
@@ -119,13 +119,14 @@ def schedules_of(
     citations (the reminders bring thousands up to date at once); `schedule_of` is this for
     one, so every date is computed here."""
     schedules: dict[int, Schedule] = {}
+    days = _Days(profile)
     for start in range(0, len(citations), CHUNK):
         chunk = citations[start : start + CHUNK]
         if any(c.id is None for c in chunk):
             session.flush()  # a citation added in this transaction takes its id
         records = _Records.read(session, [c.id for c in chunk])
         for citation in chunk:
-            schedules[citation.id] = _schedule(citation, profile, records)
+            schedules[citation.id] = _schedule(citation, profile, records, days)
     return schedules
 
 
@@ -229,7 +230,36 @@ def _by_citation(rows: Iterable[Any]) -> dict[int, list[Any]]:
     return grouped
 
 
-def _schedule(citation: Scheduled, profile: Jurisdiction, records: _Records) -> Schedule:
+class _Days:
+    """The profile's dates from a day of service or a due date, each worked out once per
+    call: thousands of citations share a few such days, and each costs a walk through the
+    holiday calendar."""
+
+    def __init__(self, profile: Jurisdiction) -> None:
+        self.profile = profile
+        self._deadlines: dict[date, tuple[date, date]] = {}
+        self._late: dict[date, date] = {}
+        self._collections: dict[date, date] = {}
+
+    def deadlines(self, served: date) -> tuple[date, date]:
+        if served not in self._deadlines:
+            self._deadlines[served] = deadline_dates(served, self.profile)
+        return self._deadlines[served]
+
+    def late_penalty(self, due: date) -> date:
+        if due not in self._late:
+            self._late[due] = late_penalty_on(due, self.profile)
+        return self._late[due]
+
+    def collections(self, due: date) -> date:
+        if due not in self._collections:
+            self._collections[due] = collections_on(due, self.profile)
+        return self._collections[due]
+
+
+def _schedule(
+    citation: Scheduled, profile: Jurisdiction, records: _Records, days: _Days
+) -> Schedule:
     dates: list[Dated] = []
     status = citation.status
     served = citation.served_on
@@ -239,7 +269,7 @@ def _schedule(citation: Scheduled, profile: Jurisdiction, records: _Records) -> 
             mailed = served - timedelta(days=profile.service.days_added_for_mail)
             dates.append(Dated("mailed_on", mailed, "Notice mailed", False))
             dates.append(Dated("served_on", served, "Deadlines count from this day", False))
-        pay_by, review_by = deadline_dates(served, profile)
+        pay_by, review_by = days.deadlines(served)
         issued = status == S.ISSUED.value
         dates.append(Dated("pay_by", pay_by, "Pay by (the notice's deadline)", issued))
         dates.append(Dated("review_by", review_by, "Contest (ask for a review) by", issued))
@@ -254,7 +284,7 @@ def _schedule(citation: Scheduled, profile: Jurisdiction, records: _Records) -> 
                     )
                 )
     fees = all(profile.added_fees_allowed(v.category) for v in violations)
-    dates += _money_dates(citation, profile, fees, records.fee_kinds.get(citation.id, set()))
+    dates += _money_dates(citation, days, fees, records.fee_kinds.get(citation.id, set()))
     contest = records.contests.get(citation.id)
     if contest is not None:
         hearings = records.hearings.get(contest.id, [])
@@ -269,15 +299,13 @@ def _schedule(citation: Scheduled, profile: Jurisdiction, records: _Records) -> 
     )
 
 
-def _money_dates(
-    citation: Scheduled, profile: Jurisdiction, fees: bool, kinds: set[str]
-) -> list[Dated]:
+def _money_dates(citation: Scheduled, days: _Days, fees: bool, kinds: set[str]) -> list[Dated]:
     due = citation.due_on
     if due is None or citation.status in _CLOSED:
         return []
     dates = []
     if citation.status in LATE:
-        late = late_penalty_on(due, profile)
+        late = days.late_penalty(due)
         penalty = fees and EntryKind.LATE_PENALTY.value not in kinds
         what = (
             f"Late penalty added if unpaid (due {due.isoformat()})"
@@ -289,7 +317,7 @@ def _money_dates(
         dates.append(
             Dated(
                 "collections",
-                collections_on(due, profile),
+                days.collections(due),
                 "Referred to collections if unpaid" + (" (collection fee added)" if fees else ""),
                 True,
             )

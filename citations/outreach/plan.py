@@ -93,7 +93,7 @@ class Person:
     reach: Reach
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Wanted:
     """One message the schedule wants: a row of the outbox, once written."""
 
@@ -114,7 +114,7 @@ class Wanted:
     it is kept."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Moment:
     """A message before its channel is chosen."""
 
@@ -239,7 +239,8 @@ class _Planner:
         self.schedule = schedule
         self.profile = profile
         self.rules = profile.reminders
-        self.zone = ZoneInfo(profile.time_zone)
+        self.clock = _clock_of(profile)
+        self.zone = self.clock.zone
         self.now = now.astimezone(UTC)
         self.today = now.astimezone(self.zone).date()
         self.open = [d for d in schedule.dates if d.open]
@@ -258,7 +259,8 @@ class _Planner:
         return datetime.combine(day, clock, tzinfo=self.zone).astimezone(UTC)
 
     def unquiet(self, moment: datetime) -> datetime:
-        return out_of_quiet(moment, self.rules.quiet_hours, self.zone)
+        clock = self.clock
+        return _out_of_quiet(moment, clock.quiet_start, clock.quiet_end, clock.zone)
 
     def end_of(self, day: date) -> datetime:
         return self.local(day, _END_OF_DAY)
@@ -288,7 +290,7 @@ class _Planner:
                 yield key, dated, _date_facts(dated)
 
     def _before_dates(self) -> Iterator[_Moment]:
-        clock = self.rules.send_time()
+        clock = self.clock.send_at
         for key, dated, facts in self._anchors():
             due = dated.at.astimezone(UTC) if dated.at is not None else self.end_of(dated.on)
             when = _when(dated)
@@ -379,7 +381,7 @@ class _Planner:
     def _after(
         self, dated: Dated, kind: str, about: str, day: date, facts: dict[str, Any]
     ) -> _Moment:
-        send_at = self.unquiet(self.local(day, self.rules.send_time()))
+        send_at = self.unquiet(self.local(day, self.clock.send_at))
         stale = send_at < self.now
         if stale and day == self.today:
             send_at, stale = self.unquiet(self.now), False  # planned on its day: at once
@@ -431,7 +433,12 @@ def out_of_quiet(moment: datetime, quiet: QuietHours, zone: ZoneInfo) -> datetim
     >>> out_of_quiet(late, QuietHours(start="20:00", end="08:00"), zone).astimezone(zone)
     datetime.datetime(2026, 12, 2, 8, 0, tzinfo=zoneinfo.ZoneInfo(key='America/Los_Angeles'))
     """
-    start, end = time.fromisoformat(quiet.start), time.fromisoformat(quiet.end)
+    return _out_of_quiet(
+        moment, time.fromisoformat(quiet.start), time.fromisoformat(quiet.end), zone
+    )
+
+
+def _out_of_quiet(moment: datetime, start: time, end: time, zone: ZoneInfo) -> datetime:
     local = moment.astimezone(zone)
     clock = local.time().replace(tzinfo=None)
     if start == end:
@@ -444,6 +451,36 @@ def out_of_quiet(moment: datetime, quiet: QuietHours, zone: ZoneInfo) -> datetim
     if not inside:
         return moment.astimezone(UTC)
     return datetime.combine(day, end, tzinfo=zone).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """A profile's clock for reminders, read once (every citation of a batch plans on it)."""
+
+    zone: ZoneInfo
+    send_at: time
+    quiet_start: time
+    quiet_end: time
+
+
+_CLOCKS: dict[int, tuple[Jurisdiction, _Clock]] = {}
+
+
+def _clock_of(profile: Jurisdiction) -> _Clock:
+    held = _CLOCKS.get(id(profile))
+    if held is not None and held[0] is profile:
+        return held[1]
+    rules = profile.reminders
+    clock = _Clock(
+        zone=ZoneInfo(profile.time_zone),
+        send_at=rules.send_time(),
+        quiet_start=time.fromisoformat(rules.quiet_hours.start),
+        quiet_end=time.fromisoformat(rules.quiet_hours.end),
+    )
+    if len(_CLOCKS) > 16:
+        _CLOCKS.clear()
+    _CLOCKS[id(profile)] = (profile, clock)
+    return clock
 
 
 def _thing(dated: Dated) -> str:

@@ -23,6 +23,7 @@ from jinja2 import Undefined
 
 from citations.calendar import zone_of
 from citations.documents.formats import helpers
+from citations.documents.wording import NoticeTemplateError
 from citations.money import from_cents
 from citations.notice.build import locale_for
 from citations.outreach.wording import REMINDERS, Book, load_book
@@ -119,9 +120,15 @@ def render_from(
 def _book(templates: Path, language: str, fallback: str) -> Book:
     """The wording in `language`, its missing keys from `fallback`'s; `fallback`'s alone when
     `language` has no file."""
-    if language != fallback and (templates / f"{language}.yaml").is_file():
-        return load_book(templates, language).over(load_book(templates, fallback))
-    return load_book(templates, fallback)
+    first = load_book(templates, fallback)
+    if language == fallback:
+        return first
+    try:
+        return load_book(templates, language).over(first)
+    except NoticeTemplateError as error:
+        if error.key is None and not error.path.exists():
+            return first  # no file for this language
+        raise
 
 
 @lru_cache(maxsize=32)
@@ -139,15 +146,34 @@ def _formats(language: str, locale: str, currency: str) -> dict[str, Callable[..
     }
 
 
+_REMEMBERED = 4096
+"""Formatted values each helper keeps: a batch of reminders formats the same few dates and
+amounts again and again, and babel's formatting is most of a message's cost."""
+
+
 def _defined(helper: Callable[..., str]) -> Callable[..., str]:
     """`helper`, refusing a misspelled variable (which Jinja would pass on as Undefined) with
-    the error that names it."""
+    the error that names it, and remembering what it formatted."""
+    remembered: dict[tuple[Any, ...], str] = {}
 
     def call(*values: Any) -> str:
         for value in values:
             if isinstance(value, Undefined):
                 value._fail_with_undefined_error()
-        return helper(*values)
+        # Equal moments in two zones print differently: the offset is part of the key.
+        key = tuple(
+            (type(v), v, v.utcoffset() if isinstance(v, datetime) else None) for v in values
+        )
+        try:
+            return remembered[key]
+        except KeyError:
+            pass
+        except TypeError:  # not hashable: format it every time
+            return helper(*values)
+        if len(remembered) >= _REMEMBERED:
+            remembered.clear()
+        text = remembered[key] = helper(*values)
+        return text
 
     return call
 

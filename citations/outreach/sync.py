@@ -19,9 +19,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import Table, and_, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -251,13 +251,14 @@ def _revived(row_id: int, message: Wanted) -> dict[str, Any]:
 def _insert_new(session: Session) -> Any:
     """An insert that skips a key another transaction wrote first (the unique key per
     citation), so two commits that change one citation at once both succeed."""
+    # The table, not the mapped class: a Core insert of many rows skips the ORM's per-row
+    # bookkeeping, which cost as much as the database's own work.
+    table = cast(Table, OutboxMessage.__table__)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        return postgresql.insert(OutboxMessage).on_conflict_do_nothing(
+        return postgresql.insert(table).on_conflict_do_nothing(
             index_elements=["citation_id", "key"]
         )
     if dialect == "sqlite":
-        return sqlite.insert(OutboxMessage).on_conflict_do_nothing(
-            index_elements=["citation_id", "key"]
-        )
-    return insert(OutboxMessage)
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=["citation_id", "key"])
+    return insert(table)

@@ -9,13 +9,22 @@ Compiled once per version of the file, so an edit by city staff is used by the n
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
-from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateSyntaxError,
+    UndefinedError,
+    meta,
+)
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from citations.documents.templates import TEMPLATES_DIR
@@ -39,7 +48,40 @@ _ENVIRONMENT = ImmutableSandboxedEnvironment(
     lstrip_blocks=True,
 )
 
-Compiled = Template | tuple[Template, ...]
+_REMEMBERED = 2048
+"""Renderings each template keeps. Most of a reminder's words depend on nothing personal
+(a date, an amount, the office): a batch of thousands renders each such text once."""
+
+
+class Piece:
+    """One compiled template, with the variables it reads: its rendering is remembered for
+    the values of those variables (all plain values: text, numbers, dates, the helpers)."""
+
+    __slots__ = ("names", "remembered", "template")
+
+    def __init__(self, template: Template, names: tuple[str, ...]) -> None:
+        self.template = template
+        self.names = names
+        self.remembered: dict[tuple[Any, ...], str] = {}
+
+    def render(self, variables: Mapping[str, object]) -> str:
+        try:
+            key = tuple(variables.get(name, _UNSET) for name in self.names)
+            return self.remembered[key]
+        except KeyError:
+            pass
+        except TypeError:  # a value that cannot be a key (a list): rendered every time
+            return _SPACES.sub(" ", clean(self.template.render(variables))).strip()
+        text = _SPACES.sub(" ", clean(self.template.render(variables))).strip()
+        if len(self.remembered) >= _REMEMBERED:
+            self.remembered.clear()
+        self.remembered[key] = text
+        return text
+
+
+_UNSET = object()
+
+Compiled = Piece | tuple[Piece, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,16 +122,15 @@ class Book:
             raise NoticeTemplateError(self.path, key, "this key is missing")
         return compiled
 
-    def _render(self, key: str, template: Template, variables: Mapping[str, object]) -> str:
+    def _render(self, key: str, piece: Piece, variables: Mapping[str, object]) -> str:
         try:
-            text = template.render(variables)
+            return piece.render(variables)
         except UndefinedError as error:
             raise self._error(key, f"undefined variable: {error.message}") from error
         except TemplateError as error:
             raise self._error(key, error.message or type(error).__name__) from error
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
             raise self._error(key, f"cannot render: {error}") from error
-        return _SPACES.sub(" ", clean(text)).strip()
 
     def _error(self, key: str, problem: str) -> NoticeTemplateError:
         return NoticeTemplateError(
@@ -111,13 +152,28 @@ def _merged(book: Book, fallback: Book) -> Book:
     )
 
 
+RECHECK = 1.0
+"""Seconds between two looks at a wording file's version: an edit is used within a second,
+and a batch of thousands of messages does not ask the disk for each one."""
+
+_CHECKED: dict[Path, tuple[float, int]] = {}
+
+
 def load_book(folder: Path, language: str) -> Book:
     """The compiled reminders' wording of one language (`folder/<language>.yaml`)."""
     path = folder / f"{language}.yaml"
-    try:
-        version = path.stat().st_mtime_ns
-    except OSError:
-        version = -1  # missing: _compile raises the error that says so
+    now = time.monotonic()
+    checked = _CHECKED.get(path)
+    if checked is not None and now - checked[0] < RECHECK:
+        version = checked[1]
+    else:
+        try:
+            version = path.stat().st_mtime_ns
+        except OSError:
+            version = -1  # missing: _compile raises the error that says so
+        if len(_CHECKED) > 64:
+            _CHECKED.clear()
+        _CHECKED[path] = (now, version)
     return _compile(path, language, version)
 
 
@@ -183,9 +239,11 @@ def _walk(
             raise NoticeTemplateError(path, key, "the value must be text", line)
 
 
-def _template(path: Path, key: str, node: yaml.Node) -> Template:
+def _template(path: Path, key: str, node: yaml.Node) -> Piece:
+    source = str(node.value)
     try:
-        return _ENVIRONMENT.from_string(str(node.value))
+        names = meta.find_undeclared_variables(_ENVIRONMENT.parse(source))
+        return Piece(_ENVIRONMENT.from_string(source), tuple(sorted(names)))
     except TemplateSyntaxError as error:
         raise NoticeTemplateError(
             path,
