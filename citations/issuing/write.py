@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from citations.audit import event_fields, record_many
+from citations.calendar import local_date
 from citations.catalog.tables import OrdinanceRow, OrdinanceVersionRow
 from citations.issuing.contact import consent_event, contact_columns
 from citations.issuing.decision import Decision
@@ -63,7 +64,7 @@ def write_outcomes(
         session,
         Citation,
         [
-            _citation_row(plan, intake_id, now) | contacts[plan.position]
+            _citation_row(plan, intake_id, now, profile) | contacts[plan.position]
             for plan, intake_id in issued
         ],
     )
@@ -152,7 +153,10 @@ def _intake_event(
     )
 
 
-def _citation_row(plan: Planned, intake_id: int, now: datetime) -> dict[str, Any]:
+def _citation_row(
+    plan: Planned, intake_id: int, now: datetime, profile: Jurisdiction
+) -> dict[str, Any]:
+    assert plan.number is not None
     return {
         "number": plan.number,
         "agency_id": plan.agency.id,
@@ -169,7 +173,17 @@ def _citation_row(plan: Planned, intake_id: int, now: datetime) -> dict[str, Any
         "served_on": plan.service.served_on,
         "attention": plan.service.attention,
         **citation_fields(plan.message, plan.decision, plan.violation_date, body=plan.body),
+        **arm_fields(plan.number, local_date(now, profile), profile),
     }
+
+
+def arm_fields(number: str, issued_on: date, profile: Jurisdiction) -> dict[str, str | None]:
+    """The reminders experiment running on the issue day (local) and the citation's arm of
+    it, drawn from the experiment's seed and the number: the same number, the same arm."""
+    experiment = profile.reminders.experiment
+    if experiment is None or not experiment.runs_on(issued_on):
+        return {"experiment": None, "arm": None}
+    return {"experiment": experiment.id, "arm": experiment.arm_for(number).id}
 
 
 def citation_fields(
