@@ -70,7 +70,9 @@ def queue(
             next_try_at=NOW - due_ago,
             status="pending",
             attempts=0,
-            facts=facts or {},
+            # What the plan writes for a reminder before the notice's deadline.
+            facts=facts
+            or {"date": "2026-12-20", "pay_by": "2026-12-20", "contest_by": "2026-12-20"},
             created_at=NOW - timedelta(days=1),
         )
         session.add(row)
