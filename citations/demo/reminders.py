@@ -11,8 +11,9 @@ that later day.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -75,8 +76,7 @@ def run_reminders_demo(engine: Engine, output_dir: Path, now: datetime) -> DemoR
                 .order_by(OutboxMessage.next_try_at)
             ).all()
         for moment in [now, *days]:
-            when = max(moment, now)
-            send_due(engine, settings, alone=True, clock=lambda when=when: when)
+            send_due(engine, settings, alone=True, clock=_fixed(max(moment, now)))
         lines.append(
             f"The sender, run ahead to {(now + AHEAD).astimezone(zone):%Y-%m-%d} as the worker "
             f"would on each message's day, delivered {len(mail.received)} emails to a local "
@@ -86,6 +86,10 @@ def run_reminders_demo(engine: Engine, output_dir: Path, now: datetime) -> DemoR
         lines += _delivered(engine, zone)
     letters = _letters(engine, output_dir, now, lines)
     return DemoReminders(lines, letters)
+
+
+def _fixed(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
 
 
 def _outbox_lines(engine: Engine) -> list[str]:
@@ -123,7 +127,7 @@ def _outbox_lines(engine: Engine) -> list[str]:
     return lines
 
 
-def _delivered(engine: Engine, zone: object) -> list[str]:
+def _delivered(engine: Engine, zone: tzinfo) -> list[str]:
     with transaction(engine) as session:
         rows = session.execute(
             select(OutboxMessage, Citation.number)
@@ -134,7 +138,7 @@ def _delivered(engine: Engine, zone: object) -> list[str]:
     lines = []
     for message, number in rows:
         assert message.sent_at is not None
-        sent = message.sent_at.astimezone(zone)  # type: ignore[arg-type]
+        sent = message.sent_at.astimezone(zone)
         words = (message.body or "").splitlines()[0] if message.body else ""
         lines.append(
             f"  {sent:%Y-%m-%d %H:%M} {message.channel} to {message.address} "
