@@ -15,7 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from citations.audit import event_fields, record_many
+from citations.calendar import local_date
 from citations.catalog.tables import OrdinanceRow, OrdinanceVersionRow
+from citations.issuing.contact import consent_event, contact_columns
 from citations.issuing.decision import Decision
 from citations.issuing.intake import IntakeMessage
 from citations.issuing.results import IntakeResult, Planned
@@ -55,10 +57,16 @@ def write_outcomes(
     )
     issued = [(plan, intake_id) for plan, intake_id in zip(new, intake_ids, strict=True)]
     issued = [(plan, intake_id) for plan, intake_id in issued if plan.issued]
+    contacts = {
+        plan.position: contact_columns(plan.message, profile, by=actor.name) for plan, _ in issued
+    }
     citation_ids = _insert_returning_ids(
         session,
         Citation,
-        [_citation_row(plan, intake_id, now) for plan, intake_id in issued],
+        [
+            _citation_row(plan, intake_id, now, profile) | contacts[plan.position]
+            for plan, intake_id in issued
+        ],
     )
     details = CitationDetails(session)
     fines: dict[int, dict[str, Any]] = {}
@@ -92,6 +100,11 @@ def write_outcomes(
         events.append(
             _intake_event(plan, results[plan.position], responses[plan.position], actor, now)
         )
+        if plan.position in contacts:
+            consent = consent_event(
+                str(plan.number), contacts[plan.position], actor=actor.name, now=now
+            )
+            events += [consent] if consent else []
     record_many(session, events)
     return planned
 
@@ -140,7 +153,10 @@ def _intake_event(
     )
 
 
-def _citation_row(plan: Planned, intake_id: int, now: datetime) -> dict[str, Any]:
+def _citation_row(
+    plan: Planned, intake_id: int, now: datetime, profile: Jurisdiction
+) -> dict[str, Any]:
+    assert plan.number is not None
     return {
         "number": plan.number,
         "agency_id": plan.agency.id,
@@ -157,7 +173,17 @@ def _citation_row(plan: Planned, intake_id: int, now: datetime) -> dict[str, Any
         "served_on": plan.service.served_on,
         "attention": plan.service.attention,
         **citation_fields(plan.message, plan.decision, plan.violation_date, body=plan.body),
+        **arm_fields(plan.number, local_date(now, profile), profile),
     }
+
+
+def arm_fields(number: str, issued_on: date, profile: Jurisdiction) -> dict[str, str | None]:
+    """The reminders experiment running on the issue day (local) and the citation's arm of
+    it, drawn from the experiment's seed and the number: the same number, the same arm."""
+    experiment = profile.reminders.experiment
+    if experiment is None or not experiment.runs_on(issued_on):
+        return {"experiment": None, "arm": None}
+    return {"experiment": experiment.id, "arm": experiment.arm_for(number).id}
 
 
 def citation_fields(
