@@ -162,7 +162,8 @@ def write_reminders(
             table(OutboxMessage),
             {
                 "citation_id": citation_id,
-                "key": f"{about}|{on.isoformat()}|-{days}|{channel.value}",
+                # As the outbox's plan keys them: about, record, date, offset, channel.
+                "key": f"{about}|-|{on.isoformat()}|{days}|{channel.value}",
                 "kind": f"before_{about}",
                 "about": about,
                 "due_on": local_at(on + timedelta(days=1), time.min, zone),
@@ -173,7 +174,7 @@ def write_reminders(
                 "next_try_at": send_at,
                 "status": MessageStatus.SENT.value,
                 "attempts": 1,
-                "facts": {"date": on.isoformat()},
+                "facts": {"date": on.isoformat(), "days_before": days},
                 "created_at": moment,
                 "claimed_at": send_at,
                 "claimed_by": "seed",
