@@ -47,7 +47,7 @@ def report_command(
     output: Path | None,
     database: str | None,
 ) -> None:
-    """The program report: issued, referred, outcomes, money, hearings, repeats, equity, reminders.
+    """The program report: issued, referred, outcomes, money, hearings, repeats and equity.
 
     \b
     Example:
