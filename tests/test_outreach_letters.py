@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +32,17 @@ from citations.record.messages import LetterBatch, OutboxMessage
 from citations.record.tables import Citation, SentDocument
 from citations.roles import OPERATOR
 from tests.conftest import NOW
-from tests.factories import prepare
-from tests.letters_steps import cited, message_row, queue
+from tests.factories import message, prepare, send, subject
+from tests.hearing_steps import ISSUED_AT
+from tests.letters_steps import ADDRESS, cited, letters_catalog, message_row, queue
 from tests.pdfs import pdf_text
 from tests.test_citation_races import race
 
 
 @pytest.fixture
 def db(engine: Engine) -> Engine:
-    prepare(engine)
+    """The test catalog, its profile sending letters (so the sync writes them too)."""
+    prepare(engine, letters_catalog())
     return engine
 
 
@@ -58,10 +60,22 @@ def files(engine: Engine, batch: int, folder: Path) -> tuple[bytes, str]:
 
 def test_the_letters_due_are_batched_once_and_marked_sent(db: Engine) -> None:
     first, second = cited(db), cited(db, first_name="Ana", last_name="Reyes")
-    due = [queue(db, first), queue(db, second, kind="hearing_set", about="hearing")]
-    later = queue(db, first, kind="hearing_moved", due=NOW + timedelta(minutes=1))
-    text = queue(db, first, kind="before_pay_by", channel="text")
+    # The first one's letter after its missed deadline, brought forward to now; the second
+    # one's letter about a hearing set; the second one's letter after its deadline, which
+    # the sync wrote when it was issued and which goes on December 11.
+    due = [queue(db, first), queue(db, second, kind="hearing_set")]
+    later = queue(db, second, due=None)
+    assert message_row(db, later).send_at == datetime(2026, 12, 11, 18, 0, tzinfo=UTC)
     cancelled = queue(db, second, kind="hearing_moved", status="cancelled")
+    # A text due now, to someone who agreed to texts at the scene (and so gets no letter).
+    body = message(
+        violation_at="2026-11-20T10:00:00-08:00",
+        subject=subject(first_name="Tomás", preferred_language="en", address=ADDRESS),
+        contact={"phone": "(510) 555-0123", "texts": True},
+    )
+    texted = send(db, body, now=ISSUED_AT).result.citation_number
+    assert texted is not None
+    text = queue(db, texted, kind="before_pay_by", channel="text")
 
     batch = make_batch(db)
     assert batch is not None
@@ -76,6 +90,8 @@ def test_the_letters_due_are_batched_once_and_marked_sent(db: Engine) -> None:
         )
         assert row.body and "/c/…" in row.body  # the words as sent, the code cut short
     assert message_row(db, due[0]).address == "Maria Lopez\n1200 W 7th St\nLos Angeles CA 90017"
+    # Left as they were: the batch's commit brings the batched citations' messages up to
+    # date with their plan, which still wants the second one's later letter.
     for message_id, status in ((later, "pending"), (text, "pending"), (cancelled, "cancelled")):
         assert (message_row(db, message_id).status, message_row(db, message_id).batch_id) == (
             status,
@@ -241,16 +257,24 @@ def positions(pdf: bytes) -> dict[str, tuple[float, float, float]]:
 
 def test_each_letter_prints_its_words_in_its_language(db: Engine, tmp_path: Path) -> None:
     queue(db, cited(db), kind="missed_pay_by")
-    queue(
-        db, cited(db, first_name="José", preferred_language="es"), kind="hearing_set", language="es"
-    )
+    queue(db, cited(db, first_name="José", preferred_language="es"), kind="hearing_set",
+          language="es")  # fmt: skip
     batch = make_batch(db)
     assert batch is not None
     pdf, _ = files(db, batch, tmp_path)
     reader = PdfReader(io.BytesIO(pdf))
     english, spanish = (" ".join(p.extract_text().split()) for p in reader.pages)
-    assert "REMINDER" in english and "missed_pay_by" in english  # the words' placeholder
-    assert "RECORDATORIO" in spanish and "hearing_set" in spanish
+    # Each in its own words (templates/reminders), from the facts the plan wrote for it.
+    assert "REMINDER" in english and "Dear Maria Lopez," in english
+    assert (
+        "Your citation was due on Thursday, December 10, 2026, and we have not received a "
+        "payment or a request. The amount due is $200.00. You can still pay by Friday, "
+        "December 25, 2026 without a late penalty."
+    ) in english
+    assert "RECORDATORIO" in spanish and "Estimado/a José Lopez:" in spanish
+    assert (
+        "Su audiencia quedó fijada para el jueves, 31 de diciembre de 2026 a las 9:00"
+    ) in spanish and "en City Hall East, Room 101." in spanish
     assert "Citation number" in english and "Número de citación" in spanish
     # The link with this letter's code: the same code the QR code carries.
     assert "/c/" in english and "/c/…" not in english
@@ -288,7 +312,8 @@ def test_the_printed_code_opens_the_citation_and_is_not_kept(db: Engine, tmp_pat
         assert citation is not None and citation.number == number
     body = message_row(db, message_id).body or ""
     assert code not in body and code.replace("-", "") not in body
-    assert body.endswith(f"/c/…{code[-4:]}")
+    link = f"citations.example.gov/c/…{code[-4:]}"
+    assert f"See your citation, pay, or ask for help online: {link}\n" in body
 
 
 def test_two_runs_at_once_never_batch_a_letter_twice(db: Engine, database_url: str) -> None:
