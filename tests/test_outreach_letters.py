@@ -27,6 +27,7 @@ from citations.outreach.channels.letters import (
     batch_letters,
     write_batch,
 )
+from citations.outreach.wording import REMINDERS
 from citations.record.access import AccessCode, citation_id_for_code
 from citations.record.messages import LetterBatch, OutboxMessage
 from citations.record.tables import Citation, SentDocument
@@ -132,6 +133,67 @@ def test_a_letter_with_nowhere_to_go_fails_for_a_clerk(db: Engine) -> None:
             select(AuditEvent).where(AuditEvent.action == "message.failed")
         ).one()
         assert (event.entity_type, event.entity_key) == ("citation", homeless)
+
+
+def test_a_letter_whose_words_cannot_be_written_fails_alone(db: Engine) -> None:
+    numbers = [cited(db, first_name=name) for name in ("Ana", "Berta", "Carla")]
+    # The middle one's facts are not the ones its words need (as the placeholder planner
+    # left them): its words cannot be written.
+    ids = [queue(db, numbers[0]), queue(db, numbers[1], facts={}), queue(db, numbers[2])]
+
+    batch = make_batch(db)
+
+    assert batch is not None
+    broken = message_row(db, ids[1])
+    assert (broken.status, broken.attempts, broken.batch_id, broken.body) == (
+        "failed",
+        1,
+        None,
+        None,
+    )
+    assert broken.error is not None
+    assert broken.error.startswith(
+        f"its words could not be written: NoticeTemplateError: notice template "
+        f"{REMINDERS / 'en.yaml'}, line "
+    )
+    assert broken.error.endswith(
+        "key 'standard.missed_pay_by.body': cannot render: weekday_date() was given no value (None)"
+    )
+    assert [(message_row(db, i).status, message_row(db, i).batch_id) for i in ids[::2]] == [
+        ("sent", batch),
+        ("sent", batch),
+    ]
+    with transaction(db) as session:
+        kept = session.scalars(select(SentDocument.about).where(SentDocument.kind == KIND)).all()
+        assert sorted(kept) == [f"message:{ids[0]}", f"message:{ids[2]}"]
+        codes = session.scalar(
+            select(func.count()).select_from(AccessCode).where(AccessCode.printed_on == KIND)
+        )
+        assert codes == 2  # the letter not made minted none
+        failed = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "message.failed")
+        ).one()
+        assert (failed.entity_type, failed.entity_key) == ("citation", numbers[1])
+        assert failed.after == {
+            "message": ids[1],
+            "kind": "missed_pay_by",
+            "channel": "letter",
+            "error": broken.error,
+        }
+        made = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "letter_batch.made")
+        ).one()
+        assert made.after == {"letters": 2, "failed": 1}
+
+
+def test_a_run_whose_only_letter_cannot_be_written_records_why(db: Engine) -> None:
+    message_id = queue(db, cited(db), facts={})
+    assert make_batch(db) is None
+    row = message_row(db, message_id)
+    assert (row.status, row.batch_id) == ("failed", None)
+    assert row.error is not None and row.error.startswith("its words could not be written: ")
+    with transaction(db) as session:
+        assert session.scalar(select(func.count()).select_from(LetterBatch)) == 0
 
 
 def test_a_batch_is_written_again_byte_for_byte(db: Engine, tmp_path: Path) -> None:
