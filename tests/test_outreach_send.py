@@ -179,6 +179,30 @@ def test_a_refused_address_fails_and_is_flagged_for_a_clerk(
     assert mail.received == []
 
 
+def test_a_long_refusal_still_flags_the_address_and_cancels_its_emails(
+    engine: Engine, db: str, mail: MailSink
+) -> None:
+    # The refusal quotes the address twice: the reason the flag's commit gives the emails it
+    # cancels is longer than the outbox keeps (a real server's reply is often longer still).
+    address = f"{'a' * 64}@{'mail-' * 8}example.org"
+    citation = reachable_citation(engine, 1, email=address)
+    refused = queue(engine, citation, "email")
+    later = queue(engine, citation, "email", nth=1)
+    mail.refuse(address)
+
+    report = run(engine, channel_settings(db, mail=mail))
+
+    assert report.lines() == ["Emails: 0 sent, 1 failed (1 email flagged for a clerk)."]
+    assert row(engine, refused).status == "failed"
+    cancelled = row(engine, later)
+    assert cancelled.status == "cancelled" and cancelled.cancel_reason is not None
+    reason = f"the email address has a problem: {address}: {row(engine, refused).error}"
+    assert len(reason) > 200
+    assert cancelled.cancel_reason == reason[:200]
+    with transaction(engine) as session:
+        assert session.get_one(Citation, citation.id).email_problem == reason.split(": ", 1)[1]
+
+
 def test_a_number_twilio_refuses_fails_and_is_flagged(
     engine: Engine, db: str, texts: TextStandIn
 ) -> None:

@@ -38,6 +38,10 @@ from ordinances.models import Jurisdiction
 CHUNK = 1000
 """Citations brought up to date per round of statements."""
 
+REASON_LIMIT = 200
+"""The length of `cancel_reason`: a reason that quotes a provider's refusal (an SMTP reply
+runs to several lines) is cut to it, never refused by the database with the commit."""
+
 PENDING = MessageStatus.PENDING.value
 CANCELLED = MessageStatus.CANCELLED.value
 
@@ -153,7 +157,7 @@ def _sync_chunk(
         for row_id, key, status, channel in existing[citation.id]:
             if status == PENDING and key not in keys:
                 reason = unwanted_because(key, channel, person, schedule, messages, profile)
-                cancel[reason].append(row_id)
+                cancel[reason[:REASON_LIMIT]].append(row_id)
         for message in messages:
             if message.stale:
                 continue
