@@ -337,6 +337,9 @@ def test_each_letter_prints_its_words_in_its_language(db: Engine, tmp_path: Path
     assert (
         "Su audiencia quedó fijada para el jueves, 31 de diciembre de 2026 a las 9:00"
     ) in spanish and "en City Hall East, Room 101." in spanish
+    # The office's hours end with a full stop of their own: the sentence adds none.
+    assert "Office hours: Monday to Friday, 8:00 a.m. to 5:00 p.m. Administrative" in english
+    assert "Horario: De lunes a viernes, de 8:00 a. m. a 5:00 p. m. Oficina" in spanish
     assert "Citation number" in english and "Número de citación" in spanish
     # The link with this letter's code: the same code the QR code carries.
     assert "/c/" in english and "/c/…" not in english
