@@ -10,15 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from citations.outreach.plan import (
-    Person,
-    Reach,
-    Wanted,
-    out_of_quiet,
-    reach_of,
-    unwanted_because,
-    wanted,
-)
+from citations.outreach.plan import Person, Wanted, out_of_quiet, unwanted_because, wanted
+from citations.outreach.reach import Reach, reach_of
 from citations.schedule import Dated, Schedule
 from ordinances.models import Arm, Experiment, Jurisdiction, QuietHours, Reminders
 from tests.factories import good_catalog

@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from citations.audit import TOUCHED
 from citations.catalog.store import PublishedCatalog
 from citations.outreach.addresses import email_key, phone_key
-from citations.outreach.plan import Person, Wanted, reach_of, unwanted_because, wanted
+from citations.outreach.plan import Person, Wanted, unwanted_because, wanted
+from citations.outreach.reach import reach_of
 from citations.record.messages import Channel, MessageStatus, OptOut, OutboxMessage
 from citations.record.tables import Citation
 from citations.schedule import schedules_of
