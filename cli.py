@@ -87,6 +87,9 @@ COMMANDS = {
         "Daily processing: plan defaults, expired service and programs, late penalties, "
         "delinquency and referral to collections.",
     ),
+    "outreach": Lazy(
+        "citations.commands.outreach:outreach", "Send reminders by text, email and letter."
+    ),
     "collections": Lazy("citations.commands.money:collections", "The collection agency's export."),
     "report": Lazy(
         "citations.commands.reports:report_command",

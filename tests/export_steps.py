@@ -30,6 +30,8 @@ from citations.online.lookup import Found, find_by_birth_date
 from citations.online.payments import start_online_payment
 from citations.online.providers import TestProvider
 from citations.online.sessions import open_session
+from citations.outreach.channels.letters import batch_letters
+from citations.outreach.optout import TEXT_REPLY, opt_out
 from citations.payments.ability import Declaration, request_ability_to_pay
 from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
 from citations.record.agencies import allocate_block
@@ -159,6 +161,34 @@ def populate(engine: Engine) -> None:
             now=when,
         )
     _online(engine, poor)
+    _outreach(engine)
+
+
+def _outreach(engine: Engine) -> None:
+    """Reminders, each through its library step: a person who agreed to texts and emails (the
+    commit writes their reminders to the outbox), a STOP from their phone, and the letters
+    due (the hearing set and moved for a person with only a postal address) in a batch."""
+    contact = {"phone": "(510) 555-0199", "email": "reach@example.org", "texts": True}
+    body = message(
+        violation_at="2026-11-20T10:00:00-08:00",
+        subject=subject(first_name="Reach", last_name="Export", identifiers=[], address=ADDRESS),
+        violations=[{"ordinance": "LAMC 41.27(c)", "narrative": "Open can of beer."}],
+        screening=SCREENING,
+        contact=contact | {"emails": True},
+    )
+    assert send(engine, body, now=ISSUED_AT).result.citation_number is not None
+    with transaction(engine) as session:
+        when = at("2026-12-10")
+        change = opt_out(
+            session,
+            channel="text",
+            address="+15105550199",
+            how="stop_reply",
+            actor=TEXT_REPLY,
+            now=when,
+        )
+        assert change.changed and change.citations
+        assert batch_letters(session, now=when, actor=OPERATOR) is not None
 
 
 def _online(engine: Engine, number: str) -> None:

@@ -86,7 +86,31 @@ def test_demo_publishes_issues_and_writes_notices(runner: CliRunner, tmp_path: P
     assert "Daily processing for 2026-11-29: 1 became delinquent" in text
     money = sorted(p.name for p in (output / "money").glob("*.pdf"))
     assert len(money) == 3
+    reminders_delivered(again.stdout, output)
     try_the_door(again.stdout)
+
+
+REMINDERS = re.compile(
+    r"delivered (?P<emails>\d+) emails to a local mail server \(127\.0\.0\.1:\d+\) and "
+    r"(?P<texts>\d+) texts to the text provider's stand-in"
+)
+
+
+def reminders_delivered(text: str, output: Path) -> None:
+    """The demo's steps wrote reminders (the person who agreed to texts or emails), the
+    experiment drew arms, and the sender delivered some of each kind to the local stand-ins;
+    a letter went to a mail house batch."""
+    section = text.split("8. Reminders:", 1)[1].split("Explore it:", 1)[0]
+    assert "reminders written to the outbox as the citations changed" in section
+    assert "Experiment reminders-2026, citations per arm: none " in section
+    delivered = REMINDERS.search(section)
+    assert delivered is not None, section
+    assert int(delivered["emails"]) > 0 and int(delivered["texts"]) > 0, section
+    assert " text to +1213555" in section and " email to daniel.moreno@example.net" in section
+    assert "Lucía: su citación vence" in section  # her texts in Spanish
+    batch = output / "letters" / "letter-batch-1.pdf"
+    assert batch.read_bytes().startswith(b"%PDF")
+    assert (output / "letters" / "letter-batch-1.csv").read_text().startswith("batch,")
 
 
 def try_the_door(text: str) -> None:

@@ -241,12 +241,12 @@ def test_contact_updated_and_audited(ready: Engine) -> None:
         assert (change.changed, change.mailed) == (["address", "phone", "email"], None)
         citation = find_citation(session, number, person)
         assert citation.due_on == before
-        assert (citation.phone, citation.email) == ("5550107788", "maria@example.org")
+        assert (citation.phone, citation.email) == ("+15550107788", "maria@example.org")
         assert citation.subject["address"]["line1"] == "48 Alvarado St"
     [contact] = events(ready, number, "citation.contact_changed")
     assert contact.actor == "the cited person, online"
     assert contact.before == {"phone": None, "email": None}
-    assert contact.after == {"phone": "5550107788", "email": "maria@example.org"}
+    assert contact.after == {"phone": "+15550107788", "email": "maria@example.org"}
     assert len(events(ready, number, "citation.address_changed")) == 1
     with transaction(ready) as session:
         update_contact(session, number, address=new, phone=None, email="", actor=person, now=WHEN)

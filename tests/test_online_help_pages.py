@@ -169,10 +169,10 @@ def test_contact_is_kept_current_and_audited(door: Door) -> None:
         email="ana@example.org",
     )
     assert "Saved." in page.words("done")
-    assert page.attrs["f-phone"]["value"] == "5550107788"
+    assert page.attrs["f-phone"]["value"] == "(555) 010-7788"  # kept in E.164, shown at home
     with transaction(engine) as session:
         citation = find_citation(session, number, OPERATOR)
-        assert (citation.phone, citation.email) == ("5550107788", "ana@example.org")
+        assert (citation.phone, citation.email) == ("+15550107788", "ana@example.org")
         assert citation.subject["address"]["line1"] == "48 Alvarado St"
         actors = session.scalars(
             select(AuditEvent.actor).where(

@@ -108,6 +108,10 @@ def demo(output: Path) -> None:
             f"{result.mail.documents[0].parent}/"
         )
     click.echo("")
+    click.echo("8. Reminders:")
+    for line in result.reminders.lines:
+        click.echo(f"   {line}")
+    click.echo("")
     click.echo("Explore it:")
     click.echo(f"  citations ordinances list --database {result.database_url}")
     if result.notices:

@@ -253,22 +253,36 @@ def plan_command(number: str, installments: tuple[str, ...], database: str | Non
     help="Then write an audit checkpoint into this folder (citations audit verify "
     "--checkpoint FOLDER checks them). Default: $CITATIONS_AUDIT_CHECKPOINTS.",
 )
+@click.option(
+    "--no-send",
+    "no_send",
+    is_flag=True,
+    help="Do not deliver the reminders due now (`citations outreach send` does).",
+)
 @database_option
 @translate_errors
 def process_command(
-    as_of: datetime, notices: Path | None, checkpoints: Path | None, database: str | None
+    as_of: datetime,
+    notices: Path | None,
+    checkpoints: Path | None,
+    no_send: bool,
+    database: str | None,
 ) -> None:
     """Daily processing: plan defaults, expired service and programs, late penalties,
     delinquency and referral to collections. Running it twice for a date changes nothing.
+    Then the reminders due now are delivered, as `citations outreach send` does
+    (`--no-send`: not now).
 
     \b
     Example:
         citations process --as-of 2026-12-26 --notices late-notices/
     """
+    from citations.commands.outreach import deliver, sending_settings
     from citations.database import transaction
     from citations.payments.kept import late_notice_document
     from citations.payments.processing import process
 
+    settings = None if no_send else sending_settings(database)
     with open_engine(database) as engine:
         with transaction(engine) as session:
             report = process(session, as_of=as_of.date(), actor=OPERATOR, now=now())
@@ -278,13 +292,15 @@ def process_command(
                 with transaction(engine) as session:
                     pdf = late_notice_document(session, number, OPERATOR).content
                 (notices / f"{number}-late-notice.pdf").write_bytes(pdf)
-    click.echo(
-        f"Processed {as_of:%Y-%m-%d}: {len(report.mailed)} notices mailed, "
-        f"{len(report.plans_defaulted)} plans defaulted, "
-        f"{len(report.service_failed)} service and {len(report.diversion_failed)} "
-        f"programs not completed, {len(report.delinquent)} now delinquent, "
-        f"{len(report.referred)} referred to collections."
-    )
+        click.echo(
+            f"Processed {as_of:%Y-%m-%d}: {len(report.mailed)} notices mailed, "
+            f"{len(report.plans_defaulted)} plans defaulted, "
+            f"{len(report.service_failed)} service and {len(report.diversion_failed)} "
+            f"programs not completed, {len(report.delinquent)} now delinquent, "
+            f"{len(report.referred)} referred to collections."
+        )
+        if settings is not None:  # processing has committed: its changes' reminders too
+            click.echo("Reminders: " + " ".join(deliver(engine, settings)))
     if checkpoints is not None:
         from citations.commands.audit import checkpoint_into
 

@@ -28,6 +28,7 @@ from citations.roles import OPERATOR
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from citations.outreach.listing import ContactView, MessageLine
     from citations.record.lookup import CitationPublic
 
 
@@ -90,6 +91,67 @@ def next_deadline_lines(session: Session, number: str) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class Outreach:
+    """What `show` prints of the reminders: the contact on file and every message."""
+
+    contact: ContactView
+    messages: list[MessageLine]
+
+
+def outreach(session: Session, number: str) -> Outreach:
+    from citations.outreach.listing import contact_of, messages_of
+    from citations.record.lookup import find_citation
+
+    record = find_citation(session, number, OPERATOR)
+    return Outreach(contact_of(record), messages_of(session, record))
+
+
+def contact_lines(contact: ContactView) -> list[str]:
+    """The contact on file, whether the person agreed to texts and emails, what stopped."""
+
+    def agreed(allowed: bool) -> str:
+        return "agreed" if allowed else "not agreed"
+
+    lines = [
+        f"phone:      {contact.phone or 'none on file'} (texts {agreed(contact.texts)})",
+        f"email:      {contact.email or 'none on file'} (emails {agreed(contact.emails)})",
+    ]
+    if contact.phone_problem:
+        lines.append(f"texts stopped:  {contact.phone_problem} (fix the contact)")
+    if contact.email_problem:
+        lines.append(f"emails stopped: {contact.email_problem} (fix the contact)")
+    if contact.arm:
+        lines.append(f"experiment: {contact.experiment or '-'}, arm {contact.arm}")
+    return lines
+
+
+def message_line(message: MessageLine, zone: ZoneInfo) -> str:
+    """One message: when, channel and language, what, where it stands, where it went.
+
+    >>> from datetime import UTC
+    >>> from citations.outreach.listing import MessageLine
+    >>> line = MessageLine(id=7, at=datetime(2026, 12, 4, 18, tzinfo=UTC), channel="text",
+    ...     kind="hearing_set", what="Hearing set", language="es", status="failed",
+    ...     detail="21614", address="+15105550123", attempts=1, batch=None)
+    >>> message_line(line, ZoneInfo("America/Los_Angeles"))
+    '#7 2026-12-04 10:00 PST text (es) Hearing set: failed (21614), to +15105550123'
+    """
+    local = message.at.astimezone(zone)
+    state = message.status
+    if message.batch is not None:
+        state += f" in letter batch {message.batch}"
+    if message.detail:
+        state += f" ({message.detail})"
+    line = (
+        f"#{message.id} {local:%Y-%m-%d %H:%M} {local.tzname()} {message.channel} "
+        f"({message.language}) {message.what}: {state}"
+    )
+    if message.address:
+        line += ", to " + message.address.replace("\n", ", ")
+    return line
+
+
 def local_moment(moment: datetime, zone: ZoneInfo) -> str:
     """`moment` on the jurisdiction's clocks, with its zone and offset.
 
@@ -125,11 +187,14 @@ def show_command(number: str, as_json: bool, database: str | None) -> None:
     with open_database(database) as session:
         seen = overview(session, number)
         deadlines = next_deadline_lines(session, seen.public.number)
+        reminders = outreach(session, seen.public.number)
     public = seen.public
     if as_json:
         document = public.model_dump(mode="json")
         document["balance"] = str(seen.balance)
         document["contest_stage"] = seen.contest_stage
+        document["contact"] = reminders.contact.model_dump(mode="json")
+        document["messages"] = [m.model_dump(mode="json") for m in reminders.messages]
         emit_json(document)
         return
 
@@ -166,3 +231,8 @@ def show_command(number: str, as_json: bool, database: str | None) -> None:
             + (f": {r.reason}" if r.reason else "")
         )
     echo_documents(public.number, database)
+    for line in contact_lines(reminders.contact):
+        click.echo(f"  {line}")
+    click.echo(f"  messages:   {len(reminders.messages) or 'none yet'}")
+    for message in reminders.messages:
+        click.echo(f"  {message_line(message, seen.zone)}")

@@ -3,8 +3,10 @@
 It grows with every capability. Today it publishes the sample catalog into a fresh database,
 registers the demo police department, issues a bundled batch of realistic intake messages
 (repeat offenders, an ineligible case, Spanish speakers, a bad record), runs the batch again
-to show that nothing is duplicated, writes every notice to the output folder, and gives a
-citation to try the cited person's own pages with (`citations.demo.door`).
+to show that nothing is duplicated, writes every notice to the output folder, gives a
+citation to try the cited person's own pages with (`citations.demo.door`), and delivers the
+reminders its steps wrote to local stand-ins of a mail server and a text provider
+(`citations.demo.reminders`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from citations.demo.door import DemoDoor, door_demo
 from citations.demo.hearings import DemoHearings, run_hearings_demo
 from citations.demo.mail import DemoMail, run_mail_demo
 from citations.demo.money import NIGHTLY, DemoMoney, run_money_demo
+from citations.demo.reminders import DemoReminders, run_reminders_demo
 from citations.issuing.batch import Record, RecordResult, issue_records, read_records
 from citations.notice.kept import notice_document
 from citations.notice.mailing import mail_waiting
@@ -59,6 +62,8 @@ class DemoResult:
     """A mailed notice returned undeliverable and mailed again to a new address."""
     door: DemoDoor | None
     """A citation to try the public door with: its number, date of birth and a code."""
+    reminders: DemoReminders
+    """The outbox the steps above wrote, delivered to local stand-ins as days pass."""
 
 
 def run_demo(output_dir: Path, now: datetime) -> DemoResult:
@@ -122,6 +127,7 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
         asked = [n for n in mailed if n not in _late_synced(batch)]
         mail = run_mail_demo(engine, asked[0], output_dir, now) if asked else None
         door = door_demo(engine, batch, now)
+        reminders = run_reminders_demo(engine, output_dir, now)
     finally:
         engine.dispose()
     upcoming.sort(key=lambda item: (item[0], item[1]))
@@ -140,6 +146,7 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
         money,
         mail,
         door,
+        reminders,
     )
 
 

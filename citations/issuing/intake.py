@@ -20,14 +20,17 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
-from citations.errors import FieldError
+from citations.errors import FieldError, InputRejected
 from citations.inputs import Moment, printable, without_format
+from citations.record.contact import email_address
 
 MAX_VIOLATIONS = 4
 MAX_MESSAGE_BYTES = 1 << 20
@@ -180,6 +183,47 @@ class Subject(IntakeModel):
         return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
 
+def _email(value: str) -> str:
+    try:
+        return email_address(value)
+    except InputRejected as exc:
+        raise ValueError(exc.errors[0].message) from None
+
+
+class Contact(IntakeModel):
+    """How the person may be reached with reminders, and their consent, as the officer's
+    device recorded it at the scene. The phone is read with the jurisdiction's country as its
+    default (`citations.record.contact`), when the message is decided."""
+
+    phone: (
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+            AfterValidator(printable),
+        ]
+        | None
+    ) = None
+    """As the person gave it, e.g. `(510) 555-0123` or `+52 55 1234 5678`; stored in E.164."""
+    email: (
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=254),
+            AfterValidator(printable),
+            AfterValidator(_email),
+        ]
+        | None
+    ) = None
+    """Stored in lower case."""
+    texts: bool = False
+    """The person agreed to reminders by text at `phone`."""
+    emails: bool = False
+    """The person agreed to reminders by email at `email` (apart from texts)."""
+    consent_at: Annotated[Moment, _written("2026-11-20T22:10:00-08:00")] | None = None
+    """When the person agreed; the violation's time if not given."""
+    consent_record: Prose | None = None
+    """The device's own record of the consent: a signature id, the wording shown."""
+
+
 class ViolationReport(IntakeModel):
     ordinance: Code
     narrative: Prose
@@ -210,6 +254,8 @@ class IntakeMessage(IntakeModel):
     declined: Decline | None = None
     officer_notes: Prose | None = None
     """Internal; never printed on a notice."""
+    contact: Contact | None = None
+    """The person's phone and email for reminders, with their consent to each."""
     service: Literal["personal", "mail"] = "personal"
     """How the notice reaches the person: `personal`, handed over at the scene by the
     officer's device (its deadlines count from the violation date), or `mail`, to be mailed
@@ -224,6 +270,16 @@ class IntakeMessage(IntakeModel):
         if repeated:
             raise ValueError(f"ordinance {repeated[0]!r} is listed twice in one message")
         return violations
+
+    @model_serializer(mode="wrap")
+    def _without_contact_unless_given(self, dump: SerializerFunctionWrapHandler) -> Any:
+        """A message without `contact` dumps as it did before the field existed, so its
+        fingerprint (the idempotency check) is the same: a device resending a message the
+        city received before an upgrade replays its result instead of a conflict."""
+        data = dump(self)
+        if isinstance(data, dict) and data.get("contact") is None:
+            data.pop("contact", None)
+        return data
 
     @model_validator(mode="before")
     @classmethod

@@ -30,6 +30,7 @@ from citations.errors import (
     InputRejected,
     NotFound,
 )
+from citations.issuing.contact import check_contact
 from citations.issuing.decision import decide
 from citations.issuing.intake import IntakeMessage
 from citations.issuing.priors import PriorIndex
@@ -165,6 +166,7 @@ def _decide(
         raise InputRejected(
             [FieldError("violation_at", f"{message.violation_at.isoformat()} is in the future")]
         )
+    check_contact(message, profile, now)
     violation_date = local_date(message.violation_at, profile)
     resolved = resolve_violations(catalog, message, violation_date)
     priors = [

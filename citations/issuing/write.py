@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from citations.audit import event_fields, record_many
 from citations.calendar import local_date
 from citations.catalog.tables import OrdinanceRow, OrdinanceVersionRow
+from citations.issuing.contact import consent_event, contact_columns
 from citations.issuing.decision import Decision
 from citations.issuing.intake import IntakeMessage
 from citations.issuing.results import IntakeResult, Planned
@@ -56,10 +57,16 @@ def write_outcomes(
     )
     issued = [(plan, intake_id) for plan, intake_id in zip(new, intake_ids, strict=True)]
     issued = [(plan, intake_id) for plan, intake_id in issued if plan.issued]
+    contacts = {
+        plan.position: contact_columns(plan.message, profile, by=actor.name) for plan, _ in issued
+    }
     citation_ids = _insert_returning_ids(
         session,
         Citation,
-        [_citation_row(plan, intake_id, now, profile) for plan, intake_id in issued],
+        [
+            _citation_row(plan, intake_id, now, profile) | contacts[plan.position]
+            for plan, intake_id in issued
+        ],
     )
     details = CitationDetails(session)
     fines: dict[int, dict[str, Any]] = {}
@@ -93,6 +100,11 @@ def write_outcomes(
         events.append(
             _intake_event(plan, results[plan.position], responses[plan.position], actor, now)
         )
+        if plan.position in contacts:
+            consent = consent_event(
+                str(plan.number), contacts[plan.position], actor=actor.name, now=now
+            )
+            events += [consent] if consent else []
     record_many(session, events)
     return planned
 

@@ -1,6 +1,7 @@
 """Asking for help on the person's own pages: ability to pay (/help/ability), a payment plan
 (/help/plan), community service (/help/service), a program (/help/program), and keeping
-one's address, phone and email current (/contact).
+one's address, phone and email current, with consent to reminders by text and email
+(/contact).
 
 Each page says what the option means, with its deadline, and when it is not open, why
 (citations.online.help_options); each form calls the library step a clerk's step calls
@@ -39,9 +40,11 @@ from citations.online.help_choices import (
 from citations.online.help_contact import email_address, phone_number, update_contact
 from citations.online.help_options import help_options, last_answered, waiting_request
 from citations.online.requests import RequestKind
+from citations.outreach.optout import opted_out
 from citations.payments.ability import Declaration, remedy_of
 from citations.payments.tables import AbilityRequest
 from citations.public.guard import ClockDep, Person, PersonDep, PersonFormDep, page, public_router
+from citations.record.contact import phone_for_people
 from citations.record.lookup import find_citation
 from citations.record.tables import Citation
 
@@ -61,6 +64,8 @@ KNOWN = {
     ("address", "this is already"): "help.error.unchanged",
     ("phone", "write a phone number"): "help.error.phone",
     ("email", "write an email"): "help.error.email",
+    ("texts", "to get texts"): "help.error.texts",
+    ("emails", "to get emails"): "help.error.emails",
 }
 
 
@@ -400,14 +405,20 @@ ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code")
 def _contact_page(
     request: Request, person: Person, engine: Engine, now: datetime, **kw: Any
 ) -> Response:
+    country = person.profile.holiday_calendar.country
+
     def values(session: Session, citation: Citation) -> dict[str, Any]:
         address = citation.subject.get("address") or {}
+        phone = citation.phone
         return {
             "on_file": {
                 **{name: address.get(name) or "" for name in ADDRESS_FIELDS},
-                "phone": citation.phone or "",
+                "phone": phone_for_people(phone, country) if phone else "",
                 "email": citation.email or "",
-            }
+                "texts": citation.texts_consent,
+                "emails": citation.emails_consent,
+            },
+            "texts_stopped": phone is not None and opted_out(session, "text", phone),
         }
 
     return _show(request, person, engine, now, "help_contact.html", values, **kw)
@@ -433,7 +444,11 @@ def _contact_typed(person: Person, form: dict[str, str]) -> tuple[Address | None
                 name = str(problem["loc"][0]) if problem["loc"] else "line1"
                 errors.setdefault(name, []).append(t(f"help.error.{name}"))
     phone, email = form.get("phone", "").strip(), form.get("email", "").strip()
-    for name, value, check in (("phone", phone, phone_number), ("email", email, email_address)):
+    country = person.profile.holiday_calendar.country
+    for name, value, check in (
+        ("phone", phone, lambda typed: phone_number(typed, country)),
+        ("email", email, email_address),
+    ):
         if value:
             try:
                 check(value)
@@ -461,9 +476,13 @@ def contact_submit(
             address=address,
             phone=phone,
             email=email,
+            texts=form.get("texts") == "yes",
+            emails=form.get("emails") == "yes",
             actor=person.actor,
             now=now,
         )
-        return "mailed" if change.mailed is not None else "saved"
+        if change.mailed is not None:
+            return "mailed"
+        return "stopped" if change.texts_stopped else "saved"
 
     return _act(request, person, engine, now, form, step, _contact_page, "/contact")

@@ -85,7 +85,7 @@ class OutboxMessage(Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(String(400))
     """Where it went: the phone number, the email address, or the postal address."""
-    provider_id: Mapped[str | None] = mapped_column(String(200))
+    provider_id: Mapped[str | None] = mapped_column(String(200), index=True)
     """The provider's id (a text's SID, the email's Message-ID, the letter batch)."""
     body: Mapped[str | None] = mapped_column(Text)
     """The words as sent (the access code in its link shortened to its last characters)."""

@@ -29,6 +29,7 @@ KIND_WORDS = {
     "order": "order",
     "receipt": "receipt",
     "late_notice": "late notice",
+    "reminder_letter": "reminder letter",
 }
 
 

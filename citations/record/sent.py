@@ -49,6 +49,9 @@ class Kind(StrEnum):
     """`about`: `receipt:R-0000012`."""
     LATE_NOTICE = "late_notice"
     """`about`: `late:YYYY-MM-DD`, the processing day that made the citation delinquent."""
+    REMINDER_LETTER = "reminder_letter"
+    """A reminder posted by a mail house (`citations.outreach.channels.letters`); `about`:
+    `message:ID`, the outbox message it carries."""
 
 
 NOTICES = (Kind.NOTICE, Kind.AMENDED_NOTICE)

@@ -106,6 +106,10 @@ class Citation(Base):
         Index("ix_citations_subject", "subject_name_key", "subject_dob"),
         # Daily processing asks "which citations in this status are past this date?"
         Index("ix_citations_status_due", "status", "due_on"),
+        # A STOP reply, an unsubscribe or a provider's report names a phone or an email:
+        # every citation with it is found at once.
+        Index("ix_citations_phone", "phone"),
+        Index("ix_citations_email", "email"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

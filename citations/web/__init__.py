@@ -5,7 +5,8 @@ Server-rendered HTML (Jinja2 templates in templates/web/, one style sheet, no sc
 Pages: the day's docket (/clerk/), a print view of it, the contests waiting, a citation's
 page with its ledger, history and documents, the forms of a clerk's day, and the hearing
 officers page with the forms to add officers, their availability and recusals, and to open
-docket sessions. The routes are kept out of the OpenAPI schema: they are pages, not API.
+docket sessions; a person's phone, email and consent to reminders, and the contacts to fix.
+The routes are kept out of the OpenAPI schema: they are pages, not API.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import Request, Response
 from citations.web import (
     auth,
     citation,
+    contacts,
     contest_forms,
     docket,
     fonts,
@@ -36,6 +38,7 @@ router.include_router(docket.router)
 router.include_router(queue.router)
 router.include_router(requests.router)
 router.include_router(citation.router)
+router.include_router(contacts.router)
 router.include_router(fonts.router)
 for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES:
     add_form(router, page)

@@ -1,5 +1,6 @@
-"""A citation's page (details, contest, ledger, history, documents and the next steps), the
-search by number, and the documents as PDF, printed by the builders the API uses."""
+"""A citation's page (details, contest, ledger, history, documents, messages and contact, and
+the next steps), the search by number, and the documents as PDF, printed by the builders the
+API uses."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from citations.notice.kept import notice_document
 from citations.online.contest import answer_set_aside
 from citations.online.files import download_headers, file_for, files_of
 from citations.online.requests import RequestKind, requests_of
+from citations.outreach.listing import contact_of, messages_of
 from citations.record.ledger import LedgerEntry, balance, entries, signed_amount
 from citations.record.lookup import find_citation, to_public
 from citations.record.person import PersonFile, PersonRequest
@@ -201,6 +203,8 @@ def _citation_page(
         returnable=[d for d in documents if d.mailing and d.mailing.returned_on is None],
         online=online_of(session, record, actor, events),
         answer_error=answer_error,
+        contact=contact_of(record),
+        messages=messages_of(session, record),
     )
 
 

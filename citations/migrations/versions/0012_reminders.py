@@ -77,6 +77,9 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_outbox_messages_due", ["status", "next_try_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_outbox_messages_status"), ["status"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_outbox_messages_provider_id"), ["provider_id"], unique=False
+        )
 
     op.create_table(
         "opt_outs",
@@ -104,10 +107,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("email_problem", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("experiment", sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column("arm", sa.String(length=40), nullable=True))
+        batch_op.create_index("ix_citations_phone", ["phone"], unique=False)
+        batch_op.create_index("ix_citations_email", ["email"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("citations", schema=None) as batch_op:
+        batch_op.drop_index("ix_citations_email")
+        batch_op.drop_index("ix_citations_phone")
         for column in (
             "arm",
             "experiment",
