@@ -120,6 +120,21 @@ class _Moment:
         return f"{self.about}|{self.thing}|{self.when}|{self.step}|{channel}"
 
 
+_CHANNELS = frozenset(c.value for c in Channel)
+
+
+def is_planned(key: str) -> bool:
+    """Whether an outbox key is one this plan writes (`{about}|{record}|{when}|{step}|
+    {channel}`, about a date of the schedule): the sync brings only those up to date, and
+    leaves a message written by anything else to its writer.
+
+    >>> is_planned("pay_by|-|2026-12-10|7|text"), is_planned("notice_copy|12|email")
+    (True, False)
+    """
+    parts = key.split("|")
+    return len(parts) == 5 and parts[0] in DATE_KEYS and parts[4] in _CHANNELS
+
+
 def wording_of(person: Person, profile: Jurisdiction) -> str | None:
     """The wording the person's arm gets (`standard` outside an experiment); None for an arm
     that gets no reminders."""

@@ -64,16 +64,18 @@ def _open_channel(
     opted_out: frozenset[tuple[str, str]] | set[tuple[str, str]],
     why: dict[str, str],
 ) -> bool:
-    noun = "phone" if channel is Channel.TEXT else "email address"
+    # The same words the sender gives when it passes a message over at sending
+    # (citations.outreach.compose.why_not_send), whichever of the two cancels it first.
+    noun = "phone" if channel is Channel.TEXT else "email"
     plural = f"{channel.value}s"
     if not address:
-        why[channel.value] = f"no {noun}"
+        why[channel.value] = f"no {noun} on file"
     elif not consent:
         why[channel.value] = f"no consent to {plural}"
     elif problem:
-        why[channel.value] = f"the {noun} has a problem: {problem}"
+        why[channel.value] = f"the {noun} was refused before: {problem}"
     elif (channel.value, address) in opted_out:
-        why[channel.value] = f"the person opted out of {plural}"
+        why[channel.value] = f"{address} asked for no more {plural}"
     else:
         return True
     return False
