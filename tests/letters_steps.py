@@ -15,6 +15,37 @@ from citations.record.tables import Citation
 from tests.conftest import NOW
 from tests.hearing_steps import issue_one
 
+HEARING = {
+    "hearing": 7,
+    "status": "scheduled",
+    "mode": "in_person",
+    "place": "City Hall East, Room 101",
+    "remote_link": None,
+    "replaces": None,
+    "at": "2026-12-16T09:00:00-08:00",
+    "date": "2026-12-16",
+}
+FACTS: dict[str, dict[str, Any]] = {
+    "missed_pay_by": {
+        "missed": "2026-12-10",
+        "late_on": "2026-12-26",
+        "late_penalty": True,
+        "collections_on": "2027-03-24",
+        "contest_by": None,
+        "date": "2026-12-10",
+    },
+    "before_pay_by": {
+        "pay_by": "2026-12-10",
+        "contest_by": "2026-12-10",
+        "late_penalty": True,
+        "date": "2026-12-10",
+        "days_before": 7,
+    },
+    "hearing_set": HEARING,
+    "hearing_moved": HEARING | {"hearing": 8, "replaces": "2026-12-09T09:00:00-08:00"},
+}
+"""What the planner writes in `facts` for each kind (the words are rendered from them)."""
+
 KEYS = itertools.count(1)
 """Makes each message's key its own (a real key names the date and the offset)."""
 ADDRESS = {"line1": "1200 W 7th St", "city": "Los Angeles", "state": "CA", "postal_code": "90017"}
@@ -52,7 +83,7 @@ def queue(
             next_try_at=due,
             status=status,
             attempts=fields.pop("attempts", 0),
-            facts=fields.pop("facts", {}),
+            facts=fields.pop("facts", FACTS.get(kind, {})),
             created_at=NOW - timedelta(days=3),
             **fields,
         )

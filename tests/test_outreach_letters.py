@@ -249,8 +249,8 @@ def test_each_letter_prints_its_words_in_its_language(db: Engine, tmp_path: Path
     pdf, _ = files(db, batch, tmp_path)
     reader = PdfReader(io.BytesIO(pdf))
     english, spanish = (" ".join(p.extract_text().split()) for p in reader.pages)
-    assert "REMINDER" in english and "missed_pay_by" in english  # the words' placeholder
-    assert "RECORDATORIO" in spanish and "hearing_set" in spanish
+    assert "REMINDER" in english and "Your citation was due on Thursday, December 10" in english
+    assert "RECORDATORIO" in spanish and "Su audiencia quedó fijada para el miércoles" in spanish
     assert "Citation number" in english and "Número de citación" in spanish
     # The link with this letter's code: the same code the QR code carries.
     assert "/c/" in english and "/c/…" not in english

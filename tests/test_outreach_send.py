@@ -70,9 +70,14 @@ def test_an_email_about_a_set_hearing_goes_with_the_hearing_notice(
             actor="clerk",
             now=NOW,
         )
-    sent_id = queue(
-        engine, citation, "email", kind="hearing_set", about="hearing", facts={"hearing": 42}
-    )
+    facts = {
+        "hearing": 42,
+        "date": "2026-12-16",
+        "at": "2026-12-16T09:00:00-08:00",
+        "mode": "in_person",
+        "place": "City Hall East, Room 101",
+    }
+    sent_id = queue(engine, citation, "email", kind="hearing_set", about="hearing", facts=facts)
 
     report = run(engine, channel_settings(db, mail=mail))
 
