@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from citations.calendar import zone_of
 from citations.catalog.store import PublishedCatalog
-from citations.outreach.plan import KINDS, Person, Reach, Wanted, wanted
+from citations.outreach.plan import KINDS, Person, Wanted, wanted
+from citations.outreach.reach import Reach
 from citations.record.messages import MessageStatus, OutboxMessage
 from citations.record.tables import Citation
 from citations.schedule import Dated, Schedule, schedule_of

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from citations.outreach.plan import KINDS, Person, Reach, Wanted, wanted
+from citations.outreach.plan import KINDS, Person, Wanted, wanted
+from citations.outreach.reach import Reach
 from citations.outreach.render import render_from
 from citations.schedule import Dated, Schedule
 from ordinances import load_catalog

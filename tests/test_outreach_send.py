@@ -157,7 +157,7 @@ def test_a_refused_address_fails_and_is_flagged_for_a_clerk(
     cancelled = row(engine, later)
     assert (cancelled.status, cancelled.cancelled_at, cancelled.attempts) == ("cancelled", NOW, 0)
     assert cancelled.cancel_reason == (
-        f"the email address has a problem: gone@example.org: {failed.error}"
+        f"the email was refused before: gone@example.org: {failed.error}"
     )
     assert row(engine, text).status == "sent"  # the phone is not the trouble
     with transaction(engine) as session:
@@ -196,7 +196,7 @@ def test_a_long_refusal_still_flags_the_address_and_cancels_its_emails(
     assert row(engine, refused).status == "failed"
     cancelled = row(engine, later)
     assert cancelled.status == "cancelled" and cancelled.cancel_reason is not None
-    reason = f"the email address has a problem: {address}: {row(engine, refused).error}"
+    reason = f"the email was refused before: {address}: {row(engine, refused).error}"
     assert len(reason) > 200
     assert cancelled.cancel_reason == reason[:200]
     with transaction(engine) as session:
