@@ -31,6 +31,7 @@ from citations.reports.model import (
 )
 from citations.reports.render import NoticeTemplateError, render_report
 from tests.pdfs import font_names, pdf_text
+from tests.test_report_reminders_words import SAMPLE_EXPERIMENTS
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
 LONG_TITLE = (
@@ -572,6 +573,7 @@ def test_every_wording_key_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
         make_empty_report(issued_total=2, issued_by_month=month),
         # A period starting inside a month.
         make_empty_report(issued_total=2, issued_by_month=month, start=date(2027, 1, 20)),
+        make_report(experiments=SAMPLE_EXPERIMENTS),  # tests/test_report_reminders_words.py
     ):
         render_report(report)
     keys = yaml.safe_load((TEMPLATES_DIR / "report" / "en.yaml").read_text("utf-8"))

@@ -38,7 +38,7 @@ FIRST, LAST = date(2025, 1, 1), date(2026, 11, 29)
 """A period that holds the whole seeded program (the 400 days before NOW)."""
 
 
-def seeded(url: str, seed_value: int = 7) -> Engine:
+def seeded(url: str, seed_value: int = 2) -> Engine:
     """The program seeded into the migrated database at `url`."""
     engine = make_engine(url)
     seed(engine, SIZE, seed=seed_value, now=NOW)

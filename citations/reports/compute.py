@@ -42,6 +42,7 @@ from citations.record.ledger import EntryKind, LedgerEntry
 from citations.record.repeats import months_later
 from citations.record.status import CitationStatus
 from citations.record.tables import Citation, CitationViolation, IntakeRecord
+from citations.reports.evidence import experiment_results
 from citations.reports.model import (
     Count,
     EquityRow,
@@ -98,6 +99,7 @@ def compute_report(
     if areas:
         intake_period.append(IntakeRecord.area.in_(list(areas)))
     titles = _titles(PublishedCatalog(session), end, profile.notice_languages[0])
+    generated = now or datetime.now(UTC)
     issued = session.scalar(select(func.count()).select_from(Citation).where(*in_period)) or 0
     intake_counts = dict(
         session.execute(
@@ -113,7 +115,7 @@ def compute_report(
         start=start,
         end=end,
         areas=list(areas),
-        generated_at=now or datetime.now(UTC),
+        generated_at=generated,
         issued_total=issued,
         referred_total=int(intake_counts.get("referred", 0)),
         declined_total=int(intake_counts.get("declined", 0)),
@@ -130,6 +132,7 @@ def compute_report(
         hearing_outcomes=_hearings(session, in_period),
         repeat_rates=_repeats(session, in_period, titles, end),
         equity=_equity(session, in_period),
+        experiments=experiment_results(session, in_period, profile, generated),
     )
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
-from citations.reports.model import ProgramReport
+from citations.reports.model import ExperimentResult, ProgramReport
 
 FIELDS = ["section", "key", "label", "metric", "value"]
 
@@ -93,7 +94,38 @@ def report_rows(report: ProgramReport) -> list[dict[str, Any]]:
                 metric,
                 getattr(equity, metric),
             )
+    for result in report.experiments:
+        _experiment_rows(result, add)
     return rows
+
+
+def _experiment_rows(
+    result: ExperimentResult, add: Callable[[str, str, str, str, Any], None]
+) -> None:
+    """The reminders experiment: each arm's counts (`experiment:arm`), each outcome's count,
+    denominator and share (`experiment:arm:outcome`), reminders sent by channel
+    (`experiment:arm:channel`), and each arm's difference from the comparison arm with its
+    interval and verdict (`experiment:arm:outcome`, section reminders_differences)."""
+    for arm in result.arms:
+        key = f"{result.experiment}:{arm.arm}"
+        for metric in ("issued", "past_deadline", "had_hearing"):
+            add("reminders_arms", key, arm.arm, metric, getattr(arm, metric))
+        for f in arm.figures:
+            for metric in ("count", "of", "share"):
+                add(
+                    "reminders_outcomes",
+                    f"{key}:{f.outcome}",
+                    f.outcome,
+                    metric,
+                    getattr(f, metric),
+                )
+        for sent in arm.sent:
+            add("reminders_sent", f"{key}:{sent.key}", sent.label, "count", sent.count)
+    for d in result.differences:
+        key = f"{result.experiment}:{d.arm}:{d.outcome}"
+        label = f"{d.arm} against {result.comparison}: {d.outcome}"
+        for metric in ("difference", "low", "high", "verdict"):
+            add("reminders_differences", key, label, metric, getattr(d, metric))
 
 
 def report_csv(report: ProgramReport) -> str:

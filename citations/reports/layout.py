@@ -37,6 +37,7 @@ from citations.reports.figures import (
     tier_totals,
     too_few,
 )
+from citations.reports.intervals import FEWEST
 from citations.reports.model import Outcome, ProgramReport
 
 REPORT = "report"
@@ -60,6 +61,7 @@ def wording_variables(report: ProgramReport, formats: Mapping[str, object]) -> d
     variables.update(formats)
     variables["rate"] = lambda value: share_text(value, report.locale)
     variables["small_group"] = SMALL_GROUP
+    variables["fewest"] = FEWEST
     variables["resolved_share"] = ratio(report.resolved_count, report.issued_total)
     variables["collected_share"] = ratio(report.money.collected, report.money.assessed)
     variables["top_outcome"] = largest(report.outcomes)

@@ -89,6 +89,66 @@ class EquityRow(ReportModel):
     alternatives_rate: Decimal
 
 
+class ArmFigure(ReportModel):
+    """One outcome of one arm of the reminders experiment: how many, of how many."""
+
+    outcome: str
+    """responded, paid, contested, asked_for_help (each by the notice's pay-by date),
+    defaulted, came_to_hearing, in_collections."""
+    count: int
+    of: int
+    """The outcome's denominator: the arm's citations past their deadline (the four "by the
+    deadline" outcomes), those that had a hearing (came_to_hearing), or all of the arm's."""
+    share: Decimal | None
+    """`count` of `of`, 0 to 1 (4 decimals); None when `of` is 0."""
+
+
+class ExperimentArm(ReportModel):
+    arm: str
+    share: int | None
+    """Percent of the citations drawn into it, as the profile says; None when the profile no
+    longer describes the experiment."""
+    reminders: bool | None
+    """False for an arm that gets no reminders; None when the profile does not say."""
+    wording: str | None
+    issued: int
+    past_deadline: int
+    """Citations whose notice's pay-by date has passed (by the report's time)."""
+    had_hearing: int
+    """Citations with a hearing held or missed."""
+    figures: list[ArmFigure]
+    sent: list[Count]
+    """Reminders sent, by channel (key text, email or letter)."""
+
+
+class ArmDifference(ReportModel):
+    """An arm's share of one outcome against the comparison arm's, with its 95% confidence
+    interval (Newcombe's hybrid score interval; `citations.reports.intervals`)."""
+
+    arm: str
+    outcome: str
+    difference: Decimal | None
+    """The arm's share minus the comparison arm's, -1 to 1 (4 decimals)."""
+    low: Decimal | None
+    high: Decimal | None
+    verdict: str
+    """clear (the interval leaves zero out), not_clear, or too_few (under 30 in an arm)."""
+
+
+class ExperimentResult(ReportModel):
+    """The reminders experiment's section: each arm's figures, and each arm against the
+    comparison arm."""
+
+    experiment: str
+    starts: date | None
+    ends: date | None
+    """The issue days the profile gives it (None when it does not describe it any more)."""
+    comparison: str
+    """The arm the others are compared with: the one without reminders, or the first."""
+    arms: list[ExperimentArm]
+    differences: list[ArmDifference]
+
+
 class ProgramReport(ReportModel):
     jurisdiction_name: str
     currency: str
@@ -116,3 +176,6 @@ class ProgramReport(ReportModel):
     hearing_outcomes: list[HearingOutcome]
     repeat_rates: list[RepeatRate]
     equity: list[EquityRow]
+    experiments: list[ExperimentResult] = []
+    """The reminders experiment (the profile's, or each one found in the period when the
+    profile runs none now); empty when there is none."""

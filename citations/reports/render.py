@@ -29,6 +29,7 @@ from citations.reports.sections.issued import citations_issued
 from citations.reports.sections.money import money
 from citations.reports.sections.outcomes import outcomes
 from citations.reports.sections.referrals import referred_and_declined
+from citations.reports.sections.reminders import reminders
 from citations.reports.sections.repeats import repeat_citations
 
 __all__ = ["NoticeTemplateError", "render_report", "share_text"]
@@ -41,6 +42,7 @@ SECTIONS: tuple[Callable[[ReportLayout], list[Flowable]], ...] = (
     hearings,
     repeat_citations,
     who_bears_the_burden,
+    reminders,
 )
 """The sections after the cover, in the order the report prints them."""
 
@@ -52,7 +54,8 @@ def render_report(report: ProgramReport, templates_dir: Path | None = None) -> b
     stand and a plain reading; then the citations issued by month, ordinance and area;
     outcomes; referred and declined cases with example reasons; money; reviews and hearings
     by tier and hearing officer; repeat citations; and delinquency, collections and
-    alternatives by area and language. A section without data says so in a sentence. Wording
+    alternatives by area and language; and, when a reminders experiment runs, whether reminders
+    work. A section without data says so in a sentence. Wording
     from `templates_dir/report/en.yaml` (by default the installed `TEMPLATES_DIR`); a
     missing or broken template raises `NoticeTemplateError` naming the file and the key.
 

@@ -16,8 +16,9 @@ from citations.reports.layout import ReportLayout
 StyleCommand = tuple[object, ...]
 """One `TableStyle` command: its name, the first and last cell, then its values."""
 
-Column = tuple[str, bool]
-"""A column heading: its wording key, and whether it is right-aligned (numbers)."""
+Column = tuple[str | Paragraph, bool]
+"""A column heading: its wording key (or a paragraph already worded, such as an experiment
+arm's name), and whether it is right-aligned (numbers)."""
 
 SHARE: Column = ("col_share", True)
 """The share column of a table."""
@@ -43,7 +44,7 @@ def grid_table(
     widths: Sequence[float],
     extra: Sequence[StyleCommand] = (),
     *,
-    groups: Sequence[tuple[str, int, int]] = (),
+    groups: Sequence[tuple[str | Paragraph, int, int]] = (),
 ) -> Table:
     """A ruled table with a navy header (wording keys; True: right-aligned) that repeats on
     each page. `groups` (key, first, last column) put a heading over several columns.
@@ -53,7 +54,9 @@ def grid_table(
         grid_table(doc, [("col_area", False), ("col_count", True), SHARE], rows, [200, 60, 60])
     """
 
-    def head(key: str, right: bool) -> Paragraph:
+    def head(key: str | Paragraph, right: bool) -> Paragraph:
+        if isinstance(key, Paragraph):
+            return key
         return doc.para(key, "th_right" if right else "th")
 
     heads: list[list[Cell]] = [[head(key, right) for key, right in header]]
@@ -69,7 +72,11 @@ def grid_table(
             for c, (key, right) in enumerate(header)
         ]
         for key, first, last in groups:
-            top[first] = doc.para(key, "th_right" if first == last else "th_centre")
+            top[first] = (
+                key
+                if isinstance(key, Paragraph)
+                else doc.para(key, "th_right" if first == last else "th_centre")
+            )
             commands += [
                 ("SPAN", (first, 0), (last, 0)),
                 ("LINEBELOW", (first, 0), (last, 0), 0.6, colors.white),

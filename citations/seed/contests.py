@@ -81,7 +81,8 @@ def draw_officers(rng: random.Random) -> list[SeedOfficer]:
 @dataclass(frozen=True)
 class SeedContest:
     """A decided contest: the review's outcome, and the hearing's (with the index of the
-    officer in the bench) when there was one."""
+    officer in the bench) when there was one: upheld, reduced, dismissed, or default when the
+    person did not come (`life.life_of` decides that, by the experiment's arm)."""
 
     review: str
     hearing: str | None = None
@@ -164,7 +165,7 @@ def write_contest(
             "session_id": session_ids[contest.officer],
             "position": 1,
             "slot_time": None,
-            "status": "held",
+            "status": "no_show" if contest.hearing == "default" else "held",
             "placed_by_hand": False,
             "scheduled_at": moment + timedelta(days=16),
             "scheduled_by": ACTOR,

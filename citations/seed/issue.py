@@ -4,10 +4,9 @@ its violation (with the version's snapshot) and the person's identifier."""
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from citations.calendar import pay_deadline
 from citations.money import to_cents
 from citations.record.tables import Citation, CitationIdentifier, CitationViolation, IntakeRecord
 from ordinances.models import Jurisdiction
@@ -15,6 +14,7 @@ from ordinances.resolve import ResolvedVersion
 
 from .decide import snapshot
 from .people import Person
+from .reminders import Assignment, contact
 from .rows import ACTOR, Rows, table
 
 
@@ -66,9 +66,12 @@ def write_citation(
     version_id: int,
     priors: int,
     fine: Decimal,
+    assignment: Assignment | None,
+    pay_by: date,
 ) -> int:
     """An issued citation with its one violation and the person's identifier, if they gave
-    one; returns the citation's id."""
+    one, their phone and email, and its arm of the reminders experiment; returns the
+    citation's id."""
     day = moment.date()
     language = person.language if person.language in profile.notice_languages else "en"
     citation_id = rows.add(
@@ -98,12 +101,15 @@ def write_citation(
             "preferred_language": person.language,
             "notice_language": language,
             "total_fine_cents": to_cents(fine),
-            "due_on": pay_deadline(day, profile),
+            "due_on": pay_by,
             "service_method": "personal",
             "served_on": day,
             "issued_at": moment,
             "closed_at": closed,
             "officer_notes": None,
+            **contact(person, moment),
+            "experiment": None if assignment is None else assignment.experiment,
+            "arm": None if assignment is None else assignment.arm,
         },
     )
     rows.add(

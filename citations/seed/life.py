@@ -5,11 +5,13 @@ hearing (`contests`), a collection referral. Statuses always match the ledger.""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from citations.money import to_cents
 from citations.payments.tables import (
+    AbilityRequest,
     CollectionReferral,
     DiversionReferral,
     Payment,
@@ -31,6 +33,7 @@ from .contests import (
     decide_contest,
     write_contest,
 )
+from .reminders import Nudge
 from .rows import ACTOR, Rows, table
 
 S = CitationStatus
@@ -60,12 +63,15 @@ def life_of(
     today: date,
     profile: Jurisdiction,
     officers: list[SeedOfficer],
+    nudge: Nudge,
 ) -> tuple[str, Ledger, datetime | None, SeedContest | None]:
     """What became of a citation, as a status and its ledger, by today, and the contest
-    that decided it (or did not: a citation upheld may still be paid late or not at all)."""
+    that decided it (or did not: a citation upheld may still be paid late or not at all).
+    `nudge` is what reminders change (`reminders.nudge`): paying on time instead of late,
+    and missing a hearing less often."""
     age = (today - moment.date()).days
     ledger: Ledger = [(EntryKind.FINE_ASSESSED, fine, 0)]
-    roll = rng.random()
+    roll = nudge.roll(rng.random())
     if age < 25 and roll < 0.6:
         return S.ISSUED.value, ledger, None, None
     alternatives = resolved.version.alternatives
@@ -93,6 +99,8 @@ def life_of(
         if age <= 50:  # contested, and not decided yet
             return S.ISSUED.value, ledger, None, None
         contest = decide_contest(rng, officers)
+        if contest.hearing is not None and nudge.misses_hearing:
+            contest = replace(contest, hearing="default")  # upheld by default
         decided = HEARING_DAY if contest.hearing else REVIEW_DAY
         if contest.outcome == "dismissed":
             ledger.append((EntryKind.DISMISSAL, fine, decided))
@@ -101,7 +109,8 @@ def life_of(
             reduced, reduction = halves(fine)
             ledger += [(EntryKind.REDUCTION, reduction, decided), (EntryKind.PAYMENT, reduced, 45)]
             return S.PAID.value, ledger, closed_after(45), contest
-        if rng.random() < 0.7:  # upheld, and then paid
+        # Upheld, and then paid; less often by someone who did not come to their hearing.
+        if rng.random() < (0.4 if contest.outcome == "default" else 0.7):
             ledger.append((EntryKind.PAYMENT, fine, 40))
             return S.PAID.value, ledger, closed_after(40), contest
     elif roll < 0.72:
@@ -137,6 +146,24 @@ def _unpaid(
         ledger.append((EntryKind.PAYMENT, fine + (penalty if fees else 0), 90))
         return S.PAID.value, moment + timedelta(days=90)
     return S.DELINQUENT.value, None
+
+
+ACTED = {S.SERVED.value: 5, S.DIVERTED.value: 5, S.WAIVED.value: 15}
+"""Days after the violation on which a person chose an alternative (as `write_life` dates it)."""
+
+
+def acted_after(
+    status: str, ledger: Ledger, planned: bool, contest: SeedContest | None
+) -> int | None:
+    """Days after the violation on which the person first acted (contested, chose an
+    alternative, asked for help, or paid in full), or None if they never did."""
+    if contest is not None or planned:
+        return 5  # the review's request, the plan's creation
+    if status in ACTED:
+        return ACTED[status]
+    # A payment in full: the only payment of a citation without a plan or a contest.
+    days = [d for kind, _, d in ledger if kind is EntryKind.PAYMENT]
+    return min(days) if days else None
 
 
 def write_life(
@@ -249,6 +276,26 @@ def write_life(
                 "logged_by": ACTOR,
                 "signed_off_by": "provider (synthetic)",
                 "signed_off_at": moment + timedelta(days=31),
+            },
+        )
+    if status == S.WAIVED.value:  # on an ability-to-pay request that qualified
+        rows.add(
+            table(AbilityRequest),
+            {
+                "citation_id": citation_id,
+                "declaration": {
+                    "benefits": ["calfresh"],
+                    "household_size": 1,
+                    "monthly_income": "0.00",
+                    "sworn": True,
+                    "statement": "",
+                },
+                "qualifies": True,
+                "reasons": ["receives a qualifying benefit (calfresh)", "the fine is waived"],
+                "rule": "waiver",
+                "amount_due_cents": 0,
+                "decided_at": moment + timedelta(days=ACTED[status], hours=1),
+                "decided_by": ACTOR,
             },
         )
     if status == S.DIVERTED.value:

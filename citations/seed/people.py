@@ -79,6 +79,9 @@ WEIGHTS = {
     "LAMC 41.59": 2,
 }
 """How often each ordinance is cited, relative to the others."""
+PHONES, EMAILS = 0.75, 0.4
+"""The shares of people who give a phone and an email (each with consent to reminders)."""
+AREA_CODES = ("213", "323", "310", "818", "626")
 
 
 @dataclass
@@ -90,6 +93,10 @@ class Person:
     language: str
     area: str
     identifier: str | None
+    phone: str | None = None
+    """A fictional number (555-01xx) when they gave one, with consent to texts."""
+    email: str | None = None
+    """An address at example.com when they gave one, with consent to emails."""
     history: list[tuple[date, str, str]] = field(default_factory=list)
     """(violation date, ordinance, category) of citations issued to them, in order."""
 
@@ -121,13 +128,20 @@ class Population:
         index = rng.randrange(self.frequent) if rng.random() < 0.2 else rng.randrange(self.size)
         if index not in self.people:
             own = random.Random(self.seed * 1_000_003 + index)
-            self.people[index] = Person(
+            first, last = own.choice(FIRST), own.choice(LAST)
+            person = Person(
                 index,
-                own.choice(FIRST),
-                own.choice(LAST),
+                first,
+                last,
                 date(1950, 1, 1) + timedelta(days=own.randrange(365 * 58)),
                 weighted(own, LANGUAGES),
                 own.choice(AREAS),
                 f"D{own.randrange(10**7):07d}" if own.random() < 0.7 else None,
             )
+            # Drawn last, so who everyone is stays as before contacts were seeded.
+            if own.random() < PHONES:
+                person.phone = f"+1{own.choice(AREA_CODES)}55501{own.randrange(100):02d}"
+            if own.random() < EMAILS:
+                person.email = f"{first}.{last}{index}@example.com".lower().replace(" ", "")
+            self.people[index] = person
         return self.people[index]

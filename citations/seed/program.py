@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from citations.audit import AuditEvent, chain_head, event_hash, move_chain_head
-from citations.calendar import local_date, zone_of
+from citations.calendar import local_date, pay_deadline, zone_of
 from citations.database import transaction
 from citations.record.numbering import CitationNumber
 from citations.record.repeats import next_day_update
@@ -22,12 +22,13 @@ from citations.record.status import CitationStatus
 from citations.record.tables import NumberSequence
 from ordinances.models import Disposition
 
-from .contests import draw_officers
+from .contests import HEARING_DAY, draw_officers
 from .decide import Rules, count_priors, ineligible
 from .issue import write_citation, write_intake
-from .life import PAID_BY_PLAN, life_of, write_life
+from .life import PAID_BY_PLAN, acted_after, life_of, write_life
 from .people import WEIGHTS, Population
 from .prepare import prepare
+from .reminders import assign, nudge, write_reminders
 from .rows import ACTOR, ORDER, Rows, advance_sequences, table
 
 S = CitationStatus
@@ -110,8 +111,10 @@ def seed(
         sequence = sequences.get(year, 1)
         sequences[year] = sequence + 1
         number = str(CitationNumber("DCPD", year, sequence))
+        assignment = assign(profile, number, day)
+        pay_by = pay_deadline(day, profile)
         status, ledger, closed, contest = life_of(
-            rng, resolved, fine, moment, today, profile, officers
+            rng, resolved, fine, moment, today, profile, officers, nudge(rng, assignment)
         )
         planned = status in (PAID_BY_PLAN, S.ON_PLAN.value)
         status = S.PAID.value if status == PAID_BY_PLAN else status
@@ -130,8 +133,23 @@ def seed(
             version_id=rules.version_id(resolved),
             priors=priors,
             fine=fine,
+            assignment=assignment,
+            pay_by=pay_by,
         )
         write_life(rows, citation_id, status, ledger, moment, closed, planned, contest, session_ids)
+        write_reminders(
+            rows,
+            citation_id,
+            assignment=assignment,
+            person=person,
+            language=person.language if person.language in profile.notice_languages else "en",
+            moment=moment,
+            pay_by=pay_by,
+            acted_after=acted_after(status, ledger, planned, contest),
+            hearing_after=HEARING_DAY if contest is not None and contest.hearing else None,
+            now=now,
+            profile=profile,
+        )
         event: dict[str, Any] = {
             "occurred_at": moment,
             "actor": ACTOR,

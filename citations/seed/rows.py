@@ -11,6 +11,7 @@ from sqlalchemy import Engine, Table, func, insert, select, text
 from citations.audit import AuditEvent
 from citations.hearings.tables import Contest, Hearing, Order
 from citations.payments.tables import (
+    AbilityRequest,
     CollectionReferral,
     DiversionReferral,
     Payment,
@@ -20,6 +21,7 @@ from citations.payments.tables import (
     ServiceHours,
 )
 from citations.record.ledger import LedgerEntry
+from citations.record.messages import OutboxMessage
 from citations.record.tables import Citation, CitationIdentifier, CitationViolation, IntakeRecord
 
 ACTOR = "seed (synthetic data)"
@@ -45,11 +47,13 @@ ORDER: list[Table] = [
         PlanInstallment,
         ServiceAssignment,
         ServiceHours,
+        AbilityRequest,
         DiversionReferral,
         Contest,
         Hearing,
         Order,
         CollectionReferral,
+        OutboxMessage,
         AuditEvent,
     )
 ]
