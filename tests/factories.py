@@ -62,11 +62,16 @@ def good_catalog() -> Catalog:
 
 
 def prepare(engine: Engine, folder: Any = GOOD_CATALOG) -> None:
-    """Publish the test catalog and register the DCPD and OTHR agencies."""
+    """Publish the test catalog (or the catalog in `folder`, or `folder` itself when it is a
+    Catalog) and register the DCPD and OTHR agencies."""
+    if isinstance(folder, Catalog):
+        catalog = folder
+    else:
+        catalog = good_catalog() if folder == GOOD_CATALOG else load_catalog(folder)
     with transaction(engine) as session:
         publish(
             session,
-            good_catalog() if folder == GOOD_CATALOG else load_catalog(folder),
+            catalog,
             author="A. Author",
             approved_by="B. Approver",
             reason="test",

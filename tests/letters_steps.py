@@ -1,9 +1,10 @@
 """For the tests of letters and of what clerks and `citations show` see of a citation's
-messages: citations with an address, and outbox messages written straight into the table."""
+messages: citations with an address, and the planner's outbox messages written straight into
+the table in the state a test needs."""
 
 from __future__ import annotations
 
-import itertools
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,12 +13,24 @@ from sqlalchemy import Engine, select
 from citations.database import transaction
 from citations.record.messages import OutboxMessage
 from citations.record.tables import Citation
+from ordinances import Catalog
 from tests.conftest import NOW
+from tests.factories import good_catalog
 from tests.hearing_steps import issue_one
+from tests.planned_steps import put
 
-KEYS = itertools.count(1)
-"""Makes each message's key its own (a real key names the date and the offset)."""
+LETTERS = ["missed", "hearing_set", "hearing_moved"]
+"""The messages the letters' profile also sends by post (as the demo city's does)."""
 ADDRESS = {"line1": "1200 W 7th St", "city": "Los Angeles", "state": "CA", "postal_code": "90017"}
+
+
+def letters_catalog() -> Catalog:
+    """The test catalog, its profile sending `LETTERS` to people it can reach only by post:
+    the sync then writes their letters itself, as it does in a city that sends letters."""
+    catalog = good_catalog()
+    profile = catalog.jurisdiction
+    reminders = profile.reminders.model_copy(update={"letters": LETTERS})
+    return replace(catalog, jurisdiction=profile.model_copy(update={"reminders": reminders}))
 
 
 def cited(engine: Engine, **subject: Any) -> str:
@@ -32,32 +45,27 @@ def queue(
     kind: str = "missed_pay_by",
     channel: str = "letter",
     status: str = "pending",
-    due: datetime = NOW - timedelta(hours=1),
+    due: datetime | None = NOW - timedelta(hours=1),
     language: str = "en",
     **fields: Any,
 ) -> int:
-    """An outbox message on the citation, as the reminders' planner writes one; its id."""
+    """The planner's message of `kind` on the citation (`tests.planned_steps.put`: its key,
+    facts and date), in `status`, due at `due` (None: when the plan sends it); its id.
+    `fields` set other columns, or `nth`, `key` and `hearing` as `put` takes them."""
     with transaction(engine) as session:
         citation = session.scalars(select(Citation).where(Citation.number == number)).one()
-        row = OutboxMessage(
-            citation_id=citation.id,
-            key=fields.pop("key", f"{kind}|{due.isoformat()}|{channel}|{next(KEYS)}"),
-            kind=kind,
-            about=fields.pop("about", "pay_by"),
-            due_on=fields.pop("due_on", None),
-            channel=channel,
+        if due is not None:
+            fields |= {"send_at": due, "next_try_at": due}
+        row = put(
+            session,
+            citation,
+            kind,
+            channel,
             language=language,
-            wording=fields.pop("wording", "standard"),
-            send_at=due,
-            next_try_at=due,
             status=status,
-            attempts=fields.pop("attempts", 0),
-            facts=fields.pop("facts", {}),
-            created_at=NOW - timedelta(days=3),
+            created_at=fields.pop("created_at", NOW - timedelta(days=3)),
             **fields,
         )
-        session.add(row)
-        session.flush()
         return row.id
 
 

@@ -1,5 +1,5 @@
-"""Steps shared by the delivery tests: citations with a phone or an email, due messages put
-in the outbox directly (as the planner would write them), and settings that point the
+"""Steps shared by the delivery tests: citations with a phone or an email, the planner's
+messages put in the outbox directly, due now, and settings that point the
 channels at the local stand-ins."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from citations.record.tables import Citation
 from citations.settings import Settings
 from tests.conftest import NOW
 from tests.factories import message, send, subject
+from tests.planned_steps import HEARING, put
 
 SECRET = "outreach-secret-for-tests-0123456789abcdef"
 MAIL_FROM = "Test City Citations <citations@test-city.example>"
@@ -50,33 +51,29 @@ def queue(
     channel: str,
     *,
     kind: str = "before_pay_by",
-    about: str = "pay_by",
+    nth: int | None = None,
     key: str | None = None,
     due_ago: timedelta = timedelta(minutes=1),
-    facts: dict[str, Any] | None = None,
+    hearing: int = HEARING,
 ) -> int:
-    """A pending message on `channel`, due `due_ago` before NOW; its id."""
+    """The planner's message of `kind` for the citation on `channel` (`tests.planned_steps.
+    put`: its key, facts and date; the plan's `nth` of that kind, or a `key` of the test's
+    own), pending and due `due_ago` before NOW; its id."""
     with transaction(engine) as session:
-        row = OutboxMessage(
-            citation_id=citation.id,
-            key=key or f"{about}|2026-12-20|-7|{channel}",
-            kind=kind,
-            about=about,
-            due_on=NOW + timedelta(days=21),
-            channel=channel,
+        row = put(
+            session,
+            session.get_one(Citation, citation.id),
+            kind,
+            channel,
+            nth=nth,
+            key=key,
+            hearing=hearing,
             language="en",
-            wording="standard",
             send_at=NOW - due_ago,
-            next_try_at=NOW - due_ago,
             status="pending",
             attempts=0,
-            # What the plan writes for a reminder before the notice's deadline.
-            facts=facts
-            or {"date": "2026-12-20", "pay_by": "2026-12-20", "contest_by": "2026-12-20"},
             created_at=NOW - timedelta(days=1),
         )
-        session.add(row)
-        session.flush()
         return row.id
 
 

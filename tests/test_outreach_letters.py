@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,20 +27,23 @@ from citations.outreach.channels.letters import (
     batch_letters,
     write_batch,
 )
+from citations.outreach.wording import REMINDERS
 from citations.record.access import AccessCode, citation_id_for_code
 from citations.record.messages import LetterBatch, OutboxMessage
 from citations.record.tables import Citation, SentDocument
 from citations.roles import OPERATOR
 from tests.conftest import NOW
-from tests.factories import prepare
-from tests.letters_steps import cited, message_row, queue
+from tests.factories import message, prepare, send, subject
+from tests.hearing_steps import ISSUED_AT
+from tests.letters_steps import ADDRESS, cited, letters_catalog, message_row, queue
 from tests.pdfs import pdf_text
 from tests.test_citation_races import race
 
 
 @pytest.fixture
 def db(engine: Engine) -> Engine:
-    prepare(engine)
+    """The test catalog, its profile sending letters (so the sync writes them too)."""
+    prepare(engine, letters_catalog())
     return engine
 
 
@@ -58,10 +61,22 @@ def files(engine: Engine, batch: int, folder: Path) -> tuple[bytes, str]:
 
 def test_the_letters_due_are_batched_once_and_marked_sent(db: Engine) -> None:
     first, second = cited(db), cited(db, first_name="Ana", last_name="Reyes")
-    due = [queue(db, first), queue(db, second, kind="hearing_set", about="hearing")]
-    later = queue(db, first, kind="hearing_moved", due=NOW + timedelta(minutes=1))
-    text = queue(db, first, kind="before_pay_by", channel="text")
+    # The first one's letter after its missed deadline, brought forward to now; the second
+    # one's letter about a hearing set; the second one's letter after its deadline, which
+    # the sync wrote when it was issued and which goes on December 11.
+    due = [queue(db, first), queue(db, second, kind="hearing_set")]
+    later = queue(db, second, due=None)
+    assert message_row(db, later).send_at == datetime(2026, 12, 11, 18, 0, tzinfo=UTC)
     cancelled = queue(db, second, kind="hearing_moved", status="cancelled")
+    # A text due now, to someone who agreed to texts at the scene (and so gets no letter).
+    body = message(
+        violation_at="2026-11-20T10:00:00-08:00",
+        subject=subject(first_name="Tomás", preferred_language="en", address=ADDRESS),
+        contact={"phone": "(510) 555-0123", "texts": True},
+    )
+    texted = send(db, body, now=ISSUED_AT).result.citation_number
+    assert texted is not None
+    text = queue(db, texted, kind="before_pay_by", channel="text")
 
     batch = make_batch(db)
     assert batch is not None
@@ -76,6 +91,8 @@ def test_the_letters_due_are_batched_once_and_marked_sent(db: Engine) -> None:
         )
         assert row.body and "/c/…" in row.body  # the words as sent, the code cut short
     assert message_row(db, due[0]).address == "Maria Lopez\n1200 W 7th St\nLos Angeles CA 90017"
+    # Left as they were: the batch's commit brings the batched citations' messages up to
+    # date with their plan, which still wants the second one's later letter.
     for message_id, status in ((later, "pending"), (text, "pending"), (cancelled, "cancelled")):
         assert (message_row(db, message_id).status, message_row(db, message_id).batch_id) == (
             status,
@@ -116,6 +133,67 @@ def test_a_letter_with_nowhere_to_go_fails_for_a_clerk(db: Engine) -> None:
             select(AuditEvent).where(AuditEvent.action == "message.failed")
         ).one()
         assert (event.entity_type, event.entity_key) == ("citation", homeless)
+
+
+def test_a_letter_whose_words_cannot_be_written_fails_alone(db: Engine) -> None:
+    numbers = [cited(db, first_name=name) for name in ("Ana", "Berta", "Carla")]
+    # The middle one's facts are not the ones its words need (as the placeholder planner
+    # left them): its words cannot be written.
+    ids = [queue(db, numbers[0]), queue(db, numbers[1], facts={}), queue(db, numbers[2])]
+
+    batch = make_batch(db)
+
+    assert batch is not None
+    broken = message_row(db, ids[1])
+    assert (broken.status, broken.attempts, broken.batch_id, broken.body) == (
+        "failed",
+        1,
+        None,
+        None,
+    )
+    assert broken.error is not None
+    assert broken.error.startswith(
+        f"its words could not be written: NoticeTemplateError: notice template "
+        f"{REMINDERS / 'en.yaml'}, line "
+    )
+    assert broken.error.endswith(
+        "key 'standard.missed_pay_by.body': cannot render: weekday_date() was given no value (None)"
+    )
+    assert [(message_row(db, i).status, message_row(db, i).batch_id) for i in ids[::2]] == [
+        ("sent", batch),
+        ("sent", batch),
+    ]
+    with transaction(db) as session:
+        kept = session.scalars(select(SentDocument.about).where(SentDocument.kind == KIND)).all()
+        assert sorted(kept) == [f"message:{ids[0]}", f"message:{ids[2]}"]
+        codes = session.scalar(
+            select(func.count()).select_from(AccessCode).where(AccessCode.printed_on == KIND)
+        )
+        assert codes == 2  # the letter not made minted none
+        failed = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "message.failed")
+        ).one()
+        assert (failed.entity_type, failed.entity_key) == ("citation", numbers[1])
+        assert failed.after == {
+            "message": ids[1],
+            "kind": "missed_pay_by",
+            "channel": "letter",
+            "error": broken.error,
+        }
+        made = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "letter_batch.made")
+        ).one()
+        assert made.after == {"letters": 2, "failed": 1}
+
+
+def test_a_run_whose_only_letter_cannot_be_written_records_why(db: Engine) -> None:
+    message_id = queue(db, cited(db), facts={})
+    assert make_batch(db) is None
+    row = message_row(db, message_id)
+    assert (row.status, row.batch_id) == ("failed", None)
+    assert row.error is not None and row.error.startswith("its words could not be written: ")
+    with transaction(db) as session:
+        assert session.scalar(select(func.count()).select_from(LetterBatch)) == 0
 
 
 def test_a_batch_is_written_again_byte_for_byte(db: Engine, tmp_path: Path) -> None:
@@ -241,16 +319,27 @@ def positions(pdf: bytes) -> dict[str, tuple[float, float, float]]:
 
 def test_each_letter_prints_its_words_in_its_language(db: Engine, tmp_path: Path) -> None:
     queue(db, cited(db), kind="missed_pay_by")
-    queue(
-        db, cited(db, first_name="José", preferred_language="es"), kind="hearing_set", language="es"
-    )
+    queue(db, cited(db, first_name="José", preferred_language="es"), kind="hearing_set",
+          language="es")  # fmt: skip
     batch = make_batch(db)
     assert batch is not None
     pdf, _ = files(db, batch, tmp_path)
     reader = PdfReader(io.BytesIO(pdf))
     english, spanish = (" ".join(p.extract_text().split()) for p in reader.pages)
-    assert "REMINDER" in english and "missed_pay_by" in english  # the words' placeholder
-    assert "RECORDATORIO" in spanish and "hearing_set" in spanish
+    # Each in its own words (templates/reminders), from the facts the plan wrote for it.
+    assert "REMINDER" in english and "Dear Maria Lopez," in english
+    assert (
+        "Your citation was due on Thursday, December 10, 2026, and we have not received a "
+        "payment or a request. The amount due is $200.00. You can still pay by Friday, "
+        "December 25, 2026 without a late penalty."
+    ) in english
+    assert "RECORDATORIO" in spanish and "Estimado/a José Lopez:" in spanish
+    assert (
+        "Su audiencia quedó fijada para el jueves, 31 de diciembre de 2026 a las 9:00"
+    ) in spanish and "en City Hall East, Room 101." in spanish
+    # The office's hours end with a full stop of their own: the sentence adds none.
+    assert "Office hours: Monday to Friday, 8:00 a.m. to 5:00 p.m. Administrative" in english
+    assert "Horario: De lunes a viernes, de 8:00 a. m. a 5:00 p. m. Oficina" in spanish
     assert "Citation number" in english and "Número de citación" in spanish
     # The link with this letter's code: the same code the QR code carries.
     assert "/c/" in english and "/c/…" not in english
@@ -288,7 +377,8 @@ def test_the_printed_code_opens_the_citation_and_is_not_kept(db: Engine, tmp_pat
         assert citation is not None and citation.number == number
     body = message_row(db, message_id).body or ""
     assert code not in body and code.replace("-", "") not in body
-    assert body.endswith(f"/c/…{code[-4:]}")
+    link = f"citations.example.gov/c/…{code[-4:]}"
+    assert body.endswith(f"See your citation, pay, or ask for help online: {link}")
 
 
 def test_two_runs_at_once_never_batch_a_letter_twice(db: Engine, database_url: str) -> None:

@@ -10,15 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from citations.outreach.plan import (
-    Person,
-    Reach,
-    Wanted,
-    out_of_quiet,
-    reach_of,
-    unwanted_because,
-    wanted,
-)
+from citations.outreach.plan import Person, Wanted, out_of_quiet, unwanted_because, wanted
+from citations.outreach.reach import Reach, reach_of
 from citations.schedule import Dated, Schedule
 from ordinances.models import Arm, Experiment, Jurisdiction, QuietHours, Reminders
 from tests.factories import good_catalog
@@ -372,7 +365,7 @@ def test_channels_follow_consent_problems_and_opt_outs() -> None:
     # An opt-out is stored in E.164; the phone was typed another way: still the same number.
     stopped = reach(opted_out={("text", "+15550102400")})
     assert stopped.channels == ("email",)
-    assert stopped.why_not["text"] == "the person opted out of texts"
+    assert stopped.why_not["text"] == "+15550102400 asked for no more texts"
     assert reach(opted_out={("email", "maria@example.org")}).channels == ("text",)
     assert reach(phone=None, email=None).channels == ()
     assert reach(phone=None, email=None).post
@@ -456,11 +449,15 @@ def test_why_a_message_is_cancelled() -> None:
     paid = person(status="paid")
     assert unwanted_because(key, "text", paid, moved, [], PROFILE) == "the citation is closed"
     silent = person(
-        Reach(channels=("email",), post=False, why_not={"text": "the person opted out of texts"})
+        Reach(
+            channels=("email",),
+            post=False,
+            why_not={"text": "+15550102400 asked for no more texts"},
+        )
     )
     assert (
         unwanted_because(key, "text", silent, moved, new, PROFILE)
-        == "the person opted out of texts"
+        == "+15550102400 asked for no more texts"
     )
     contested = schedule(*pay_by(date(2026, 12, 10), open=False))
     taken = "no longer due: the step was taken or the date no longer binds"

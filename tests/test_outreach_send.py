@@ -70,9 +70,7 @@ def test_an_email_about_a_set_hearing_goes_with_the_hearing_notice(
             actor="clerk",
             now=NOW,
         )
-    sent_id = queue(
-        engine, citation, "email", kind="hearing_set", about="hearing", facts={"hearing": 42}
-    )
+    sent_id = queue(engine, citation, "email", kind="hearing_set", hearing=42)
 
     report = run(engine, channel_settings(db, mail=mail))
 
@@ -139,14 +137,16 @@ def test_a_refused_address_fails_and_is_flagged_for_a_clerk(
 ) -> None:
     citation = reachable_citation(engine, 1, phone="510-555-0101", email="gone@example.org")
     refused = queue(engine, citation, "email")
-    later = queue(engine, citation, "email", key="pay_by|2026-12-20|-1|email")
+    later = queue(engine, citation, "email", nth=1)  # the day before
     text = queue(engine, citation, "text")
     mail.refuse("gone@example.org")
 
     report = run(engine, channel_settings(db, mail=mail, texts=texts))
 
+    # The commit that flags the address cancels the citation's other emails (the plan no
+    # longer wants them), so the sender never comes to them: none is "no longer to send".
     assert report.lines() == [
-        "Emails: 0 sent, 1 failed (1 email flagged for a clerk), 1 no longer to send.",
+        "Emails: 0 sent, 1 failed (1 email flagged for a clerk).",
         "Texts: 1 sent.",
     ]
     failed = row(engine, refused)
@@ -154,8 +154,9 @@ def test_a_refused_address_fails_and_is_flagged_for_a_clerk(
     assert failed.error == (
         "refused by the mail server: 550 5.1.1 <gone@example.org>: mailbox unavailable"
     )
-    assert row(engine, later).status == "cancelled"
-    assert row(engine, later).cancel_reason == (
+    cancelled = row(engine, later)
+    assert (cancelled.status, cancelled.cancelled_at, cancelled.attempts) == ("cancelled", NOW, 0)
+    assert cancelled.cancel_reason == (
         f"the email was refused before: gone@example.org: {failed.error}"
     )
     assert row(engine, text).status == "sent"  # the phone is not the trouble
@@ -176,6 +177,30 @@ def test_a_refused_address_fails_and_is_flagged_for_a_clerk(
         "message": refused,
     }
     assert mail.received == []
+
+
+def test_a_long_refusal_still_flags_the_address_and_cancels_its_emails(
+    engine: Engine, db: str, mail: MailSink
+) -> None:
+    # The refusal quotes the address twice: the reason the flag's commit gives the emails it
+    # cancels is longer than the outbox keeps (a real server's reply is often longer still).
+    address = f"{'a' * 64}@{'mail-' * 8}example.org"
+    citation = reachable_citation(engine, 1, email=address)
+    refused = queue(engine, citation, "email")
+    later = queue(engine, citation, "email", nth=1)
+    mail.refuse(address)
+
+    report = run(engine, channel_settings(db, mail=mail))
+
+    assert report.lines() == ["Emails: 0 sent, 1 failed (1 email flagged for a clerk)."]
+    assert row(engine, refused).status == "failed"
+    cancelled = row(engine, later)
+    assert cancelled.status == "cancelled" and cancelled.cancel_reason is not None
+    reason = f"the email was refused before: {address}: {row(engine, refused).error}"
+    assert len(reason) > 200
+    assert cancelled.cancel_reason == reason[:200]
+    with transaction(engine) as session:
+        assert session.get_one(Citation, citation.id).email_problem == reason.split(": ", 1)[1]
 
 
 def test_a_number_twilio_refuses_fails_and_is_flagged(
@@ -203,7 +228,7 @@ def test_an_unavailable_provider_is_retried_until_the_tries_run_out(
 ) -> None:
     citation = reachable_citation(engine, 1, phone="+15105550101")
     retried = queue(engine, citation, "text")
-    last_try = queue(engine, citation, "text", key="pay_by|2026-12-20|-1|text")
+    last_try = queue(engine, citation, "text", nth=1)
     with transaction(engine) as session:
         session.get_one(type(row(engine, last_try)), last_try).attempts = 5  # max_attempts: 6
     texts.unavailable(2)
@@ -249,7 +274,7 @@ def test_without_channels_messages_wait_and_the_settings_are_named(engine: Engin
     ids = [
         queue(engine, citation, "text"),
         queue(engine, citation, "email"),
-        queue(engine, citation, "email", key="other|email"),
+        queue(engine, citation, "email", nth=1),
         queue(engine, citation, "letter"),
     ]
 

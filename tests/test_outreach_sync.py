@@ -214,3 +214,31 @@ def test_the_words_are_in_the_citations_language(ready: Engine) -> None:
         f"Ann, reminder: pay or contest your citation by Thu, Dec 10. {link} Reply STOP to opt out."
     )
     assert "$250.00" in words[english].email
+
+
+def test_a_message_another_writer_put_in_the_outbox_is_left_to_it(ready: Engine) -> None:
+    number = issue_one(ready)
+    with transaction(ready) as session:
+        citation = find_citation(session, number, OPERATOR)
+        session.add(
+            OutboxMessage(
+                citation_id=citation.id,
+                key="copy_of_notice|1|email",
+                kind="copy_of_notice",
+                about="notice",
+                channel="email",
+                language="es",
+                wording="standard",
+                send_at=at("2026-11-21"),
+                next_try_at=at("2026-11-21"),
+                status="pending",
+                attempts=0,
+                facts={},
+                created_at=at("2026-11-21"),
+            )
+        )
+    reach(ready, number)
+    pay(ready, number, "200.00", when="2026-11-25")  # the fine, paid in full
+    rows = {m.key: (m.status, m.cancel_reason) for m in outbox(ready, number)}
+    assert rows.pop("copy_of_notice|1|email") == ("pending", None)
+    assert set(rows.values()) == {("cancelled", "the citation is closed")}

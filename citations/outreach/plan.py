@@ -28,13 +28,13 @@ set less than a day before and is still ahead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from citations.outreach.addresses import email_key, phone_key
+from citations.outreach.reach import Reach
 from citations.record.messages import Channel
 from citations.record.status import CLOSED
 from citations.schedule import Dated, Schedule
@@ -67,18 +67,6 @@ EVENT_WINDOW = timedelta(days=1)
 
 _CLOSED = frozenset(s.value for s in CLOSED)
 _END_OF_DAY = time(23, 59, 59)
-
-
-@dataclass(frozen=True)
-class Reach:
-    """The channels a person can be reached on now, and why not on the others."""
-
-    channels: tuple[str, ...]
-    """`text` and/or `email`, in that order."""
-    post: bool
-    """A postal address to print a letter to."""
-    why_not: Mapping[str, str] = field(default_factory=dict)
-    """For each of text, email and letter not open: why, in plain words."""
 
 
 @dataclass(frozen=True)
@@ -132,56 +120,19 @@ class _Moment:
         return f"{self.about}|{self.thing}|{self.when}|{self.step}|{channel}"
 
 
-def reach_of(
-    *,
-    phone: str | None,
-    texts_consent: bool,
-    phone_problem: str | None,
-    email: str | None,
-    emails_consent: bool,
-    email_problem: str | None,
-    postal_address: bool,
-    opted_out: frozenset[tuple[str, str]] | set[tuple[str, str]],
-) -> Reach:
-    """The channels open to a person: a channel needs an address, consent, no problem
-    recorded on it and no opt-out of its address (`opted_out` holds (channel, address) in
-    the form of `citations.outreach.addresses`)."""
-    why: dict[str, str] = {}
-    text = _open_channel(
-        Channel.TEXT, phone and phone_key(phone), texts_consent, phone_problem, opted_out, why
-    )
-    mail = _open_channel(
-        Channel.EMAIL, email and email_key(email), emails_consent, email_problem, opted_out, why
-    )
-    channels = tuple(c for c, ok in ((Channel.TEXT.value, text), (Channel.EMAIL.value, mail)) if ok)
-    if channels:
-        why[Channel.LETTER.value] = "the person can be reached by text or email"
-    elif not postal_address:
-        why[Channel.LETTER.value] = "no postal address"
-    return Reach(channels=channels, post=postal_address, why_not=why)
+_CHANNELS = frozenset(c.value for c in Channel)
 
 
-def _open_channel(
-    channel: Channel,
-    address: str | None,
-    consent: bool,
-    problem: str | None,
-    opted_out: frozenset[tuple[str, str]] | set[tuple[str, str]],
-    why: dict[str, str],
-) -> bool:
-    noun = "phone" if channel is Channel.TEXT else "email address"
-    plural = f"{channel.value}s"
-    if not address:
-        why[channel.value] = f"no {noun}"
-    elif not consent:
-        why[channel.value] = f"no consent to {plural}"
-    elif problem:
-        why[channel.value] = f"the {noun} has a problem: {problem}"
-    elif (channel.value, address) in opted_out:
-        why[channel.value] = f"the person opted out of {plural}"
-    else:
-        return True
-    return False
+def is_planned(key: str) -> bool:
+    """Whether an outbox key is one this plan writes (`{about}|{record}|{when}|{step}|
+    {channel}`, about a date of the schedule): the sync brings only those up to date, and
+    leaves a message written by anything else to its writer.
+
+    >>> is_planned("pay_by|-|2026-12-10|7|text"), is_planned("notice_copy|12|email")
+    (True, False)
+    """
+    parts = key.split("|")
+    return len(parts) == 5 and parts[0] in DATE_KEYS and parts[4] in _CHANNELS
 
 
 def wording_of(person: Person, profile: Jurisdiction) -> str | None:

@@ -6,7 +6,9 @@ a catch-up after the profile changed): the plan (`citations.outreach.plan`) says
 messages each citation wants now; a pending message no longer wanted is cancelled, with the
 reason in plain words; a wanted message not yet written is written, pending until its time.
 Messages a sender has taken (sending), sent or given up on are never touched, and a message
-is never written twice (one key per citation; a concurrent writer's row wins).
+is never written twice (one key per citation; a concurrent writer's row wins). Only the
+plan's own messages are managed (`plan.is_planned`): one another writer put in the outbox
+is left to it.
 
 It reads a fixed number of statements per thousand citations (the schedules, the opt-outs,
 the outbox rows) and writes with one bulk insert and one update per reason, so a batch intake
@@ -28,7 +30,8 @@ from sqlalchemy.orm import Session
 from citations.audit import TOUCHED
 from citations.catalog.store import PublishedCatalog
 from citations.outreach.addresses import email_key, phone_key
-from citations.outreach.plan import Person, Wanted, reach_of, unwanted_because, wanted
+from citations.outreach.plan import Person, Wanted, is_planned, unwanted_because, wanted
+from citations.outreach.reach import reach_of
 from citations.record.messages import Channel, MessageStatus, OptOut, OutboxMessage
 from citations.record.tables import Citation
 from citations.schedule import schedules_of
@@ -37,6 +40,10 @@ from ordinances.models import Jurisdiction
 
 CHUNK = 1000
 """Citations brought up to date per round of statements."""
+
+REASON_LIMIT = 200
+"""The length of `cancel_reason`: a reason that quotes a provider's refusal (an SMTP reply
+runs to several lines) is cut to it, never refused by the database with the commit."""
 
 PENDING = MessageStatus.PENDING.value
 CANCELLED = MessageStatus.CANCELLED.value
@@ -138,7 +145,7 @@ def _sync_chunk(
         for c in citations
         if people[c.id].reach.channels
         or people[c.id].reach.post
-        or any(status == PENDING for _, _, status, _ in existing[c.id])
+        or any(status == PENDING and is_planned(key) for _, key, status, _ in existing[c.id])
     ]
     schedules = schedules_of(session, planned, profile)
     rows: list[dict[str, Any]] = []
@@ -151,9 +158,9 @@ def _sync_chunk(
         keys = {m.key for m in messages}
         have = {key: (row_id, status) for row_id, key, status, _ in existing[citation.id]}
         for row_id, key, status, channel in existing[citation.id]:
-            if status == PENDING and key not in keys:
+            if status == PENDING and key not in keys and is_planned(key):
                 reason = unwanted_because(key, channel, person, schedule, messages, profile)
-                cancel[reason].append(row_id)
+                cancel[reason[:REASON_LIMIT]].append(row_id)
         for message in messages:
             if message.stale:
                 continue

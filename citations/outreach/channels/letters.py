@@ -18,6 +18,9 @@ may read the citation's documents. So a batch whose files were lost (the process
 the commit, a disk failed) is written again with `citations outreach letters --batch N`,
 and the mail house is never sent the same letter in two batches.
 
+A letter that cannot be made fails alone, as a text or an email whose words cannot be
+written does (`citations.outreach.claims`): one broken letter never holds back the others.
+
 The quiet hours do not apply: a letter is printed and posted, not delivered to a phone.
 """
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +40,7 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import String, and_, cast, literal, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from citations.audit import event_fields, record, record_many
@@ -63,6 +68,8 @@ from citations.record.sent import Delivery, Kind, postal_address
 from citations.record.tables import Citation, SentDocument
 from citations.roles import Actor
 from ordinances.models import Jurisdiction
+
+log = logging.getLogger(__name__)
 
 KIND = Kind.REMINDER_LETTER.value
 """The kept letter's kind, and what its access code was printed on."""
@@ -129,8 +136,10 @@ def due_letters(session: Session, now: datetime) -> list[OutboxMessage]:
 
 def batch_letters(session: Session, *, now: datetime, actor: Actor) -> LetterBatch | None:
     """Make a batch of every letter due now, keep each letter and mark its message sent, in
-    the caller's transaction; None when no letter is due (or none has an address: such a
-    message is marked failed, for a clerk, and is in no batch).
+    the caller's transaction; None when no letter is due (or none can be made). A letter
+    that cannot be made (no postal address, or words that cannot be written: a wording
+    file broken by an edit) is marked failed with why, for a clerk, audited, and is in no
+    batch; the letters after it are made as usual.
 
     >>> # batch = batch_letters(session, now=now, actor=OPERATOR)
     >>> # write_batch(session, batch.id, Path("out"))  # after the commit
@@ -155,14 +164,23 @@ def batch_letters(session: Session, *, now: datetime, actor: Actor) -> LetterBat
             citation = citations[message.citation_id]
             address = postal_address(citation)
             if address is None:
-                failed.append(_fail(message, citation, now, actor))
+                failed.append(_fail(message, citation, NO_ADDRESS, now, actor))
+                continue
+            owes = owed.get(citation.id, Decimal("0.00"))
+            try:
+                with session.begin_nested():  # a letter not made mints no code
+                    letter = _make(session, message, citation, profile, address, owes, now)
+            except SQLAlchemyError:
+                raise  # the database's trouble, not the letter's: the batch rolls back
+            except Exception as exc:
+                log.exception("letter %s could not be written", message.id)
+                error = f"its words could not be written: {type(exc).__name__}: {exc}"
+                failed.append(_fail(message, citation, error, now, actor))
                 continue
             if batch is None:
                 batch = LetterBatch(created_at=now, letters=0, created_by=actor.name)
                 session.add(batch)
                 session.flush()
-            owes = owed.get(citation.id, Decimal("0.00"))
-            letter = _make(session, message, citation, profile, address, owes, now)
             made.append((message, citation, letter))
         if batch is not None and made:
             _keep(session, batch, made, profile, now, actor)
@@ -301,11 +319,12 @@ def _keep(
 
 
 def _fail(
-    message: OutboxMessage, citation: Citation, now: datetime, actor: Actor
+    message: OutboxMessage, citation: Citation, error: str, now: datetime, actor: Actor
 ) -> dict[str, Any]:
-    """Mark a letter with nowhere to go failed; its audit event's fields."""
+    """Mark a letter that cannot be made failed, for a clerk (no address to send it to, or
+    words that cannot be written); its audit event's fields."""
     message.status = MessageStatus.FAILED.value
-    message.error = NO_ADDRESS
+    message.error = error
     message.attempts += 1
     return event_fields(
         at=now,
@@ -317,7 +336,7 @@ def _fail(
             "message": message.id,
             "kind": message.kind,
             "channel": message.channel,
-            "error": NO_ADDRESS,
+            "error": error,
         },
     )
 
