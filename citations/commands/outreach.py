@@ -138,4 +138,28 @@ def worker_command(every: float, limit: int | None, database: str | None) -> Non
     click.echo("Stopped.")
 
 
+@outreach.command("plan")
+@database_option
+@translate_errors
+def plan_command(database: str | None) -> None:
+    """Bring every open citation's reminders up to date with its schedule and the profile.
+
+    Each change to a citation does this for that citation as it commits; run it after
+    changing the profile's reminders section, or after moving a docket session's day.
+
+    \b
+    Example:
+        citations outreach plan
+    """
+    from citations.outreach.sync import sync_open
+
+    with open_engine(database) as engine:
+        done = sync_open(engine, now=now())
+    click.echo(
+        f"Brought {done.citations} citation{'' if done.citations == 1 else 's'} up to date: "
+        f"{done.written} reminders written, "
+        f"{done.cancelled} cancelled."
+    )
+
+
 outreach.add_command(letters_command)

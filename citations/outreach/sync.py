@@ -23,16 +23,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, insert, or_, select, update
+from sqlalchemy import Engine, Table, and_, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from citations.audit import TOUCHED
 from citations.catalog.store import PublishedCatalog
+from citations.database import transaction
 from citations.outreach.addresses import email_key, phone_key
 from citations.outreach.plan import Person, Wanted, is_planned, unwanted_because, wanted
 from citations.outreach.reach import reach_of
 from citations.record.messages import Channel, MessageStatus, OptOut, OutboxMessage
+from citations.record.status import CLOSED
 from citations.record.tables import Citation
 from citations.schedule import schedules_of
 from ordinances.errors import NothingPublished
@@ -108,6 +110,40 @@ def sync_citations(session: Session, citation_ids: Sequence[int], *, now: dateti
     commit hook); NothingPublished without a published profile."""
     profile = PublishedCatalog(session).jurisdiction()
     return _sync(session, list(citation_ids), profile, now)
+
+
+def sync_open(engine: Engine, *, now: datetime) -> Synced:
+    """Bring every open citation's messages up to date (and cancel what a closed citation
+    still has pending), a thousand citations per transaction: after the profile's reminders
+    change, or a docket session moved, which no citation's commit saw. `citations outreach
+    plan` runs it."""
+    with transaction(engine) as session:
+        ids = list(
+            session.scalars(
+                select(Citation.id)
+                .where(
+                    or_(
+                        Citation.status.not_in([s.value for s in CLOSED]),
+                        Citation.id.in_(
+                            select(OutboxMessage.citation_id).where(
+                                OutboxMessage.status == MessageStatus.PENDING.value
+                            )
+                        ),
+                    )
+                )
+                .order_by(Citation.id)
+            )
+        )
+    total = Synced(citations=0, written=0, cancelled=0)
+    for start in range(0, len(ids), CHUNK):
+        with transaction(engine) as session:
+            done = sync_citations(session, ids[start : start + CHUNK], now=now)
+        total = Synced(
+            citations=total.citations + done.citations,
+            written=total.written + done.written,
+            cancelled=total.cancelled + done.cancelled,
+        )
+    return total
 
 
 def _sync(session: Session, ids: list[int], profile: Jurisdiction, now: datetime) -> Synced:
