@@ -289,7 +289,9 @@ def _schedule(
     if contest is not None:
         hearings = records.hearings.get(contest.id, [])
         dates += _contest_dates(citation, profile, contest, hearings)
-        dates += _order_dates(records.orders.get(citation.id, []))
+        orders = records.orders.get(citation.id, [])
+        dates += _hearing_request_dates(citation, contest, orders)
+        dates += _order_dates(orders)
     dates += _alternative_dates(records, citation.id)
     return Schedule(
         number=citation.number,
@@ -384,6 +386,29 @@ def _moment(hearing: Hearing, zone: Any) -> datetime:
     return datetime.combine(
         sitting.day, (hearing.slot_time or sitting.start_time or time(9)), tzinfo=zone
     )
+
+
+def _hearing_request_dates(
+    citation: Scheduled, contest: Contest, orders: list[Order]
+) -> list[Dated]:
+    """Before a hearing is asked for, the review's order says until when it may be (the
+    contest keeps that day only once the request comes): open while the review stands."""
+    if contest.hearing_deadline is not None or contest.hearing_requested_at is not None:
+        return []  # listed from the contest
+    reviews = [o for o in orders if o.tier == "review" and o.next_deadline is not None]
+    if not reviews:
+        return []
+    order = reviews[-1]
+    assert order.next_deadline is not None
+    return [
+        Dated(
+            "hearing_request_by",
+            order.next_deadline,
+            "Ask for a hearing by",
+            citation.status == S.REVIEW_UPHELD.value,
+            ref=f"order:{order.id}",
+        )
+    ]
 
 
 def _order_dates(orders: list[Order]) -> Iterator[Dated]:
