@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine
 
 from citations.catalog.store import PublishedCatalog
@@ -13,8 +14,15 @@ from citations.database import transaction
 from citations.record.lookup import find_citation
 from citations.roles import OPERATOR
 from citations.schedule import schedule_of
+from tests.factories import prepare
 from tests.hearing_steps import issue_one, to_ready, to_review_upheld
-from tests.test_outreach_sync import pending, reach, ready  # noqa: F401 (a fixture)
+from tests.test_outreach_sync import pending, reach
+
+
+@pytest.fixture
+def ready(engine: Engine) -> Engine:
+    prepare(engine)
+    return engine
 
 
 def hearing_request_dates(engine: Engine, number: str) -> list[tuple[date, bool]]:
