@@ -147,20 +147,7 @@ def _compile_wording(templates_dir: Path, language: str, document: str, version:
     and every value is valid Jinja2. Undefined variables surface when a key is rendered.
     """
     path = wording_path(templates_dir, language, document)
-    if not _LANGUAGE.fullmatch(language):
-        raise NoticeTemplateError(path, None, f"{language!r} is not a language code")
-    try:
-        source = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise NoticeTemplateError(path, None, "no wording file for this language") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise NoticeTemplateError(path, None, f"cannot read the file: {error}") from error
-    try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = None if mark is None else mark.line + 1
-        raise NoticeTemplateError(path, None, f"not valid YAML: {error}", line) from error
+    root = compose_wording(path, language)
     if not isinstance(root, yaml.MappingNode):
         raise NoticeTemplateError(path, None, "the file must be a mapping of key: text")
     templates: dict[str, Template] = {}
@@ -182,3 +169,23 @@ def _compile_wording(templates_dir: Path, language: str, document: str, version:
                 path, key, f"template syntax error: {error.message} (line {error.lineno})", line
             ) from error
     return Wording(path=path, language=language, templates=templates, lines=lines)
+
+
+def compose_wording(path: Path, language: str) -> yaml.Node | None:
+    """The wording file at `path` (in `language`) as YAML nodes, which keep their lines for
+    the error messages; NoticeTemplateError naming the file and what is wrong otherwise."""
+    if not _LANGUAGE.fullmatch(language):
+        raise NoticeTemplateError(path, None, f"{language!r} is not a language code")
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError as error:
+        raise NoticeTemplateError(path, None, "no wording file for this language") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise NoticeTemplateError(path, None, f"cannot read the file: {error}") from error
+    try:
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = None if mark is None else mark.line + 1
+        raise NoticeTemplateError(path, None, f"not valid YAML: {error}", line) from error
+    return root

@@ -28,11 +28,10 @@ from jinja2 import (
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from citations.documents.templates import TEMPLATES_DIR
-from citations.documents.wording import NoticeTemplateError, clean
+from citations.documents.wording import NoticeTemplateError, clean, compose_wording
 
 REMINDERS = TEMPLATES_DIR / "reminders"
 
-_LANGUAGE = re.compile(r"[a-z]{2,3}")
 _SPACES = re.compile(r"\s+")
 
 
@@ -179,20 +178,7 @@ def load_book(folder: Path, language: str) -> Book:
 
 @lru_cache(maxsize=32)
 def _compile(path: Path, language: str, version: int) -> Book:
-    if not _LANGUAGE.fullmatch(language):
-        raise NoticeTemplateError(path, None, f"{language!r} is not a language code")
-    try:
-        source = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise NoticeTemplateError(path, None, "no wording file for this language") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise NoticeTemplateError(path, None, f"cannot read the file: {error}") from error
-    try:
-        root = yaml.compose(source, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = None if mark is None else mark.line + 1
-        raise NoticeTemplateError(path, None, f"not valid YAML: {error}", line) from error
+    root = compose_wording(path, language)
     templates: dict[str, Compiled] = {}
     lines: dict[str, int] = {}
     _walk(path, root, "", templates, lines)
