@@ -468,19 +468,27 @@ class Layout:
         document = SimpleDocTemplate(
             buffer,
             pagesize=self.pagesize,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=TOP_MARGIN,
-            bottomMargin=BOTTOM_MARGIN,
-            title=title,
-            author=author,
-            subject=title,
-            creator="citations",
-            lang=language,
-            displayDocTitle=True,
-            initialFontName=REGULAR,
-            # Same context, same bytes: no clock time or random document id in the file.
-            invariant=True,
+            **document_options(title=title, author=author, language=language),
         )
         document.build(story, canvasmaker=self.canvas_maker())
         return buffer.getvalue()
+
+
+def document_options(*, title: str, author: str, language: str) -> dict[str, Any]:
+    """What every document's PDF says of itself, and its margins: the keyword arguments of
+    reportlab's doc templates, for the documents here and the reminder letters."""
+    return {
+        "leftMargin": MARGIN,
+        "rightMargin": MARGIN,
+        "topMargin": TOP_MARGIN,
+        "bottomMargin": BOTTOM_MARGIN,
+        "title": title,
+        "author": author,
+        "subject": title,
+        "creator": "citations",
+        "lang": language,
+        "displayDocTitle": True,
+        "initialFontName": REGULAR,
+        # Same context, same bytes: no clock time or random document id in the file.
+        "invariant": True,
+    }

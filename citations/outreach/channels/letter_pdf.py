@@ -65,6 +65,7 @@ from citations.documents.layout import (
     TOP_MARGIN,
     Layout,
     context_variables,
+    document_options,
 )
 from citations.documents.qr import QR_SIZE, QrCode
 from citations.documents.templates import TEMPLATES_DIR
@@ -243,19 +244,7 @@ class LetterLayout(Layout):
         document = BaseDocTemplate(
             buffer,
             pagesize=LETTER,
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=TOP_MARGIN,
-            bottomMargin=BOTTOM_MARGIN,
-            title=title,
-            author=author,
-            subject=title,
-            creator="citations",
-            lang=language,
-            displayDocTitle=True,
-            initialFontName=REGULAR,
-            # Same context, same bytes: no clock time or random document id in the file.
-            invariant=True,
+            **document_options(title=title, author=author, language=language),
             pageTemplates=[
                 PageTemplate(id="first", frames=[first], onPage=self.first_page),
                 PageTemplate(id="later", frames=[later]),
