@@ -140,6 +140,9 @@ class Actor:
     """The agency code an officer acts for; None for city-wide roles."""
     citation: str | None = None
     """The one citation number a cited person acts on (Role.PERSON); None for staff."""
+    user_id: int | None = None
+    """The staff account (citations.record.staff.StaffUser) acting; None for an API token,
+    the operator at the command line and the cited person."""
 
     def require(self, action: Action, agency: str | None = None) -> None:
         """Raise PermissionDenied unless this actor may take `action` (for `agency`)."""

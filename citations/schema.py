@@ -13,6 +13,7 @@ import citations.record.access
 import citations.record.ledger
 import citations.record.messages
 import citations.record.person
+import citations.record.staff
 import citations.record.tables
 import citations.record.web_sessions
 from citations.orm import Base

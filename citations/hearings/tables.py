@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citations.orm import Base, JSONDocument
+from citations.record.staff import StaffUser
 from citations.record.tables import Citation
 
 
@@ -119,8 +120,12 @@ class Contest(Base):
     waiver_decided_at: Mapped[datetime | None]
     waiver_decided_by: Mapped[str | None] = mapped_column(String(200))
     waiver_reason: Mapped[str | None] = mapped_column(Text)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    """The staff member the contest's next step is assigned to (the work queues)."""
+    assigned_at: Mapped[datetime | None]
 
     citation: Mapped[Citation] = relationship()
+    assignee: Mapped[StaffUser | None] = relationship()
 
 
 class Hearing(Base):

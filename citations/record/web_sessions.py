@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from citations.audit import record
 from citations.orm import Base
+from citations.record.staff import StaffUser  # noqa: F401  (the foreign key's table)
 from citations.record.tables import ApiToken
 from citations.roles import Actor
 
@@ -32,12 +33,20 @@ class WebSession(Base):
     """One sign-in to the clerks' pages; only its key's SHA-256 is stored."""
 
     __tablename__ = "web_sessions"
-    __table_args__ = (Index("ix_web_sessions_token", "token_id", "ended_at"),)
+    __table_args__ = (
+        Index("ix_web_sessions_token", "token_id", "ended_at"),
+        Index("ix_web_sessions_user", "user_id", "ended_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"))
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    """The API token signed in with (integrations' operators); None for an account."""
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    """The staff account signed in with; None for a token."""
     started_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime | None]
+    """The last request: a session idle for longer than the idle limit has ended."""
     expires_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     """Signed out, or its token revoked; None while it may still be used (until expires_at)."""
