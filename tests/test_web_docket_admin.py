@@ -97,7 +97,7 @@ def sessions_on(engine: Engine, day: date) -> list[tuple[time, str | None, int, 
 def test_the_officers_page_lists_each_officer_with_their_availability(
     web: Web, engine: Engine
 ) -> None:
-    client, _, _ = web
+    client, desk, _ = web
     officer = ada(engine)
     answer = client.get("/clerk/officers")
     assert answer.status_code == 200
@@ -110,10 +110,11 @@ def test_the_officers_page_lists_each_officer_with_their_availability(
     for link in (
         f"/clerk/officers/{officer}/availability",
         f"/clerk/officers/{officer}/recusal",
-        f"/clerk/sessions/new?day=2026-12-14&officer={officer}",
+        f"/clerk/sessions/{desk.session_id}",  # the window's session is open: go to it
         "/clerk/sessions/new",
     ):
         assert link in page.links, link
+    assert f"/clerk/sessions/new?day=2026-12-14&officer={officer}" not in page.links
     # The header leads here, and the day's docket leads to the session form.
     assert '<a href="/clerk/officers" aria-current="page">Hearing officers</a>' in page.html
     docket = Page(client.get(f"/clerk/docket/{HEARING_DAY.isoformat()}").text)

@@ -75,7 +75,9 @@ def test_the_day_shown_first_is_today_in_the_city(web: Web) -> None:
     client, _ = web
     page = Page(client.get("/clerk/").text)
     assert page.words("main").startswith("Docket for Friday, December 4, 2026 today")
-    assert "No docket sessions on this day." in page.words("main")
+    assert "No sessions today. The next is Monday, December 14, 2026: go to it" in page.words(
+        "main"
+    )
     assert page.attrs["f-day"]["value"] == "2026-12-04"
 
 

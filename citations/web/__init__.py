@@ -26,6 +26,8 @@ from citations.web import (
     queue,
     requests,
     session_forms,
+    session_outcomes,
+    sessions_calendar,
 )
 from citations.web.forms import add_form
 from citations.web.guard import PREFIX, error_page, web_router
@@ -44,6 +46,9 @@ for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES:
     add_form(router, page)
 for name, office_page in officers.PAGES + session_forms.PAGES:
     add_office_form(router, office_page, name)
+# After /sessions/new (an office form): /sessions/{id} would otherwise take "new" as an id.
+router.include_router(session_outcomes.router)
+router.include_router(sessions_calendar.router)
 
 STYLE_SHEET = WEB_TEMPLATES / "static" / "clerk.css"
 

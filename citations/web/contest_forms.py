@@ -25,6 +25,7 @@ from citations.record.ledger import balance
 from citations.roles import Action
 from citations.web.forms import Desk, FormPage, Parser, Values, local_now
 from citations.web.hearing_forms import OUTCOMES
+from citations.web.languages import language_choices, read_language
 
 
 def _methods(desk: Desk) -> dict[str, Any]:
@@ -130,9 +131,14 @@ class HearingRequest(FormPage):
         }
 
     def extra(self, desk: Desk) -> dict[str, Any]:
-        return _methods(desk)
+        try:
+            stored = contest_of(desk.session, desk.citation).interpreter_language or ""
+        except InputRejected:
+            stored = ""
+        return _methods(desk) | {"languages": language_choices(desk.profile, stored)}
 
     def act(self, desk: Desk, read: Parser) -> None:
+        interpreter = read_language(read, "interpreter_language", desk.profile)
         basis = read.choice("basis", ("deposit", "waiver"), "choose the deposit or a waiver")
         deposit = read.money("deposit") if basis == "deposit" else None
         received = read.moment("received_at")
@@ -152,7 +158,7 @@ class HearingRequest(FormPage):
                 waiver_declaration=read.optional("waiver_declaration")
                 if basis == "waiver"
                 else None,
-                interpreter_language=read.optional("interpreter_language"),
+                interpreter_language=interpreter,
                 late_reason=read.optional("late_reason"),
             )
         )

@@ -30,6 +30,7 @@ from citations.roles import PERMISSIONS, Action, Actor
 from citations.web.auth import ActorDep, ClockDep
 from citations.web.guard import PREFIX, web_router
 from citations.web.pages import Formats, render
+from citations.web.sessions_calendar import next_session_day
 
 router = web_router()
 
@@ -104,6 +105,7 @@ def _docket(
             printed_at=now,
             error=error,
             typed=typed or shown.isoformat(),
+            next_day=None if sessions else next_session_day(session, shown),
         )
 
 

@@ -21,7 +21,7 @@ from citations.hearings.officers import (
     list_officers,
     recuse,
 )
-from citations.hearings.tables import Availability, HearingOfficer
+from citations.hearings.tables import Availability, DocketSession, HearingOfficer
 from citations.roles import Action
 from citations.web.forms import Values
 from citations.web.office import Office, OfficeForm, OfficeParser, officer_page
@@ -39,6 +39,9 @@ class Window:
     day: date
     start: time
     end: time
+    session_id: int | None = None
+    """The officer's session already open in this window: the page links to it instead of
+    offering to open another."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,24 @@ def officer_views(office: Office) -> list[OfficerView]:
         .where(Availability.day >= today)
         .order_by(Availability.day, Availability.start_time)
     )
+    opened: dict[tuple[int, date], list[DocketSession]] = {}
+    for docket in office.session.scalars(
+        select(DocketSession).where(DocketSession.day >= today).order_by(DocketSession.start_time)
+    ):
+        opened.setdefault((docket.officer_id, docket.day), []).append(docket)
     windows: dict[int, list[Window]] = {}
     for row in rows:
-        windows.setdefault(row.officer_id, []).append(Window(row.day, row.start_time, row.end_time))
+        inside = next(
+            (
+                d.id
+                for d in opened.get((row.officer_id, row.day), [])
+                if row.start_time <= d.start_time < row.end_time
+            ),
+            None,
+        )
+        windows.setdefault(row.officer_id, []).append(
+            Window(row.day, row.start_time, row.end_time, inside)
+        )
     return [
         OfficerView(
             officer=o,

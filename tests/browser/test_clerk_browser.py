@@ -54,7 +54,7 @@ def test_a_clerks_day_from_docket_to_order(site: Site, browser: Browser) -> None
     # The session cookie came back over http://127.0.0.1 although it is Secure.
     cookie = next(c for c in page.context.cookies() if c["name"] == "citations_clerk")
     assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
-    expect(page.get_by_text("No docket sessions on this day.")).to_be_visible()
+    expect(page.get_by_text("No sessions today.")).to_be_visible()
 
     page.get_by_label("Go to a day").fill(HEARING_DAY.isoformat())
     page.get_by_role("button", name="Show").click()
