@@ -159,8 +159,9 @@ def test_one_submit_records_a_decision_a_no_show_and_a_continuance(
     assert all("clerk desk" in actor for _, _, actor in added)
     page = Page(client.get(answer.headers["location"]).text)
     assert page.words("outcomes-done").startswith("3 outcomes recorded.")
-    assert "decided" in page.words("hearing-1") and "no show" in page.words("hearing-2")
-    assert "postponed" in page.words("hearing-3")
+    assert "decided Reduced. The order is on the citation's page" in page.words("hearing-1")
+    assert "no show Upheld by default." in page.words("hearing-2")
+    assert "postponed Continued to Tuesday, January 5, 2027." in page.words("hearing-3")
     assert "f-r1-outcome" not in page.attrs and "f-r4-outcome" in page.attrs
 
 

@@ -13,13 +13,13 @@ hearing is ever left half recorded.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Path, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, aliased
 
 from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
@@ -35,6 +35,7 @@ from citations.hearings.scheduling import (
     earliest_day,
     record_no_show,
 )
+from citations.hearings.tables import DocketSession, Hearing, Order
 from citations.http.deps import EngineDep
 from citations.inputs import MAX_WHOLE
 from citations.roles import Action, Actor
@@ -207,6 +208,37 @@ def continue_choices(session: Session, now: datetime, here: int) -> list[Session
     ]
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What became of a hearing no longer scheduled: its order's outcome, or the day it was
+    continued to."""
+
+    outcome: str | None = None
+    continued_to: date | None = None
+
+
+def recorded(session: Session, session_id: int) -> dict[int, Recorded]:
+    """By docket position, what each decided, defaulted or continued hearing became."""
+    found: dict[int, Recorded] = {}
+    rows = session.execute(
+        select(Hearing.position, Order.outcome)
+        .join(Order, Order.hearing_id == Hearing.id)
+        .where(Hearing.session_id == session_id)
+    )
+    for position, outcome in rows:
+        found[position] = Recorded(outcome=outcome)
+    later = aliased(Hearing)
+    moved = session.execute(
+        select(Hearing.position, DocketSession.day)
+        .join(later, Hearing.replaced_by_id == later.id)
+        .join(DocketSession, later.session_id == DocketSession.id)
+        .where(Hearing.session_id == session_id)
+    )
+    for position, day in moved:
+        found[position] = Recorded(continued_to=day)
+    return found
+
+
 def defaults(sheet: DocketSheetContext) -> Values:
     """Every row "not yet", continued to "the earliest that fits", signed by the officer."""
     values = {"decided_by_name": sheet.hearing_officer_name}
@@ -243,6 +275,7 @@ def show(
             left=docket.capacity - docket.booked,
             form=outcomes.form,
             row_problems=outcomes.rows,
+            recorded=recorded(session, session_id),
             choices=CHOICES,
             sessions=continue_choices(session, now, session_id),
             open_rows=sum(1 for e in sheet.entries if e.status == "scheduled"),
