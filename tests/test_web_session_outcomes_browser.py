@@ -1,7 +1,8 @@
 """A whole session's outcomes in a real browser (Debian's chromium): from the day's docket to
 the session's page, every hearing's outcome chosen in one pass; a row left without findings
 comes back marked with everything typed kept and nothing saved; fixed, all four are recorded.
-The calendar and the session's page each pass the accessibility checks and axe-core.
+The calendar, the session's page and the hearing request form (its interpreter chosen by
+name) each pass the accessibility checks and axe-core.
 Screenshots go to CITATIONS_SCREENSHOTS when it is set."""
 
 from __future__ import annotations
@@ -92,3 +93,9 @@ def test_a_whole_sessions_outcomes_in_one_pass(
     page.get_by_role("link", name=f"the citation's page ({sd.numbers[3]})").click()
     expect(page.locator("#contest-section")).to_contain_text("dismissed")
     expect(page.locator("#contest-section")).to_contain_text("wrong street")
+    # The interpreter is chosen by name on the hearing request form (stored as its code).
+    page.goto(f"{clerks.base}/clerk/citations/{sd.desk.numbers['review']}/hearing-request")
+    interpreter = page.get_by_label("Interpreter (optional)")
+    interpreter.select_option(label="Vietnamese")
+    expect(interpreter).to_have_value("vi")
+    checked(page, "hearing-request-interpreter")
