@@ -56,6 +56,10 @@ def test_a_drawer_opened_shown_closed_and_listed(
         ).output
     )
     assert [(r["cashier"], r["cash_difference"]) for r in rows] == [("Robin Diaz", "-5.00")]
+    day = ["--from", "2026-12-04", "--to", "2026-12-04"]
+    reconciled = run(runner, "payments", "reconcile", *day, *d).output
+    assert "total net 45.00; ledger 45.00; matches" in reconciled
+    assert "of Robin Diaz on 2026-12-04: cash -5.00, checks +0.00" in reconciled
 
 
 def test_every_drawer_command_has_help_with_an_example(runner: CliRunner) -> None:
