@@ -67,6 +67,10 @@ COMMANDS = {
         "citations.commands.money:pay_command",
         "Record a payment (partial or in full) and give a receipt.",
     ),
+    "drawer": Lazy(
+        "citations.commands.drawer:drawer",
+        "The cashier's drawer: opening float, counter payments, counted cash and checks.",
+    ),
     "payments": Lazy(
         "citations.commands.money:payments",
         "Reversals, receipts, lockbox files and the daily reconciliation.",

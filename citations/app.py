@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from citations import __version__, public, web
 from citations.api import (
     document_routes,
+    drawer_routes,
     hearing_routes,
     money_routes,
     problems,
@@ -75,6 +76,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(hearing_routes.router)
     app.include_router(money_routes.router)
+    app.include_router(drawer_routes.router)
     app.include_router(schedule_routes.router)
     app.include_router(document_routes.router)
     app.include_router(report_routes.router)

@@ -65,6 +65,8 @@ class Action(StrEnum):
     ANSWER_REQUESTS = "answer_requests"
     """Decide what a person asked for online that no rule decides at once (ability to pay
     beyond the plain cases, setting aside a default, a plan outside the rules)."""
+    KEEP_DRAWER = "keep_drawer"
+    """Open and close one's own cash drawer at the counter (citations.payments.drawers)."""
 
 
 # Officers act only within their own agency; the other roles are city-wide.
@@ -119,6 +121,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # The person keeps their own address current on the public pages; a clerk may for them.
     Action.CHANGE_CONTACT: frozenset({Role.CLERK, Role.ADMIN, Role.PERSON}),
     Action.ANSWER_REQUESTS: frozenset({Role.CLERK, Role.HEARING_OFFICER, Role.ADMIN}),
+    # Cashiers are clerks: whoever takes cash or checks at the counter keeps a drawer.
+    Action.KEEP_DRAWER: frozenset({Role.CLERK, Role.ADMIN}),
 }
 """The cited person (Role.PERSON) may act only on their own citation (Actor.citation),
 which find_citation enforces; what they may ask for online beyond these is a request that

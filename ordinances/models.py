@@ -329,9 +329,24 @@ class PlanRules(CatalogModel):
     source: Text
 
 
+CountedAs = Literal["cash", "check", "terminal"]
+COUNTER_DEFAULT: dict[str, CountedAs] = {
+    "cash": "cash",
+    "check": "check",
+    "money_order": "check",
+    "card": "terminal",
+}
+"""What the counter offers when a profile says nothing: the common methods of a city's
+cashier window."""
+
+
 class PaymentRules(CatalogModel):
     methods: Annotated[list[Slug], Field(min_length=1)]
     """Accepted payment methods, e.g. card, cash, check, money_order, online, lockbox."""
+    counter: dict[Slug, CountedAs] = Field(default_factory=lambda: dict(COUNTER_DEFAULT))
+    """The methods the clerks' counter offers, each with how the cashier's drawer counts it:
+    `cash` and `check` are counted at close, `terminal` (a card terminal) is settled by the
+    processor and only listed. Only methods also in `methods` are offered."""
     plans: PlanRules
     ability_to_pay: AbilityToPayRules
     community_service: CommunityServiceRules

@@ -44,6 +44,7 @@ PATH_VALUES = {
     "index": "0",
     "token_id": "999999",
     "document_id": "999999",
+    "drawer_id": "999999",
 }
 
 ROUTES: dict[tuple[str, str], tuple[Action, ...]] = {
@@ -96,6 +97,12 @@ ROUTES: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/v1/processing"): (A.RUN_DAILY_PROCESSING,),
     ("GET", "/v1/collections/export.csv"): (A.EXPORT_COLLECTIONS,),
     ("GET", "/v1/reconciliation"): (A.READ_MONEY_REPORTS,),
+    ("POST", "/v1/drawer"): (A.KEEP_DRAWER,),
+    ("GET", "/v1/drawer"): (A.KEEP_DRAWER,),
+    ("POST", "/v1/drawer/close"): (A.KEEP_DRAWER,),
+    ("POST", "/v1/citations/{number}/counter-payments"): (A.RECORD_PAYMENT,),
+    ("GET", "/v1/drawers"): (A.READ_MONEY_REPORTS,),
+    ("GET", "/v1/drawers/{drawer_id}"): (A.READ_MONEY_REPORTS,),
     ("GET", "/v1/reports/program"): (A.READ_PROGRAM_REPORT,),
     ("POST", "/v1/tokens"): (A.MANAGE_TOKENS,),
     ("GET", "/v1/tokens"): (A.MANAGE_TOKENS,),
@@ -193,6 +200,12 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ),
     ("POST", "/v1/processing"): Sample(params={"as_of": "2026-11-29"}),
     ("GET", "/v1/reconciliation"): Sample(params=PERIOD),
+    ("POST", "/v1/drawer"): Sample(json={"opening_float": "100.00"}),
+    ("POST", "/v1/drawer/close"): Sample(json={"counted_cash": "100.00", "counted_checks": "0"}),
+    ("POST", "/v1/citations/{number}/counter-payments"): Sample(
+        json={"amount": "10.00", "method": "card"}
+    ),
+    ("GET", "/v1/drawers"): Sample(params=PERIOD),
     ("GET", "/v1/reports/program"): Sample(params=PERIOD),
     ("POST", "/v1/tokens"): Sample(json={"role": "clerk", "name": "front desk"}),
     ("POST", "/v1/citations/{number}/documents/{document_id}/return"): Sample(

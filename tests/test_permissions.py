@@ -38,6 +38,7 @@ from citations.online.requests import answer_request
 from citations.payments.ability import Declaration, request_ability_to_pay
 from citations.payments.collections import export_collections
 from citations.payments.diversion import Obligation, refer
+from citations.payments.drawers import open_drawer
 from citations.payments.plans import Installment, create_plan
 from citations.payments.posting import PaymentRequest, record_payment, refund
 from citations.payments.processing import process
@@ -195,6 +196,7 @@ CALLS: dict[Action, Call] = {
     Action.MANAGE_AGENCIES: lambda s, a, n: register_agency(
         s, "PARKS", "Parks Rangers", actor=a, now=NOW
     ),
+    Action.KEEP_DRAWER: lambda s, a, n: open_drawer(s, Decimal("50.00"), actor=a, now=NOW),
     Action.RECORD_MAIL: lambda s, a, n: record_return(
         s, n, 999_999, returned_on=date(2026, 11, 28), reason="Moved away", actor=a, now=NOW
     ),

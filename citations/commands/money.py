@@ -210,6 +210,10 @@ def payments_reconcile(start: datetime, end: datetime, as_json: bool, database: 
         f"total net {report.total_net}; ledger {report.total_ledger_net}; "
         f"{'matches' if report.matches else 'DOES NOT MATCH'}"
     )
+    for d in report.drawer_differences:
+        click.echo(
+            f"drawer {d.drawer} of {d.cashier} on {d.day}: cash {d.cash:+}, checks {d.checks:+}"
+        )
     if not report.matches:
         raise click.ClickException("the payments and the ledger do not match")
 

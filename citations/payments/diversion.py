@@ -160,6 +160,21 @@ def fulfil(
     return referral
 
 
+def end_unfinished(
+    session: Session, number: str, reason: str, *, actor: Actor, now: datetime
+) -> DiversionReferral:
+    """Staff end a program the person will not finish (they withdrew, or the program says
+    they stopped coming) before its deadline: the fine is owed again, as when it expires."""
+    actor.require(Action.MANAGE_DIVERSION)
+    citation = lock_citation(session, number, actor)
+    if len(reason.strip()) < 5:
+        raise InputRejected([FieldError("reason", "say in a sentence why it ends unfinished")])
+    profile = PublishedCatalog(session).jurisdiction()
+    referral = _referral(session, citation)
+    fail(session, citation, referral, reason.strip(), actor=actor, now=now, profile=profile)
+    return referral
+
+
 def fail(
     session: Session,
     citation: Citation,

@@ -8,13 +8,13 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from citations.calendar import local_at, local_date, zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.money import from_cents
-from citations.payments.tables import Payment
+from citations.payments.tables import DrawerSession, Payment
 from citations.record.ledger import EntryKind, LedgerEntry
 from citations.roles import Action, Actor
 
@@ -40,12 +40,25 @@ class ReconciliationRow(BaseModel):
     matches: bool
 
 
+class DrawerDifference(BaseModel):
+    """A closed cashier's drawer whose count differed from what it should have held."""
+
+    day: date
+    drawer: int
+    cashier: str
+    cash: Decimal
+    """Counted less expected: above zero over, below zero short."""
+    checks: Decimal
+
+
 class Reconciliation(BaseModel):
     start: date
     end: date
     rows: list[ReconciliationRow]
     total_net: Decimal
     total_ledger_net: Decimal
+    drawer_differences: list[DrawerDifference] = []
+    """The period's closed drawers that were over or short (a balanced one is not listed)."""
 
     @property
     def matches(self) -> bool:
@@ -53,29 +66,43 @@ class Reconciliation(BaseModel):
 
 
 def reconcile(session: Session, start: date, end: date, *, actor: Actor) -> Reconciliation:
-    """Totals by posting day (local) and method, from payments and from the ledger."""
+    """Totals by the local day the money was received (`Payment.received_on`) and method,
+    from the payment records and from the ledger.
+
+    Grouped by the day received, not the day posted: a check received on 1 December and
+    posted on the 4th is the 1st's money. The ledger side reads each money entry's own
+    amount and method, and takes the day from the payment it belongs to; an entry with no
+    payment row counts on its posting day, where it shows as a difference.
+    """
     actor.require(Action.READ_MONEY_REPORTS)
     profile = PublishedCatalog(session).jurisdiction()
-    # Only the period's rows are read: the bounds are the local days' first instants.
-    since = local_at(start, time.min, zone_of(profile))
-    until = local_at(end + timedelta(days=1), time.min, zone_of(profile))
     books: dict[tuple[date, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for payment in session.scalars(
-        select(Payment).where(Payment.recorded_at >= since, Payment.recorded_at < until)
+        select(Payment).where(Payment.received_on >= start, Payment.received_on <= end)
     ):
-        key = (local_date(payment.recorded_at, profile), payment.method)
+        key = (payment.received_on, payment.method)
         sign = IN[payment.kind]
         books[key][0] += 1 if sign > 0 else 0
         books[key][1 if sign > 0 else 2] += payment.amount_cents
+    # Only the period's rows are read: the posting bounds are the local days' first instants.
+    since = local_at(start, time.min, zone_of(profile))
+    until = local_at(end + timedelta(days=1), time.min, zone_of(profile))
     ledger: dict[tuple[date, str], int] = defaultdict(int)
-    for entry in session.scalars(
-        select(LedgerEntry).where(LedgerEntry.kind.in_(list(LEDGER_SIGN)))
+    for entry, received_on in session.execute(
+        select(LedgerEntry, Payment.received_on)
+        .outerjoin(Payment, Payment.ledger_entry_id == LedgerEntry.id)
+        .where(
+            LedgerEntry.kind.in_(list(LEDGER_SIGN)),
+            or_(
+                Payment.received_on.between(start, end),
+                Payment.id.is_(None)
+                & (LedgerEntry.created_at >= since)
+                & (LedgerEntry.created_at < until),
+            ),
+        )
     ):
-        day = local_date(entry.created_at, profile)
-        if start <= day <= end:
-            ledger[(day, entry.method or "unspecified")] += (
-                LEDGER_SIGN[entry.kind] * entry.amount_cents
-            )
+        day = received_on if received_on is not None else local_date(entry.created_at, profile)
+        ledger[(day, entry.method or "unspecified")] += LEDGER_SIGN[entry.kind] * entry.amount_cents
     rows = []
     for key in sorted(set(books) | set(ledger)):
         count, received, returned = books.get(key, [0, 0, 0])
@@ -98,4 +125,28 @@ def reconcile(session: Session, start: date, end: date, *, actor: Actor) -> Reco
         rows=rows,
         total_net=sum((r.net for r in rows), Decimal("0.00")),
         total_ledger_net=sum((r.ledger_net for r in rows), Decimal("0.00")),
+        drawer_differences=_drawer_differences(session, start, end),
     )
+
+
+def _drawer_differences(session: Session, start: date, end: date) -> list[DrawerDifference]:
+    drawers = session.scalars(
+        select(DrawerSession)
+        .where(
+            DrawerSession.opened_on.between(start, end),
+            DrawerSession.closed_at.is_not(None),
+            (DrawerSession.cash_difference_cents != 0)
+            | (DrawerSession.checks_difference_cents != 0),
+        )
+        .order_by(DrawerSession.opened_on, DrawerSession.id)
+    )
+    return [
+        DrawerDifference(
+            day=d.opened_on,
+            drawer=d.id,
+            cashier=d.cashier,
+            cash=from_cents(d.cash_difference_cents or 0),
+            checks=from_cents(d.checks_difference_cents or 0),
+        )
+        for d in drawers
+    ]

@@ -51,6 +51,10 @@ class Payment(Base):
     balance_before_cents: Mapped[int] = mapped_column(BigInteger)
     balance_after_cents: Mapped[int] = mapped_column(BigInteger)
     status_after: Mapped[str] = mapped_column(String(32))
+    drawer_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("drawer_sessions.id"), index=True
+    )
+    """The cashier's drawer session the money went into (counter payments only)."""
 
     citation: Mapped[Citation] = relationship()
 
@@ -212,3 +216,37 @@ class ProviderPayment(Base):
     """Why a callback for it could not post (for a clerk to act on)."""
     details: Mapped[Any] = mapped_column(JSONDocument, nullable=True)
     """What the payment comes with (a hearing request's choices), applied when it posts."""
+
+
+class DrawerSession(Base):
+    """A cashier's drawer from opening float to close: the payments taken at the counter
+    while it is open belong to it, and at close the counted cash and checks are set against
+    what the payments say should be there (`citations.payments.drawers`)."""
+
+    __tablename__ = "drawer_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cashier: Mapped[str] = mapped_column(String(200))
+    """The cashier's name as the actor gives it."""
+    cashier_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    cashier_key: Mapped[str] = mapped_column(String(220), index=True)
+    """`user:<id>` for a staff account, else `name:<name>` (signed in with a token)."""
+    open_key: Mapped[str | None] = mapped_column(String(220), unique=True)
+    """The cashier_key while the drawer is open, NULL once closed: the database itself keeps
+    one open drawer per cashier, also for two opens at the same moment."""
+    opened_at: Mapped[datetime]
+    opened_on: Mapped[date] = mapped_column(Date, index=True)
+    """The local day it was opened: the drawers list groups by it."""
+    float_cents: Mapped[int] = mapped_column(BigInteger)
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(200))
+    counted_cash_cents: Mapped[int | None] = mapped_column(BigInteger)
+    counted_checks_cents: Mapped[int | None] = mapped_column(BigInteger)
+    expected_cash_cents: Mapped[int | None] = mapped_column(BigInteger)
+    expected_checks_cents: Mapped[int | None] = mapped_column(BigInteger)
+    cash_difference_cents: Mapped[int | None] = mapped_column(BigInteger)
+    """Counted less expected: above zero the drawer is over, below it is short."""
+    checks_difference_cents: Mapped[int | None] = mapped_column(BigInteger)
+    terminal_cents: Mapped[int | None] = mapped_column(BigInteger)
+    """Card-terminal payments taken in it: settled by the processor, never counted."""
+    note: Mapped[str | None] = mapped_column(Text)

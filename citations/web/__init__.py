@@ -18,6 +18,7 @@ from citations.web import (
     citation,
     contacts,
     contest_forms,
+    counter,
     docket,
     fonts,
     hearing_forms,
@@ -41,8 +42,9 @@ router.include_router(queue.router)
 router.include_router(requests.router)
 router.include_router(citation.router)
 router.include_router(contacts.router)
+router.include_router(counter.router)
 router.include_router(fonts.router)
-for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES:
+for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES + counter.PAGES:
     add_form(router, page)
 for name, office_page in officers.PAGES + session_forms.PAGES:
     add_office_form(router, office_page, name)

@@ -38,7 +38,7 @@ from citations.record.status import CitationStatus
 from citations.record.tables import Citation
 from citations.roles import CITED_PERSON_ONLINE, PERMISSIONS, Action, Actor
 from citations.schedule import schedule_of
-from citations.web import contest_forms, hearing_forms, mail_forms
+from citations.web import contest_forms, counter, hearing_forms, mail_forms
 from citations.web.auth import ActorDep, ClockDep, FormDep
 from citations.web.forms import FormPage
 from citations.web.guard import PREFIX, web_router
@@ -49,7 +49,8 @@ ONLINE = CITED_PERSON_ONLINE
 """How every audit event of a step the person took online names its actor."""
 
 FORMS: dict[str, FormPage] = {
-    page.slug: page for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES
+    page.slug: page
+    for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES + counter.PAGES
 }
 S = CitationStatus
 
@@ -205,6 +206,7 @@ def _citation_page(
         answer_error=answer_error,
         contact=contact_of(record),
         messages=messages_of(session, record),
+        counter=counter.counter_steps(session, record, actor, now),
     )
 
 
