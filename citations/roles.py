@@ -65,6 +65,8 @@ class Action(StrEnum):
     ANSWER_REQUESTS = "answer_requests"
     """Decide what a person asked for online that no rule decides at once (ability to pay
     beyond the plain cases, setting aside a default, a plan outside the rules)."""
+    ASSIGN_WORK = "assign_work"
+    """Assign a contest waiting on the clerks to a staff member (the work queues)."""
 
 
 # Officers act only within their own agency; the other roles are city-wide.
@@ -119,6 +121,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # The person keeps their own address current on the public pages; a clerk may for them.
     Action.CHANGE_CONTACT: frozenset({Role.CLERK, Role.ADMIN, Role.PERSON}),
     Action.ANSWER_REQUESTS: frozenset({Role.CLERK, Role.HEARING_OFFICER, Role.ADMIN}),
+    # The clerks share out the waiting work; whoever it goes to must be able to do it.
+    Action.ASSIGN_WORK: frozenset({Role.CLERK, Role.ADMIN}),
 }
 """The cited person (Role.PERSON) may act only on their own citation (Actor.citation),
 which find_citation enforces; what they may ask for online beyond these is a request that
