@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fastapi import FastAPI, Request
 from sqlalchemy import Engine
 
 from citations.database import transaction
+from citations.http.deps import EngineDep
 from citations.record.staff import StaffUser
 from citations.roles import Actor, Role
+from citations.web.auth import ClockDep, current_actor
 from tests.conftest import NOW
 
 
@@ -50,3 +53,16 @@ def add_staff(engine: Engine) -> Staff:
             session.flush()
             ids[username] = user.id
     return Staff(ids)
+
+
+def act_as(app: FastAPI, actor: Actor) -> None:
+    """The pages act as `actor` (a person with an account) once signed in with a token: the
+    session and its form token are checked as ever, only who acts is replaced (until the
+    accounts' own sign-in lands)."""
+
+    def person(request: Request, engine: EngineDep, now: ClockDep) -> Actor:
+        current_actor(request, engine, now)  # signed in, and the form token set
+        request.state.actor = actor
+        return actor
+
+    app.dependency_overrides[current_actor] = person

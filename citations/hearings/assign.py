@@ -159,6 +159,30 @@ def assign_contest(
     return contest
 
 
+@dataclass(frozen=True)
+class Assignment:
+    number: str
+    assignee: str | None
+    """The username (None: in the shared queue)."""
+    name: str | None
+    since: datetime | None
+
+
+def assignment_of(session: Session, number: str, actor: Actor) -> Assignment:
+    """Who the contest on citation `number` is assigned to, for its page and the API."""
+    actor.require(Action.READ_CITATION)
+    row = session.execute(
+        select(Contest.assigned_at, StaffUser.username, StaffUser.name)
+        .join(Citation, Contest.citation_id == Citation.id)
+        .outerjoin(StaffUser, Contest.assignee_id == StaffUser.id)
+        .where(Citation.number == number)
+    ).first()
+    if row is None:
+        return Assignment(number, None, None, None)
+    since, username, name = row
+    return Assignment(number, username, name, since if username else None)
+
+
 class Whose(StrEnum):
     """Whose work a queue shows."""
 
