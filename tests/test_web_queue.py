@@ -12,8 +12,11 @@ import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from citations.database import transaction
+from citations.record.person import PersonRequest
+from citations.record.tables import Citation
 from citations.roles import Role
 from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in
 from tests.browser.html import Page
@@ -164,3 +167,26 @@ def test_a_token_has_no_mine_and_a_hearing_officer_assigns_nothing(web: Web) -> 
     act_as(app_of(client), staff.actor("pkim", Role.HEARING_OFFICER, "Pat Kim"))
     officer = Page(client.get("/clerk/contests").text)
     assert f"assign-{desk.numbers['review']}" not in officer.attrs  # may not assign work
+
+
+def test_a_set_aside_request_is_assigned_from_its_row(web: Web, engine: Engine) -> None:
+    client, desk, csrf, _ = web
+    issued = desk.numbers["issued"]
+    with transaction(engine) as session:
+        citation = session.scalars(select(Citation).where(Citation.number == issued)).one()
+        session.add(
+            PersonRequest(
+                citation_id=citation.id,
+                kind="set_aside",
+                received_at=CLOCK,
+                statement="I was in hospital.",
+                details={"deadline": "2026-12-09"},
+                status="waiting",
+            )
+        )
+    page = Page(client.get("/clerk/contests?tier=set_aside").text)
+    assert "5 days left" in words(page, "set-asides")
+    assert options(page, f"assign-{issued}") == ["", "jlee", "pkim"]  # who may answer it
+    assert assign(client, csrf, issued, "pkim", tier="set_aside").status_code == 303
+    page = Page(client.get("/clerk/contests?assignee=pkim").text)
+    assert page.words(f"assignee-{issued}") == "Pat Kim"

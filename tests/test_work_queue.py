@@ -20,6 +20,7 @@ from citations.hearings.assign import (
     Whose,
     active_staff,
     assign_contest,
+    assignment_of,
     may_take,
     work_queue,
 )
@@ -182,6 +183,32 @@ def test_a_deposit_due_and_a_set_aside_request_wait_too(filled: Desk, engine: En
     assert issued not in numbers(queue(engine, whose=Whose.USER, username="jlee"))
     assign(engine, waiver, "jlee")  # a clerk may record the deposit
     assert numbers(queue(engine, tier=Tier.DEPOSIT, whose=Whose.USER, username="jlee")) == [waiver]
+    # The set-aside request is assigned by its citation's number, to whoever may answer it.
+    assert refusal(engine, issued, "amoss").endswith("may not answer requests")
+    assign(engine, issued, "pkim")
+    assert numbers(queue(engine, whose=Whose.USER, username="pkim")) == [issued]
+    assert issued not in numbers(queue(engine, whose=Whose.UNASSIGNED))
+    with transaction(engine) as session:
+        request_id = session.scalars(select(PersonRequest.id)).one()
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "request.assigned")
+        ).one()
+        assert (event.entity_key, event.before, event.after) == (
+            issued,
+            {"assignee": None},
+            {"assignee": "pkim", "request": request_id},
+        )
+        assert assignment_of(session, issued, CLERK).name == "Pat Kim"
+        assert assignment_of(session, waiver, CLERK).assignee == "jlee"
+        assert assignment_of(session, filled.numbers["on_docket"], CLERK).assignee is None
+
+
+def test_an_officer_sees_only_their_agencys_waiting_work(filled: Desk, engine: Engine) -> None:
+    everything = numbers(queue(engine))
+    assert numbers(queue(engine, Actor("Officer", Role.OFFICER, agency="DCPD"))) == everything
+    assert numbers(queue(engine, Actor("Officer", Role.OFFICER, agency="OTHR"))) == []
+    person = Actor("them", Role.PERSON, citation=filled.numbers["waiver"])
+    assert numbers(queue(engine, person)) == [filled.numbers["waiver"]]
 
 
 def test_the_choice_of_staff_leaves_out_disabled_accounts(filled: Desk, engine: Engine) -> None:

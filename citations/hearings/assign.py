@@ -10,7 +10,9 @@ the signed-in person's account (Actor.user_id), never a name.
 The assignment stays with the contest as it moves on: the person who decided the review is
 the one who sees the waiver next, until a clerk hands it to someone else.
 
-Set-aside requests are listed but not assignable (they have no assignee column yet).
+A request to set a default aside waits on staff too, and is assigned the same way, by its
+citation's number: a citation's contest waits at one of the four points, or (after a
+default) its set-aside request does, never both.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, case, false, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from citations.audit import record
 from citations.calendar import local_date
@@ -30,11 +32,11 @@ from citations.errors import FieldError, InputRejected
 from citations.hearings.lookup import contest_of
 from citations.hearings.tables import Contest
 from citations.issuing.intake import Subject
-from citations.record.lookup import lock_citation
+from citations.record.lookup import find_citation, lock_citation
 from citations.record.person import PersonRequest
 from citations.record.staff import StaffUser
-from citations.record.tables import Citation
-from citations.roles import PERMISSIONS, Action, Actor, Role
+from citations.record.tables import Agency, Citation
+from citations.roles import AGENCY_BOUND, PERMISSIONS, Action, Actor, Role
 
 
 class Tier(StrEnum):
@@ -116,24 +118,49 @@ def _assignee(session: Session, username: str, tier: Tier) -> StaffUser:
     return user
 
 
+def _set_aside_waiting(session: Session, citation_id: int) -> PersonRequest | None:
+    return session.scalar(
+        select(PersonRequest)
+        .where(
+            PersonRequest.citation_id == citation_id,
+            PersonRequest.kind == "set_aside",
+            PersonRequest.status == "waiting",
+        )
+        .order_by(PersonRequest.id)
+        .limit(1)
+    )
+
+
+def _work_of(session: Session, citation: Citation) -> tuple[Contest | PersonRequest, Tier | None]:
+    """What waits on staff for this citation, and its tier: the contest at a waiting stage,
+    else a set-aside request waiting for an answer, else the contest (waiting on no one)."""
+    contest = session.scalar(select(Contest).where(Contest.citation_id == citation.id))
+    if contest is not None and contest.stage in STAGE_TIER:
+        return contest, STAGE_TIER[contest.stage]
+    request = _set_aside_waiting(session, citation.id)
+    if request is not None:
+        return request, Tier.SET_ASIDE
+    return contest_of(session, citation), None
+
+
 def assign_contest(
     session: Session, number: str, assignee: str | None, *, actor: Actor, now: datetime
-) -> Contest:
-    """Give the contest on citation `number` to the staff account `assignee` (a username),
-    or take it back into the shared queue with None. Audited as `contest.assigned` with the
+) -> Contest | PersonRequest:
+    """Give the work waiting on citation `number` (its contest, or a request to set a
+    default aside) to the staff account `assignee` (a username), or take it back into the
+    shared queue with None. Audited as `contest.assigned` (or `request.assigned`) with the
     usernames before and after; giving it to whoever has it already changes nothing.
 
     >>> # assign_contest(session, "DCPD-2026-000001-5", "jlee", actor=clerk, now=now)
     """
     actor.require(Action.ASSIGN_WORK)
     citation = lock_citation(session, number, actor)
-    contest = contest_of(session, citation)
-    before = contest.assignee.username if contest.assignee is not None else None
+    work, tier = _work_of(session, citation)
+    before = work.assignee.username if work.assignee is not None else None
     user: StaffUser | None = None
     if assignee is not None:
-        tier = STAGE_TIER.get(contest.stage)
         if tier is None:
-            stage = contest.stage.replace("_", " ")
+            stage = work.stage.replace("_", " ") if isinstance(work, Contest) else work.status
             waits = f"{citation.number} waits on no one (its contest is {stage})"
             raise InputRejected(
                 [FieldError("number", waits)],
@@ -142,21 +169,22 @@ def assign_contest(
         user = _assignee(session, assignee, tier)
     after = user.username if user is not None else None
     if after == before:
-        return contest
-    contest.assignee = user
-    contest.assignee_id = user.id if user is not None else None
-    contest.assigned_at = now if user is not None else None
+        return work
+    work.assignee = user
+    work.assignee_id = user.id if user is not None else None
+    work.assigned_at = now if user is not None else None
+    what = "contest" if isinstance(work, Contest) else "request"
     record(
         session,
         at=now,
         actor=actor.name,
-        action="contest.assigned",
+        action=f"{what}.assigned",
         entity_type="citation",
         entity_key=citation.number,
         before={"assignee": before},
-        after={"assignee": after},
+        after={"assignee": after, **({"request": work.id} if what == "request" else {})},
     )
-    return contest
+    return work
 
 
 @dataclass(frozen=True)
@@ -169,18 +197,16 @@ class Assignment:
 
 
 def assignment_of(session: Session, number: str, actor: Actor) -> Assignment:
-    """Who the contest on citation `number` is assigned to, for its page and the API."""
-    actor.require(Action.READ_CITATION)
-    row = session.execute(
-        select(Contest.assigned_at, StaffUser.username, StaffUser.name)
-        .join(Citation, Contest.citation_id == Citation.id)
-        .outerjoin(StaffUser, Contest.assignee_id == StaffUser.id)
-        .where(Citation.number == number)
-    ).first()
-    if row is None:
-        return Assignment(number, None, None, None)
-    since, username, name = row
-    return Assignment(number, username, name, since if username else None)
+    """Who the work waiting on citation `number` is assigned to, for its page and the API."""
+    citation = find_citation(session, number, actor)
+    try:
+        work, _ = _work_of(session, citation)
+    except InputRejected:  # never contested, nothing asked: nobody's
+        return Assignment(citation.number, None, None, None)
+    user = work.assignee
+    if user is None:
+        return Assignment(citation.number, None, None, None)
+    return Assignment(citation.number, user.username, user.name, work.assigned_at)
 
 
 class Whose(StrEnum):
@@ -241,18 +267,31 @@ def _last_day(filters: QueueFilters, today: date) -> date | None:
     return today + timedelta(days=min(days)) if days else None
 
 
-def _whose(filters: QueueFilters, actor: Actor) -> ColumnElement[bool] | None:
+def _whose(
+    filters: QueueFilters, actor: Actor, assignee_id: InstrumentedAttribute[int | None]
+) -> ColumnElement[bool] | None:
     if filters.whose is Whose.UNASSIGNED:
-        return Contest.assignee_id.is_(None)
+        return assignee_id.is_(None)
     if filters.whose is Whose.MINE:
         if actor.user_id is None:
             alone = "only a person signed in with their own account has work of their own"
             raise InputRejected([FieldError("assignee", alone)])
-        return Contest.assignee_id == actor.user_id
+        return assignee_id == actor.user_id
     if filters.whose is Whose.USER:
         if not filters.username:
             raise InputRejected([FieldError("assignee", "name the staff account")])
         return StaffUser.username == filters.username.strip().lower()
+    return None
+
+
+def _visible(actor: Actor) -> ColumnElement[bool] | None:
+    """What the actor may read of the queue: an officer their agency's citations only, the
+    cited person their own (as find_citation has it); staff everything."""
+    if actor.role is Role.PERSON:
+        return Citation.number == (actor.citation or "")
+    if actor.role in AGENCY_BOUND:
+        agency = select(Agency.id).where(Agency.code == (actor.agency or "")).scalar_subquery()
+        return Citation.agency_id == agency
     return None
 
 
@@ -286,9 +325,9 @@ def _contests(
     last = _last_day(filters, today)
     if last is not None:
         query = query.where(deadline <= last)
-    whose = _whose(filters, actor)
-    if whose is not None:
-        query = query.where(whose)
+    for condition in (_whose(filters, actor, Contest.assignee_id), _visible(actor)):
+        if condition is not None:
+            query = query.where(condition)
     return [
         QueueItem(
             number=number,
@@ -304,20 +343,31 @@ def _contests(
     ]
 
 
-def _set_asides(session: Session, filters: QueueFilters, today: date) -> list[QueueItem]:
-    if filters.tier not in (None, Tier.SET_ASIDE) or filters.whose not in (
-        Whose.ANYONE,
-        Whose.UNASSIGNED,
-    ):
+def _set_asides(
+    session: Session, filters: QueueFilters, actor: Actor, today: date
+) -> list[QueueItem]:
+    if filters.tier not in (None, Tier.SET_ASIDE):
         return []
-    rows = session.execute(
-        select(PersonRequest.received_at, PersonRequest.details, Citation.number, Citation.subject)
+    query = (
+        select(
+            PersonRequest.received_at,
+            PersonRequest.details,
+            Citation.number,
+            Citation.subject,
+            StaffUser.username,
+            StaffUser.name,
+        )
         .join(Citation, PersonRequest.citation_id == Citation.id)
+        .outerjoin(StaffUser, PersonRequest.assignee_id == StaffUser.id)
         .where(PersonRequest.kind == "set_aside", PersonRequest.status == "waiting")
     )
+    for condition in (_whose(filters, actor, PersonRequest.assignee_id), _visible(actor)):
+        if condition is not None:
+            query = query.where(condition)
     last = _last_day(filters, today)
     items = []
-    for received, details, number, subject in rows:
+    for received, details, number, subject, username, staff_name in session.execute(query):
+        # The deadline is in the request's details (JSON): filtered here, not in SQL.
         due = _day((details or {}).get("deadline"))
         if last is not None and (due is None or due > last):
             continue
@@ -329,8 +379,8 @@ def _set_asides(session: Session, filters: QueueFilters, today: date) -> list[Qu
                 deadline=due,
                 days_left=(due - today).days if due is not None else None,
                 arrived=received,
-                assignee=None,
-                assignee_name=None,
+                assignee=username,
+                assignee_name=staff_name,
             )
         )
     return items
@@ -346,7 +396,7 @@ def work_queue(
     """
     actor.require(Action.READ_CITATION)
     today = local_date(now, PublishedCatalog(session).jurisdiction())
-    items = _contests(session, filters, actor, today) + _set_asides(session, filters, today)
+    items = _contests(session, filters, actor, today) + _set_asides(session, filters, actor, today)
     return sorted(
         items,
         key=lambda i: (i.deadline is None, i.deadline or today, _aware(i.arrived), i.number),

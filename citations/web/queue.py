@@ -165,6 +165,8 @@ class SetAsideWaiting:
     deadline: date | None
     files: int
     days_left: int | None = None
+    assignee: str | None = None
+    assignee_name: str | None = None
 
 
 def _day(value: object) -> date | None:
@@ -268,11 +270,8 @@ def _in_queue(rows: list[Any], items: list[QueueItem]) -> list[Any]:
         replace(
             by_number[item.number],
             days_left=item.days_left,
-            **(
-                {"assignee": item.assignee, "assignee_name": item.assignee_name}
-                if isinstance(by_number[item.number], Waiting)
-                else {}
-            ),
+            assignee=item.assignee,
+            assignee_name=item.assignee_name,
         )
         for item in items
         if item.number in by_number
@@ -315,9 +314,7 @@ def _contests_page(
             windows=WINDOWS,
             tiers={tier.value: label for tier, label in TIER_LABELS.items()},
             staff=staff,
-            eligible={
-                tier.value: [s for s in staff if may_take(s.role, tier)] for tier in TIER_LIST
-            },
+            eligible={tier.value: [s for s in staff if may_take(s.role, tier)] for tier in Tier},
             me=next((s for s in staff if s.id == actor.user_id), None),
             done=done,
             error=error,
