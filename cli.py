@@ -59,6 +59,10 @@ COMMANDS = {
         "citations.commands.hearings:hearings",
         "Contests, reviews, waivers, hearings and decisions.",
     ),
+    "contests": Lazy(
+        "citations.commands.contests:contests",
+        "Work queues: assign contests waiting on the clerks and list them.",
+    ),
     "docket": Lazy(
         "citations.commands.docket:docket",
         "Hearing officers, their availability and recusals, and docket sessions.",

@@ -22,6 +22,7 @@ from citations.api import (
     hearing_routes,
     money_routes,
     problems,
+    queue_routes,
     report_routes,
     schedule_routes,
     token_routes,
@@ -75,6 +76,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     )  # outermost: every answer
     app.include_router(router)
     app.include_router(hearing_routes.router)
+    app.include_router(queue_routes.router)
     app.include_router(money_routes.router)
     app.include_router(drawer_routes.router)
     app.include_router(schedule_routes.router)

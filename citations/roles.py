@@ -67,6 +67,8 @@ class Action(StrEnum):
     beyond the plain cases, setting aside a default, a plan outside the rules)."""
     KEEP_DRAWER = "keep_drawer"
     """Open and close one's own cash drawer at the counter (citations.payments.drawers)."""
+    ASSIGN_WORK = "assign_work"
+    """Assign a contest waiting on the clerks to a staff member (the work queues)."""
 
 
 # Officers act only within their own agency; the other roles are city-wide.
@@ -123,6 +125,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ANSWER_REQUESTS: frozenset({Role.CLERK, Role.HEARING_OFFICER, Role.ADMIN}),
     # Cashiers are clerks: whoever takes cash or checks at the counter keeps a drawer.
     Action.KEEP_DRAWER: frozenset({Role.CLERK, Role.ADMIN}),
+    # The clerks share out the waiting work; whoever it goes to must be able to do it.
+    Action.ASSIGN_WORK: frozenset({Role.CLERK, Role.ADMIN}),
 }
 """The cited person (Role.PERSON) may act only on their own citation (Actor.citation),
 which find_citation enforces; what they may ask for online beyond these is a request that

@@ -107,6 +107,8 @@ ROUTES: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/v1/tokens"): (A.MANAGE_TOKENS,),
     ("GET", "/v1/tokens"): (A.MANAGE_TOKENS,),
     ("POST", "/v1/tokens/{token_id}/revoke"): (A.MANAGE_TOKENS,),
+    ("PUT", "/v1/contests/{number}/assignee"): (A.ASSIGN_WORK,),
+    ("GET", "/v1/contests/queue"): (A.READ_CITATION,),
 }
 """Route -> the actions it checks (through the library, or in the route for reads)."""
 
@@ -150,6 +152,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         json={"granted": True, "reason": "Receives CalFresh."}
     ),
     ("POST", "/v1/citations/{number}/deposits"): Sample(json={"amount": "200.00"}),
+    ("PUT", "/v1/contests/{number}/assignee"): Sample(json={"assignee": None}),
     ("POST", "/v1/citations/{number}/hearing"): Sample(json={}),
     ("POST", "/v1/citations/{number}/hearing/continuance"): Sample(json=REASON),
     ("POST", "/v1/citations/{number}/hearing/set-aside"): Sample(

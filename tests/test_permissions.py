@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from citations.api.routes import read_ordinances
 from citations.catalog.publishing import publish
 from citations.errors import CitationsError, NotFound, PermissionDenied
+from citations.hearings.assign import assign_contest
 from citations.hearings.build import contest_summary
 from citations.hearings.contests import decide_review, decide_waiver, request_review
 from citations.hearings.decisions import Outcome
@@ -206,6 +207,7 @@ CALLS: dict[Action, Call] = {
     Action.ANSWER_REQUESTS: lambda s, a, n: answer_request(
         s, 999_999, granted=False, answer="Not within the rules.", actor=a, now=NOW
     ),
+    Action.ASSIGN_WORK: lambda s, a, n: assign_contest(s, n, None, actor=a, now=NOW),
 }
 
 PREREQUISITES: dict[Action, frozenset[Action]] = {

@@ -1,6 +1,10 @@
 """`citations hearings request-review|review|request|waiver|deposit|lapse`: a contest from the
 request to the point where a hearing can be scheduled. Registered on the `hearings` group in
-`citations.commands.hearings`."""
+`citations.commands.hearings`.
+
+`citations contests assign|queue`: the work queues (citations.hearings.assign), who takes each
+contest waiting on the clerks and the lists of them. "Mine" has no meaning at the command
+line (the operator has no staff account): name the account with `--assignee`."""
 
 from __future__ import annotations
 
@@ -9,7 +13,14 @@ from decimal import Decimal
 
 import click
 
-from citations.commands.common import database_option, now, open_database, translate_errors
+from citations.commands.common import (
+    database_option,
+    emit_json,
+    json_option,
+    now,
+    open_database,
+    translate_errors,
+)
 from citations.commands.params import (
     AMOUNT,
     DAY,
@@ -251,3 +262,112 @@ CONTEST_COMMANDS = (
     hearings_lapse,
 )
 """The commands for the `hearings` group, in the order they happen."""
+
+
+@click.group()
+def contests() -> None:
+    """Work queues: assign contests waiting on the clerks and list them.
+
+    \b
+    Example:
+        citations contests queue --assignee unassigned --due-within 7
+    """
+
+
+@contests.command("assign")
+@click.argument("number")
+@click.option("--to", "to", metavar="USERNAME", help="The staff account to give it to.")
+@click.option("--unassign", is_flag=True, help="Put it back in the shared queue.")
+@database_option
+@translate_errors
+def contests_assign(number: str, to: str | None, unassign: bool, database: str | None) -> None:
+    """Assign a waiting contest to a staff member who may take its next step, or unassign it.
+
+    \b
+    Example:
+        citations contests assign DCPD-2026-000001-5 --to jlee
+    """
+    if (to is None) == (not unassign):
+        raise click.UsageError("give either --to USERNAME or --unassign")
+    from citations.hearings.assign import assign_contest
+
+    with open_database(database) as session:
+        contest = assign_contest(session, number, to, actor=OPERATOR, now=now())
+        who = contest.assignee.name if contest.assignee is not None else None
+    click.echo(f"{number} is assigned to {who}." if who else f"{number} is in the shared queue.")
+
+
+TIERS = ["review", "waiver", "deposit", "schedule", "set_aside"]
+
+
+@contests.command("queue")
+@click.option(
+    "--assignee",
+    metavar="USERNAME",
+    default=None,
+    help="Only this account's work, or `unassigned` for the shared queue.",
+)
+@click.option("--tier", type=click.Choice(TIERS), default=None, help="Only this step.")
+@click.option(
+    "--due-within",
+    "due_within",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="DAYS",
+    help="Only what is due within DAYS days (what is overdue included).",
+)
+@click.option("--overdue", is_flag=True, help="Only what is past its deadline.")
+@json_option
+@database_option
+@translate_errors
+def contests_queue(
+    assignee: str | None,
+    tier: str | None,
+    due_within: int | None,
+    overdue: bool,
+    as_json: bool,
+    database: str | None,
+) -> None:
+    """List the work waiting on the clerks, the nearest deadline first.
+
+    \b
+    Example:
+        citations contests queue --tier review --assignee jlee
+    """
+    from citations.hearings.assign import QueueFilters, Tier, Whose, work_queue
+
+    whose = Whose.ANYONE
+    if assignee is not None:
+        whose = Whose.UNASSIGNED if assignee.lower() == "unassigned" else Whose.USER
+    filters = QueueFilters(
+        tier=Tier(tier) if tier else None,
+        overdue=overdue,
+        due_within=due_within,
+        whose=whose,
+        username=assignee if whose is Whose.USER else None,
+    )
+    with open_database(database) as session:
+        items = work_queue(session, filters, OPERATOR, now())
+    if as_json:
+        emit_json(
+            [
+                {
+                    "citation_number": i.number,
+                    "person": i.name,
+                    "tier": i.tier.value,
+                    "deadline": i.deadline,
+                    "days_left": i.days_left,
+                    "arrived": i.arrived,
+                    "assignee": i.assignee,
+                }
+                for i in items
+            ]
+        )
+        return
+    if not items:
+        click.echo("Nothing waiting.")
+    for i in items:
+        left = i.days_left or 0
+        late = f"{-left} days overdue" if left < 0 else f"{left} days left"
+        due = f"due {i.deadline} ({late})" if i.deadline else "no deadline"
+        click.echo(f"{i.number}  {i.tier.value:<9}  {due}  {i.assignee or '-'}  {i.name}")

@@ -14,6 +14,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citations.orm import Base, JSONDocument
+from citations.record.staff import StaffUser
 from citations.record.tables import Citation
 
 
@@ -72,8 +73,12 @@ class PersonRequest(Base):
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decision: Mapped[str | None] = mapped_column(Text)
     """The answer, in words the person reads."""
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    """The staff member who is to answer it (the work queues; set-aside requests)."""
+    assigned_at: Mapped[datetime | None]
 
     citation: Mapped[Citation] = relationship()
+    assignee: Mapped[StaffUser | None] = relationship()
 
 
 class PersonFile(Base):

@@ -18,6 +18,7 @@ from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.database import reading, transaction
 from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
+from citations.hearings.assign import assignment_of
 from citations.hearings.build import ContestPublic, contest_summary
 from citations.hearings.contests import DeadlineMissed
 from citations.hearings.kept import hearing_notice_document, order_document
@@ -188,6 +189,7 @@ def _citation_page(
         citation=to_public(record),
         name=person(record.subject),
         contest=contest,
+        assigned=assignment_of(session, record.number, actor) if contest else None,
         owed=balance(session, record),
         ledger=ledger_rows(entries(session, record)),
         events=list(reversed(events)),
