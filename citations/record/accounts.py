@@ -153,7 +153,7 @@ def create_user(
         problems.append(FieldError("role", f"Unknown role {role!r} (one of: {choices})."))
     agency_row: Agency | None = None
     if parsed in AGENCY_BOUND and not agency:
-        problems.append(FieldError("agency", f"A {parsed.value} account needs an agency."))
+        problems.append(FieldError("agency", "An officer's account needs their agency."))
     elif parsed is not None and parsed not in AGENCY_BOUND and agency:
         problems.append(FieldError("agency", "Only an officer's account names an agency."))
     elif agency:
@@ -281,17 +281,14 @@ class SignIn:
     must be committed whatever the outcome, so the outcome is a value; `actor()` then raises
     SignInRefused outside the transaction."""
 
-    user: StaffUser | None
+    signed_in: Actor | None
     locked_until: datetime | None = None
-
-    @property
-    def must_change_password(self) -> bool:
-        return self.user is not None and self.user.must_change_password
+    must_change_password: bool = False
 
     def actor(self) -> Actor:
-        if self.user is None:
+        if self.signed_in is None:
             raise SignInRefused(self.locked_until)
-        return actor_of(self.user)
+        return self.signed_in
 
 
 def lockout_wait(failures: int) -> timedelta | None:
@@ -329,7 +326,7 @@ def attempt_sign_in(session: Session, username: str, password: str, *, now: date
             user.password_hash = hash_password(password)
         user.failed_attempts, user.locked_until = 0, None
         user.last_sign_in_at = now
-        return SignIn(user)
+        return SignIn(actor_of(user), must_change_password=user.must_change_password)
     if user.disabled_at is not None:
         _failed(session, user.username, "disabled", now)
         return SignIn(None)

@@ -238,16 +238,16 @@ def login(request: Request, form: FormDep, engine: EngineDep, now: ClockDep) -> 
     username = form.get("username", "").strip()[:200]
     with transaction(engine) as session:  # failures and lockouts are kept whatever follows
         attempt = attempt_sign_in(session, username, form.get("password", ""), now=now)
-        key = None
-        if attempt.user is not None and Role(attempt.user.role) in WEB_ROLES:
-            key = start_session(session, user_id=attempt.user.id, actor=attempt.actor(), now=now)
+        key, signed = None, attempt.signed_in
+        if signed is not None and signed.role in WEB_ROLES:
+            key = start_session(session, user_id=signed.user_id, actor=signed, now=now)
         profile = PublishedCatalog(session).jurisdiction() if attempt.locked_until else None
     if key is not None:
         return _signed_in(PASSWORD_PAGE if attempt.must_change_password else target, key)
     request.state.csrf = form["csrf_token"]
-    if attempt.user is not None:
+    if signed is not None:
         error, status = (
-            f"A {attempt.user.role.replace('_', ' ')}'s account cannot use the clerks' pages.",
+            f"A {signed.role.value.replace('_', ' ')}'s account cannot use the clerks' pages.",
             403,
         )
     elif attempt.locked_until is not None and profile is not None:

@@ -89,12 +89,13 @@ def users_page(
             )
             for user in users
         ]
+        own = next((user.username for user in users if user.id == actor.user_id), None)
     return render(
         request,
         "users.html",
         rows=rows,
         notice=DONE.get(done, ""),
-        actor_username=next((u.username for u in users if u.id == actor.user_id), None),
+        actor_username=own,
     )
 
 
