@@ -267,3 +267,23 @@ def test_a_reset_shows_the_temporary_password_once_and_ends_sessions(
         assert clerk.get("/clerk/contests").status_code == 303
         sign_in_account(clerk, "jlee", temporary)
         assert clerk.get("/clerk/contests").headers["location"] == "/clerk/password"
+
+
+def test_what_a_person_does_is_recorded_under_their_name_and_title(
+    client: TestClient, engine: Engine, filled: Desk
+) -> None:
+    make_user(engine)
+    csrf = sign_in_account(client, "jlee", PASSWORD)
+    number = filled.numbers["on_docket"]
+    answer = client.post(
+        f"/clerk/citations/{number}/continue",
+        data={"csrf_token": csrf, "reason": "The person asked to bring a witness."},
+    )
+    assert answer.status_code == 303, answer.text
+    page = plain(client.get(f"/clerk/citations/{number}").text)
+    assert "Jordan Lee, Hearing clerk" in page.split("History")[-1]
+    with transaction(engine) as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.entity_key == number).order_by(AuditEvent.id)
+        ).all()
+        assert events[-1].actor == "Jordan Lee, Hearing clerk"
