@@ -54,6 +54,12 @@ def plain(html: str) -> str:
     return " ".join(markup.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
+def temporary_in(html: str) -> str:
+    found = re.search(r'<code class="temporary-password">([^<]+)</code>', html)
+    assert found, "no temporary password on the page"
+    return found.group(1)
+
+
 def post_login(client: TestClient, username: str, password: str) -> tuple[int, Page, str]:
     login = client.get("/clerk/login")
     answer = client.post(
@@ -219,7 +225,7 @@ def test_an_administrator_adds_an_account_with_a_temporary_password(
         },
     )
     assert added.status_code == 200
-    temporary = plain(added.text).split("temporary password:")[1].split()[0]
+    temporary = temporary_in(added.text)
     with transaction(engine) as session:
         user = get_user(session, "mvu")
         assert verify_password(user.password_hash, temporary)
@@ -263,7 +269,7 @@ def test_a_reset_shows_the_temporary_password_once_and_ends_sessions(
         csrf = csrf_of(admin_client.get("/clerk/users").text)
         answer = admin_client.post("/clerk/users/jlee/reset", data={"csrf_token": csrf})
         assert answer.status_code == 200
-        temporary = plain(answer.text).split("temporary password:")[1].split()[0]
+        temporary = temporary_in(answer.text)
         assert clerk.get("/clerk/contests").status_code == 303
         sign_in_account(clerk, "jlee", temporary)
         assert clerk.get("/clerk/contests").headers["location"] == "/clerk/password"
