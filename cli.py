@@ -30,6 +30,10 @@ COMMANDS = {
         "Allocate blocks of citation numbers to devices that issue offline.",
     ),
     "tokens": Lazy("citations.commands.issuing:tokens", "Create, list and revoke API tokens."),
+    "users": Lazy(
+        "citations.commands.users:users",
+        "Staff accounts: add, list, disable and reset passwords.",
+    ),
     "issue": Lazy(
         "citations.commands.issuing:issue_command",
         "Decide intake messages: one JSON message, a JSON array, or a JSON Lines batch.",

@@ -54,6 +54,8 @@ class Action(StrEnum):
     """Give money back; it only ever follows a decision that dismisses or reduces."""
     MANAGE_TOKENS = "manage_tokens"
     """Create, list and revoke API tokens."""
+    MANAGE_USERS = "manage_users"
+    """Create and disable staff accounts, and reset their passwords."""
     MANAGE_AGENCIES = "manage_agencies"
     """Register issuing agencies."""
     RECORD_MAIL = "record_mail"
@@ -117,6 +119,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     # Whoever may decide a review or a hearing may cause the refund the decision owes.
     Action.REFUND: frozenset({Role.CLERK, Role.HEARING_OFFICER, Role.ADMIN}),
     Action.MANAGE_TOKENS: frozenset({Role.ADMIN}),
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.MANAGE_AGENCIES: frozenset({Role.ADMIN}),
     # The mail room is the clerks': returned letters and the addresses they are sent to.
     Action.RECORD_MAIL: frozenset({Role.CLERK, Role.ADMIN}),

@@ -20,6 +20,16 @@ class Settings(BaseSettings):
     """Signs the clerks' web session cookie (CITATIONS_WEB_SECRET_KEY); without it each
     process draws a random key, so clerks log in again after a restart."""
 
+    web_idle_minutes: int = Field(default=30, ge=1)
+    """A clerks' session with no request for this long has ended (CITATIONS_WEB_IDLE_MINUTES)."""
+    sign_in_attempts: int = Field(default=5, ge=1)
+    """Failed sign-ins to an account before it is locked (CITATIONS_SIGN_IN_ATTEMPTS)."""
+    lockout_first_seconds: int = Field(default=60, ge=1)
+    """The first lockout's wait; each further failure doubles it
+    (CITATIONS_LOCKOUT_FIRST_SECONDS)."""
+    lockout_max_seconds: int = Field(default=3600, ge=1)
+    """The longest lockout (CITATIONS_LOCKOUT_MAX_SECONDS)."""
+
     api_docs: bool = False
     """Serve the API's OpenAPI description at /openapi.json, to any valid token
     (CITATIONS_API_DOCS=true). Off by default: only the intake schema is public. The

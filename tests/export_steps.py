@@ -52,6 +52,7 @@ from tests.hearing_steps import (
     at,
     officer_with_session,
 )
+from tests.staff_steps import make_user
 
 EXPORTED_AT = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 SCREENING = {"violence": False, "weapon": False, "unable_to_care_for_self": False}
@@ -133,6 +134,8 @@ def populate(engine: Engine) -> None:
             session, role="clerk", agency=None, name="front desk", actor=OPERATOR, now=NOW
         )
         start_session(session, desk.id, actor=OPERATOR, now=NOW)  # a clerk signed in
+        clerk = make_user(session)  # a person's account, signed in too
+        start_session(session, user_id=clerk.id, actor=OPERATOR, now=NOW)
     # A notice to be mailed, mailed by the mail run: a document kept as sent and its mailing.
     address = {"line1": "1 Export Way", "city": "Demo City", "state": "CA", "postal_code": "90012"}
     mailed = message(

@@ -45,6 +45,7 @@ from citations.payments.posting import PaymentRequest, record_payment, refund
 from citations.payments.processing import process
 from citations.payments.reconciliation import reconcile
 from citations.payments.service import elect_service
+from citations.record.accounts import list_users
 from citations.record.agencies import allocate_block, register_agency
 from citations.record.lookup import get_citation
 from citations.record.returns import record_return
@@ -194,6 +195,7 @@ CALLS: dict[Action, Call] = {
     Action.MANAGE_TOKENS: lambda s, a, n: create_token(
         s, role="clerk", agency=None, name="front desk", actor=a, now=NOW
     ),
+    Action.MANAGE_USERS: lambda s, a, n: list_users(s, actor=a),
     Action.MANAGE_AGENCIES: lambda s, a, n: register_agency(
         s, "PARKS", "Parks Rangers", actor=a, now=NOW
     ),

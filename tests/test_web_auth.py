@@ -239,8 +239,11 @@ def test_a_session_ends_after_a_working_day_whatever_the_cookie_says(web: Web) -
     client, desk = web
     sign_in(client, desk.tokens["clerk"])
     app: FastAPI = client.app  # type: ignore[assignment]
-    app.dependency_overrides[clock] = lambda: CLOCK + timedelta(hours=11, minutes=59)
-    assert client.get("/clerk/contests").status_code == 200
+    # A clerk at work all day (a page every 20 minutes: never idle long enough to end it).
+    for minutes in [*range(20, 12 * 60, 20), 12 * 60 - 1]:
+        moment = CLOCK + timedelta(minutes=minutes)
+        app.dependency_overrides[clock] = lambda moment=moment: moment
+        assert client.get("/clerk/contests").status_code == 200
     app.dependency_overrides[clock] = lambda: CLOCK + timedelta(hours=12)
     answer = client.get("/clerk/contests")
     assert answer.status_code == 303 and answer.headers["location"].endswith("&ended=1")

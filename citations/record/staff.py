@@ -49,3 +49,18 @@ class StaffUser(Base):
     OpenID Connect."""
 
     agency: Mapped[Agency | None] = relationship()
+
+    @property
+    def signature(self) -> str:
+        """How the person is named on every page, document and audit event they act in:
+        "Jordan Lee, Hearing clerk" (accounts.create_user keeps it unique)."""
+        return signature(self.name, self.title)
+
+
+def signature(name: str, title: str) -> str:
+    """The one form of a staff member's name and title.
+
+    >>> signature("Jordan Lee", "Hearing clerk")
+    'Jordan Lee, Hearing clerk'
+    """
+    return f"{name}, {title}" if title else name

@@ -29,6 +29,7 @@ from citations.web import (
     session_forms,
     session_outcomes,
     sessions_calendar,
+    users,
 )
 from citations.web.forms import add_form
 from citations.web.guard import PREFIX, error_page, web_router
@@ -44,6 +45,7 @@ router.include_router(citation.router)
 router.include_router(contacts.router)
 router.include_router(counter.router)
 router.include_router(fonts.router)
+router.include_router(users.router)
 for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES + counter.PAGES:
     add_form(router, page)
 for name, office_page in officers.PAGES + session_forms.PAGES:

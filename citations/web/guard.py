@@ -59,6 +59,10 @@ class LoginRequired(Exception):
         self.ended = ended
 
 
+class PasswordChangeRequired(Exception):
+    """A person signed in with a password an administrator set: they choose their own first."""
+
+
 class CsrfRejected(Exception):
     """A form post without this session's form token: refused before anything happens."""
 
@@ -89,6 +93,8 @@ def error_page(request: Request, status: int, title: str, message: str) -> Respo
 def _translate(request: Request, exc: Exception) -> Response:
     if isinstance(exc, LoginRequired):
         return login_redirect(request, exc.ended)
+    if isinstance(exc, PasswordChangeRequired):
+        return RedirectResponse(f"{PREFIX}/password", status_code=303)
     if isinstance(exc, CsrfRejected):
         return error_page(
             request,

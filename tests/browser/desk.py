@@ -123,3 +123,26 @@ def sign_in(client: TestClient, secret: str, next_page: str = "/clerk/") -> str:
     )
     assert answer.status_code == 303, answer.text
     return csrf_of(client.get("/clerk/contests").text)
+
+
+def sign_in_account(
+    client: TestClient, username: str, password: str, next_page: str = "/clerk/"
+) -> str:
+    """Sign in with a staff account's username and password through the login form; returns
+    the session's form token (from the page signing in leads to: the "choose your password"
+    page for an account whose password must change)."""
+    login = client.get("/clerk/login")
+    answer = client.post(
+        "/clerk/login",
+        data={
+            "csrf_token": csrf_of(login.text),
+            "username": username,
+            "password": password,
+            "next": next_page,
+        },
+    )
+    assert answer.status_code == 303, answer.text
+    landing = answer.headers["location"]
+    return csrf_of(
+        client.get("/clerk/password" if landing.endswith("/password") else "/clerk/contests").text
+    )

@@ -127,6 +127,9 @@ def test_pages_are_labelled_keyboard_operable_and_readable(site: Site, browser: 
     assert page.evaluate("() => document.activeElement.id") == "main"
     # Sign in with the keyboard alone.
     page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "f-username"
+    for _ in range(3):  # the password, the account's button, then the token's form
+        page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.id") == "f-token"
     page.keyboard.type(site.desk.tokens["clerk"])
     page.keyboard.press("Enter")
