@@ -33,7 +33,9 @@ from citations.online.sessions import open_session
 from citations.outreach.channels.letters import batch_letters
 from citations.outreach.optout import TEXT_REPLY, opt_out
 from citations.payments.ability import Declaration, request_ability_to_pay
+from citations.payments.drawers import close_drawer, open_drawer, take_counter_payment
 from citations.payments.posting import PaymentRequest, record_payment, reverse_payment
+from citations.record.accounts import actor_of
 from citations.record.agencies import allocate_block
 from citations.record.lookup import find_citation
 from citations.record.returns import record_return
@@ -136,6 +138,12 @@ def populate(engine: Engine) -> None:
         start_session(session, desk.id, actor=OPERATOR, now=NOW)  # a clerk signed in
         clerk = make_user(session)  # a person's account, signed in too
         start_session(session, user_id=clerk.id, actor=OPERATOR, now=NOW)
+        # The clerk's drawer at the counter: a float, one cash payment, closed balanced.
+        cashier, when = actor_of(clerk), at("2026-12-04")
+        open_drawer(session, Decimal("100.00"), actor=cashier, now=when)
+        cash = PaymentRequest(amount=Decimal("5.00"), method="cash")
+        take_counter_payment(session, paying, cash, actor=cashier, now=when)
+        close_drawer(session, Decimal("105.00"), Decimal("0.00"), actor=cashier, now=when)
     # A notice to be mailed, mailed by the mail run: a document kept as sent and its mailing.
     address = {"line1": "1 Export Way", "city": "Demo City", "state": "CA", "postal_code": "90012"}
     mailed = message(
