@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine
 
 from citations.roles import Actor, Role
 from tests.factories import message, prepare, send, subject
-from tests.hearing_steps import ISSUED_AT
 
 CLERK = Actor("clerk Jordan", Role.CLERK)
 OFFICER = Actor("officer Alvarez", Role.OFFICER, agency="DCPD")
@@ -54,9 +54,13 @@ class Town:
     ana: str
 
 
-def _issue(engine: Engine, person: dict[str, Any], day: str, agency: str = "DCPD") -> str:
-    body = message(agency=agency, violation_at=f"2026-{day}T10:00:00-08:00", subject=person)
-    number = send(engine, body, now=ISSUED_AT).result.citation_number
+def _issue(
+    engine: Engine, person: dict[str, Any], day: str, agency: str = "DCPD", **overrides: Any
+) -> str:
+    moment = f"2026-{day}T10:00:00-08:00"
+    body = message(agency=agency, violation_at=moment, subject=person, **overrides)
+    issued = datetime.fromisoformat(f"2026-{day}T12:00:00-08:00")
+    number = send(engine, body, now=issued).result.citation_number
     assert number is not None
     return number
 
@@ -67,6 +71,11 @@ def town(engine: Engine) -> Town:
         maria=_issue(engine, MARIA, "11-02"),
         maria_again=_issue(engine, MARIA_AGAIN, "11-05"),
         maria_unaccented=_issue(engine, MARIA_UNACCENTED, "11-08"),
-        john=_issue(engine, JOHN, "11-10"),
+        john=_issue(
+            engine,
+            JOHN,
+            "11-10",
+            location={"address": "1 Park Way", "area": "Westside"},
+        ),
         ana=_issue(engine, ANA, "11-12", agency="OTHR"),
     )

@@ -214,7 +214,7 @@ def list_citations(
             area=citation.area,
             balance=from_cents(citation.balance_cents),
         )
-        for citation, code in session.execute(query).tuples()
+        for citation, code in session.execute(query)
     ]
     return CitationPage(
         rows=rows,
