@@ -8,7 +8,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from citations.roles import Actor, Role
+from citations.database import transaction
+from citations.record.tokens import create_token
+from citations.roles import OPERATOR, Actor, Role
+from tests.conftest import NOW
 from tests.factories import message, prepare, send, subject
 
 CLERK = Actor("clerk Jordan", Role.CLERK)
@@ -79,3 +82,27 @@ def town(engine: Engine) -> Town:
         ),
         ana=_issue(engine, ANA, "11-12", agency="OTHR"),
     )
+
+
+@dataclass(frozen=True)
+class SearchDesk:
+    town: Town
+    tokens: dict[str, str]
+    """Role -> token secret, to sign in to the pages and call the API."""
+
+
+def search_desk(engine: Engine) -> SearchDesk:
+    """The town, and tokens for a clerk and for officers of each agency."""
+    made = town(engine)
+    tokens = {}
+    with transaction(engine) as session:
+        for role, agency in [("clerk", None), ("officer", "DCPD"), ("othr_officer", "OTHR")]:
+            _, tokens[role] = create_token(
+                session,
+                role=role.removeprefix("othr_"),
+                agency=agency,
+                name=f"{role} search",
+                actor=OPERATOR,
+                now=NOW,
+            )
+    return SearchDesk(made, tokens)

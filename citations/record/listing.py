@@ -9,12 +9,13 @@ total is one `count(*)` over the same filters.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
@@ -224,3 +225,52 @@ def list_citations(
         pages=max(1, -(-total // page.size)),
         sort=str(sort),
     )
+
+
+FILTER_FIELDS = tuple(CitationFilters.model_fields)
+YES = frozenset({"yes", "true", "1", "on"})
+
+
+def read_query(values: Mapping[str, Sequence[str]]) -> tuple[CitationFilters, Sort, Paging]:
+    """The filters, sort and page of a query string (the web page's form, the API's
+    parameters), every bad value at once as InputRejected with its field. Empty values are
+    left out; `status` may repeat; other names are ignored.
+
+    >>> filters, sort, paging = read_query({"status": ["paid", ""], "owing": ["yes"],
+    ...                                     "sort": ["name"], "page": ["2"]})
+    >>> [s.value for s in filters.status], filters.owing, str(sort), paging.number
+    (['paid'], True, 'name', 2)
+    """
+    given = {k: [v.strip() for v in vs if v.strip()] for k, vs in values.items()}
+    data: dict[str, Any] = {"status": given.get("status", [])}
+    for name in FILTER_FIELDS:
+        if name != "status" and given.get(name):
+            data[name] = given[name][0]
+    if "owing" in data:
+        data["owing"] = data["owing"].lower() in YES
+    errors: list[FieldError] = []
+    filters = CitationFilters()
+    try:
+        filters = CitationFilters.model_validate(data)
+    except ValidationError as exc:
+        errors += [
+            FieldError(str(e["loc"][0]), str(e["msg"]).removeprefix("Value error, "))
+            for e in exc.errors()
+        ]
+    sort = Sort()
+    try:
+        sort = Sort.read((given.get("sort") or [""])[0])
+    except InputRejected as exc:
+        errors += exc.errors
+    paging = Paging()
+    page, size = (given.get("page") or ["1"])[0], (given.get("size") or [str(PAGE_SIZES[0])])[0]
+    if not page.isdigit() or int(page) < 1:
+        errors.append(FieldError("page", "a page number: 1, 2, 3..."))
+    elif not size.isdigit() or int(size) not in PAGE_SIZES:
+        sizes = ", ".join(str(s) for s in PAGE_SIZES)
+        errors.append(FieldError("size", f"a page holds {sizes} citations"))
+    else:
+        paging = Paging(number=int(page), size=int(size))
+    if errors:
+        raise InputRejected(errors, "the list cannot be shown")
+    return filters, sort, paging

@@ -37,6 +37,7 @@ OTHERS_SHOWN = 20
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_WHOLE_NUMBER = re.compile(r"^[A-Za-z]{2,8}-?\d{4}-?\d{6}-?\d$")
 
 
 class OtherCitation(BaseModel):
@@ -67,6 +68,9 @@ class SearchResult(BaseModel):
     hits: list[SearchHit]
     more: bool
     """More citations matched than were returned: the clerk should narrow the search."""
+    note: str | None = None
+    """Why a query written as a whole citation number found none (a wrong check digit, no
+    such citation), for the page to say."""
 
 
 @dataclass
@@ -192,7 +196,7 @@ def search_citations(session: Session, query: str, actor: Actor, limit: int = 50
         )
     scope = agency_condition(session, actor)
     found = _Found()
-    exact = _exact(session, typed, scope)
+    exact, note = _exact(session, typed, scope)
     if exact is not None:
         found.add([exact], "number", limit)
     elif (born := read_date(typed)) is not None:
@@ -201,18 +205,20 @@ def search_citations(session: Session, query: str, actor: Actor, limit: int = 50
         _by_text(session, found, typed, folded, scope, limit)
     hits = _hits(session, found, scope)
     exact_number = hits[0].number if exact is not None and hits else None
-    return SearchResult(query=typed, exact=exact_number, hits=hits, more=found.more)
+    return SearchResult(query=typed, exact=exact_number, hits=hits, more=found.more, note=note)
 
 
-def _exact(session: Session, typed: str, scope: Any) -> int | None:
+def _exact(session: Session, typed: str, scope: Any) -> tuple[int | None, str | None]:
+    """The citation whose whole number this is; else why not, if it is written as one."""
     try:
         number = str(CitationNumber.parse(typed))
-    except InvalidCitationNumber:
-        return None
+    except InvalidCitationNumber as exc:
+        return None, exc.reason if _WHOLE_NUMBER.match(typed) else None
     query = select(Citation.id).where(Citation.number == number)
     if scope is not None:
         query = query.where(scope)
-    return session.scalar(query)
+    found = session.scalar(query)
+    return found, None if found is not None else f"no citation {number}"
 
 
 def _by_text(

@@ -25,6 +25,7 @@ from citations.web import (
     officers,
     queue,
     requests,
+    search,
     session_forms,
 )
 from citations.web.forms import add_form
@@ -39,6 +40,7 @@ router.include_router(queue.router)
 router.include_router(requests.router)
 router.include_router(citation.router)
 router.include_router(contacts.router)
+router.include_router(search.router)
 router.include_router(fonts.router)
 for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES:
     add_form(router, page)
