@@ -23,6 +23,7 @@ from citations.api import (
     problems,
     report_routes,
     schedule_routes,
+    search_routes,
     token_routes,
 )
 from citations.api.limits import BodySizeLimit, PrintablePath
@@ -72,6 +73,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         SecurityHeaders, hsts_seconds=settings.hsts_seconds
     )  # outermost: every answer
+    app.include_router(search_routes.router)  # before `router`: /v1/citations/search
     app.include_router(router)
     app.include_router(hearing_routes.router)
     app.include_router(money_routes.router)

@@ -113,14 +113,8 @@ class CitationPage(BaseModel):
     size: int
     pages: int
     sort: str
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
+    has_next: bool
+    has_previous: bool
 
 
 def _conditions(
@@ -217,13 +211,16 @@ def list_citations(
         )
         for citation, code in session.execute(query)
     ]
+    pages = max(1, -(-total // page.size))
     return CitationPage(
         rows=rows,
         total=total,
         page=page.number,
         size=page.size,
-        pages=max(1, -(-total // page.size)),
+        pages=pages,
         sort=str(sort),
+        has_next=page.number < pages,
+        has_previous=page.number > 1,
     )
 
 
