@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from citations.database import transaction
 from citations.errors import InputRejected, PermissionDenied
+from citations.record import listing
 from citations.record.listing import CitationFilters, CitationPage, Paging, Sort, list_citations
 from citations.record.status import CitationStatus
 from citations.roles import Actor, Role
@@ -207,3 +208,16 @@ def test_pages_walk_the_whole_list_once(engine: Engine, filled: list[str]) -> No
     assert len(listed(engine, size=100).rows) == 52
     assert listed(engine, size=100).pages == 1
     assert CitationStatus.ISSUED.value == listed(engine, size=50).rows[0].status
+
+
+@pytest.mark.filled_by(fill=crowd)
+def test_past_the_count_cap_the_total_says_more_and_pages_go_on(
+    engine: Engine, filled: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listing, "COUNT_CAP", 30)
+    first = listed(engine, sort="issued")
+    assert (first.total, first.total_exact, first.pages, first.has_next) == (30, False, None, True)
+    third = listed(engine, sort="issued", number=3)
+    assert numbers(third) == filled[50:] and not third.has_next and third.has_previous
+    none = listed(engine, issued_to="2026-01-01")
+    assert (none.total, none.total_exact, none.pages, none.has_next) == (0, True, 1, False)

@@ -29,6 +29,9 @@ from citations.record.tables import Agency, Citation, CitationViolation
 from citations.roles import Actor
 
 PAGE_SIZES = (25, 50, 100)
+COUNT_CAP = 10_000
+"""Lists count the citations they keep up to this many (an exact count past it costs more
+than the page: every kept row is read); past it they say "more than 10,000"."""
 
 
 class SortKey(StrEnum):
@@ -108,10 +111,13 @@ class CitationRow(BaseModel):
 class CitationPage(BaseModel):
     rows: list[CitationRow]
     total: int
-    """How many citations the filters keep, on every page."""
+    """How many citations the filters keep, on every page (at most COUNT_CAP)."""
+    total_exact: bool
+    """False: more than `total` (COUNT_CAP) citations are kept, not counted further."""
     page: int
     size: int
-    pages: int
+    pages: int | None
+    """How many pages there are; None when the total is not exact."""
     sort: str
     has_next: bool
     has_previous: bool
@@ -189,14 +195,25 @@ def list_citations(
         sizes = ", ".join(str(s) for s in PAGE_SIZES)
         raise InputRejected([FieldError("size", f"a page holds {sizes} citations")])
     conditions = _conditions(session, filters, actor)
-    total = session.scalar(select(func.count()).select_from(Citation).where(*conditions)) or 0
-    query = (
-        select(Citation, Agency.code)
-        .join(Agency, Agency.id == Citation.agency_id)
+    # Counted up to a cap: an exact count of 400,000 owing citations reads them all (half a
+    # second at a million); past the cap the page says "more than" and pages on by `has_next`.
+    kept = select(Citation.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    counted = session.scalar(select(func.count()).select_from(kept)) or 0
+    # The page's ids first, from the sort's index alone; then only those rows are read
+    # (an offset over whole rows would read every row it skips).
+    ids = (
+        select(Citation.id)
         .where(*conditions)
         .order_by(*_order(sort))
         .offset((page.number - 1) * page.size)
-        .limit(page.size)
+        .limit(page.size + 1)  # one more: whether there is a next page
+        .subquery()
+    )
+    query = (
+        select(Citation, Agency.code)
+        .join(ids, ids.c.id == Citation.id)
+        .join(Agency, Agency.id == Citation.agency_id)
+        .order_by(*_order(sort))
     )
     zone = zone_of(PublishedCatalog(session).jurisdiction())
     rows = [
@@ -211,15 +228,16 @@ def list_citations(
         )
         for citation, code in session.execute(query)
     ]
-    pages = max(1, -(-total // page.size))
+    exact = counted <= COUNT_CAP
     return CitationPage(
-        rows=rows,
-        total=total,
+        rows=rows[: page.size],
+        total=min(counted, COUNT_CAP),
+        total_exact=exact,
         page=page.number,
         size=page.size,
-        pages=pages,
+        pages=max(1, -(-counted // page.size)) if exact else None,
         sort=str(sort),
-        has_next=page.number < pages,
+        has_next=len(rows) > page.size,
         has_previous=page.number > 1,
     )
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, and_, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from citations.calendar import zone_of
@@ -37,6 +37,7 @@ OTHERS_SHOWN = 20
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_NUMBER_PART = re.compile(r"^[A-Z0-9-]+$")
 _WHOLE_NUMBER = re.compile(r"^[A-Za-z]{2,8}-?\d{4}-?\d{6}-?\d$")
 
 
@@ -137,7 +138,12 @@ def _ids(session: Session, condition: ColumnElement[bool], scope: Any, limit: in
     query: Select[Any] = select(Citation.id).where(condition)
     if scope is not None:
         query = query.where(scope)
-    query = query.order_by(Citation.issued_at.desc(), Citation.id.desc()).limit(limit + 1)
+    # Newest first, by an expression no index gives: the planner then reads the matches
+    # through the condition's own index and sorts them, instead of walking every citation
+    # down the issue-time index hoping to meet `limit` matches soon (a rare match or a
+    # parameter it cannot estimate made that a scan of the whole table).
+    newest = func.coalesce(Citation.issued_at, Citation.issued_at)
+    query = query.order_by(newest.desc(), Citation.id.desc()).limit(limit + 1)
     return list(session.scalars(query))
 
 
@@ -235,8 +241,8 @@ def _by_text(
             CitationIdentifier.id_number == identifier
         )
         found.add(_ids(session, Citation.id.in_(holders), scope, limit), "identifier", limit)
-    part = re.sub(r"[^0-9A-Z-]", "", typed.upper())
-    if has_digit and len(part) >= 3:
+    part = typed.upper()
+    if has_digit and len(part) >= 3 and _NUMBER_PART.match(part):
         found.add(
             _ids(session, Citation.number.contains(part, autoescape=True), scope, limit),
             "number",

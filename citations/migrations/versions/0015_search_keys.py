@@ -64,6 +64,7 @@ def upgrade() -> None:
         "citations",
         ["subject_last_folded"],
         postgresql_ops={"subject_last_folded": "varchar_pattern_ops"},
+        postgresql_include=["issued_at"],
     )
     op.create_index(
         "ix_citations_name_order",
