@@ -72,6 +72,13 @@ def upgrade() -> None:
         ["subject_last_folded", "subject_first_folded", "id"],
     )
     op.create_index("ix_citations_dob", "citations", ["subject_dob"])
+    op.drop_index("ix_citations_area", table_name="citations")
+    op.create_index("ix_citations_area", "citations", ["area", "id"])
+    op.create_index(
+        "ix_citation_violations_citation_by_ordinance",
+        "citation_violations",
+        ["ordinance_code", "citation_id"],
+    )
     op.create_index("ix_citations_issued", "citations", ["issued_at", "id"])
     op.create_index("ix_citations_balance", "citations", ["balance_cents", "id"])
     op.create_index(
@@ -121,6 +128,9 @@ def _fill_folded() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_citation_identifiers_number", table_name="citation_identifiers")
+    op.drop_index("ix_citation_violations_citation_by_ordinance", table_name="citation_violations")
+    op.drop_index("ix_citations_area", table_name="citations")
+    op.create_index("ix_citations_area", "citations", ["area"])
     for name in (
         "ix_citations_address_trgm",
         "ix_citations_number_trgm",
