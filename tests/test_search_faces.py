@@ -102,8 +102,9 @@ def test_the_api_names_every_bad_filter(api: Api) -> None:
     )
     assert answer.status_code == 422
     assert answer.headers["content-type"].startswith("application/problem+json")
-    fields = {e["field"] for e in answer.json()["errors"]}
-    assert fields == {"status", "sort", "size"}
+    errors = {e["field"]: e["message"] for e in answer.json()["errors"]}
+    assert set(errors) == {"status", "sort", "size"}
+    assert errors["status"] == "a status, e.g. issued, paid, delinquent"
 
 
 def test_the_command_finds_and_lists_the_others(

@@ -111,8 +111,8 @@ def test_bad_filters_are_shown_next_to_their_fields(web: Web) -> None:
     )
     assert answer.status_code == 422
     page = Page(answer.text)
-    assert "valid date" in page.words("f-issued_from-error-1")
-    assert "valid decimal" in page.words("f-balance_min-error-1")
+    assert "a date written 2026-11-20" in page.words("f-issued_from-error-1")
+    assert "an amount of 0 or more" in page.words("f-balance_min-error-1")
     assert "sort by one of" in page.words("main")
     assert page.attrs["f-balance_min"]["value"] == "lots"
 

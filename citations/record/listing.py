@@ -243,6 +243,13 @@ def list_citations(
 
 
 FILTER_FIELDS = tuple(CitationFilters.model_fields)
+SAID = {
+    "status": "a status, e.g. issued, paid, delinquent",
+    "issued_from": "a date written 2026-11-20",
+    "issued_to": "a date written 2026-11-20",
+    "balance_min": "an amount of 0 or more, e.g. 200.00",
+}
+"""What a bad filter is told, in the words of the page (pydantic's own are a programmer's)."""
 YES = frozenset({"yes", "true", "1", "on"})
 
 
@@ -269,7 +276,7 @@ def read_query(values: Mapping[str, Sequence[str]]) -> tuple[CitationFilters, So
         filters = CitationFilters.model_validate(data)
     except ValidationError as exc:
         errors += [
-            FieldError(str(e["loc"][0]), str(e["msg"]).removeprefix("Value error, "))
+            FieldError(str(e["loc"][0]), SAID.get(str(e["loc"][0]), str(e["msg"])))
             for e in exc.errors()
         ]
     sort = Sort()
