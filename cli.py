@@ -38,6 +38,10 @@ COMMANDS = {
         "citations.commands.issuing:issue_command",
         "Decide intake messages: one JSON message, a JSON array, or a JSON Lines batch.",
     ),
+    "find": Lazy(
+        "citations.commands.find:find_command",
+        "Find citations by a name, date of birth, ID, part of a number or of an address.",
+    ),
     "show": Lazy(
         "citations.commands.show:show_command",
         "Show a citation: its violations, fines, status and revisions.",

@@ -25,6 +25,7 @@ from citations.api import (
     queue_routes,
     report_routes,
     schedule_routes,
+    search_routes,
     token_routes,
 )
 from citations.api.limits import BodySizeLimit, PrintablePath
@@ -74,6 +75,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         SecurityHeaders, hsts_seconds=settings.hsts_seconds
     )  # outermost: every answer
+    app.include_router(search_routes.router)  # before `router`: /v1/citations/search
     app.include_router(router)
     app.include_router(hearing_routes.router)
     app.include_router(queue_routes.router)

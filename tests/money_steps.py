@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from citations.database import transaction
 from citations.payments.posting import PaymentRequest, PaymentResult, record_payment
-from citations.record.ledger import balance, entries, paid
+from citations.record.ledger import balance, balance_drift, entries, paid
 from citations.record.lookup import find_citation
 from citations.roles import OPERATOR, Actor, Role
 from tests.hearing_steps import at, issue_one
@@ -44,6 +44,8 @@ def state(engine: Engine, number: str) -> tuple[str, Decimal, Decimal, list[tupl
     """(status, balance, paid, ledger) of a citation."""
     with transaction(engine) as session:
         citation = find_citation(session, number, OPERATOR)
+        # The stored balance the lists sort by is the ledger's sum after every money step.
+        assert balance_drift(session) == []
         return (
             citation.status,
             balance(session, citation),

@@ -22,6 +22,7 @@ from citations.issuing.decision import Decision
 from citations.issuing.intake import IntakeMessage
 from citations.issuing.results import IntakeResult, Planned
 from citations.money import to_cents
+from citations.record.folding import folded_subject
 from citations.record.ledger import EntryKind, LedgerEntry, entry_event, entry_row
 from citations.record.repeats import refresh_next_days
 from citations.record.status import CitationStatus
@@ -165,6 +166,8 @@ def _citation_row(
         "status": CitationStatus.ISSUED.value,
         "status_reason": None,
         "revision": 1,
+        # The fine assessed below is the ledger's one entry (none for a zero fine).
+        "balance_cents": to_cents(plan.decision.total_fine),
         "issued_at": now,
         "closed_at": None,
         "notice_language": plan.language,
@@ -207,6 +210,7 @@ def citation_fields(
         "officer_name": message.officer.name,
         "subject": body["subject"],
         "subject_name_key": subject.name_key(),
+        **folded_subject(body["subject"]),
         "subject_dob": subject.date_of_birth,
         "preferred_language": subject.preferred_language,
         "total_fine_cents": to_cents(decision.total_fine),

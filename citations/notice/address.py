@@ -23,6 +23,7 @@ from citations.catalog.store import PublishedCatalog
 from citations.errors import FieldError, IllegalTransition, InputRejected
 from citations.issuing.intake import Address
 from citations.notice.mailing import MAIL, mail_notice
+from citations.record.folding import folded_subject
 from citations.record.lookup import lock_citation
 from citations.record.sent import (
     Delivery,
@@ -77,6 +78,7 @@ def record_address(
     came_back = citation.attention is not None
     waiting = citation.service_method == MAIL and citation.served_on is None
     citation.subject = {**citation.subject, "address": new}
+    citation.subject_address_folded = folded_subject(citation.subject)["subject_address_folded"]
     attention = citation.attention
     citation.attention = None
     record(

@@ -110,6 +110,35 @@ class Citation(Base):
         # every citation with it is found at once.
         Index("ix_citations_phone", "phone"),
         Index("ix_citations_email", "email"),
+        # The clerks' search (citations.record.search): a last name's prefix, a date of
+        # birth, part of a number or an address; and the list's sorts and filters.
+        Index(
+            "ix_citations_last_prefix",
+            "subject_last_folded",
+            postgresql_ops={"subject_last_folded": "varchar_pattern_ops"},
+            # The issue moment beside each name: newest first without reading the rows.
+            postgresql_include=["issued_at"],
+        ),
+        Index("ix_citations_name_order", "subject_last_folded", "subject_first_folded", "id"),
+        Index("ix_citations_dob", "subject_dob"),
+        # With the id: the list's area filter, joined to an ordinance's citations, is read
+        # from the index alone (an area's citations lie on as many pages as there are).
+        Index("ix_citations_area", "area", "id"),
+        Index("ix_citations_issued", "issued_at", "id"),
+        Index("ix_citations_balance", "balance_cents", "id"),
+        # PostgreSQL: trigram indexes (pg_trgm) answer `LIKE '%part%'`; SQLite: plain ones.
+        Index(
+            "ix_citations_number_trgm",
+            "number",
+            postgresql_using="gin",
+            postgresql_ops={"number": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_citations_address_trgm",
+            "subject_address_folded",
+            postgresql_using="gin",
+            postgresql_ops={"subject_address_folded": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -124,16 +153,26 @@ class Citation(Base):
     violation_date: Mapped[date] = mapped_column(Date, index=True)
     """The violation's calendar date in the jurisdiction's time zone."""
     location: Mapped[Any] = mapped_column(JSONDocument)
-    area: Mapped[str | None] = mapped_column(String(200), index=True)
+    area: Mapped[str | None] = mapped_column(String(200))
     officer_badge: Mapped[str] = mapped_column(String(40))
     officer_name: Mapped[str] = mapped_column(String(200))
     subject: Mapped[Any] = mapped_column(JSONDocument)
     subject_name_key: Mapped[str] = mapped_column(String(400))
     subject_dob: Mapped[date | None] = mapped_column(Date)
+    subject_last_folded: Mapped[str] = mapped_column(String(200), server_default="")
+    """The last name folded for searching (citations.record.folding: accents, case and
+    punctuation ignored), kept with `subject`."""
+    subject_first_folded: Mapped[str] = mapped_column(String(200), server_default="")
+    subject_address_folded: Mapped[str] = mapped_column(String(400), server_default="")
+    """The person's address on one line, folded, for finding them by part of it."""
     preferred_language: Mapped[str | None] = mapped_column(String(8))
     notice_language: Mapped[str] = mapped_column(String(8))
     total_fine_cents: Mapped[int] = mapped_column(BigInteger)
     """The fine as it stands (after any reduction); the ledger holds every change."""
+    balance_cents: Mapped[int] = mapped_column(BigInteger, server_default="0", default=0)
+    """What is owed now: the ledger's sum, kept by every writer of ledger entries in the same
+    transaction (citations.record.ledger), so lists filter and sort by it at a million rows.
+    `ledger.balance` still computes it from the entries; the two are checked equal."""
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     """When what is owed must be paid: the notice's deadline, then the one each decision,
     plan or failed alternative sets. Late penalties count from it."""
@@ -189,7 +228,11 @@ class CitationIdentifier(Base):
     """A subject identifier (e.g. a driver license number), normalized for matching priors."""
 
     __tablename__ = "citation_identifiers"
-    __table_args__ = (Index("ix_citation_identifiers_key", "id_type", "id_number"),)
+    __table_args__ = (
+        Index("ix_citation_identifiers_key", "id_type", "id_number"),
+        # The clerks' search finds a number whatever its type (citations.record.search).
+        Index("ix_citation_identifiers_number", "id_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
@@ -207,6 +250,8 @@ class CitationViolation(Base):
         UniqueConstraint("citation_id", "position", name="uq_citation_violations_position"),
         Index("ix_citation_violations_ordinance", "ordinance_code", "violation_date"),
         Index("ix_citation_violations_category", "category", "violation_date"),
+        # The citations list's ordinance filter: an ordinance's citations from the index alone.
+        Index("ix_citation_violations_citation_by_ordinance", "ordinance_code", "citation_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from citations.money import to_cents
+from citations.record.folding import fold
 from citations.record.tables import Citation, CitationIdentifier, CitationViolation, IntakeRecord
 from ordinances.models import Jurisdiction
 from ordinances.resolve import ResolvedVersion
@@ -97,6 +98,9 @@ def write_citation(
                 "preferred_language": person.language,
             },
             "subject_name_key": f"{person.first} {person.last}".casefold(),
+            "subject_last_folded": fold(person.last),
+            "subject_first_folded": fold(person.first),
+            "subject_address_folded": "",
             "subject_dob": person.dob,
             "preferred_language": person.language,
             "notice_language": language,

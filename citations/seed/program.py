@@ -16,6 +16,7 @@ from sqlalchemy import Engine, select
 from citations.audit import AuditEvent, chain_head, event_hash, move_chain_head
 from citations.calendar import local_date, pay_deadline, zone_of
 from citations.database import transaction
+from citations.record.ledger import balance_update
 from citations.record.numbering import CitationNumber
 from citations.record.repeats import next_day_update
 from citations.record.status import CitationStatus
@@ -177,6 +178,8 @@ def seed(
         move_chain_head(session, chain)
         # One pass for every person at the end, cheaper than keeping it citation by citation.
         session.execute(next_day_update())
+        # The ledger rows went in without `post`: the stored balances, in one pass too.
+        session.execute(balance_update())
     advance_sequences(engine)
     return SeedReport(
         issued, referred, declined, dict(counts), (datetime.now(UTC) - started).total_seconds()

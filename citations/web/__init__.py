@@ -26,6 +26,7 @@ from citations.web import (
     officers,
     queue,
     requests,
+    search,
     session_forms,
     session_outcomes,
     sessions_calendar,
@@ -44,6 +45,7 @@ router.include_router(requests.router)
 router.include_router(citation.router)
 router.include_router(contacts.router)
 router.include_router(counter.router)
+router.include_router(search.router)
 router.include_router(fonts.router)
 router.include_router(users.router)
 for page in hearing_forms.PAGES + contest_forms.PAGES + mail_forms.PAGES + counter.PAGES:

@@ -1,5 +1,5 @@
 """A citation's page (details, contest, ledger, history, documents, messages and contact, and
-the next steps), the search by number, and the documents as PDF, printed by the builders the
+the next steps), and the documents as PDF, printed by the builders the
 API uses."""
 
 from __future__ import annotations
@@ -286,24 +286,6 @@ def answer_set_aside_request(
     return RedirectResponse(
         f"{PREFIX}/citations/{canonical}?done=set-aside-answer#online-section", status_code=303
     )
-
-
-@router.get("/find")
-def find(request: Request, actor: ActorDep, engine: EngineDep, number: str = "") -> Response:
-    """The search box: go to the citation, or say why the number finds nothing."""
-    error = None
-    try:
-        with reading(engine) as session:
-            found = find_citation(session, number, actor).number
-    except InputRejected as exc:
-        error = exc.errors[0].message if exc.errors else str(exc)
-    except NotFound as exc:
-        error = f"{exc}: check the number"
-    if error is None:
-        return RedirectResponse(f"{PREFIX}/citations/{found}", status_code=303)
-    if not number.strip():
-        error = "enter a citation number"
-    return render(request, "find.html", 422, typed=number, error=error)
 
 
 @router.get("/citations/{number}/notice.pdf")
