@@ -1,19 +1,21 @@
-"""Staff accounts for the work-queue tests, made directly as rows (the accounts' own
-library is another part of the work), and an actor for each."""
+"""Staff accounts for the work-queue tests, made directly as rows (one of them disabled, which
+the accounts' library would refuse to make so), each with the same password, and an actor for
+each."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import FastAPI, Request
 from sqlalchemy import Engine
 
 from citations.database import transaction
-from citations.http.deps import EngineDep
-from citations.record.staff import StaffUser
+from citations.record.passwords import hash_password
+from citations.record.staff import StaffUser, signature
 from citations.roles import Actor, Role
-from citations.web.auth import ClockDep, current_actor
 from tests.conftest import NOW
+from tests.staff_steps import PASSWORD
+
+__all__ = ["PASSWORD", "STAFF", "Staff", "add_staff"]
 
 
 @dataclass(frozen=True)
@@ -21,9 +23,10 @@ class Staff:
     ids: dict[str, int]
     """Username -> account id."""
 
-    def actor(self, username: str, role: Role = Role.CLERK, name: str = "") -> Actor:
-        """The person of `username` acting, as a signed-in account would."""
-        return Actor(name or username, role, user_id=self.ids[username])
+    def actor(self, username: str) -> Actor:
+        """The person of `username` acting, as their signed-in account does."""
+        _, name, title, role, _ = next(s for s in STAFF if s[0] == username)
+        return Actor(signature(name, title), Role(role), user_id=self.ids[username])
 
 
 STAFF = [
@@ -48,21 +51,12 @@ def add_staff(engine: Engine) -> Staff:
                 created_at=NOW,
                 created_by="test",
                 disabled_at=NOW if disabled else None,
+                password_hash=hash_password(PASSWORD),
+                password_changed_at=NOW,
+                must_change_password=False,
+                failed_attempts=0,
             )
             session.add(user)
             session.flush()
             ids[username] = user.id
     return Staff(ids)
-
-
-def act_as(app: FastAPI, actor: Actor) -> None:
-    """The pages act as `actor` (a person with an account) once signed in with a token: the
-    session and its form token are checked as ever, only who acts is replaced (until the
-    accounts' own sign-in lands)."""
-
-    def person(request: Request, engine: EngineDep, now: ClockDep) -> Actor:
-        current_actor(request, engine, now)  # signed in, and the form token set
-        request.state.actor = actor
-        return actor
-
-    app.dependency_overrides[current_actor] = person

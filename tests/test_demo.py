@@ -6,12 +6,15 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
 from citations.database import make_engine, transaction
 from citations.record.access import citation_id_for_code
 from citations.record.lookup import find_citation
 from citations.roles import OPERATOR
 from cli import cli
+from tests.browser.desk import desk_app
+from tests.browser.html import csrf_of
 from tests.public_steps import door_client, find_citation_as_person
 
 DOOR = re.compile(
@@ -24,7 +27,14 @@ DOOR = re.compile(
     r"  Every document printed for a person carries its own code, in a link to "
     r"https://citations\.demo-city\.example/c/\.\.\.\n"
     r"  \(CITATIONS_PAYMENT_PROVIDER=test turns on the built-in test payment page, where no "
-    r"money moves; a city sets stripe, see the README\.\)\n$"
+    r"money moves; a city sets stripe, see the README\.\)\n"
+)
+DESK = re.compile(
+    r"Try the clerks' pages with a hearing clerk's own account \(same server\):\n"
+    r"  open http://127\.0\.0\.1:8000/clerk/ and sign in as (?P<username>\S+) "
+    r"\(Jordan Lee, Hearing clerk\) with the temporary password (?P<password>\S+)\n"
+    r"  \(you choose your own password at the first sign-in; make more accounts with "
+    r"`citations users add`\)\n$"
 )
 
 
@@ -88,6 +98,7 @@ def test_demo_publishes_issues_and_writes_notices(runner: CliRunner, tmp_path: P
     assert len(money) == 3
     reminders_delivered(again.stdout, output)
     try_the_door(again.stdout)
+    try_the_desk(again.stdout)
 
 
 REMINDERS = re.compile(
@@ -133,3 +144,27 @@ def try_the_door(text: str) -> None:
     with door_client(url) as client:
         opened = client.get(door["path"])
         assert opened.status_code == 303 and opened.headers["location"] == "/citation"
+
+
+def try_the_desk(text: str) -> None:
+    """The demo ends with a hearing clerk's account: the printed username and temporary
+    password sign in to the clerks' pages, which first ask the clerk to choose their own."""
+    desk = DESK.search(text)
+    door = DOOR.search(text)
+    assert desk is not None and door is not None, text[-800:]
+    with TestClient(
+        desk_app(door["url"]), base_url="https://testserver", follow_redirects=False
+    ) as client:
+        login = client.get("/clerk/login")
+        answer = client.post(
+            "/clerk/login",
+            data={
+                "csrf_token": csrf_of(login.text),
+                "username": desk["username"],
+                "password": desk["password"],
+                "next": "/clerk/",
+            },
+        )
+        assert answer.status_code == 303, answer.text
+        assert answer.headers["location"].endswith("/clerk/password")
+        assert "Choose your password" in client.get("/clerk/password").text

@@ -17,10 +17,9 @@ from sqlalchemy import Engine, select
 from citations.database import transaction
 from citations.record.person import PersonRequest
 from citations.record.tables import Citation
-from citations.roles import Role
-from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in
+from tests.browser.desk import CLOCK, Desk, desk_app, set_desk, sign_in, sign_in_account
 from tests.browser.html import Page
-from tests.queue_steps import Staff, act_as, add_staff
+from tests.queue_steps import PASSWORD, Staff, add_staff
 
 pytestmark = [pytest.mark.filled_by(fill=set_desk), pytest.mark.clock(CLOCK)]
 
@@ -30,10 +29,10 @@ Web = tuple[TestClient, Desk, str, Staff]
 @pytest.fixture
 def web(filled: Desk, database_url: str, engine: Engine) -> Iterator[Web]:
     staff = add_staff(engine)
-    app = desk_app(database_url)
-    act_as(app, staff.actor("jlee", name="Jordan Lee"))
-    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
-        yield client, filled, sign_in(client, filled.tokens["clerk"]), staff
+    with TestClient(
+        desk_app(database_url), base_url="https://testserver", follow_redirects=False
+    ) as client:
+        yield client, filled, sign_in_account(client, "jlee", PASSWORD), staff
 
 
 def section(page: Page, ident: str) -> str:
@@ -152,11 +151,8 @@ def app_of(client: TestClient) -> FastAPI:
 
 
 def test_a_token_has_no_mine_and_a_hearing_officer_assigns_nothing(web: Web) -> None:
-    client, desk, _, staff = web
-    app_of(client).dependency_overrides.clear()  # the token's holder acts: no account
-    from citations.web.auth import clock
-
-    app_of(client).dependency_overrides[clock] = lambda: CLOCK
+    client, desk, _, _ = web
+    sign_in(client, desk.tokens["clerk"])  # the token's holder acts: no account
     page = Page(client.get("/clerk/contests").text)
     assert "/clerk/contests?assignee=mine" not in page.links
     assert "mine" not in options(page, "f-assignee")
@@ -164,7 +160,7 @@ def test_a_token_has_no_mine_and_a_hearing_officer_assigns_nothing(web: Web) -> 
     asked = client.get("/clerk/contests?assignee=mine")
     assert asked.status_code == 422
     assert "only a person signed in with their own account" in Page(asked.text).words("main")
-    act_as(app_of(client), staff.actor("pkim", Role.HEARING_OFFICER, "Pat Kim"))
+    sign_in_account(client, "pkim", PASSWORD)  # a hearing officer's own account
     officer = Page(client.get("/clerk/contests").text)
     assert f"assign-{desk.numbers['review']}" not in officer.attrs  # may not assign work
 

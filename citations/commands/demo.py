@@ -143,3 +143,14 @@ def demo(output: Path) -> None:
             "  (CITATIONS_PAYMENT_PROVIDER=test turns on the built-in test payment page, where "
             "no money moves; a city sets stripe, see the README.)"
         )
+    desk = result.desk
+    click.echo("")
+    click.echo("Try the clerks' pages with a hearing clerk's own account (same server):")
+    click.echo(
+        f"  open {SERVED_AT}/clerk/ and sign in as {desk.username} ({desk.name}) with the "
+        f"temporary password {desk.temporary_password}"
+    )
+    click.echo(
+        "  (you choose your own password at the first sign-in; make more accounts with "
+        "`citations users add`)"
+    )

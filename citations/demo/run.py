@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from citations.catalog.publishing import PublicationResult, publish
 from citations.catalog.store import InEffect, PublishedCatalog
 from citations.database import make_engine, transaction, upgrade
+from citations.demo.desk import DemoDesk, desk_demo
 from citations.demo.door import DemoDoor, door_demo
 from citations.demo.hearings import DemoHearings, run_hearings_demo
 from citations.demo.mail import DemoMail, run_mail_demo
@@ -64,6 +65,8 @@ class DemoResult:
     """A citation to try the public door with: its number, date of birth and a code."""
     reminders: DemoReminders
     """The outbox the steps above wrote, delivered to local stand-ins as days pass."""
+    desk: DemoDesk
+    """A hearing clerk's account to try the clerks' pages with."""
 
 
 def run_demo(output_dir: Path, now: datetime) -> DemoResult:
@@ -128,6 +131,7 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
         mail = run_mail_demo(engine, asked[0], output_dir, now) if asked else None
         door = door_demo(engine, batch, now)
         reminders = run_reminders_demo(engine, output_dir, now)
+        desk = desk_demo(engine, now)
     finally:
         engine.dispose()
     upcoming.sort(key=lambda item: (item[0], item[1]))
@@ -147,6 +151,7 @@ def run_demo(output_dir: Path, now: datetime) -> DemoResult:
         mail,
         door,
         reminders,
+        desk,
     )
 
 
