@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -23,12 +22,12 @@ from tests.staff_steps import PASSWORD, make_user
 
 __all__ = ["browser"]  # the fixture, used by name
 
-pytestmark = pytest.mark.clock(CLOCK)
+pytestmark = [pytest.mark.clock(CLOCK), pytest.mark.filled_by(fill=set_desk)]
 
 
 @pytest.fixture
-def site(tmp_path: Path, databases: Databases) -> Iterator[tuple[str, str]]:
-    url = databases.sqlite_copy(tmp_path / "browser.db", set_desk)
+def site(database_url: str, databases: Databases) -> Iterator[tuple[str, str]]:
+    url = database_url  # on each backend, filled as the marker says
     engine = make_engine(url)
     try:
         make_user(engine)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import make_url
 
 from citations.database import make_engine, transaction
 from citations.payments.diversion import Obligation, refer
@@ -24,13 +25,13 @@ from tests.pdfs import pdf_text
 
 __all__ = ["browser"]  # the fixture, used by name
 
-pytestmark = pytest.mark.clock(CLOCK)
+pytestmark = [pytest.mark.clock(CLOCK), pytest.mark.filled_by(fill=set_desk)]
 
 
 @pytest.fixture
-def site(tmp_path: Path, databases: Databases) -> Iterator[Site]:
-    url = databases.sqlite_copy(tmp_path / "browser.db", set_desk)
-    desk: Desk = databases.filled("sqlite", set_desk)
+def site(database_url: str, databases: Databases) -> Iterator[Site]:
+    url = database_url  # on each backend, filled as the marker says
+    desk: Desk = databases.filled(make_url(url).get_backend_name(), set_desk)
     engine = make_engine(url)
     try:  # one more citation, referred to a program
         number = issue_one(engine, first_name="Noor", last_name="Haddad")

@@ -6,10 +6,10 @@ Screenshots go to CITATIONS_SCREENSHOTS when it is set."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import make_url
 
 from citations.database import make_engine
 from tests.browser.chromium import axe_violations, browser, check_accessible, serving, shot
@@ -20,13 +20,13 @@ from tests.queue_steps import PASSWORD, add_staff
 
 __all__ = ["browser"]  # the fixture, used by name
 
-pytestmark = pytest.mark.clock(CLOCK)
+pytestmark = [pytest.mark.clock(CLOCK), pytest.mark.filled_by(fill=set_desk)]
 
 
 @pytest.fixture
-def site(tmp_path: Path, databases: Databases) -> Iterator[Site]:
-    url = databases.sqlite_copy(tmp_path / "browser.db", set_desk)
-    desk: Desk = databases.filled("sqlite", set_desk)
+def site(database_url: str, databases: Databases) -> Iterator[Site]:
+    url = database_url  # on each backend, filled as the marker says
+    desk: Desk = databases.filled(make_url(url).get_backend_name(), set_desk)
     engine = make_engine(url)
     try:
         staff = add_staff(engine)

@@ -6,10 +6,10 @@ h1, enough contrast, and axe-core finds nothing. Screenshots go to CITATIONS_SCR
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import make_url
 
 from tests.browser.chromium import axe_violations, browser, check_accessible, serving, shot
 from tests.browser.desk import CLOCK, desk_app
@@ -18,13 +18,13 @@ from tests.search_steps import SearchDesk, search_desk
 
 __all__ = ["browser"]  # the fixture, used by name
 
-pytestmark = pytest.mark.clock(CLOCK)
+pytestmark = [pytest.mark.clock(CLOCK), pytest.mark.filled_by(fill=search_desk)]
 
 
 @pytest.fixture
-def site(tmp_path: Path, databases: Databases) -> Iterator[tuple[str, SearchDesk]]:
-    url = databases.sqlite_copy(tmp_path / "browser.db", search_desk)
-    desk: SearchDesk = databases.filled("sqlite", search_desk)
+def site(database_url: str, databases: Databases) -> Iterator[tuple[str, SearchDesk]]:
+    url = database_url  # on each backend, filled as the marker says
+    desk: SearchDesk = databases.filled(make_url(url).get_backend_name(), search_desk)
     with serving(desk_app(url)) as base:
         yield base, desk
 

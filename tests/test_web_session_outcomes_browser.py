@@ -8,10 +8,10 @@ Screenshots go to CITATIONS_SCREENSHOTS when it is set."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import make_url
 
 from citations.web.auth import clock
 from tests.browser.chromium import axe_violations, browser, check_accessible, serving, shot
@@ -22,14 +22,14 @@ from tests.session_desk import DECIDING, SessionDesk, set_session_desk
 
 __all__ = ["browser"]  # the fixture, used by name
 
-pytestmark = pytest.mark.clock(DECIDING)
+pytestmark = [pytest.mark.clock(DECIDING), pytest.mark.filled_by(fill=set_session_desk)]
 
 
 @pytest.fixture
-def site(tmp_path: Path, databases: Databases) -> Iterator[tuple[Site, SessionDesk]]:
+def site(database_url: str, databases: Databases) -> Iterator[tuple[Site, SessionDesk]]:
     """The hearing day at noon: the session's hearings have all begun."""
-    url = databases.sqlite_copy(tmp_path / "browser.db", set_session_desk)
-    sd: SessionDesk = databases.filled("sqlite", set_session_desk)
+    url = database_url  # on each backend, filled as the marker says
+    sd: SessionDesk = databases.filled(make_url(url).get_backend_name(), set_session_desk)
     app = desk_app(url)
     app.dependency_overrides[clock] = lambda: DECIDING
     with serving(app) as base:
