@@ -16,12 +16,20 @@ from sqlalchemy import make_url
 
 from citations.database import make_engine, transaction
 from citations.payments.diversion import Obligation, refer
-from tests.browser.chromium import axe_violations, browser, check_accessible, serving, shot
+from tests.browser.chromium import (
+    axe_violations,
+    browser,
+    check_accessible,
+    serving,
+    shot,
+    sign_in_with_account,
+)
 from tests.browser.desk import CLOCK, Desk, desk_app, set_desk
-from tests.browser.test_clerk_browser import Site, sign_in
+from tests.browser.test_clerk_browser import Site
 from tests.databases import Databases
 from tests.hearing_steps import CLERK, issue_one
 from tests.pdfs import pdf_text
+from tests.staff_steps import PASSWORD, make_user
 
 __all__ = ["browser"]  # the fixture, used by name
 
@@ -33,7 +41,8 @@ def site(database_url: str, databases: Databases) -> Iterator[Site]:
     url = database_url  # on each backend, filled as the marker says
     desk: Desk = databases.filled(make_url(url).get_backend_name(), set_desk)
     engine = make_engine(url)
-    try:  # one more citation, referred to a program
+    try:  # the cashier's own account; one more citation, referred to a program
+        make_user(engine, "rdiaz", name="Robin Diaz", title="Cashier")
         number = issue_one(engine, first_name="Noor", last_name="Haddad")
         with transaction(engine) as session:
             letter = Obligation(kind="apology_letter", description="Letter to the park staff")
@@ -56,7 +65,7 @@ def test_a_cash_payment_at_the_counter_and_the_drawer_balanced(
     site: Site, browser: Browser
 ) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    sign_in(page, site)
+    sign_in_with_account(page, site.base, "rdiaz", PASSWORD)  # the cashier's own account
     number = site.desk.numbers["issued"]
 
     page.get_by_role("link", name="Drawer", exact=True).click()
@@ -87,6 +96,7 @@ def test_a_cash_payment_at_the_counter_and_the_drawer_balanced(
     assert pdf.headers["content-type"] == "application/pdf"
     body = pdf.body()
     assert body.startswith(b"%PDF") and "200.00" in pdf_text(body)
+    assert "Robin Diaz, Cashier" in pdf_text(body)  # who took the money, by name
     folder = os.environ.get("CITATIONS_SCREENSHOTS")
     if folder:
         (Path(folder) / "counter-receipt.pdf").write_bytes(body)
@@ -99,6 +109,7 @@ def test_a_cash_payment_at_the_counter_and_the_drawer_balanced(
     page.get_by_role("button", name="Close the drawer").click()
     expect(page.get_by_role("status")).to_contain_text("closed and balanced")
     expect(page.locator("#drawer-result")).to_have_text("Balanced")
+    expect(page.get_by_text("Robin Diaz, Cashier").first).to_be_visible()
     checked(page, "counter-drawer-closed-balanced")
 
     page.get_by_role("link", name="Back to the drawers of").click()
@@ -108,7 +119,7 @@ def test_a_cash_payment_at_the_counter_and_the_drawer_balanced(
 
 def test_the_counters_other_forms_and_a_plans_installments(site: Site, browser: Browser) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    sign_in(page, site)
+    sign_in_with_account(page, site.base, "rdiaz", PASSWORD)  # the cashier's own account
     number = site.desk.numbers["issued"]
     page.goto(f"{site.base}/clerk/citations/{number}")
     for link, heading, button, error in (

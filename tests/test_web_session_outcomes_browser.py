@@ -13,12 +13,21 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import make_url
 
+from citations.database import make_engine
 from citations.web.auth import clock
-from tests.browser.chromium import axe_violations, browser, check_accessible, serving, shot
+from tests.browser.chromium import (
+    axe_violations,
+    browser,
+    check_accessible,
+    serving,
+    shot,
+    sign_in_with_account,
+)
 from tests.browser.desk import desk_app
-from tests.browser.test_clerk_browser import Site, sign_in
+from tests.browser.test_clerk_browser import Site
 from tests.databases import Databases
 from tests.session_desk import DECIDING, SessionDesk, set_session_desk
+from tests.staff_steps import PASSWORD, make_user
 
 __all__ = ["browser"]  # the fixture, used by name
 
@@ -30,6 +39,11 @@ def site(database_url: str, databases: Databases) -> Iterator[tuple[Site, Sessio
     """The hearing day at noon: the session's hearings have all begun."""
     url = database_url  # on each backend, filled as the marker says
     sd: SessionDesk = databases.filled(make_url(url).get_backend_name(), set_session_desk)
+    engine = make_engine(url)
+    try:
+        make_user(engine)  # the clerk's own account
+    finally:
+        engine.dispose()
     app = desk_app(url)
     app.dependency_overrides[clock] = lambda: DECIDING
     with serving(app) as base:
@@ -47,9 +61,9 @@ def test_a_whole_sessions_outcomes_in_one_pass(
 ) -> None:
     clerks, sd = site
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    sign_in(page, clerks)
+    sign_in_with_account(page, clerks.base, "jlee", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Monday, December 14, 2026")
-    page.get_by_role("link", name="Calendar").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Docket sessions in December 2026")
     expect(page.locator("#day-2026-12-14")).to_contain_text("4 of 4 booked")
     checked(page, "docket-calendar")

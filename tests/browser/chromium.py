@@ -166,3 +166,12 @@ def find_in_browser(page: Page, base: str, number: str, birth: str) -> None:
     page.locator("#birth-year").fill(year)
     page.locator("form[action='/'] button[type=submit]").click()
     expect(page).to_have_url(f"{base}/citation")
+
+
+def sign_in_with_account(page: Page, base: str, username: str, password: str) -> None:
+    """Sign in to the clerks' pages as a person does: username and password on the login page."""
+    page.goto(f"{base}/clerk/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
