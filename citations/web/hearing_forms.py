@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from citations.errors import IllegalTransition, InputRejected
 from citations.hearings.build import HearingPublic, contest_summary
 from citations.hearings.decisions import Outcome
@@ -46,7 +48,15 @@ class SessionChoice:
 
 def session_choices(desk: Desk) -> list[SessionChoice]:
     """Sessions from the first day a hearing may be set, with the places left in each."""
-    first = earliest_day(desk.profile, desk.now)
+    return sessions_from(desk.session, earliest_day(desk.profile, desk.now))
+
+
+def sessions_from(
+    session: Session, first: date, leave_out: int | None = None
+) -> list[SessionChoice]:
+    """The sessions a hearing may be set or continued to, from `first` (the first day a
+    hearing may be set) for LOOK_AHEAD, with the places left in each; `leave_out` is the
+    session a hearing is continued from."""
     return [
         SessionChoice(
             id=s.id,
@@ -57,7 +67,8 @@ def session_choices(desk: Desk) -> list[SessionChoice]:
             capacity=s.capacity,
             left=s.capacity - s.booked,
         )
-        for s in list_sessions(desk.session, first, first + LOOK_AHEAD)
+        for s in list_sessions(session, first, first + LOOK_AHEAD)
+        if s.id != leave_out
     ]
 
 

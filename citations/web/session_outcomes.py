@@ -28,7 +28,7 @@ from citations.hearings.build import docket_sheet_for
 from citations.hearings.contests import DeadlineMissed
 from citations.hearings.decisions import Outcome, Signer
 from citations.hearings.documents import DocketEntry, DocketSheetContext
-from citations.hearings.officers import get_session, list_sessions
+from citations.hearings.officers import get_session
 from citations.hearings.scheduling import (
     continue_hearing,
     decide_hearing,
@@ -42,7 +42,7 @@ from citations.roles import Action, Actor
 from citations.web.auth import ActorDep, ClockDep, FormDep
 from citations.web.forms import FormState, Parser, Values
 from citations.web.guard import PREFIX, web_router
-from citations.web.hearing_forms import LOOK_AHEAD, SessionChoice
+from citations.web.hearing_forms import SessionChoice, sessions_from
 from citations.web.pages import Formats, render
 
 router = web_router()
@@ -193,19 +193,7 @@ def _absorb(outcomes: Outcomes, entry: DocketEntry, exc: Exception) -> None:
 def continue_choices(session: Session, now: datetime, here: int) -> list[SessionChoice]:
     """Sessions a hearing may be continued to: from the first day a hearing may be set."""
     first = earliest_day(PublishedCatalog(session).jurisdiction(), now)
-    return [
-        SessionChoice(
-            id=s.id,
-            day=s.day,
-            start=s.start_time,
-            officer=s.officer.name,
-            place=s.place or s.remote_link or "",
-            capacity=s.capacity,
-            left=s.capacity - s.booked,
-        )
-        for s in list_sessions(session, first, first + LOOK_AHEAD)
-        if s.id != here
-    ]
+    return sessions_from(session, first, leave_out=here)
 
 
 @dataclass(frozen=True)
