@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx2
 import pytest
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import Engine, func, select
@@ -25,6 +26,7 @@ from citations.settings import Settings, get_settings
 from citations.web.guard import COOKIE
 from tests.browser.desk import CLOCK, Desk, desk_app, set_desk
 from tests.browser.html import Page
+from tests.cli_steps import run
 from tests.oidc_stand_in import CLIENT_ID, CLIENT_SECRET, Mischief, StandIn, identity_provider
 from tests.staff_steps import make_user
 
@@ -231,6 +233,43 @@ def test_an_administrators_account_of_the_same_name_is_not_taken_over(
     assert account(engine, "jlee").oidc_subject is None
     mine = account(engine, "jlee-2")
     assert (mine.oidc_subject, mine.role) == (idp.person.sub, "clerk")
+
+
+def test_an_administrator_links_an_existing_account_to_the_provider(
+    client: TestClient, idp: StandIn, engine: Engine, database_url: str
+) -> None:
+    """A city moving to its provider keeps its accounts: the person's first sign-in is
+    refused (their name and title are taken) and audited with their subject; the
+    administrator links the account at the command line; then it signs in as them, with the
+    role their groups give."""
+    make_user(engine, "jlee", name="Jordan Lee", title="Clerk", role="hearing_officer")
+    refused(sign_in_with_provider(client, idp), 403, "There is already an account for")
+    (failed,) = events(engine, "staff.sign_in_failed")
+    assert failed.entity_key == f"oidc {idp.person.sub}"
+    linked = run(CliRunner(), "users", "link", "JLee", idp.person.sub, "--database", database_url)
+    assert "Account jlee signs in through the identity provider." in linked.output
+    # The subject is one account's: a second account cannot take it.
+    make_user(engine, "other", name="Sam Other", title="Clerk")
+    taken = run(
+        CliRunner(), "users", "link", "other", idp.person.sub, "--database", database_url, code=1
+    )
+    assert "Account 'jlee' signs in as this subject." in taken.output
+    client.cookies.clear()
+    assert sign_in_with_provider(client, idp).status_code == 303
+    user = account(engine, "jlee")
+    assert (user.oidc_subject, user.role, user.password_hash is not None) == (
+        idp.person.sub,
+        "clerk",
+        True,
+    )
+    (link,) = events(engine, "staff.link_oidc")
+    assert (link.actor, link.before, link.after) == (
+        "operator (command line)",
+        {"subject": None},
+        {"subject": idp.person.sub},
+    )
+    with transaction(engine) as session:
+        assert session.scalar(select(func.count()).select_from(StaffUser)) == 2
 
 
 def test_the_login_page_offers_the_provider(client: TestClient, idp: StandIn) -> None:

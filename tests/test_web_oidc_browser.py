@@ -37,9 +37,7 @@ def checked(page: Page, name: str) -> None:
     assert axe_violations(page) == [], page.url
 
 
-def test_a_clerk_signs_in_through_the_provider(
-    site: tuple[str, StandIn], browser: Browser
-) -> None:
+def test_a_clerk_signs_in_through_the_provider(site: tuple[str, StandIn], browser: Browser) -> None:
     base, idp = site
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(f"{base}/clerk/contests")

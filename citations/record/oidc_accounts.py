@@ -24,9 +24,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from citations.audit import record
-from citations.record.accounts import actor_of, fold
+from citations.errors import FieldError, InputRejected
+from citations.record.accounts import actor_of, fold, get_user
 from citations.record.staff import StaffUser, signature
-from citations.roles import Actor, Role
+from citations.roles import Action, Actor, Role
 
 PROVIDER = "identity provider"
 """How the audit trail names the identity provider acting (creating and updating accounts)."""
@@ -263,3 +264,36 @@ def _update(
         after=after,
     )
     return None
+
+
+def link_subject(
+    session: Session, username: str, subject: str, *, actor: Actor, now: datetime
+) -> StaffUser:
+    """Let an existing account (made with a password) sign in through the provider as the
+    person whose `sub` is `subject`: a city moving to its provider keeps its accounts, and
+    everything they did, instead of the provider making new ones. The subject is in the
+    audit trail of the person's first refused sign-in (entity key `oidc <subject>`)."""
+    actor.require(Action.MANAGE_USERS)
+    user = get_user(session, username)
+    subject = subject.strip()
+    if not subject or len(subject) > 255:
+        raise InputRejected([FieldError("subject", "Give the provider's subject (1 to 255).")])
+    holder = session.scalar(select(StaffUser).where(StaffUser.oidc_subject == subject))
+    if holder is not None and holder.id != user.id:
+        raise InputRejected(
+            [FieldError("subject", f"Account {holder.username!r} signs in as this subject.")]
+        )
+    if user.oidc_subject != subject:
+        before = user.oidc_subject
+        user.oidc_subject = subject
+        record(
+            session,
+            at=now,
+            actor=actor.name,
+            action="staff.link_oidc",
+            entity_type="staff_user",
+            entity_key=user.username,
+            before={"subject": before},
+            after={"subject": subject},
+        )
+    return user
