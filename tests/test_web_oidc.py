@@ -112,7 +112,8 @@ def test_the_first_sign_in_creates_the_account_and_lands_on_the_page_asked(
     assert user.last_sign_in_at == CLOCK
     (created,) = events(engine, "staff.create")
     assert (created.actor, created.entity_key) == ("identity provider", "jlee")
-    assert created.after is not None and created.after["role"] == "clerk"
+    assert created.after is not None
+    assert (created.after["role"], created.after["subject"]) == ("clerk", idp.person.sub)
     (signed,) = events(engine, "web.sign_in")
     assert signed.actor == "Jordan Lee, Clerk"
     assert signed.after is not None and signed.after["user"] == user.id

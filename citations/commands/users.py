@@ -10,7 +10,7 @@ from citations.roles import OPERATOR, STAFF_ROLES
 
 @click.group()
 def users() -> None:
-    """Staff accounts: add, list, disable and reset passwords.
+    """Staff accounts: add, list, disable, reset passwords, and link to the identity provider.
 
     \b
     Example:

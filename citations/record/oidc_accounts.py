@@ -223,7 +223,14 @@ def _create(
         action="staff.create",
         entity_type="staff_user",
         entity_key=username,
-        after={"name": name, "title": title, "role": role.value, "agency": None, "via": "oidc"},
+        after={
+            "name": name,
+            "title": title,
+            "role": role.value,
+            "agency": None,
+            "via": "oidc",
+            "subject": claims.subject,
+        },
     )
     return user
 
