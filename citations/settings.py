@@ -92,6 +92,82 @@ class Settings(BaseSettings):
     """Signs the unsubscribe link in every email (CITATIONS_OUTREACH_SECRET, 32+ characters):
     the same in every process, so a link still works after a restart."""
 
+    # Signing staff in through the city's identity provider (OpenID Connect, citations.web.oidc).
+    oidc_issuer: str | None = None
+    """The provider's issuer (CITATIONS_OIDC_ISSUER, e.g. https://login.demo-city.example/realms/
+    staff): its discovery document is at {issuer}/.well-known/openid-configuration. Unset, the
+    feature is off: no button on the sign-in page, and /clerk/oidc/... are not found."""
+    oidc_client_id: str | None = None
+    """This site's client id at the provider (CITATIONS_OIDC_CLIENT_ID)."""
+    oidc_client_secret: SecretStr | None = None
+    """This site's client secret at the provider (CITATIONS_OIDC_CLIENT_SECRET)."""
+    oidc_name: str = "your organisation's account"
+    """How the sign-in page names the provider: "Sign in with <name>" (CITATIONS_OIDC_NAME)."""
+    oidc_groups_claim: str = "groups"
+    """The ID token's claim that lists the person's groups (CITATIONS_OIDC_GROUPS_CLAIM)."""
+    oidc_roles: dict[str, str] = Field(default_factory=dict)
+    """Group -> role, as JSON (CITATIONS_OIDC_ROLES='{"hearing-clerks": "clerk",
+    "citations-admins": "admin"}'). A person in several mapped groups gets the role of the
+    group written FIRST; in none, they are refused. Officers (bound to an agency) cannot be
+    mapped: their accounts are made by an administrator."""
+    oidc_titles: dict[str, str] = Field(default_factory=dict)
+    """Role -> the title printed under the name of an account the provider creates, as JSON
+    (CITATIONS_OIDC_TITLES='{"clerk": "Hearing clerk"}'); roles not named keep the defaults
+    of citations.record.oidc_accounts.DEFAULT_TITLES."""
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_address(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        local = url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]"))
+        if not (url.startswith("https://") or local) or " " in url:
+            raise ValueError("must be an https:// address (http:// only on this computer)")
+        return url.rstrip("/")
+
+    @field_validator("oidc_roles")
+    @classmethod
+    def _mapped_roles(cls, roles: dict[str, str]) -> dict[str, str]:
+        from citations.roles import AGENCY_BOUND, STAFF_ROLES  # local: settings import cheaply
+
+        allowed = {r.value for r in STAFF_ROLES if r not in AGENCY_BOUND}
+        for group, role in roles.items():
+            if not group.strip():
+                raise ValueError("a group name cannot be empty")
+            if role not in allowed:
+                raise ValueError(
+                    f"group {group!r}: {role!r} is not a role the identity provider can give "
+                    f"(one of: {', '.join(sorted(allowed))}; officers need an agency)"
+                )
+        return roles
+
+    @field_validator("oidc_titles")
+    @classmethod
+    def _titled_roles(cls, titles: dict[str, str]) -> dict[str, str]:
+        from citations.roles import STAFF_ROLES
+
+        for role, title in titles.items():
+            if role not in {r.value for r in STAFF_ROLES}:
+                raise ValueError(f"{role!r} is not a staff role")
+            if not title.strip() or len(title) > 200:
+                raise ValueError(f"the title of {role!r} must have 1 to 200 characters")
+        return {role: " ".join(title.split()) for role, title in titles.items()}
+
+    @model_validator(mode="after")
+    def _oidc_complete(self) -> Settings:
+        if self.oidc_issuer is None:
+            return self
+        missing = [
+            f"CITATIONS_{name.upper()}"
+            for name in ("oidc_client_id", "oidc_client_secret")
+            if getattr(self, name) is None
+        ]
+        if not self.oidc_roles:
+            missing.append("CITATIONS_OIDC_ROLES")
+        if missing:
+            raise ValueError(f"signing in through the identity provider needs {', '.join(missing)}")
+        return self
+
     @field_validator("web_secret_key")
     @classmethod
     def _long_enough(cls, key: str | None) -> str | None:

@@ -10,7 +10,7 @@ from citations.roles import OPERATOR, STAFF_ROLES
 
 @click.group()
 def users() -> None:
-    """Staff accounts: add, list, disable and reset passwords.
+    """Staff accounts: add, list, disable, reset passwords, and link to the identity provider.
 
     \b
     Example:
@@ -137,3 +137,23 @@ def users_reset(username: str, database: str | None) -> None:
         click.echo(f"Account {user.username}: temporary password")
     click.echo(temporary)
     click.echo("Give it to them now; it is not kept.", err=True)
+
+
+@users.command("link")
+@click.argument("username")
+@click.argument("subject")
+@database_option
+@translate_errors
+def users_link(username: str, subject: str, database: str | None) -> None:
+    """Let an account sign in through the city's identity provider as the person whose
+    subject (the ID token's `sub`) is SUBJECT.
+
+    \b
+    Example:
+        citations users link jlee 0b7e-4a1c-jordan
+    """
+    from citations.record.oidc_accounts import link_subject
+
+    with open_database(database) as session:
+        user = link_subject(session, username, subject, actor=OPERATOR, now=now())
+        click.echo(f"Account {user.username} signs in through the identity provider.")

@@ -24,6 +24,7 @@ from citations.web import (
     hearing_forms,
     mail_forms,
     officers,
+    oidc,
     queue,
     requests,
     search,
@@ -39,6 +40,7 @@ from citations.web.pages import WEB_TEMPLATES
 
 router = web_router(prefix=PREFIX)
 router.include_router(auth.router)
+router.include_router(oidc.router)
 router.include_router(docket.router)
 router.include_router(queue.router)
 router.include_router(requests.router)

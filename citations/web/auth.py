@@ -194,10 +194,12 @@ def _login_page(
     ended: bool = False,
     signed_out: bool = False,
 ) -> Response:
+    settings = get_settings()
     return render(
         request,
         "login.html",
         status,
+        oidc_name=settings.oidc_name if settings.oidc_issuer is not None else None,
         next=next_page,
         error=error,
         token_error=token_error,
