@@ -109,6 +109,8 @@ ROUTES: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/v1/tokens/{token_id}/revoke"): (A.MANAGE_TOKENS,),
     ("PUT", "/v1/contests/{number}/assignee"): (A.ASSIGN_WORK,),
     ("GET", "/v1/contests/queue"): (A.READ_CITATION,),
+    ("GET", "/v1/citations"): (A.READ_CITATION,),
+    ("GET", "/v1/citations/search"): (A.READ_CITATION,),
 }
 """Route -> the actions it checks (through the library, or in the route for reads)."""
 
@@ -135,6 +137,7 @@ SAMPLES: dict[tuple[str, str], Sample] = {
         json={"agency": "DCPD", "device_id": "unit-9", "size": 5}
     ),
     ("GET", "/v1/ordinances"): Sample(params={"on": "2026-11-29"}),
+    ("GET", "/v1/citations/search"): Sample(params={"q": "lopez"}),
     ("POST", "/v1/citations/{number}/review-requests"): Sample(
         json={"statement": "It was a soda can."}
     ),

@@ -34,6 +34,7 @@ from citations.roles import OPERATOR
 from tests.factories import message, prepare, send, subject
 from tests.hearing_steps import INDEPENDENCE, ISSUED_AT, issue_one
 from tests.live_server import LiveServer
+from tests.staff_steps import make_user
 
 SLOW = 0.4
 """Seconds every commit of the server waits: far longer than the test takes to read."""
@@ -92,13 +93,14 @@ class Walk:
         *,
         status: int = 200,
         headers: dict[str, str] | None = None,
+        method: str = "POST",
     ) -> Any:
         before = audit_count(self.engine)
         with self.server.client(self.tokens[role]) as client:
-            answer = client.post(path, json=body, headers=headers)
-        assert answer.status_code == status, f"POST {path}: {answer.text}"
+            answer = client.request(method, path, json=body, headers=headers)
+        assert answer.status_code == status, f"{method} {path}: {answer.text}"
         after = audit_count(self.engine)
-        assert after > before, f"POST {path} answered {status} before its commit"
+        assert after > before, f"{method} {path} answered {status} before its commit"
         self.routes.append(path)
         return answer.json()
 
@@ -162,10 +164,18 @@ def test_every_write_route_is_committed_before_its_answer(
         "clerk", f"/v1/citations/{diverted}/diversion/obligations/0", {"done_on": "2026-12-04"}
     )
     walk.write("admin", "/v1/processing?as_of=2026-12-04")
+    # The clerk's drawer at the counter: opened, a cash payment in it, closed.
+    walk.write("clerk", "/v1/drawer", {"opening_float": "100.00"}, status=201)
+    cash = {"amount": "20.00", "method": "cash"}
+    walk.write("clerk", f"/v1/citations/{unable}/counter-payments", cash, status=201)
+    counted = {"counted_cash": "120.00", "counted_checks": "0.00"}
+    walk.write("clerk", "/v1/drawer/close", counted)
 
     # A contest, to the hearing.
     base = f"/v1/citations/{contested}"
     walk.write("clerk", f"{base}/review-requests", {"statement": "It was soda."}, status=201)
+    make_user(engine)  # a clerk's own account, to give the review to
+    walk.write("clerk", f"/v1/contests/{contested}/assignee", {"assignee": "jlee"}, method="PUT")
     upheld = {
         "outcome": "upheld",
         "findings": "The photo shows an open beer can.",
