@@ -32,7 +32,7 @@ COMMANDS = {
     "tokens": Lazy("citations.commands.issuing:tokens", "Create, list and revoke API tokens."),
     "users": Lazy(
         "citations.commands.users:users",
-        "Staff accounts: add, list, disable and reset passwords.",
+        "Staff accounts: add, list, disable, reset passwords, and link to the identity provider.",
     ),
     "issue": Lazy(
         "citations.commands.issuing:issue_command",
