@@ -108,6 +108,20 @@ def _audit(
     )
 
 
+def signature_holder(
+    session: Session, name: str, title: str, excluding: int | None = None
+) -> str | None:
+    """The username of the account (other than `excluding`) with this name and title, case
+    aside, if any: records name a person by name and title, so two accounts must not share
+    both."""
+    query = select(StaffUser.username).where(
+        func.lower(StaffUser.name) == name.lower(), func.lower(StaffUser.title) == title.lower()
+    )
+    if excluding is not None:
+        query = query.where(StaffUser.id != excluding)
+    return session.scalar(query)
+
+
 def create_user(
     session: Session,
     *,
@@ -137,14 +151,8 @@ def create_user(
     if not title or len(title) > 200:
         problems.append(FieldError("title", "Give their title, e.g. Hearing clerk."))
     if name and title:
-        taken = session.scalar(
-            select(StaffUser.username).where(
-                func.lower(StaffUser.name) == name.lower(),
-                func.lower(StaffUser.title) == title.lower(),
-            )
-        )
+        taken = signature_holder(session, name, title)
         if taken is not None:
-            # Records name the person by name and title: two accounts must not share both.
             problems.append(
                 FieldError("title", f"Account {taken!r} has this name and title already.")
             )

@@ -20,12 +20,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citations.audit import record
 from citations.errors import FieldError, InputRejected
-from citations.record.accounts import actor_of, fold, get_user
+from citations.record.accounts import actor_of, fold, get_user, signature_holder
 from citations.record.staff import StaffUser, signature
 from citations.roles import Action, Actor, Role
 
@@ -114,16 +114,6 @@ def _name_of(claims: ProviderClaims, username: str) -> str:
     return " ".join((claims.name or "").split())[:200] or username
 
 
-def _signature_taken(session: Session, name: str, title: str, user_id: int | None) -> bool:
-    """Records name a person by name and title: two accounts must not share both."""
-    query = select(StaffUser.id).where(
-        func.lower(StaffUser.name) == name.lower(), func.lower(StaffUser.title) == title.lower()
-    )
-    if user_id is not None:
-        query = query.where(StaffUser.id != user_id)
-    return session.scalar(query) is not None
-
-
 def _refused(session: Session, key: str, why: str, now: datetime, message: str) -> ProviderSignIn:
     record(
         session,
@@ -169,7 +159,7 @@ def sign_in_from_provider(
     if user is None:
         username = _free_username(session, username_for(claims))
         name = _name_of(claims, username)
-        if _signature_taken(session, name, title, None):
+        if signature_holder(session, name, title) is not None:
             return _refused(
                 session,
                 key,
@@ -251,7 +241,7 @@ def _update(
     if not after:
         return None
     new_name, new_title = str(after.get("name", user.name)), str(after.get("title", user.title))
-    if _signature_taken(session, new_name, new_title, user.id):
+    if signature_holder(session, new_name, new_title, excluding=user.id) is not None:
         return _refused(
             session,
             user.username,
