@@ -71,6 +71,11 @@ class Action(StrEnum):
     """Open and close one's own cash drawer at the counter (citations.payments.drawers)."""
     ASSIGN_WORK = "assign_work"
     """Assign a contest waiting on the clerks to a staff member (the work queues)."""
+    ATTACH_FILES = "attach_files"
+    """Add a file to a citation's record: an officer's photos and documents, a clerk's scan
+    of a letter, the person's own files online (citations.attachments)."""
+    WITHDRAW_FILES = "withdraw_files"
+    """Withdraw a file added in error, with the reason (it stays in the record)."""
 
 
 # Officers act only within their own agency; the other roles are city-wide.
@@ -130,6 +135,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.KEEP_DRAWER: frozenset({Role.CLERK, Role.ADMIN}),
     # The clerks share out the waiting work; whoever it goes to must be able to do it.
     Action.ASSIGN_WORK: frozenset({Role.CLERK, Role.ADMIN}),
+    # Evidence comes from the officer, the person, and the clerks who scan what comes by mail.
+    Action.ATTACH_FILES: frozenset({Role.OFFICER, Role.CLERK, Role.ADMIN, Role.PERSON}),
+    # An officer withdraws their agency's own file added in error; the clerks any file.
+    Action.WITHDRAW_FILES: frozenset({Role.OFFICER, Role.CLERK, Role.ADMIN}),
 }
 """The cited person (Role.PERSON) may act only on their own citation (Actor.citation),
 which find_citation enforces; what they may ask for online beyond these is a request that

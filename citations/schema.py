@@ -5,6 +5,7 @@ module is added in one place.
 
 from __future__ import annotations
 
+import citations.attachments.tables
 import citations.audit
 import citations.catalog.tables
 import citations.hearings.tables
@@ -29,5 +30,6 @@ TABLE_MODULES = (
     citations.record.messages,
     citations.record.web_sessions,
     citations.catalog.tables,
+    citations.attachments.tables,
 )
 METADATA = Base.metadata

@@ -168,6 +168,41 @@ class Settings(BaseSettings):
             raise ValueError(f"signing in through the identity provider needs {', '.join(missing)}")
         return self
 
+    # Evidence files (citations.attachments): officers' photos, clerks' scans, the person's
+    # files. Bytes live in a content-addressed store; the database keeps who, when and the hash.
+    files_store: Literal["folder", "s3"] = "folder"
+    """Where the files' bytes are kept (CITATIONS_FILES_STORE): `folder` (the default, a
+    folder on this machine: CITATIONS_FILES_FOLDER) or `s3`, an S3-compatible object store
+    that every machine of an installation reaches (CITATIONS_S3_BUCKET and the rest)."""
+    files_folder: str = "citations-files"
+    """The folder of the `folder` store (CITATIONS_FILES_FOLDER), made when first needed;
+    relative to the working folder, as the embedded database is."""
+    s3_bucket: str | None = None
+    """The bucket of the `s3` store (CITATIONS_S3_BUCKET); it must exist."""
+    s3_prefix: str = "files/"
+    """The keys' prefix within the bucket (CITATIONS_S3_PREFIX)."""
+    s3_endpoint_url: str | None = None
+    """The store's address when it is not Amazon's (MinIO, Ceph, moto's server...)."""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    """Unset, boto3 finds the credentials itself (its environment variables, an instance
+    role)."""
+    s3_secret_access_key: SecretStr | None = None
+    file_max_megabytes: int = Field(default=25, ge=1, le=2000)
+    """The largest file accepted, in MB (CITATIONS_FILE_MAX_MEGABYTES): a phone's photo is 2 to
+    8 MB, a scanned letter less."""
+    citation_files_max_megabytes: int = Field(default=200, ge=1)
+    """The most a citation's files may add up to, in MB, withdrawn files included
+    (CITATIONS_CITATION_FILES_MAX_MEGABYTES)."""
+
+    @model_validator(mode="after")
+    def _store_complete(self) -> Settings:
+        if self.files_store == "s3" and not self.s3_bucket:
+            raise ValueError("the s3 files store needs CITATIONS_S3_BUCKET")
+        if not self.files_folder.strip():
+            raise ValueError("CITATIONS_FILES_FOLDER must name a folder")
+        return self
+
     @field_validator("web_secret_key")
     @classmethod
     def _long_enough(cls, key: str | None) -> str | None:

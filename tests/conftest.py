@@ -8,7 +8,9 @@ missing CITATIONS_TEST_POSTGRES_URL fails instead of skipping.
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +26,15 @@ from citations.database import make_engine, transaction
 from tests.databases import BACKENDS, Databases, Fill
 
 pytest_plugins = ["tests.clock"]  # every test runs on a pinned clock
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One files store for the whole run, outside the checkout, inherited by every process
+    the tests start (servers, the CLI): content-addressed, so tests sharing it never clash.
+    A test about the store itself makes its own."""
+    if "CITATIONS_FILES_FOLDER" not in os.environ:
+        os.environ["CITATIONS_FILES_FOLDER"] = tempfile.mkdtemp(prefix="citations-files-")
+
 
 CATALOGS = Path(__file__).parent / "catalogs"
 GOOD_CATALOG = CATALOGS / "good"

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
+from citations.attachments.tables import Attachment as PersonFile
 from citations.audit import history
 from citations.catalog.store import PublishedCatalog
 from citations.database import make_engine, transaction
@@ -32,7 +33,7 @@ from citations.online.contest import (
 )
 from citations.online.files import FilesRefused, Upload
 from citations.record.lookup import find_citation
-from citations.record.person import PersonFile, PersonRequest
+from citations.record.person import PersonRequest
 from citations.roles import OPERATOR, cited_person
 from tests.factories import prepare
 from tests.hearing_steps import (

@@ -12,12 +12,14 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import Engine, select
 
+from citations.attachments.service import keep_cleaned
+from citations.attachments.tables import Attachment
 from citations.database import make_engine, transaction
 from citations.hearings.scheduling import record_no_show
 from citations.hearings.tables import Contest
 from citations.record.lookup import find_citation
-from citations.record.person import PersonFile, PersonRequest
-from citations.roles import OPERATOR
+from citations.record.person import PersonRequest
+from citations.roles import OPERATOR, cited_person
 from tests.browser.desk import CLOCK, HEARING_TIME, Desk, set_desk, sign_in
 from tests.browser.html import Page
 from tests.hearing_steps import CLERK, issue_one, officer_with_session, to_review_upheld
@@ -78,7 +80,7 @@ def test_a_person_asks_for_a_review_with_photos_and_the_clerk_sees_them(door: Do
     assert "We received your request for a review." in main
     assert "The sign was hidden by a tree." in main and "sign.png" in main
     with transaction(engine) as session:
-        ids = session.scalars(select(PersonFile.id).order_by(PersonFile.id)).all()
+        ids = session.scalars(select(Attachment.key).order_by(Attachment.id)).all()
     assert [f"/files/{i}" for i in ids] == [link for link in page.links if "/files/" in link]
     photo = client.get(f"/files/{ids[0]}")
     assert photo.status_code == 200 and photo.headers["content-type"] == JPEG
@@ -104,24 +106,19 @@ def test_another_citations_file_is_not_found(door: Door) -> None:
     client, desk, engine = door
     with transaction(engine) as session:
         theirs = find_citation(session, desk.numbers["review"], OPERATOR)
-        row = PersonFile(
-            citation_id=theirs.id,
+        (row,) = keep_cleaned(
+            session,
+            theirs,
+            [("theirs.png", "image/png", picture("PNG"), "0" * 64)],
             purpose="review",
-            filename="theirs.png",
-            content_type="image/png",
-            size=3,
-            sha256="0" * 64,
-            received_sha256="0" * 64,
-            content=b"png",
-            added_at=CLOCK,
-            added_by="the cited person, online",
+            actor=cited_person(theirs.number),
+            now=CLOCK,
+            added_from="the public pages",
         )
-        session.add(row)
-        session.flush()
-        theirs_id = row.id
+        theirs_id = row.key
     find_citation_as_person(client, desk.numbers["issued"], birth_of(5))
     assert client.get(f"/files/{theirs_id}").status_code == 404
-    assert client.get("/files/999999").status_code == 404
+    assert client.get("/files/att_" + "a" * 26).status_code == 404
     assert client.get("/files/abc").status_code == 404
 
 

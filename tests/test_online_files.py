@@ -12,11 +12,12 @@ import pytest
 from PIL import ExifTags, Image
 from sqlalchemy import Engine, select
 
+from citations.attachments.access import read_content
+from citations.attachments.tables import Attachment
 from citations.database import transaction
 from citations.errors import NotFound
 from citations.online.contest import ask_for_review
 from citations.online.files import MEGABYTE, FilesRefused, Upload, check_uploads, file_for
-from citations.record.person import PersonFile
 from citations.roles import cited_person
 from tests.factories import prepare
 from tests.hearing_steps import CLERK, at, issue_one
@@ -183,7 +184,7 @@ def test_a_person_gets_their_own_file_and_staff_any_but_not_another_citations(
             now=at("2026-11-25"),
         )
         file_id = session.scalars(
-            select(PersonFile.id).where(PersonFile.citation_id == contest.citation_id)
+            select(Attachment.key).where(Attachment.citation_id == contest.citation_id)
         ).one()
     with transaction(engine) as session:
         row = file_for(session, file_id, cited_person(mine))
@@ -192,9 +193,11 @@ def test_a_person_gets_their_own_file_and_staff_any_but_not_another_citations(
             "review",
             "the cited person, online",
         )
-        assert dict(Image.open(BytesIO(row.content)).getexif()) == {}
-        assert file_for(session, file_id, CLERK).id == file_id
+        shown = read_content(row, cited_person(mine)).content
+        assert dict(Image.open(BytesIO(shown)).getexif()) == {}
+        assert read_content(row, CLERK).content == shown  # the person's original is not kept
+        assert file_for(session, file_id, CLERK).key == file_id
         with pytest.raises(NotFound):
             file_for(session, file_id, cited_person(theirs))
         with pytest.raises(NotFound):
-            file_for(session, file_id + 1000, CLERK)
+            file_for(session, "att_" + "b" * 26, CLERK)

@@ -19,6 +19,7 @@ from babel import Locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from citations.attachments.tables import Attachment
 from citations.audit import AuditEvent, record
 from citations.calendar import BusinessCalendar, deadline_dates, local_date
 from citations.catalog.store import PublishedCatalog
@@ -35,7 +36,7 @@ from citations.hearings.tables import Contest, DocketSession, Hearing, Order, Re
 from citations.online.files import Cleaned, Upload, check_with, keep_files
 from citations.online.requests import RequestKind, answer_request, create_request
 from citations.record.lookup import find_citation, lock_citation
-from citations.record.person import PersonFile, PersonRequest
+from citations.record.person import PersonRequest
 from citations.record.status import CitationStatus
 from citations.record.tables import Citation
 from citations.roles import Actor, cited_person
@@ -69,7 +70,7 @@ def _profile(session: Session) -> Jurisdiction:
 def _audit_files(
     session: Session,
     citation: Citation,
-    rows: list[PersonFile],
+    rows: list[Attachment],
     purpose: str,
     actor: Actor,
     now: datetime,
@@ -86,7 +87,7 @@ def _audit_files(
         after={
             "purpose": purpose,
             "files": [
-                {"id": r.id, "name": r.filename, "type": r.content_type, "sha256": r.sha256}
+                {"file": r.key, "name": r.filename, "type": r.content_type, "sha256": r.sha256}
                 for r in rows
             ],
         },

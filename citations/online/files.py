@@ -21,39 +21,37 @@ How many files and how large is the profile's (`online.upload_max_files`,
 ...     print(refused.errors[0].message)
 notes.txt is not a JPEG, PNG, HEIC or PDF file
 
-Files are rows (`PersonFile`), never written to a served folder; `file_for` gives one back
-to the person whose citation it belongs to, or to staff.
+Files are kept in the files store (citations.attachments), never in a served folder;
+`file_for` gives one back to the person whose citation it belongs to, or to staff.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
-import re
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from io import BytesIO
 
-import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from citations.errors import FieldError, InputRejected, NotFound
-from citations.record.lookup import find_citation
-from citations.record.person import PersonFile
+from citations.attachments import kinds
+from citations.attachments.access import download_headers, find_attachment, read_content
+from citations.attachments.service import keep_cleaned
+from citations.attachments.tables import Attachment, Source
+from citations.errors import FieldError, InputRejected
 from citations.record.tables import Citation
-from citations.roles import Action, Actor
+from citations.roles import Actor
 from ordinances.models import Online
 
-pillow_heif.register_heif_opener()
+PUBLIC_PAGES = "the public pages"
 
-MEGABYTE = 1024 * 1024
-HEIF_BRANDS = frozenset({b"heic", b"heix", b"mif1", b"msf1"})
-KINDS = "a JPEG, PNG, HEIC or PDF file"
-JPEG_QUALITY = 90
+KINDS = kinds.KINDS
+MEGABYTE = kinds.MEGABYTE
+sniff = kinds.sniff
+shown_name = kinds.shown_name
+megabytes = kinds.megabytes
+with_extension = kinds.with_extension
 
 
 @dataclass(frozen=True)
@@ -108,102 +106,12 @@ class FilesRefused(InputRejected):
         )
 
 
-def sniff(data: bytes) -> str | None:
-    """What the bytes are: `jpeg`, `png`, `heic`, `pdf`, or None.
-
-    >>> sniff(b"%PDF-1.7 ..."), sniff(b"\\x89PNG\\r\\n\\x1a\\n..."), sniff(b"MZ...")
-    ('pdf', 'png', None)
-    """
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if len(data) >= 12 and data[4:8] == b"ftyp":
-        size = int.from_bytes(data[0:4], "big")
-        box = data[8 : min(max(size, 12), 256)]
-        # The major brand, then the compatible brands (the minor version sits between them).
-        brands = [box[0:4]] + [box[i : i + 4] for i in range(8, len(box) - 3, 4)]
-        if any(brand in HEIF_BRANDS for brand in brands):
-            return "heic"
-    return None
-
-
-def shown_name(filename: str) -> str:
-    """The name to show: the last part of what the device sent, without control characters,
-    at most 200 characters (it is never used as a path).
-
-    >>> shown_name("C:\\\\Users\\\\me\\\\photo 1.jpg"), shown_name("")
-    ('photo 1.jpg', 'file')
-    """
-    name = re.split(r"[\\/]", filename)[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return name[-200:] or "file"
-
-
-def megabytes(size: int) -> str:
-    """A size in MB, rounded up to a tenth so a file just over the limit never reads as the
-    limit itself.
-
-    >>> megabytes(13_000_000), megabytes(10 * MEGABYTE + 1)
-    ('12.4', '10.1')
-    """
-    return f"{math.ceil(size * 10 / MEGABYTE) / 10:.1f}"
-
-
-EXTENSIONS = {
-    "image/jpeg": (".jpg", ".jpeg", ".jpe"),
-    "image/png": (".png",),
-    "application/pdf": (".pdf",),
-}
-
-
-def with_extension(name: str, content_type: str) -> str:
-    """The name with the extension of what the file is (a HEIC photo kept as a JPEG, a PNG
-    that was named .jpg), so it opens as what it is.
-
-    >>> with_extension("IMG_0042.HEIC", "image/jpeg"), with_extension("a.JPEG", "image/jpeg")
-    ('IMG_0042.jpg', 'a.JPEG')
-    """
-    kept = EXTENSIONS[content_type]
-    if name.lower().endswith(kept):
-        return name
-    stem = re.sub(r"\.(jpe?g|jpe|png|heic|heif|pdf)$", "", name, flags=re.IGNORECASE)
-    return stem + kept[0]
-
-
 def _reencode(name: str, kind: str, data: bytes) -> tuple[str, bytes] | Refusal:
     """The image written again from its pixels alone, as (content type, bytes); or why not."""
     try:
-        with warnings.catch_warnings():
-            # Past Pillow's pixel limit an image is a decompression bomb: refuse, do not warn.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(BytesIO(data)) as opened:
-                found = {"JPEG": "jpeg", "PNG": "png", "HEIF": "heic"}.get(opened.format or "")
-                if found != kind:
-                    return Refusal("damaged", {"name": name})
-                opened.load()
-                image = ImageOps.exif_transpose(opened)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return Refusal("too_many_pixels", {"name": name})
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return Refusal("damaged", {"name": name})
-    as_png = kind == "png"
-    if image.mode == "P":
-        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    if not as_png and image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
-    if as_png and image.mode not in ("1", "L", "LA", "I", "I;16", "RGB", "RGBA"):
-        image = image.convert("RGBA")
-    # A new image from the pixels alone: nothing of the original's info comes along.
-    bare = Image.frombytes(image.mode, image.size, image.tobytes())
-    out = BytesIO()
-    if as_png:
-        bare.save(out, format="PNG", optimize=True)
-        return "image/png", out.getvalue()
-    bare.save(out, format="JPEG", quality=JPEG_QUALITY)
-    return "image/jpeg", out.getvalue()
+        return kinds.reencode(data, kind)
+    except kinds.Unreadable as unreadable:
+        return Refusal(unreadable.code, {"name": name})
 
 
 def _clean(upload: Upload, limit: int) -> Cleaned | Refusal:
@@ -257,73 +165,39 @@ def keep_files(
     actor: Actor,
     now: datetime,
     request_id: int | None = None,
-) -> list[PersonFile]:
-    """Store cleaned files with the citation (the caller's step audits them with its own
-    event, in the same transaction)."""
-    rows = [
-        PersonFile(
-            citation_id=citation.id,
-            purpose=purpose,
-            request_id=request_id,
-            filename=f.filename,
-            content_type=f.content_type,
-            size=len(f.content),
-            sha256=hashlib.sha256(f.content).hexdigest(),
-            received_sha256=f.received_sha256,
-            content=f.content,
-            added_at=now,
-            added_by=actor.name,
-        )
-        for f in files
-    ]
-    session.add_all(rows)
-    session.flush()
-    return rows
+) -> list[Attachment]:
+    """Store cleaned files with the citation (each audited as added, in the caller's
+    transaction): the clean copy only, in the files store."""
+    return keep_cleaned(
+        session,
+        citation,
+        [(f.filename, f.content_type, f.content, f.received_sha256) for f in files],
+        purpose=purpose,
+        actor=actor,
+        now=now,
+        added_from=PUBLIC_PAGES,
+        request_id=request_id,
+    )
 
 
-def file_for(session: Session, file_id: int, actor: Actor) -> PersonFile:
-    """A file a person sent, for that person (their own citation's only) or for staff who may
-    read the citation; NotFound for any other, as for a file that does not exist."""
-    actor.require(Action.READ_CITATION)
-    row = session.get(PersonFile, file_id)
-    if row is None:
-        raise NotFound("file", str(file_id))
-    number = session.get_one(Citation, row.citation_id).number
-    try:
-        find_citation(session, number, actor)
-    except NotFound:
-        raise NotFound("file", str(file_id)) from None
-    return row
+def file_for(session: Session, key: str, actor: Actor) -> Attachment:
+    """A file on a citation, for whoever may see it (citations.attachments.access); NotFound
+    for any other, as for a file that does not exist."""
+    return find_attachment(session, key, actor)
 
 
-def files_of(session: Session, citation: Citation) -> list[PersonFile]:
-    """The files sent with a citation, oldest first."""
+def files_of(session: Session, citation: Citation) -> list[Attachment]:
+    """The files the person sent with a citation (online or by mail), oldest first."""
     return list(
         session.scalars(
-            select(PersonFile).where(PersonFile.citation_id == citation.id).order_by(PersonFile.id)
+            select(Attachment)
+            .where(Attachment.citation_id == citation.id, Attachment.source == Source.PERSON)
+            .order_by(Attachment.id)
         )
     )
 
 
-def download_headers(row: PersonFile) -> dict[str, str]:
-    """The headers a person's file is sent with, to the person or to staff: its own type
-    (never guessed by the browser), kept by no cache, a picture shown and a PDF downloaded,
-    and nothing in it allowed to run (a PDF is kept as received)."""
-    shown = "inline" if row.content_type.startswith("image/") else "attachment"
-    return {
-        "Content-Type": row.content_type,
-        "Content-Disposition": f'{shown}; filename="{download_name(row)}"',
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox",
-    }
-
-
-def download_name(row: PersonFile) -> str:
-    """A safe name for Content-Disposition: ASCII letters, digits, dot, dash, underscore.
-
-    >>> download_name(PersonFile(id=7, filename="fotó del sitio.jpg"))
-    '7-fot_del_sitio.jpg'
-    """
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", row.filename.encode("ascii", "ignore").decode())
-    return f"{row.id}-{safe.strip('._') or 'file'}"
+def download(row: Attachment, actor: Actor) -> tuple[bytes, dict[str, str]]:
+    """The file's bytes as the actor may have them, and the headers to send them with."""
+    content = read_content(row, actor)
+    return content.content, download_headers(row.key, content)

@@ -20,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from citations.attachments.tables import Attachment
 from citations.database import reading, transaction
 from citations.errors import CitationsError, IllegalTransition, InputRejected, NotFound
 from citations.hearings.contests import DeadlineMissed
 from citations.hearings.tables import Contest
 from citations.http.deps import EngineDep
-from citations.inputs import whole_number
 from citations.online.contest import (
     MoveRefused,
     Opening,
@@ -39,7 +39,7 @@ from citations.online.contest import (
     review_opening,
     set_aside_opening,
 )
-from citations.online.files import FilesRefused, Upload, download_headers, file_for
+from citations.online.files import FilesRefused, Upload, download, file_for
 from citations.online.payments import NotOpen, start_online_payment
 from citations.online.providers import Provider, ProviderUnavailable
 from citations.online.requests import RequestKind, requests_of
@@ -48,7 +48,6 @@ from citations.public.pay import ProviderDep, allow_provider_pages, return_base,
 from citations.public.uploads import form_text, read_files, read_form
 from citations.record.ledger import balance
 from citations.record.lookup import find_citation
-from citations.record.person import PersonFile
 
 router = public_router()
 
@@ -80,12 +79,16 @@ def _too_big(person: Person) -> list[str]:
     ]
 
 
-def _files(session: Session, person: Person, purpose: str) -> list[PersonFile]:
+def _files(session: Session, person: Person, purpose: str) -> list[Attachment]:
     return list(
         session.scalars(
-            select(PersonFile)
-            .where(PersonFile.citation_id == person.citation_id, PersonFile.purpose == purpose)
-            .order_by(PersonFile.id)
+            select(Attachment)
+            .where(
+                Attachment.citation_id == person.citation_id,
+                Attachment.purpose == purpose,
+                Attachment.source == "person",
+            )
+            .order_by(Attachment.id)
         )
     )
 
@@ -482,12 +485,11 @@ async def set_aside_submit(
 # A file the person sent ------------------------------------------------------------------
 
 
-@router.get("/files/{file_id}")
-def person_file(file_id: str, person: PersonDep, engine: EngineDep) -> Response:
-    """A file the person sent, to them alone (another citation's file is not found)."""
-    wanted = whole_number(file_id)
-    if wanted is None or wanted < 1:
-        raise NotFound("file", file_id)
+@router.get("/files/{key}")
+def person_file(key: str, person: PersonDep, engine: EngineDep) -> Response:
+    """A file on the person's citation (their own, or the officer's evidence as shown to
+    the public), to them alone: another citation's file is not found."""
     with reading(engine) as session:
-        row = file_for(session, wanted, person.actor)
-        return Response(row.content, headers=download_headers(row))
+        row = file_for(session, key, person.actor)
+        content, headers = download(row, person.actor)
+    return Response(content, headers=headers)

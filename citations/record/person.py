@@ -1,5 +1,6 @@
 """Tables of the cited person's own pages: tries to find a citation, the person's sessions,
-what they asked for online that staff answer, and the files they sent.
+and what they asked for online that staff answer (the files they send are attachments:
+citations.attachments).
 
 The library functions that use them are in citations.online (the public door's library) and
 in the features they touch (contests, payments); these are only the rows.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from citations.orm import Base, JSONDocument
@@ -79,28 +80,3 @@ class PersonRequest(Base):
 
     citation: Mapped[Citation] = relationship()
     assignee: Mapped[StaffUser | None] = relationship()
-
-
-class PersonFile(Base):
-    """A file a person sent online (evidence with a review request, proof of income), kept
-    in the database, never in a served folder, and shown only to the person and to staff.
-    Images are kept re-encoded, without their metadata (the place a photo was taken)."""
-
-    __tablename__ = "person_files"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
-    purpose: Mapped[str] = mapped_column(String(30))
-    """What it came with: `review`, `hearing`, `ability_to_pay`, `set_aside`."""
-    request_id: Mapped[int | None] = mapped_column(ForeignKey("person_requests.id"))
-    filename: Mapped[str] = mapped_column(String(200))
-    """The name it had on the person's device (shown, never used as a path)."""
-    content_type: Mapped[str] = mapped_column(String(60))
-    """What the content is, from its bytes (after re-encoding: image/jpeg or image/png)."""
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    received_sha256: Mapped[str] = mapped_column(String(64))
-    """The SHA-256 of the bytes as received, before re-encoding."""
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    added_at: Mapped[datetime]
-    added_by: Mapped[str] = mapped_column(String(200))

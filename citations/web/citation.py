@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citations.attachments.tables import Attachment
 from citations.audit import AuditEvent, history
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
@@ -28,12 +29,12 @@ from citations.http.responses import pdf_response
 from citations.inputs import whole_number
 from citations.notice.kept import notice_document
 from citations.online.contest import answer_set_aside
-from citations.online.files import download_headers, file_for, files_of
+from citations.online.files import download, file_for, files_of
 from citations.online.requests import RequestKind, requests_of
 from citations.outreach.listing import contact_of, messages_of
 from citations.record.ledger import LedgerEntry, balance, entries, signed_amount
 from citations.record.lookup import find_citation, to_public
-from citations.record.person import PersonFile, PersonRequest
+from citations.record.person import PersonRequest
 from citations.record.sent import NOTICES, DocumentPublic, sent_documents, stored_document
 from citations.record.status import CitationStatus
 from citations.record.tables import Citation
@@ -129,7 +130,7 @@ class Online:
     hearing_mode: str | None
     accommodation: str | None
     waiver_declaration: str | None
-    files: list[PersonFile]
+    files: list[Attachment]
     set_asides: list[PersonRequest]
     others: list[PersonRequest]
     """Every other request the person sent (ability to pay, a plan; answered on the
@@ -225,18 +226,17 @@ def citation_page(
         return _citation_page(request, number, actor, session, now, done)
 
 
-@router.get("/citations/{number}/files/{file_id}")
-def person_file(number: str, file_id: str, actor: ActorDep, engine: EngineDep) -> Response:
-    """A file the person sent online, for staff who may read the citation."""
-    wanted = whole_number(file_id)
-    if wanted is None or wanted < 1:
-        raise NotFound("file", f"{number}/{file_id}")
+@router.get("/citations/{number}/files/{key}")
+def citation_file(number: str, key: str, actor: ActorDep, engine: EngineDep) -> Response:
+    """A file on the citation (`?copy=shown` for the copy the public sees), for staff who
+    may read the citation."""
     with reading(engine) as session:
         record = find_citation(session, number, actor)
-        row = file_for(session, wanted, actor)
+        row = file_for(session, key, actor)
         if row.citation_id != record.id:
-            raise NotFound("file", f"{number}/{file_id}")
-        return Response(row.content, headers=download_headers(row))
+            raise NotFound("file", f"{number}/{key}")
+        content, headers = download(row, actor)
+    return Response(content, headers=headers)
 
 
 @router.post("/citations/{number}/set-aside-requests/{request_id}")

@@ -32,6 +32,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from citations.attachments.tables import Attachment
 from citations.audit import AuditEvent
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
@@ -50,7 +51,7 @@ from citations.hearings.assign import (
 from citations.hearings.tables import Contest
 from citations.http.deps import EngineDep
 from citations.online.requests import RequestKind
-from citations.record.person import PersonFile, PersonRequest
+from citations.record.person import PersonRequest
 from citations.record.tables import Citation
 from citations.roles import CITED_PERSON_ONLINE, Action, Actor
 from citations.web.auth import ActorDep, ClockDep, FormDep
@@ -110,11 +111,11 @@ def _file_counts(session: Session, citation_ids: list[int]) -> dict[int, int]:
     if not citation_ids:
         return {}
     rows = session.execute(
-        select(PersonFile.citation_id, func.count())
-        .where(PersonFile.citation_id.in_(citation_ids))
-        .group_by(PersonFile.citation_id)
+        select(Attachment.citation_id, func.count())
+        .where(Attachment.citation_id.in_(citation_ids), Attachment.source == "person")
+        .group_by(Attachment.citation_id)
     )
-    return {int(citation_id): int(count) for citation_id, count in rows}
+    return {int(citation_id or 0): int(count) for citation_id, count in rows}
 
 
 def _waiting(

@@ -16,12 +16,13 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from citations.attachments.tables import Attachment
 from citations.catalog.store import PublishedCatalog
 from citations.database import reading, transaction
 from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
 from citations.http.deps import EngineDep
 from citations.money import from_cents
-from citations.online.files import download_headers, file_for
+from citations.online.files import download, file_for
 from citations.online.help import (
     deny_ability_to_pay,
     deny_plan,
@@ -32,7 +33,7 @@ from citations.online.help import (
 from citations.online.payments import refused_online_payments
 from citations.online.requests import RequestKind
 from citations.record.ledger import balance
-from citations.record.person import PersonFile, PersonRequest
+from citations.record.person import PersonRequest
 from citations.record.tables import Citation
 from citations.roles import PERMISSIONS, Action, Actor
 from citations.web.auth import ActorDep, ClockDep, FormDep
@@ -48,7 +49,7 @@ FIELDS = frozenset({"answer", "installments"})
 
 @dataclass(frozen=True)
 class FileRow:
-    id: int
+    key: str
     filename: str
     content_type: str
     size: int
@@ -96,12 +97,12 @@ def rows(session: Session, actor: Actor, now: datetime, formats: Formats) -> lis
     files: dict[int, list[FileRow]] = {}
     if waiting:
         for file in session.scalars(
-            select(PersonFile)
-            .where(PersonFile.request_id.in_([r.id for r in waiting]))
-            .order_by(PersonFile.id)
+            select(Attachment)
+            .where(Attachment.request_id.in_([r.id for r in waiting]))
+            .order_by(Attachment.id)
         ):
             files.setdefault(file.request_id or 0, []).append(
-                FileRow(file.id, file.filename, file.content_type, file.size)
+                FileRow(file.key, file.filename, file.content_type or "", file.size or 0)
             )
     return [
         RequestRow(
@@ -213,11 +214,12 @@ def answer_page(
     )
 
 
-@router.get("/requests/files/{file_id}")
-def request_file(file_id: int, actor: ActorDep, engine: EngineDep) -> Response:
-    """A file a person sent with a request, with the headers every person's file is sent with
-    (its own type, no cache, nothing in it allowed to run: `download_headers`)."""
+@router.get("/requests/files/{key}")
+def request_file(key: str, actor: ActorDep, engine: EngineDep) -> Response:
+    """A file a person sent with a request, with the headers every file is sent with (its
+    own type, no cache, nothing in it allowed to run: `download_headers`)."""
     actor.require(Action.ANSWER_REQUESTS)
     with reading(engine) as session:
-        file = file_for(session, file_id, actor)
-        return Response(file.content, headers=download_headers(file))
+        file = file_for(session, key, actor)
+        content, headers = download(file, actor)
+    return Response(content, headers=headers)
