@@ -5,8 +5,7 @@ evidence (the hearing packet prints it under the photo). The time a camera recor
 zone unless the camera wrote one (`OffsetTimeOriginal`): such a time is read in the
 jurisdiction's zone, and says so, since a camera's clock may be set to anything.
 
->>> from fractions import Fraction
->>> degrees(((34, 1), (3, 1), (Fraction(72, 10), 1)), "N")
+>>> degrees(((34, 1), (3, 1), (72, 10)), "N")
 Decimal('34.052000')
 """
 
