@@ -102,19 +102,21 @@ def write_files(
     file and its attachment if the store lacks one or its bytes no longer match."""
     written = Written()
     query = named_files(connection).execution_options(yield_per=batch)
-    for found_name in connection.execute(query).scalars():
-        sha = str(found_name)
-        try:
-            data = store.get(sha)
-        except FileMissing:
-            _cannot(connection, store, sha, "is missing from")
-        found = digest(data)
-        if found != sha:
-            _cannot(connection, store, sha, f"is damaged (its bytes hash to {found}) in")
-        for line in file_lines(sha, data):
-            emit(line)
-        written.count += 1
-        written.bytes += len(data)
+    # Closed even when a file stops the export: PostgreSQL's server-side cursor with it.
+    with connection.execute(query) as result:
+        for found_name in result.scalars():
+            sha = str(found_name)
+            try:
+                data = store.get(sha)
+            except FileMissing:
+                _cannot(connection, store, sha, "is missing from")
+            found = digest(data)
+            if found != sha:
+                _cannot(connection, store, sha, f"is damaged (its bytes hash to {found}) in")
+            for line in file_lines(sha, data):
+                emit(line)
+            written.count += 1
+            written.bytes += len(data)
     return written
 
 
