@@ -266,14 +266,20 @@ def restore(engine: Engine, content: str) -> None:
 
 def rows_of(content: str, table: str) -> list[dict[str, Any]]:
     lines = [json.loads(line) for line in content.splitlines()[1:-1]]
-    return [line["row"] for line in lines if line["table"] == table]
+    return [line["row"] for line in lines if line.get("table") == table]  # not the files
+
+
+def files_start(lines: list[str]) -> int:
+    """The index of the line after the last row: the first file's, or the trailer's."""
+    return next(i for i, line in enumerate(lines) if i and not line.startswith('{"table"'))
 
 
 def reseal(lines: list[str]) -> list[str]:
     """Recompute the trailer's checksums, as a careless or hostile writer could."""
     trailer = json.loads(lines[-1])
     body = "".join(line + "\n" for line in lines[:-1]).encode()
-    rows = "".join(line + "\n" for line in lines[1:-1]).encode()
+    row_lines = [line for line in lines[1:-1] if not line.startswith('{"file"')]
+    rows = "".join(line + "\n" for line in row_lines).encode()
     trailer["sha256"] = hashlib.sha256(body).hexdigest()
     trailer["rows_sha256"] = hashlib.sha256(rows).hexdigest()
     return [*lines[:-1], json.dumps(trailer)]

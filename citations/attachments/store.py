@@ -24,6 +24,7 @@ bytes.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import re
@@ -31,14 +32,22 @@ import tempfile
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from citations.errors import CitationsError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mypy_boto3_s3 import S3Client
+
     from citations.settings import Settings
 
-HASH = re.compile(r"^[0-9a-f]{64}$")
+T = TypeVar("T")
+
+HASH = re.compile(r"\A[0-9a-f]{64}\Z")
+"""A SHA-256 as the store names files: 64 lower-case hex digits and nothing else (`\\Z`, not
+`$`, which would let a trailing line break through into a path or a key)."""
 
 
 class StoreError(CitationsError):
@@ -77,17 +86,25 @@ class FileStore(Protocol):
 
 
 def digest(data: bytes) -> str:
+    """The name the store gives these bytes.
+
+    >>> digest(b"hello")[:16]
+    '2cf24dba5fb0a30e'
+    """
     return hashlib.sha256(data).hexdigest()
 
 
 def _checked(sha256: str) -> str:
-    if not HASH.match(sha256):
+    """The hash itself, or ValueError: a name that is not a SHA-256 never reaches a path or
+    a key (`../`, a line break)."""
+    if not isinstance(sha256, str) or not HASH.match(sha256):
         raise ValueError(f"not a SHA-256 in lower-case hex: {sha256!r}")
     return sha256
 
 
 class FolderStore:
-    """Files in a folder: `sha256/ab/cd/<hash>`, written whole or not at all."""
+    """Files in a folder: `sha256/ab/cd/<hash>`, written whole or not at all, read-only, and
+    never replaced once there."""
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
@@ -103,20 +120,28 @@ class FolderStore:
     def put(self, data: bytes) -> str:
         name = digest(data)
         target = self.path_of(name)
-        if target.exists():
-            return name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            if target.exists():
+                return name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        except OSError as exc:
+            raise StoreError(
+                f"the files store ({self.where}) could not keep {name}: {exc}"
+            ) from None
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
                 out.flush()
                 os.fsync(out.fileno())
             os.chmod(temporary, 0o440)
-            os.replace(temporary, target)
-        except BaseException:
+            _place(temporary, target)
+        except OSError as exc:
+            raise StoreError(
+                f"the files store ({self.where}) could not keep {name}: {exc}"
+            ) from None
+        finally:
             Path(temporary).unlink(missing_ok=True)
-            raise
         _sync_folder(target.parent)
         return name
 
@@ -125,17 +150,42 @@ class FolderStore:
             return self.path_of(sha256).read_bytes()
         except FileNotFoundError:
             raise FileMissing(sha256, self.where) from None
+        except OSError as exc:
+            raise StoreError(
+                f"the files store ({self.where}) could not read {sha256}: {exc}"
+            ) from None
 
     def has(self, sha256: str) -> bool:
         return self.path_of(sha256).is_file()
 
     def hashes(self) -> Iterator[str]:
+        """In order, one folder at a time (a store of a million files is not listed into
+        memory); only files where their name puts them."""
         base = self.root / "sha256"
-        if not base.is_dir():
-            return
-        for path in sorted(base.glob("??/??/*")):
-            if HASH.match(path.name):
-                yield path.name
+        for first in _sorted_folders(base):
+            for second in _sorted_folders(base / first):
+                folder = base / first / second
+                for name in sorted(os.listdir(folder)):
+                    if HASH.match(name) and name[:2] == first and name[2:4] == second:
+                        yield name
+
+
+def _sorted_folders(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(entry.name for entry in os.scandir(folder) if entry.is_dir())
+
+
+def _place(temporary: str, target: Path) -> None:
+    """Give the written file its name, unless a file has it already (another process put
+    the same bytes meanwhile): a hard link, which unlike a rename never replaces. On a file
+    system without hard links, the rename (the bytes under that name are the same)."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        return
+    except OSError:
+        os.replace(temporary, target)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -151,9 +201,12 @@ def _sync_folder(folder: Path) -> None:
 
 
 class S3Store:
-    """Files in an S3-compatible bucket, under `<prefix>sha256/<hash>`."""
+    """Files in an S3-compatible bucket, under `<prefix>sha256/<hash>`.
 
-    def __init__(self, client: Any, bucket: str, prefix: str = "files/") -> None:
+    `client` is a boto3 S3 client; `open_store` makes one from the settings.
+    """
+
+    def __init__(self, client: S3Client, bucket: str, prefix: str = "files/") -> None:
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
@@ -167,67 +220,73 @@ class S3Store:
 
     def put(self, data: bytes) -> str:
         name = digest(data)
-        if not self.has(name):
-            # The store checks the bytes it receives against their SHA-256 (ChecksumSHA256),
-            # so a body damaged on the way is refused rather than kept under a wrong name.
-            import base64
-
-            checksum = base64.b64encode(bytes.fromhex(name)).decode()
-            self._call(
-                "put",
-                name,
-                lambda: self.client.put_object(
-                    Bucket=self.bucket,
-                    Key=self.key_of(name),
-                    Body=data,
-                    ChecksumSHA256=checksum,
-                    ContentType="application/octet-stream",
-                ),
-            )
+        if self.has(name):
+            return name  # never written twice: the object under a name never changes
+        # The store checks the bytes it receives against their SHA-256 (ChecksumSHA256),
+        # so a body damaged on the way is refused rather than kept under a wrong name.
+        checksum = base64.b64encode(bytes.fromhex(name)).decode()
+        key = self.key_of(name)
+        self._call(
+            f"keep {name}",
+            lambda: self.client.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=data,
+                ChecksumSHA256=checksum,
+                ContentType="application/octet-stream",
+            ),
+        )
         return name
 
     def get(self, sha256: str) -> bytes:
-        from botocore.exceptions import ClientError
+        key = self.key_of(sha256)
 
-        try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=self.key_of(sha256))
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                raise FileMissing(sha256, self.where) from None
-            raise StoreError(f"the files store ({self.where}) refused to read: {exc}") from None
-        data: bytes = answer["Body"].read()
-        return data
+        def read() -> bytes:
+            answer = self.client.get_object(Bucket=self.bucket, Key=key)
+            return answer["Body"].read()
+
+        return self._call(f"read {sha256}", read, missing=sha256)
 
     def has(self, sha256: str) -> bool:
-        from botocore.exceptions import ClientError
-
+        key = self.key_of(sha256)
         try:
-            self.client.head_object(Bucket=self.bucket, Key=self.key_of(sha256))
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
-                return False
-            raise StoreError(f"the files store ({self.where}) could not be read: {exc}") from None
+            self._call(
+                f"look for {sha256}",
+                lambda: self.client.head_object(Bucket=self.bucket, Key=key),
+                missing=sha256,
+            )
+        except FileMissing:
+            return False
         return True
 
     def hashes(self) -> Iterator[str]:
-        pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=f"{self.prefix}sha256/"
-        )
-        for page in pages:
+        """In order (S3 lists keys in byte order), a page of 1,000 at a time."""
+        start = f"{self.prefix}sha256/"
+        paginator = self.client.get_paginator("list_objects_v2")
+        pages = iter(paginator.paginate(Bucket=self.bucket, Prefix=start))
+        while True:
+            page = self._call("list its files", lambda: next(pages, None))
+            if page is None:
+                return
             for item in page.get("Contents", []):
-                name = str(item["Key"]).rsplit("/", 1)[-1]
+                name = item.get("Key", "")[len(start) :]
                 if HASH.match(name):
                     yield name
 
-    def _call(self, verb: str, name: str, call: Any) -> Any:
+    def _call(self, doing: str, call: Callable[[], T], missing: str | None = None) -> T:
+        """The call's answer; FileMissing for a missing object when `missing` names it; else
+        StoreError saying what could not be done (the store unreachable, access refused)."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
             return call()
-        except (ClientError, BotoCoreError) as exc:
-            raise StoreError(
-                f"the files store ({self.where}) could not {verb} {name}: {exc}"
-            ) from None
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if missing is not None and code in ("NoSuchKey", "404", "NotFound"):
+                raise FileMissing(missing, self.where) from None
+            raise StoreError(f"the files store ({self.where}) could not {doing}: {exc}") from None
+        except BotoCoreError as exc:
+            raise StoreError(f"the files store ({self.where}) could not {doing}: {exc}") from None
 
 
 def open_store(settings: Settings | None = None) -> FileStore:
@@ -250,7 +309,9 @@ def open_store(settings: Settings | None = None) -> FileStore:
 
 
 @lru_cache(maxsize=8)
-def _s3_client(endpoint: str | None, region: str, key_id: str | None, secret: str | None) -> Any:
+def _s3_client(
+    endpoint: str | None, region: str, key_id: str | None, secret: str | None
+) -> S3Client:
     """One boto3 client per configuration (making one costs tens of milliseconds; a client is
     safe to share between threads)."""
     import boto3

@@ -12,6 +12,9 @@ import click
 from citations.commands.common import database_option, now, open_database, translate_errors
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from citations.attachments.verify import FilesCheck
     from citations.audit import Checkpoint
 
 
@@ -40,15 +43,27 @@ CHECKPOINT_HELP = (
     type=click.Path(exists=True, path_type=Path),
     help=CHECKPOINT_HELP,
 )
+@click.option(
+    "--files/--no-files",
+    default=True,
+    show_default=True,
+    help="Also read back every attachment's file from the files store and check its hash.",
+)
 @database_option
 @translate_errors
-def audit_verify(checkpoints: tuple[Path, ...], database: str | None) -> None:
-    """Recompute the hash chain; name the first broken event if it is not intact.
+def audit_verify(checkpoints: tuple[Path, ...], files: bool, database: str | None) -> None:
+    """Recompute the hash chain; name the first broken event if it is not intact. Then
+    read every attachment's file back from the files store and check it against its hash.
 
     Prints the number of events and the newest event's hash: keep that line (or a
     checkpoint file) outside the database. The chain alone cannot show that its newest
     events were deleted together with its head; a checkpoint taken before can, since the
     trail must still hold it, as the same event at the same count.
+
+    Every attachment whose bytes have come must have its original and its shown copy in
+    the store (CITATIONS_FILES_STORE), and their bytes must still hash to their names; each
+    file missing or damaged is named (the attachment, its citation, which copy). Files in
+    the store that no attachment names are counted as a note. Fails if anything is wrong.
 
     \b
     Example:
@@ -60,6 +75,7 @@ def audit_verify(checkpoints: tuple[Path, ...], database: str | None) -> None:
     marks = [mark for path in checkpoints for mark in read_checkpoints(path)]
     with open_database(database) as session:
         result = verify(session, checkpoints=marks)
+        checked = _check_files(session) if files and result.intact else None
     if not result.intact:
         where = f"event {result.first_broken}" if result.first_broken else "the chain's head"
         raise click.ClickException(
@@ -69,6 +85,37 @@ def audit_verify(checkpoints: tuple[Path, ...], database: str | None) -> None:
     click.echo(f"The audit trail is intact: {result.events:,} events, head {result.head}.")
     if marks:
         click.echo(f"It holds all {len(marks)} checkpoints given.")
+    if checked is not None:
+        _report_files(checked)
+
+
+def _check_files(session: Session) -> FilesCheck:
+    from citations.attachments.store import open_store
+    from citations.attachments.verify import check_files
+
+    return check_files(session, open_store())
+
+
+def _report_files(checked: FilesCheck) -> None:
+    files = f"{checked.files:,} file{'' if checked.files == 1 else 's'}"
+    rows = f"{checked.attachments:,} attachment{'' if checked.attachments == 1 else 's'}"
+    if checked.unnamed:
+        click.echo(
+            f"Note: {checked.unnamed:,} file{'' if checked.unnamed == 1 else 's'} in the store "
+            "named by no attachment (an upload stopped between the store and the database "
+            "leaves them; they harm nothing)."
+        )
+    if checked.intact:
+        where = f"the files store ({checked.where})"
+        click.echo(f"The files are intact: {files} of {rows} read back from {where}.")
+        return
+    for problem in checked.problems:
+        click.echo(f"File problem: {problem}", err=True)
+    bad = len({problem.sha256 for problem in checked.problems})
+    raise click.ClickException(
+        f"{bad:,} of {files} {'is' if bad == 1 else 'are'} missing or damaged in the files store "
+        f"({checked.where}); each attachment that names one is listed above"
+    )
 
 
 @audit.command("checkpoint")

@@ -33,10 +33,21 @@ from citations.commands.common import database_option, open_engine, translate_er
     default=None,
     help="Show the rows written on standard error (default: when it is a terminal).",
 )
+@click.option(
+    "--without-files",
+    is_flag=True,
+    help="Leave the attachments' files out (their hashes stay in the rows): copy the files "
+    "store separately; the restore then checks that it holds every file.",
+)
 @database_option
 @translate_errors
-def export_command(output: str, progress: bool | None, database: str | None) -> None:
+def export_command(
+    output: str, progress: bool | None, without_files: bool, database: str | None
+) -> None:
     """Write every record of the system as JSON lines, for records retention and migration.
+
+    The attachments' files (photos, PDFs) follow the rows, read from the files store, so
+    the export is one self-contained file; --without-files leaves them out.
 
     The file holds personal data (names, dates of birth, addresses, identity numbers,
     payments): keep it as securely as the database itself. API tokens appear only as the
@@ -55,20 +66,35 @@ def export_command(output: str, progress: bool | None, database: str | None) -> 
         with _progress_line(shown) as advance:
             if output == "-":
                 with _stdout() as out:
-                    summary = export_records(engine, out, progress=advance)
+                    summary = export_records(engine, out, progress=advance, files=not without_files)
             else:
                 target = Path(output)
                 with _new_file(target) as out:
-                    summary = export_records(engine, out, progress=advance)
+                    summary = export_records(engine, out, progress=advance, files=not without_files)
         where = "standard output" if output == "-" else output
         tables = sum(1 for count in summary.row_counts.values() if count)
         click.echo(
             f"Exported {summary.rows:,} rows of {tables} tables from "
             f"{describe_url(str(engine.url))} (schema {summary.schema_revision}) to {where}.\n"
             f"Records digest (rows_sha256): {summary.rows_sha256}\n"
+            f"{_files_line(summary.files, summary.file_bytes, summary.files_included)}\n"
             "The file holds personal data: store it as securely as the database.",
             err=output == "-",
         )
+
+
+def _files_line(count: int, size: int, included: bool) -> str:
+    """What became of the attachments' files.
+
+    >>> _files_line(3, 2_500_000, True)
+    'With it, 3 files the attachments name (2.5 MB).'
+    >>> _files_line(1, 0, False)
+    'Without the 1 file the attachments name: copy the files store with it.'
+    """
+    files = f"{count:,} file{'' if count == 1 else 's'}"
+    if included:
+        return f"With it, {files} the attachments name ({size / 1_000_000:,.1f} MB)."
+    return f"Without the {files} the attachments name: copy the files store with it."
 
 
 @click.command("import-export")
@@ -84,12 +110,17 @@ def import_export_command(file: str, database: str | None) -> None:
     database gives the same rows byte for byte (the same records digest). FILE may be - for
     standard input. The format: README.md, "Records export and restore".
 
+    The files in the export are checked against their hashes and put in the configured
+    files store (CITATIONS_FILES_STORE); for an export made --without-files, that store must
+    already hold every file the records name (copied from the old one).
+
     \b
     Example:
         citations db upgrade --database postgresql://citations@db.example.org/citations
         citations import-export records-2026-11-29.jsonl \\
             --database postgresql://citations@db.example.org/citations
     """
+    from citations.attachments.store import open_store
     from citations.audit import verify
     from citations.database import describe_url, transaction
     from citations.export import import_records
@@ -107,6 +138,12 @@ def import_export_command(file: str, database: str | None) -> None:
             f"{summary.exported_at.isoformat()}).\n"
             f"Records digest (rows_sha256): {summary.rows_sha256}"
         )
+        files = f"{summary.files:,} file{'' if summary.files == 1 else 's'}"
+        where = f"the files store ({open_store().where})"
+        if summary.files_included:
+            click.echo(f"Restored {files} into {where}.")
+        else:
+            click.echo(f"{where[0].upper()}{where[1:]} holds all {files} the records name.")
         if chain.intact:
             click.echo(f"The audit trail is intact: {chain.events:,} events.")
         else:

@@ -6,6 +6,11 @@ refused file leaves the database as empty as it was. When the database refuses a
 foreign key, a unique value), the rest of the file is still hashed, so that an edited file is
 reported as edited rather than as whatever constraint the edit happened to break. A document
 as sent whose bytes no longer match the SHA-256 kept with them is refused too.
+
+After the rows come the files the attachments name (citations.export.files): each is
+checked against its SHA-256 and put in the configured files store. The store is not part of
+the transaction: a refused restore may leave some of those files in it, which no row names
+and which harm nothing (content-addressed, the same bytes under the same name).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Connection, Engine, Table, and_, bindparam, not_, select, text
 from sqlalchemy.exc import DBAPIError
@@ -32,6 +37,10 @@ from citations.export.codec import (
     batch_for,
     schema_tables,
 )
+from citations.export.files import HASHES, INCLUDED, MODES, FilesReader
+
+if TYPE_CHECKING:
+    from citations.attachments.store import FileStore
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,10 @@ class ImportSummary:
     exported_at: datetime
     row_counts: dict[str, int]
     rows_sha256: str
+    files: int = 0
+    """The files the restored rows name: restored into the store, or found there."""
+    file_bytes: int = 0
+    files_included: bool = True
 
     @property
     def rows(self) -> int:
@@ -78,7 +91,7 @@ class _Lines:
         if parsed.get("format") != TRAILER:
             data = (content + "\n").encode("utf-8")
             self.whole.update(data)
-            if self.number > 1:
+            if self.number > 1 and "file" not in parsed:
                 self.rows.update(data)
         return parsed
 
@@ -87,6 +100,11 @@ class _Lines:
 class _Header:
     schema_revision: str
     exported_at: datetime
+    files: str
+    """`included` (the files follow the rows) or `hashes` (the store was copied apart)."""
+    files_declared: bool
+    """False for an export written before the files section (neither header nor trailer
+    says anything of files)."""
 
 
 def _read_header(lines: _Lines) -> _Header:
@@ -110,7 +128,13 @@ def _read_header(lines: _Lines) -> _Header:
         exported_at = None
     if exported_at is None or exported_at.tzinfo is None:
         raise lines.fail("the header's exported_at is not an ISO 8601 date-time with an offset")
-    return _Header(revision, exported_at)
+    # An export without the key predates the files section: its files were not in it.
+    files = first.get("files", HASHES)
+    if files not in MODES:
+        raise lines.fail(
+            f'the header\'s files is {json.dumps(files)}, not "{INCLUDED}" or "{HASHES}"'
+        )
+    return _Header(revision, exported_at, files, "files" in first)
 
 
 class _Loader:
@@ -204,12 +228,19 @@ def _first_line(exc: DBAPIError) -> str:
 
 
 def import_records(
-    engine: Engine, lines: Iterable[str], *, source: str = "the export", batch: int = 1000
+    engine: Engine,
+    lines: Iterable[str],
+    *,
+    source: str = "the export",
+    batch: int = 1000,
+    store: FileStore | None = None,
 ) -> ImportSummary:
     """Restore an export written by `export_records` into an empty database at the same schema.
 
     `source` names the file in error messages. Everything happens in one transaction: a
-    refused file (bad header, damaged, edited or truncated) leaves nothing behind.
+    refused file (bad header, damaged, edited or truncated) leaves no row behind. The files
+    in the export go into `store` (the configured files store by default); for an export of
+    hashes only, `store` must already hold every file the rows name (StoreError if not).
 
     Example:
         with open("records.jsonl", encoding="utf-8") as lines:
@@ -225,27 +256,85 @@ def import_records(
     with engine.begin() as connection:
         _require_empty(connection, tables, describe_url(str(engine.url)))
         loader = _Loader(connection, batch)
-        counts, trailer = _load_rows(reader, loader, tables)
-        trailer_line = reader.number
-        loader.finish()
-        _check_trailer(reader, trailer, counts, trailer_line)
-        if reader.next() is not None:
-            raise reader.fail("more lines after the trailer")
-        if loader.invalid is not None:
-            raise reader.fail(loader.invalid[1], loader.invalid[0])
-        if loader.failure is not None:
-            first, last, said = loader.failure
-            where = f"line {first}" if first == last else f"lines {first}-{last}"
-            raise reader.fail(f"the database refused a row in {where}: {said}", first)
+        counts, item = _load_rows(reader, loader, tables)
+        loader.finish()  # the rows are in: the files section is checked against them
+        files = FilesReader(
+            connection,
+            (lambda: store) if store is not None else _configured_store,
+            included=header.files == INCLUDED,
+            active=loader.failure is None and loader.invalid is None,
+            fail=reader.fail,
+            batch=batch,
+        )
+        try:
+            while item.get("format") != TRAILER:
+                files.add(item, reader.number)
+                item = _next_or_cut(reader)
+            trailer_line = reader.number
+            _check_trailer(reader, item, counts, trailer_line)
+            if reader.next() is not None:
+                raise reader.fail("more lines after the trailer")
+            if loader.invalid is not None:
+                raise reader.fail(loader.invalid[1], loader.invalid[0])
+            if loader.failure is not None:
+                first, last, said = loader.failure
+                where = f"line {first}" if first == last else f"lines {first}-{last}"
+                raise reader.fail(f"the database refused a row in {where}: {said}", first)
+            files.finish(trailer_line)
+            if header.files_declared:
+                _check_file_count(reader, item, files, trailer_line)
+        finally:
+            files.close()
         _after_bulk_load(connection, tables)
     digest = reader.rows.hexdigest()
-    return ImportSummary(header.schema_revision, header.exported_at, counts, digest)
+    return ImportSummary(
+        header.schema_revision,
+        header.exported_at,
+        counts,
+        digest,
+        files.count,
+        files.bytes,
+        header.files == INCLUDED,
+    )
+
+
+def _configured_store() -> FileStore:
+    from citations.attachments.store import open_store
+
+    return open_store()
+
+
+def _next_or_cut(reader: _Lines) -> dict[str, Any]:
+    item = reader.next()
+    if item is None:
+        raise reader.fail("the file ends after this line without its trailer: it is cut short")
+    return item
+
+
+def _check_file_count(
+    reader: _Lines, trailer: dict[str, Any], files: FilesReader, line: int
+) -> None:
+    stated = trailer.get("files")
+    if not isinstance(stated, dict):
+        raise reader.fail("the trailer's files do not say how many files the export names", line)
+    if stated.get("count") != files.count:
+        raise reader.fail(
+            f"the trailer counts {stated.get('count')} files, the records name {files.count}",
+            line,
+        )
+    if files.included and stated.get("bytes") != files.bytes:
+        raise reader.fail(
+            f"the trailer counts {stated.get('bytes')} bytes of files, the file has "
+            f"{files.bytes:,}",
+            line,
+        )
 
 
 def _load_rows(
     reader: _Lines, loader: _Loader, tables: list[Table]
 ) -> tuple[dict[str, int], dict[str, Any]]:
-    """Every row line up to the trailer, into the loader; returns the counts and the trailer."""
+    """Every row line up to the files or the trailer, into the loader; returns the counts and
+    the first line after the rows."""
     position = {table.name: index for index, table in enumerate(tables)}
     codecs = {table.name: TableCodec.of(table) for table in tables}
     counts = dict.fromkeys(position, 0)
@@ -254,7 +343,7 @@ def _load_rows(
         item = reader.next()
         if item is None:
             raise reader.fail("the file ends after this line without its trailer: it is cut short")
-        if item.get("format") == TRAILER:
+        if item.get("format") == TRAILER or "file" in item:
             return counts, item
         if set(item) != {"table", "row"}:
             raise reader.fail('expected a row {"table": ..., "row": {...}} or the trailer')

@@ -1,4 +1,5 @@
-"""`export_records`: every row of every table, streamed to JSON lines from one snapshot."""
+"""`export_records`: every row of every table, streamed to JSON lines from one snapshot,
+then the files the rows name (citations.export.files)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Connection, Engine, create_engine, event, func, inspect, select
@@ -25,6 +26,10 @@ from citations.export.codec import (
     missing_tables,
     schema_tables,
 )
+from citations.export.files import HASHES, INCLUDED, count_named, write_files
+
+if TYPE_CHECKING:
+    from citations.attachments.store import FileStore
 
 
 @dataclass(frozen=True)
@@ -37,14 +42,21 @@ class ExportSummary:
     """SHA-256 of the row lines alone: equal for two exports of the same records."""
     sha256: str
     """SHA-256 of every line before the trailer (the header included)."""
+    files: int = 0
+    """The files the rows name (each once), written after the rows if `files_included`."""
+    file_bytes: int = 0
+    """Their bytes, when included."""
+    files_included: bool = True
 
     @property
     def rows(self) -> int:
         return sum(self.row_counts.values())
 
 
-def header_line(schema_revision: str, exported_at: datetime) -> str:
+def header_line(schema_revision: str, exported_at: datetime, files: str = INCLUDED) -> str:
     """The first line; `format` comes first so that `head -c 30` tells what the file is.
+    `files` says whether the files' bytes follow the rows (`included`) or only the rows'
+    hashes of them are in the file (`hashes`).
 
     >>> from datetime import timedelta, timezone
     >>> pacific = timezone(timedelta(hours=-8))
@@ -52,13 +64,14 @@ def header_line(schema_revision: str, exported_at: datetime) -> str:
     >>> line[:50]
     '{"format":"citations-export","version":1,"schema_r'
     >>> line[50:]
-    'evision":"0007","exported_at":"2026-11-29T18:00:00+00:00"}'
+    'evision":"0007","exported_at":"2026-11-29T18:00:00+00:00","files":"included"}'
     """
     header = {
         "format": FORMAT,
         "version": VERSION,
         "schema_revision": schema_revision,
         "exported_at": exported_at.astimezone(UTC).isoformat(),
+        "files": files,
     }
     return json.dumps(header, separators=(",", ":"), ensure_ascii=False)
 
@@ -79,8 +92,15 @@ def export_records(
     exported_at: datetime | None = None,
     batch: int = 1000,
     progress: Callable[[int, int], None] | None = None,
+    files: bool = True,
+    store: FileStore | None = None,
 ) -> ExportSummary:
     """Write every record of the database to `out` as JSON lines; returns what was written.
+
+    With `files` (the default), the bytes of every file the attachments name follow the
+    rows, read from `store` (the configured files store by default), so the export is one
+    self-contained file; StoreError if a file is missing or damaged in the store. Without,
+    only the rows' hashes name them, and the store is copied separately.
 
     Rows are streamed `batch` at a time (a server-side cursor on PostgreSQL), so memory does
     not grow with the database. `exported_at` is the header's time stamp (default: now); it
@@ -113,7 +133,7 @@ def export_records(
             raise RuntimeError(f"the export does not know table {', '.join(unknown)}")
         revision = MigrationContext.configure(connection).get_current_revision()
         assert revision is not None  # ensure_current checked it
-        emit(header_line(revision, at), row=False)
+        emit(header_line(revision, at, INCLUDED if files else HASHES), row=False)
         total = written = 0
         if progress is not None:
             total = sum(
@@ -136,9 +156,21 @@ def export_records(
             counts[table.name] = count
         if progress is not None:
             progress(written, total)
-    summary = ExportSummary(revision, at, counts, rows_only.hexdigest(), whole.hexdigest())
-    trailer = {
+        if files:
+            if store is None:
+                from citations.attachments.store import open_store
+
+                store = open_store()
+            carried = write_files(connection, store, lambda line: emit(line, row=False), batch)
+            named, size = carried.count, carried.bytes
+        else:
+            named, size = count_named(connection), 0
+    summary = ExportSummary(
+        revision, at, counts, rows_only.hexdigest(), whole.hexdigest(), named, size, files
+    )
+    trailer: dict[str, Any] = {
         "format": TRAILER,
+        "files": {"count": named, "bytes": size} if files else {"count": named},
         "row_counts": counts,
         "rows_sha256": summary.rows_sha256,
         "sha256": summary.sha256,
