@@ -189,7 +189,7 @@ def test_the_list_shows_every_file_awaited_and_withdrawn_with_the_photos_details
     page = Page(client.get(f"/clerk/citations/{number}").text)
     photo = page.words(f"file-{evidence.photo}")
     assert "IMG_0412.jpg" in photo
-    assert "Officer's evidence · Evidence · JPEG picture" in photo
+    assert "The officer's · Evidence · JPEG picture" in photo
     assert "Nov 20, 2026, 9:58 AM Place" in photo  # when, in the officer's offset
     assert "34.052000, -118.234444 (latitude, longitude)" in photo
     assert "Apple iPhone 15" in photo
