@@ -36,6 +36,7 @@ from citations.http.headers import SecurityHeaders
 from citations.issuing.group_commit import IntakeWriter
 from citations.public.uploads import UPLOAD_PATHS
 from citations.settings import Settings, get_settings
+from citations.web.files import UPLOAD_PATHS as CLERK_UPLOAD_PATHS
 
 
 def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
@@ -70,7 +71,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings  # the pages read the payment provider from here
     app.state.intake_writer = writer
     problems.install(app)
-    app.add_middleware(BodySizeLimit, own_limit=UPLOAD_PATHS)
+    app.add_middleware(BodySizeLimit, own_limit=UPLOAD_PATHS | CLERK_UPLOAD_PATHS)
     app.add_middleware(PrintablePath)
     app.add_middleware(
         SecurityHeaders, hsts_seconds=settings.hsts_seconds

@@ -27,6 +27,7 @@ from citations.online.lookup import (
 )
 from citations.online.overview import overview
 from citations.online.sessions import end_session, open_session
+from citations.public.evidence import files_of_person
 from citations.public.guard import (
     LANGUAGE_COOKIE,
     ClockDep,
@@ -197,6 +198,7 @@ def citation_page(
             seen=seen,
             receipts=receipts,
             notice_waits=seen.waits_for_mail,
+            files=files_of_person(session, person.number, person.actor),
         )
 
 

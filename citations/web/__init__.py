@@ -20,6 +20,7 @@ from citations.web import (
     contest_forms,
     counter,
     docket,
+    files,
     fonts,
     hearing_forms,
     mail_forms,
@@ -45,6 +46,7 @@ router.include_router(docket.router)
 router.include_router(queue.router)
 router.include_router(requests.router)
 router.include_router(citation.router)
+router.include_router(files.router)
 router.include_router(contacts.router)
 router.include_router(counter.router)
 router.include_router(search.router)

@@ -29,7 +29,7 @@ from citations.http.responses import pdf_response
 from citations.inputs import whole_number
 from citations.notice.kept import notice_document
 from citations.online.contest import answer_set_aside
-from citations.online.files import download, file_for, files_of
+from citations.online.files import files_of
 from citations.online.requests import RequestKind, requests_of
 from citations.outreach.listing import contact_of, messages_of
 from citations.record.ledger import LedgerEntry, balance, entries, signed_amount
@@ -42,6 +42,7 @@ from citations.roles import CITED_PERSON_ONLINE, PERMISSIONS, Action, Actor
 from citations.schedule import schedule_of
 from citations.web import contest_forms, counter, hearing_forms, mail_forms
 from citations.web.auth import ActorDep, ClockDep, FormDep
+from citations.web.file_list import files_section
 from citations.web.forms import FormPage
 from citations.web.guard import PREFIX, web_router
 from citations.web.pages import Formats, person, render, words
@@ -210,6 +211,7 @@ def _citation_page(
         contact=contact_of(record),
         messages=messages_of(session, record),
         counter=counter.counter_steps(session, record, actor, now),
+        files=files_section(session, record, actor, done),
     )
 
 
@@ -224,19 +226,6 @@ def citation_page(
 ) -> Response:
     with reading(engine) as session:
         return _citation_page(request, number, actor, session, now, done)
-
-
-@router.get("/citations/{number}/files/{key}")
-def citation_file(number: str, key: str, actor: ActorDep, engine: EngineDep) -> Response:
-    """A file on the citation (`?copy=shown` for the copy the public sees), for staff who
-    may read the citation."""
-    with reading(engine) as session:
-        record = find_citation(session, number, actor)
-        row = file_for(session, key, actor)
-        if row.citation_id != record.id:
-            raise NotFound("file", f"{number}/{key}")
-        content, headers = download(row, actor)
-    return Response(content, headers=headers)
 
 
 @router.post("/citations/{number}/set-aside-requests/{request_id}")
