@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from citations.attachments import service
 from citations.attachments.tables import Attachment
 from citations.database import reading, transaction
-from citations.hearings.packet import current_packet
+from citations.hearings.kept import current_packet
 from citations.hearings.scheduling import schedule_hearing
 from citations.record.lookup import lock_citation
 from citations.record.tables import SentDocument

@@ -26,12 +26,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citations.attachments.store import FileStore
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.documents.access import OnlineAccess, mint_online_access
 from citations.errors import FieldError, InputRejected
 from citations.hearings.build import build_hearing_notice, build_order, latest_order
-from citations.hearings.packet import build_packet
+from citations.hearings.packet import build_packet, latest_hearing
 from citations.hearings.packet_pdf import render_packet
 from citations.hearings.render import render_hearing_notice, render_order
 from citations.hearings.tables import Contest, Hearing, Order
@@ -199,6 +200,18 @@ def order_document(session: Session, number: str, actor: Actor, *, now: datetime
         actor=actor.name,
         now=now,
     )
+
+
+def current_packet(
+    session: Session, number: str, actor: Actor, *, now: datetime, store: FileStore | None = None
+) -> tuple[str, bytes]:
+    """The packet of the citation's newest hearing as it stands now: (citation number, PDF).
+    Every packet sent is kept with its hearing notice (`citations.record.sent`)."""
+    citation = find_citation(session, number, actor)
+    profile = PublishedCatalog(session).jurisdiction()
+    hearing = latest_hearing(session, citation)
+    context = build_packet(session, citation, hearing, profile, now=now, store=store)
+    return citation.number, render_packet(context)
 
 
 def _access(

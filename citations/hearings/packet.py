@@ -10,10 +10,11 @@ where the original says it was taken, and the SHA-256 of the kept file so anyone
 A withdrawn file is left out but listed (who withdrew it and why); a file an intake message
 named whose bytes have not come is listed as awaited.
 
-A packet is sent with each hearing notice (`citations.hearings.kept`), and the current one can
-be printed at any time (`current_packet`): the evidence may have grown since.
+A packet is sent with each hearing notice (`citations.hearings.kept`), and the current one
+can be printed at any time (`citations.hearings.kept.current_packet`): the evidence may have
+grown since.
 
->>> # number, pdf = current_packet(session, "DCPD-2026-000001-5", clerk, now=now)
+>>> # context = build_packet(session, citation, hearing, profile, now=now)
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from citations.attachments.store import FileStore, open_store
 from citations.attachments.tables import Attachment, Source
 from citations.audit import history
 from citations.calendar import in_zone, local_date, zone_of
-from citations.catalog.store import PublishedCatalog
 from citations.documents.contact import OfficeContact
 from citations.errors import FieldError, InputRejected
 from citations.hearings.build import _person
@@ -39,9 +39,7 @@ from citations.hearings.tables import Contest, Hearing, Order
 from citations.money import from_cents
 from citations.notice.build import build_notice, locale_for
 from citations.notice.context import NoticeViolation
-from citations.record.lookup import find_citation
 from citations.record.tables import Citation
-from citations.roles import Actor
 from ordinances.models import Jurisdiction
 
 EVIDENCE = (Source.OFFICER, Source.PERSON)
@@ -153,20 +151,6 @@ def latest_hearing(session: Session, citation: Citation) -> Hearing:
     if hearing is None:
         raise InputRejected([FieldError("number", f"{citation.number} has no hearing")])
     return hearing
-
-
-def current_packet(
-    session: Session, number: str, actor: Actor, *, now: datetime, store: FileStore | None = None
-) -> tuple[str, bytes]:
-    """The packet of the citation's newest hearing as it stands now: (citation number, PDF).
-    Every packet sent is kept with its hearing notice (`citations.record.sent`)."""
-    from citations.hearings.packet_pdf import render_packet  # the layout, only when drawn
-
-    citation = find_citation(session, number, actor)
-    profile = PublishedCatalog(session).jurisdiction()
-    hearing = latest_hearing(session, citation)
-    context = build_packet(session, citation, hearing, profile, now=now, store=store)
-    return citation.number, render_packet(context)
 
 
 def _review(session: Session, contest: Contest, profile: Jurisdiction) -> ReviewDecision | None:
