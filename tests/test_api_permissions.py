@@ -67,6 +67,7 @@ ROUTES: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/v1/citations/{number}/hearing/set-aside"): (A.DECIDE_HEARING,),
     ("POST", "/v1/citations/{number}/hearing/decision"): (A.DECIDE_HEARING,),
     ("GET", "/v1/citations/{number}/hearing-notice.pdf"): (A.READ_CITATION,),
+    ("GET", "/v1/citations/{number}/hearing-packet.pdf"): (A.READ_CITATION,),
     ("GET", "/v1/citations/{number}/order.pdf"): (A.READ_CITATION,),
     ("GET", "/v1/hearing-officers"): (A.MANAGE_HEARING_OFFICERS,),
     ("POST", "/v1/hearing-officers"): (A.MANAGE_HEARING_OFFICERS,),

@@ -15,6 +15,7 @@ from citations.roles import OPERATOR
 from cli import cli
 from tests.browser.desk import desk_app
 from tests.browser.html import csrf_of
+from tests.pdfs import pdf_text
 from tests.public_steps import door_client, find_citation_as_person
 
 DOOR = re.compile(
@@ -83,6 +84,13 @@ def test_demo_publishes_issues_and_writes_notices(runner: CliRunner, tmp_path: P
     names = sorted(p.name for p in hearings.glob("*.pdf"))
     assert sum(n.endswith("-order.pdf") for n in names) == 4
     assert sum(n.endswith("-hearing-notice.pdf") for n in names) == 3
+    assert sum(n.endswith("-hearing-packet.pdf") for n in names) == 3
+    assert "officer's photo IMG_0412.jpg attached (taken 2026-" in text
+    photographed = next(n for n in names if n.endswith("-hearing-packet.pdf"))
+    packet = " ".join(pdf_text((hearings / photographed).read_bytes()).split())
+    assert "IMG_0412.jpg: Open can on the bench beside the person" in packet
+    assert "Lugar: 34.052422, -118.243700" in packet  # a Spanish citation
+    assert "the can on the bench was not mine" in packet  # the person's letter, appended
     assert sum(n.startswith("docket-") for n in names) == 2
     assert "initial review dismissed" in text
     assert "hearing requested (hardship waiver of the deposit granted)" in text

@@ -145,7 +145,7 @@ def test_a_dismissal_shows_what_was_paid_beside_the_refund(db: Engine) -> None:
     kinds = [d.kind for d in kept(db, number)]
     # The review order, the deposit's receipt, the hearing notice, the refund's receipt and
     # the hearing's order: every one kept when it was made.
-    assert kinds == ["order", "receipt", "hearing_notice", "receipt", "order"]
+    assert kinds == ["order", "receipt", "hearing_notice", "hearing_packet", "receipt", "order"]
 
 
 def test_the_hearing_notice_still_prints_once_the_hearing_is_decided(db: Engine) -> None:
@@ -435,7 +435,13 @@ def test_every_kind_downloads_as_the_same_bytes_with_its_sha256(db: Engine) -> N
             reduction_reason="First",
         )
     listed = kept(db, number)
-    assert {d.kind for d in listed} == {"notice", "order", "receipt", "hearing_notice"}
+    assert {d.kind for d in listed} == {
+        "notice",
+        "order",
+        "receipt",
+        "hearing_notice",
+        "hearing_packet",
+    }
     with transaction(db) as session:
         for document in listed:
             for _ in range(2):

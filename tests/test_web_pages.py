@@ -151,10 +151,13 @@ def test_a_citation_page_has_details_ledger_history_and_documents(web: Web) -> N
     assert "Order: review decision, upheld (PDF)" in sent
     assert "Receipt R-" in sent and "Hearing notice: hearing of Dec 14, 2026 (PDF)" in sent
     kept = [link for link in page.links if link.startswith(f"/clerk/citations/{number}/documents/")]
-    assert len(kept) == 3
+    assert "Hearing packet: hearing of Dec 14, 2026 (PDF)" in sent
+    assert len(kept) == 4
     notice = f"/clerk/citations/{number}/notice.pdf"
     assert notice in page.links
-    for link in [*kept, notice, f"/clerk/citations/{number}/hearing-notice.pdf"]:
+    packet = f"/clerk/citations/{number}/hearing-packet.pdf"
+    assert packet in page.links
+    for link in [*kept, notice, f"/clerk/citations/{number}/hearing-notice.pdf", packet]:
         pdf = client.get(link)
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), link
     again = Page(client.get(f"/clerk/citations/{number}").text)

@@ -28,7 +28,7 @@ from citations.hearings.contests import (
     request_review,
 )
 from citations.hearings.decisions import NAME_LENGTH, Outcome, Signer
-from citations.hearings.kept import hearing_notice_document, order_document
+from citations.hearings.kept import current_packet, hearing_notice_document, order_document
 from citations.hearings.officers import (
     Qualification,
     add_availability,
@@ -342,6 +342,18 @@ def read_hearing_notice(number: str, actor: ActorDep, session: SessionDep) -> Re
     """The latest hearing notice, as it was sent (also once the hearing is decided)."""
     document = hearing_notice_document(session, number, actor, now=clock())
     return pdf_response(document.content, f"{document.citation.number}-hearing-notice.pdf")
+
+
+@router.get(
+    "/citations/{number}/hearing-packet.pdf",
+    response_class=Response,
+    summary="The hearing packet, as it stands now",
+)
+def read_hearing_packet(number: str, actor: ActorDep, session: SessionDep) -> Response:
+    """Every piece of evidence for the citation's newest hearing, drawn now (the evidence may
+    have grown since the notice went out); each packet sent is in `/documents`."""
+    canonical, pdf = current_packet(session, number, actor, now=clock())
+    return pdf_response(pdf, f"{canonical}-hearing-packet.pdf")
 
 
 @router.get(

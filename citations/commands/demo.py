@@ -86,8 +86,8 @@ def demo(output: Path) -> None:
     if result.hearings.documents:
         folder = result.hearings.documents[0].parent
         click.echo(
-            f"   Wrote {len(result.hearings.documents)} hearing notices, docket sheets "
-            f"and orders to {folder}/"
+            f"   Wrote {len(result.hearings.documents)} hearing notices and packets, docket "
+            f"sheets and orders to {folder}/"
         )
     click.echo("")
     click.echo("6. Money and alternatives:")

@@ -292,3 +292,25 @@ def hearings_print(number: str, document: str, output: Path | None, database: st
             kept = order_document(session, number, OPERATOR, now=now())
         pdf = kept.content
     write_pdf(pdf, output or Path(f"{number}-{document}.pdf"))
+
+
+@hearings.command("packet")
+@click.argument("number")
+@output_option("NUMBER-hearing-packet.pdf")
+@database_option
+@translate_errors
+def hearings_packet(number: str, output: Path | None, database: str | None) -> None:
+    """Write the hearing packet of the citation's newest hearing as PDF, as the evidence
+    stands now: the citation, the narrative, every photo and file, the person's statement,
+    the review decision and the history (each packet sent with a hearing notice: citations
+    documents list NUMBER).
+
+    \b
+    Example:
+        citations hearings packet DCPD-2026-000001-5 --output packet.pdf
+    """
+    from citations.hearings.kept import current_packet
+
+    with open_database(database) as session:
+        canonical, pdf = current_packet(session, number, OPERATOR, now=now())
+    write_pdf(pdf, output or Path(f"{canonical}-hearing-packet.pdf"))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from citations.calendar import BusinessCalendar, local_at, zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.database import transaction
+from citations.demo.evidence import attach_evidence
 from citations.hearings.build import docket_sheet_for
 from citations.hearings.contests import (
     decide_review,
@@ -43,6 +44,7 @@ from citations.issuing.batch import RecordResult
 from citations.money import from_cents
 from citations.payments.plans import Installment
 from citations.record.lookup import find_citation
+from citations.record.sent import Kind, latest_document
 from citations.roles import Actor, Role
 from ordinances.money import format_money
 
@@ -71,11 +73,20 @@ class Plan:
     hearing: str | None = None
     """None (no hearing), or how it ends: reduced, dismissed or no_show."""
     waiver: bool = False
+    evidence: bool = False
+    """The officer attaches a photo and the person a letter (the hearing packet shows both)."""
 
 
 PLANS = [
     Plan(7, Outcome.DISMISSED, "The complaint named another address; the officer confirms it."),
-    Plan(3, Outcome.UPHELD, "The photo shows an open container in her hand.", "reduced", True),
+    Plan(
+        3,
+        Outcome.UPHELD,
+        "The photo shows an open container in her hand.",
+        "reduced",
+        waiver=True,
+        evidence=True,
+    ),
     Plan(12, Outcome.UPHELD, "The officer reports a gas-powered blower.", "dismissed"),
     Plan(11, Outcome.UPHELD, "Vending without a permit was observed.", "no_show"),
     Plan(14, None, ""),
@@ -105,6 +116,9 @@ def run_hearings_demo(
         number = numbers.get(plan.line)
         if number is None:
             continue
+        if plan.evidence:
+            with transaction(engine) as session:
+                lines += attach_evidence(session, number, now)
         with transaction(engine) as session:
             _contest(session, number, plan, now, lines)
         if plan.hearing is None:
@@ -113,6 +127,11 @@ def run_hearings_demo(
             hearing_at = _request_and_schedule(session, number, plan, now, lines)
             notice = hearing_notice_document(session, number, CLERK, now=now).content
             documents.append(_write(folder / f"{number}-hearing-notice.pdf", notice))
+            # The packet sent with the notice: every piece of evidence for the hearing.
+            citation = find_citation(session, number, CLERK)
+            packet = latest_document(session, citation, [Kind.HEARING_PACKET])
+            assert packet is not None
+            documents.append(_write(folder / f"{number}-hearing-packet.pdf", packet.content))
         with transaction(engine) as session:
             _decide(session, number, plan, hearing_at, lines)
     with transaction(engine) as session:

@@ -4,6 +4,9 @@ in the transaction of the step that makes it, and every print returns those byte
 - A hearing notice when the hearing is scheduled, one per hearing (`about`: `hearing:ID`):
   a continuance's new hearing gets its own, and the old one stays printable, whatever has
   happened to the hearing since.
+- The hearing packet with each hearing notice (`hearing_packet`, `about`: `hearing:ID`): every
+  piece of evidence as it stood when the notice went out, in the same envelope (the current
+  packet prints at any time: `citations.hearings.packet.current_packet`).
 - An order when the review or hearing is decided, or a no-show recorded (`order:ID`), with
   the receipt of any refund it orders.
 
@@ -23,11 +26,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citations.attachments.store import FileStore
 from citations.calendar import local_date
 from citations.catalog.store import PublishedCatalog
 from citations.documents.access import OnlineAccess, mint_online_access
 from citations.errors import FieldError, InputRejected
 from citations.hearings.build import build_hearing_notice, build_order, latest_order
+from citations.hearings.packet import build_packet, latest_hearing
+from citations.hearings.packet_pdf import render_packet
 from citations.hearings.render import render_hearing_notice, render_order
 from citations.hearings.tables import Contest, Hearing, Order
 from citations.payments.posting import active_plan
@@ -42,14 +48,15 @@ from ordinances.models import Jurisdiction
 def keep_hearing_notice(
     session: Session, citation: Citation, hearing: Hearing, *, actor: Actor, now: datetime
 ) -> SentDocument:
-    """Render the notice of `hearing` as of today and send it (mailed, or handed over)."""
+    """Render the notice of `hearing` as of today and send it (mailed, or handed over), with
+    the hearing packet in the same envelope."""
     profile = PublishedCatalog(session).jurisdiction()
     today = local_date(now, profile)
     access = _access(session, citation, Kind.HEARING_NOTICE, profile, now)
     context = build_hearing_notice(
         session, citation, hearing, profile, sent_on=today, access=access
     )
-    return send_document(
+    notice = send_document(
         session,
         citation,
         kind=Kind.HEARING_NOTICE,
@@ -58,6 +65,36 @@ def keep_hearing_notice(
         issued_on=today,
         content=render_hearing_notice(context),
         mailed_on=today,
+        actor=actor.name,
+        now=now,
+    )
+    keep_hearing_packet(session, citation, hearing, notice, profile, actor=actor, now=now)
+    return notice
+
+
+def keep_hearing_packet(
+    session: Session,
+    citation: Citation,
+    hearing: Hearing,
+    notice: SentDocument,
+    profile: Jurisdiction,
+    *,
+    actor: Actor,
+    now: datetime,
+) -> SentDocument:
+    """Keep the packet of `hearing` as sent with its `notice`: delivered as the notice was,
+    to the same address; the notice's mailing log entry is the envelope's."""
+    context = build_packet(session, citation, hearing, profile, now=now)
+    return keep_document(
+        session,
+        citation,
+        kind=Kind.HEARING_PACKET.value,
+        about=f"hearing:{hearing.id}",
+        language=context.language,
+        issued_on=notice.issued_on,
+        delivery=Delivery(notice.delivery),
+        address=notice.address,
+        content=render_packet(context),
         actor=actor.name,
         now=now,
     )
@@ -163,6 +200,18 @@ def order_document(session: Session, number: str, actor: Actor, *, now: datetime
         actor=actor.name,
         now=now,
     )
+
+
+def current_packet(
+    session: Session, number: str, actor: Actor, *, now: datetime, store: FileStore | None = None
+) -> tuple[str, bytes]:
+    """The packet of the citation's newest hearing as it stands now: (citation number, PDF).
+    Every packet sent is kept with its hearing notice (`citations.record.sent`)."""
+    citation = find_citation(session, number, actor)
+    profile = PublishedCatalog(session).jurisdiction()
+    hearing = latest_hearing(session, citation)
+    context = build_packet(session, citation, hearing, profile, now=now, store=store)
+    return citation.number, render_packet(context)
 
 
 def _access(

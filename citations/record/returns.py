@@ -26,6 +26,7 @@ KIND_WORDS = {
     "notice": "notice",
     "amended_notice": "amended notice",
     "hearing_notice": "hearing notice",
+    "hearing_packet": "hearing packet",
     "order": "order",
     "receipt": "receipt",
     "late_notice": "late notice",

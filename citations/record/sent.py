@@ -43,6 +43,9 @@ class Kind(StrEnum):
     """The notice of an amended citation (`about`: `revision:N`, N > 1)."""
     HEARING_NOTICE = "hearing_notice"
     """`about`: `hearing:ID`; a continuance's new hearing has its own."""
+    HEARING_PACKET = "hearing_packet"
+    """The evidence for one hearing, sent with its notice (`about`: `hearing:ID`); it travels
+    in the notice's envelope, so the mailing log has one entry, the notice's."""
     ORDER = "order"
     """`about`: `order:ID`."""
     RECEIPT = "receipt"

@@ -308,7 +308,7 @@ class SentDocument(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
-    """notice, amended_notice, hearing_notice, order, receipt, late_notice."""
+    """notice, amended_notice, hearing_notice, hearing_packet, order, receipt, late_notice."""
     about: Mapped[str] = mapped_column(String(64))
     """What it is the document of, e.g. `revision:2`, `hearing:7`, `order:3`, `payment:12`."""
     language: Mapped[str] = mapped_column(String(8))

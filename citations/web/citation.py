@@ -22,7 +22,7 @@ from citations.errors import FieldError, IllegalTransition, InputRejected, NotFo
 from citations.hearings.assign import assignment_of
 from citations.hearings.build import ContestPublic, contest_summary
 from citations.hearings.contests import DeadlineMissed
-from citations.hearings.kept import hearing_notice_document, order_document
+from citations.hearings.kept import current_packet, hearing_notice_document, order_document
 from citations.hearings.tables import Contest
 from citations.http.deps import EngineDep
 from citations.http.responses import pdf_response
@@ -292,6 +292,16 @@ def hearing_noticepdf_response(
     with transaction(engine) as session:
         document = hearing_notice_document(session, number, actor, now=now)
         return pdf_response(document.content, f"{document.citation.number}-hearing-notice.pdf")
+
+
+@router.get("/citations/{number}/hearing-packet.pdf")
+def hearing_packetpdf_response(
+    number: str, actor: ActorDep, engine: EngineDep, now: ClockDep
+) -> Response:
+    """The hearing packet as the evidence stands now (each one sent is in the documents)."""
+    with reading(engine) as session:
+        canonical, pdf = current_packet(session, number, actor, now=now)
+        return pdf_response(pdf, f"{canonical}-hearing-packet.pdf")
 
 
 @router.get("/citations/{number}/order.pdf")
