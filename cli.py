@@ -63,6 +63,10 @@ COMMANDS = {
         "The documents sent on a citation, as they were sent.",
     ),
     "mail": Lazy("citations.commands.mail:mail", "Returned letters and new addresses."),
+    "files": Lazy(
+        "citations.commands.files:files",
+        "Files on a citation's record: add a scan, list, withdraw, write one out.",
+    ),
     "hearings": Lazy(
         "citations.commands.hearings:hearings",
         "Contests, reviews, waivers, hearings and decisions.",

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from citations import __version__, public, web
 from citations.api import (
+    attachment_routes,
     document_routes,
     drawer_routes,
     hearing_routes,
@@ -71,7 +72,10 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings  # the pages read the payment provider from here
     app.state.intake_writer = writer
     problems.install(app)
-    app.add_middleware(BodySizeLimit, own_limit=UPLOAD_PATHS | CLERK_UPLOAD_PATHS)
+    app.add_middleware(
+        BodySizeLimit,
+        own_limit=UPLOAD_PATHS | CLERK_UPLOAD_PATHS | attachment_routes.OWN_LIMIT,
+    )
     app.add_middleware(PrintablePath)
     app.add_middleware(
         SecurityHeaders, hsts_seconds=settings.hsts_seconds
@@ -84,6 +88,8 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.include_router(drawer_routes.router)
     app.include_router(schedule_routes.router)
     app.include_router(document_routes.router)
+    app.include_router(attachment_routes.router)
+    app.include_router(attachment_routes.uploads)
     app.include_router(report_routes.router)
     app.include_router(web.router)
     app.include_router(public.router)

@@ -45,6 +45,7 @@ PATH_VALUES = {
     "token_id": "999999",
     "document_id": "999999",
     "drawer_id": "999999",
+    "key": "att_" + "z" * 26,
 }
 
 ROUTES: dict[tuple[str, str], tuple[Action, ...]] = {
@@ -112,6 +113,12 @@ ROUTES: dict[tuple[str, str], tuple[Action, ...]] = {
     ("GET", "/v1/contests/queue"): (A.READ_CITATION,),
     ("GET", "/v1/citations"): (A.READ_CITATION,),
     ("GET", "/v1/citations/search"): (A.READ_CITATION,),
+    ("POST", "/v1/attachments"): (A.ATTACH_FILES,),
+    ("GET", "/v1/attachments/{key}"): (A.READ_CITATION,),
+    ("GET", "/v1/attachments/{key}/content"): (A.READ_CITATION,),
+    ("POST", "/v1/attachments/{key}/withdraw"): (A.WITHDRAW_FILES,),
+    ("GET", "/v1/citations/{number}/attachments"): (A.READ_CITATION,),
+    ("POST", "/v1/citations/{number}/attachments"): (A.ATTACH_FILES,),
 }
 """Route -> the actions it checks (through the library, or in the route for reads)."""
 
@@ -221,6 +228,8 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/v1/citations/{number}/address"): Sample(
         json={"line1": "48 Alvarado St", "city": "Demo City"}
     ),
+    ("POST", "/v1/attachments/{key}/withdraw"): Sample(json={"reason": "Added in error"}),
+    ("POST", "/v1/citations/{number}/attachments"): Sample(json={"attachments": ["0" * 64]}),
 }
 
 BAD_CREDENTIALS = ["missing", "not bearer", "malformed", "unknown", "revoked", "expired"]

@@ -35,6 +35,7 @@ from tests.factories import message, prepare, send, subject
 from tests.hearing_steps import INDEPENDENCE, ISSUED_AT, issue_one
 from tests.live_server import LiveServer
 from tests.staff_steps import make_user
+from tests.test_online_files import picture
 
 SLOW = 0.4
 """Seconds every commit of the server waits: far longer than the test takes to read."""
@@ -94,10 +95,14 @@ class Walk:
         status: int = 200,
         headers: dict[str, str] | None = None,
         method: str = "POST",
+        content: bytes | None = None,
     ) -> Any:
         before = audit_count(self.engine)
         with self.server.client(self.tokens[role]) as client:
-            answer = client.request(method, path, json=body, headers=headers)
+            if content is not None:  # a file sent as the raw body, with its content type
+                answer = client.request(method, path, content=content, headers=headers)
+            else:
+                answer = client.request(method, path, json=body, headers=headers)
         assert answer.status_code == status, f"{method} {path}: {answer.text}"
         after = audit_count(self.engine)
         assert after > before, f"{method} {path} answered {status} before its commit"
@@ -133,6 +138,19 @@ def test_every_write_route_is_committed_before_its_answer(
     walk.write("clerk", f"/v1/citations/{voided}/void", {"reason": "Wrong person identified"})
     new_place = {"reason": "Address corrected", "location": {"address": "102 Main St"}}
     walk.write("officer", f"/v1/citations/{amended}/amendments", new_place)
+
+    # An officer's photo: uploaded, named on a citation, withdrawn by a clerk.
+    photo = walk.write(
+        "officer",
+        "/v1/attachments?filename=scene.jpg",
+        status=201,
+        headers={"Content-Type": "image/jpeg"},
+        content=picture("JPEG", (48, 32)),
+    )
+    named = {"attachments": [photo["id"]]}
+    walk.write("officer", f"/v1/citations/{amended}/attachments", named)
+    wrong = {"reason": "A photo of another scene"}
+    walk.write("clerk", f"/v1/attachments/{photo['id']}/withdraw", wrong)
 
     # Money and the alternatives.
     payment = walk.write(

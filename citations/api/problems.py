@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from citations.attachments.store import StoreError
 from citations.database import unavailable
 from citations.errors import (
     CitationsError,
@@ -41,8 +42,15 @@ from ordinances.errors import NothingPublished, NotInEffect, OrdinanceError, Unk
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("citations.api")
 
+
+class ContentTooLarge(CitationsError):
+    """A request body past the limit of a route that reads its body itself (a file upload);
+    the message names the limit."""
+
+
 # Domain error -> (HTTP status, problem kind). The first matching class wins.
 STATUS: list[tuple[type[Exception], int, str]] = [
+    (ContentTooLarge, 413, "content-too-large"),
     (InvalidToken, 401, "unauthorized"),
     (PermissionDenied, 403, "forbidden"),
     (NotFound, 404, "not-found"),
@@ -193,6 +201,13 @@ def install(app: FastAPI) -> None:
             return problem(422, "input-rejected", detail, request.url.path)
         return await unexpected(request, exc)
 
+    async def store_error(request: Request, exc: Exception) -> JSONResponse:
+        """The files store failed (a folder not writable, the object store unreachable, a
+        file's bytes missing): 503, and the detail does not say where the store is."""
+        log.warning("files store failed on %s: %s", route_of(request), error_kinds(exc))
+        detail = "the files store could not be read or written; nothing was saved: try again"
+        return problem(503, "files-store-unavailable", detail, request.url.path)
+
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # The route's template, not the path, which can carry what was typed into it.
         log.error("unexpected error on %s: %s\n%s", route_of(request), error_kinds(exc), stack(exc))
@@ -205,6 +220,7 @@ def install(app: FastAPI) -> None:
         )
 
     app.add_exception_handler(CitationsError, domain_error)
+    app.add_exception_handler(StoreError, store_error)  # the nearer class wins
     app.add_exception_handler(OrdinanceError, domain_error)
     app.add_exception_handler(DBAPIError, database_error)
     app.add_exception_handler(Exception, unexpected)

@@ -379,13 +379,17 @@ def name_files(
     actor: Actor,
     now: datetime,
     named_from: str,
+    agency: Agency | None = None,
 ) -> list[Attachment]:
     """The files a message (or a later request) names joined to the citation: each by an
     upload's id (which must be the agency's own), or by its SHA-256, which joins a file the
     agency already sent with those bytes or waits for one. Naming a file the citation
-    already has changes nothing. The caller holds the citation's lock."""
+    already has changes nothing. The caller holds the citation's lock.
+
+    `agency`: whose officers' files these are, when a city-wide actor names them (an
+    intake message sent for an agency from a batch file); by default the actor's."""
     actor.require(Action.ATTACH_FILES)
-    agency_id = _agency_id(session, actor)
+    agency_id = agency.id if agency is not None else _agency_id(session, actor)
     joined: list[Attachment] = []
     for position, reference in enumerate(references):
         where = f"attachments[{position}]"
@@ -434,7 +438,8 @@ def _join(
         session.flush()
         _audit(session, unnamed, "attachment.added", actor, now)
         return unnamed
-    source = Source.OFFICER if actor.role is Role.OFFICER else Source.CITY
+    # An agency's file is its officers' evidence, whoever names it (a batch sent by staff).
+    source = Source.OFFICER if agency_id is not None else Source.CITY
     earlier = next((r for r in rows if r.received_at is not None), None)
     row = _new_row(
         None,

@@ -28,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from citations.attachments.references import MAX_ATTACHMENTS, FileReference
 from citations.errors import FieldError, InputRejected
 from citations.inputs import Moment, printable, without_format
 from citations.record.contact import email_address
@@ -261,6 +262,10 @@ class IntakeMessage(IntakeModel):
     officer's device (its deadlines count from the violation date), or `mail`, to be mailed
     by the city to `subject.address` (its deadlines count from the mailing date plus the
     profile's days for mail service)."""
+    attachments: Annotated[list[FileReference], Field(max_length=MAX_ATTACHMENTS)] = []
+    """The officer's photos and documents of the event: each the id an upload answered
+    (`POST /v1/attachments`) or the file's SHA-256, for a file the device sends later (it
+    joins the citation when its bytes come)."""
 
     @field_validator("violations")
     @classmethod
@@ -273,12 +278,15 @@ class IntakeMessage(IntakeModel):
 
     @model_serializer(mode="wrap")
     def _without_contact_unless_given(self, dump: SerializerFunctionWrapHandler) -> Any:
-        """A message without `contact` dumps as it did before the field existed, so its
-        fingerprint (the idempotency check) is the same: a device resending a message the
-        city received before an upgrade replays its result instead of a conflict."""
+        """A message without `contact` (or `attachments`) dumps as it did before the field
+        existed, so its fingerprint (the idempotency check) is the same: a device resending a
+        message the city received before an upgrade replays its result instead of a
+        conflict."""
         data = dump(self)
         if isinstance(data, dict) and data.get("contact") is None:
             data.pop("contact", None)
+        if isinstance(data, dict) and not data.get("attachments", True):
+            data.pop("attachments", None)
         return data
 
     @model_validator(mode="before")

@@ -167,6 +167,10 @@ def _decide(
             [FieldError("violation_at", f"{message.violation_at.isoformat()} is in the future")]
         )
     check_contact(message, profile, now)
+    if message.attachments:
+        from citations.attachments.named import check_references  # its imaging is heavy
+
+        check_references(session, message.attachments, agencies[code].id)
     violation_date = local_date(message.violation_at, profile)
     resolved = resolve_violations(catalog, message, violation_date)
     priors = [

@@ -107,7 +107,33 @@ def write_outcomes(
             )
             events += [consent] if consent else []
     record_many(session, events)
+    _join_files(session, issued, citation_ids, actor, now)
     return planned
+
+
+def _join_files(
+    session: Session,
+    issued: list[tuple[Planned, int]],
+    citation_ids: list[int],
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """The files each issued message names, joined to its citation (after the intake's
+    events, so the trail says issued, then each file added or awaited)."""
+    for (plan, _), citation_id in zip(issued, citation_ids, strict=True):
+        if not plan.message.attachments:
+            continue
+        from citations.attachments.named import join_to_citation  # its imaging is heavy
+
+        join_to_citation(
+            session,
+            citation_id,
+            plan.message.attachments,
+            agency=plan.agency,
+            message_id=str(plan.message.message_id),
+            actor=actor,
+            now=now,
+        )
 
 
 def _insert_returning_ids(
