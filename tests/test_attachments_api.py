@@ -345,6 +345,27 @@ def test_a_withdrawn_file_stays_in_the_record(api: Api, engine: Engine) -> None:
         assert event.actor.endswith("(clerk)")
 
 
+def test_an_officer_withdraws_their_agencys_own_file(api: Api) -> None:
+    client, tokens = api
+    number = issue(client, tokens["officer"], message())
+    key = send_raw(client, tokens["officer"], picture("PNG"), "image/png", citation=number)
+    key = key.json()["id"]
+    reason = "Sent from the wrong stop"
+    answer = client.post(
+        f"/v1/attachments/{key}/withdraw", json={"reason": reason}, headers=auth(tokens["officer"])
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["withdrawn"]["reason"] == reason
+    assert answer.json()["withdrawn"]["by"].endswith("(officer)")
+    # An auditor reads every file but withdraws none.
+    auditor = client.post(
+        f"/v1/attachments/{key}/withdraw",
+        json={"reason": "not mine"},
+        headers=auth(tokens["auditor"]),
+    )
+    assert problem(auditor, 403)["type"] == "/problems/forbidden"
+
+
 def test_size_limits_per_file_and_per_citation(api: Api, small_limits: None) -> None:
     client, tokens = api
     huge = send_raw(client, tokens["officer"], pdf(2 * 1024 * 1024), "application/pdf")

@@ -157,8 +157,10 @@ def test_the_packet_holds_every_piece_of_evidence(engine: Engine) -> None:
     # The review decision and the history.
     assert "The officer's report and photo show an open beer can." in text
     assert "Pat Morgan, Senior Review Officer" in text
-    assert "attachment.withdrawn: Photo of another stop" in text
-    assert "hearing.scheduled" in text or "hearing_scheduled" in text
+    # The history in words (the wording lists the actions a packet shows).
+    assert "File withdrawn: Photo of another stop" in text
+    assert "Hearing scheduled" in text and "hearing.scheduled" not in text
+    assert "ledger: fine assessed" not in text and "Fine assessed" in text
 
 
 def test_the_person_s_pdf_is_appended_as_its_own_pages(engine: Engine) -> None:
