@@ -26,9 +26,9 @@ from citations.settings import get_settings
 from cli import cli
 from tests.databases import Databases
 from tests.export_steps import EXPORTED_AT
-from tests.files_steps import Attached, attach_some
 from tests.hearing_steps import CLERK
 from tests.s3_steps import s3_bucket, s3_endpoint, s3_store
+from tests.stored_files_steps import Attached, attach_some
 
 __all__ = ["s3_bucket", "s3_endpoint", "s3_store"]  # fixtures, used by name
 

@@ -18,8 +18,8 @@ from citations.attachments.verify import FileProblem, check_files
 from citations.database import transaction
 from citations.settings import get_settings
 from cli import cli
-from tests.files_steps import attach_some
 from tests.s3_steps import s3_bucket, s3_endpoint, s3_store
+from tests.stored_files_steps import attach_some
 
 __all__ = ["s3_bucket", "s3_endpoint", "s3_store"]  # fixtures, used by name
 

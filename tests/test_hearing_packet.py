@@ -8,7 +8,6 @@ from datetime import date
 from io import BytesIO
 from typing import Any
 
-from PIL import ExifTags, Image
 from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import Engine, select
@@ -21,6 +20,7 @@ from citations.hearings.scheduling import schedule_hearing
 from citations.record.lookup import lock_citation
 from citations.record.tables import SentDocument
 from citations.roles import Actor, Role
+from tests.evidence_steps import evidence_photo
 from tests.factories import prepare
 from tests.hearing_steps import CLERK, at, issue_one, officer_with_session, to_ready
 from tests.pdfs import pdf_text
@@ -30,17 +30,7 @@ OFFICER = Actor("officer Alvarez", Role.OFFICER, agency="DCPD")
 
 def photo(color: tuple[int, int, int], size: tuple[int, int] = (1200, 900)) -> bytes:
     """A photo as an officer's phone takes it: when (with its offset) and where."""
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Apple"
-    exif[ExifTags.Base.Model] = "iPhone 15"
-    inner = exif.get_ifd(ExifTags.IFD.Exif)
-    inner[ExifTags.Base.DateTimeOriginal] = "2026:11:20 09:58:12"
-    inner[ExifTags.Base.OffsetTimeOriginal] = "-08:00"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps.update({1: "N", 2: (34.0, 3.0, 7.2), 3: "W", 4: (118.0, 14.0, 4.0)})
-    out = BytesIO()
-    Image.new("RGB", size, color).save(out, "JPEG", exif=exif, quality=85)
-    return out.getvalue()
+    return evidence_photo(color, size)
 
 
 def letter(*lines: str) -> bytes:

@@ -20,7 +20,7 @@ from citations.record.tables import Citation
 from citations.settings import get_settings
 from tests.browser.desk import CLOCK, Desk, set_desk, sign_in
 from tests.browser.html import Page
-from tests.file_steps import Evidence, evidence_photo, put_evidence, scanned_letter
+from tests.evidence_steps import Evidence, evidence_photo, put_evidence, scanned_letter
 from tests.public_steps import birth_of, door_client, find_citation_as_person
 from tests.test_online_files import picture
 

@@ -32,7 +32,7 @@ from tests.browser.chromium import (
 )
 from tests.browser.desk import CLOCK, Desk, set_desk
 from tests.databases import Databases
-from tests.file_steps import Evidence, evidence_photo, put_evidence, scanned_letter
+from tests.evidence_steps import Evidence, evidence_photo, put_evidence, scanned_letter
 from tests.public_steps import birth_of, door_app
 from tests.staff_steps import PASSWORD, make_user
 

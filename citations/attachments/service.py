@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -207,6 +208,16 @@ def _audit(session: Session, row: Attachment, action: str, actor: Actor, now: da
     )
 
 
+def _added(
+    session: Session, row: Attachment, action: str, actor: Actor, now: datetime
+) -> Attachment:
+    """The new row written and its audit event recorded, in the caller's transaction."""
+    session.add(row)
+    session.flush()
+    _audit(session, row, action, actor, now)
+    return row
+
+
 def stored_on(session: Session, citation_id: int) -> int:
     """The bytes a citation's files already hold (withdrawn ones count: they stay)."""
     total = session.scalar(
@@ -286,24 +297,21 @@ def upload(
     prepared = prepare(data, filename, declared_type=declared_type, zone=zone, store=store)
     agency_id = _agency_id(session, actor)
     source = Source.OFFICER if actor.role is Role.OFFICER else Source.CITY
+    new = partial(
+        _new_row,
+        prepared,
+        agency_id=agency_id,
+        source=source,
+        purpose=purpose,
+        actor=actor,
+        now=now,
+        added_from=added_from,
+        description=description,
+    )
     if citation_number is not None:
         citation = lock_citation(session, citation_number, actor)
         _room_for(session, citation, prepared.size, prepared.filename)
-        row = _new_row(
-            prepared,
-            citation=citation,
-            agency_id=agency_id,
-            source=source,
-            purpose=purpose,
-            actor=actor,
-            now=now,
-            added_from=added_from,
-            description=description,
-        )
-        session.add(row)
-        session.flush()
-        _audit(session, row, "attachment.added", actor, now)
-        return row
+        return _added(session, new(citation=citation), "attachment.added", actor, now)
     awaited = list(
         session.scalars(
             select(Attachment)
@@ -343,21 +351,7 @@ def upload(
     )
     if same is not None:
         return same
-    row = _new_row(
-        prepared,
-        citation=None,
-        agency_id=agency_id,
-        source=source,
-        purpose=purpose,
-        actor=actor,
-        now=now,
-        added_from=added_from,
-        description=description,
-    )
-    session.add(row)
-    session.flush()
-    _audit(session, row, "attachment.uploaded", actor, now)
-    return row
+    return _added(session, new(citation=None), "attachment.uploaded", actor, now)
 
 
 def is_reference(text: str) -> bool:
@@ -473,16 +467,8 @@ def _join(
             "received_at",
         ):
             setattr(row, column, getattr(earlier, column))
-    session.add(row)
-    session.flush()
-    _audit(
-        session,
-        row,
-        "attachment.added" if earlier is not None else "attachment.awaited",
-        actor,
-        now,
-    )
-    return row
+    action = "attachment.added" if earlier is not None else "attachment.awaited"
+    return _added(session, row, action, actor, now)
 
 
 def add_file(
@@ -522,10 +508,7 @@ def add_file(
         added_from=added_from,
         description=description,
     )
-    session.add(row)
-    session.flush()
-    _audit(session, row, "attachment.added", actor, now)
-    return row
+    return _added(session, row, "attachment.added", actor, now)
 
 
 def keep_cleaned(
@@ -569,10 +552,7 @@ def keep_cleaned(
             added_from=added_from,
             request_id=request_id,
         )
-        session.add(row)
-        session.flush()
-        _audit(session, row, "attachment.added", actor, now)
-        rows.append(row)
+        rows.append(_added(session, row, "attachment.added", actor, now))
     return rows
 
 

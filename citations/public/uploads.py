@@ -9,14 +9,10 @@ refused by its declared length before anything is read, or as soon as the bytes 
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import aclosing
-
 from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 
+from citations.http.capped_forms import read_capped_form
 from citations.online.files import MEGABYTE, Upload
 from citations.public.guard import Person, check_form
 
@@ -44,45 +40,17 @@ leaves them alone (citations/app.py): each reads its body under its own limit, t
 profile's files times their megabytes, however the body is sent."""
 
 
-class BodyTooLarge(MultiPartException):
-    """The body went past the limit while it was read (the parser closes its files)."""
-
-    def __init__(self) -> None:
-        super().__init__("the request body is too large")
-
-
-async def _capped(stream: AsyncIterator[bytes], cap: int) -> AsyncGenerator[bytes, None]:
-    size = 0
-    async for chunk in stream:
-        size += len(chunk)
-        if size > cap:
-            raise BodyTooLarge()
-        yield chunk
-
-
 async def read_form(request: Request, person: Person) -> FormData | None:
     """The posted form, once its form token matches; None when the body is larger than
     every allowed file together could be: refused by its declared length before anything is
     read, or as soon as the bytes read pass it (a body sent without a length)."""
     rules = person.profile.online
     most = rules.upload_max_files * rules.upload_max_megabytes * MEGABYTE + MEGABYTE
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > most:
+    form = await read_capped_form(
+        request, most, max_files=rules.upload_max_files + 5, max_fields=30
+    )
+    if form is None:
         return None
-    multipart = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    try:
-        async with aclosing(_capped(request.stream(), most)) as stream:
-            if multipart == "multipart/form-data":
-                parser: MultiPartParser | FormParser = MultiPartParser(
-                    request.headers, stream, max_files=rules.upload_max_files + 5, max_fields=30
-                )
-            else:
-                parser = FormParser(request.headers, stream, max_fields=30)
-            form = await parser.parse()
-    except BodyTooLarge:
-        return None
-    except MultiPartException as exc:
-        raise StarletteHTTPException(400, exc.message) from None
     try:
         check_form(person, form)
     except Exception:

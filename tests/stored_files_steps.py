@@ -3,10 +3,8 @@ upload no message named yet, and a file named by its hash that has not come."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import Engine
 
 from citations.attachments.service import add_file, name_files, upload, withdraw
@@ -16,19 +14,12 @@ from citations.database import transaction
 from citations.record.lookup import find_citation
 from citations.roles import Actor, Role
 from tests.conftest import NOW
+from tests.evidence_steps import scanned_letter
 from tests.hearing_steps import CLERK, issue_one
 from tests.test_online_files import gps_jpeg, picture
 
 OFFICER = Actor("officer Reyes", Role.OFFICER, agency="DCPD")
 AWAITED = digest(b"a photo the device has not sent yet")
-
-
-def tiny_pdf(text: str = "Letter received by mail") -> bytes:
-    out = io.BytesIO()
-    canvas = Canvas(out, pagesize=(300, 200), invariant=True)
-    canvas.drawString(20, 100, text)
-    canvas.save()
-    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -77,7 +68,7 @@ def attach_some(engine: Engine, store: FileStore) -> Attached:
         letter = add_file(
             session,
             citation,
-            tiny_pdf(),
+            scanned_letter(),
             filename="letter.pdf",
             source=Source.PERSON,
             purpose="mail",

@@ -29,7 +29,9 @@ ADDED = datetime(2026, 11, 20, 18, 30, tzinfo=UTC)
 """10:30 in Los Angeles on the day the desk's citations were issued: the device syncs."""
 
 
-def evidence_photo(colour: tuple[int, int, int] = (30, 90, 160)) -> bytes:
+def evidence_photo(
+    colour: tuple[int, int, int] = (30, 90, 160), size: tuple[int, int] = (640, 480)
+) -> bytes:
     """A photo as an officer's phone takes it: when (with its offset), where, the camera."""
     exif = Image.Exif()
     exif[ExifTags.Base.Make] = "Apple"
@@ -40,10 +42,12 @@ def evidence_photo(colour: tuple[int, int, int] = (30, 90, 160)) -> bytes:
     gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
     gps.update({1: "N", 2: (34.0, 3.0, 7.2), 3: "W", 4: (118.0, 14.0, 4.0)})
     out = BytesIO()
-    image = Image.new("RGB", (640, 480), colour)
-    for x in range(200, 440):  # something to see: a white band, as a sign would be
-        for y in range(200, 260):
-            image.putpixel((x, y), (250, 250, 250))
+    image = Image.new("RGB", size, colour)
+    # Something to see: a white band, as a sign would be.
+    image.paste(
+        (250, 250, 250),
+        (size[0] * 5 // 16, size[1] * 5 // 12, size[0] * 11 // 16, size[1] * 13 // 24),
+    )
     image.save(out, "JPEG", exif=exif, quality=85)
     return out.getvalue()
 
@@ -51,7 +55,7 @@ def evidence_photo(colour: tuple[int, int, int] = (30, 90, 160)) -> bytes:
 def scanned_letter(text: str = "I was not parked there. - Ana Reyes") -> bytes:
     """A one-page PDF, as a scanner makes of a letter that came by mail."""
     out = BytesIO()
-    canvas = Canvas(out, pagesize=letter)
+    canvas = Canvas(out, pagesize=letter, invariant=True)  # the same bytes every time
     canvas.setFont("Helvetica", 14)
     canvas.drawString(72, 700, "To the hearing office,")
     canvas.drawString(72, 670, text)
