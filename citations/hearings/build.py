@@ -35,7 +35,9 @@ from citations.roles import Action, Actor
 from ordinances.models import Jurisdiction
 
 
-def _person(citation: Citation) -> tuple[str, str | None]:
+def person_of(citation: Citation) -> tuple[str, str | None]:
+    """The person's name and mailing address in one line, as the hearing documents print
+    them (the address None when there is none)."""
     subject = Subject.model_validate(citation.subject)
     address = subject.address
     where = None
@@ -94,7 +96,7 @@ def build_hearing_notice(
         )
     )
     docket = current.session
-    name, address = _person(citation)
+    name, address = person_of(citation)
     language = _language(citation)
     rescheduled_from = None
     if earlier:
@@ -164,7 +166,7 @@ def docket_sheet_for(
                 position=hearing.position,
                 slot_time=hearing.slot_time,
                 citation_number=citation.number,
-                subject_name=_person(citation)[0],
+                subject_name=person_of(citation)[0],
                 ordinances=[
                     f"{v.ordinance_code} {v.snapshot['title'].get(language, '')}".strip()
                     for v in citation.violations
@@ -223,7 +225,7 @@ def build_order(
     prints `access` (the code minted for it where it is kept: `citations.hearings.kept`)."""
     language = _language(citation)
     default = profile.notice_languages[0]
-    name, address = _person(citation)
+    name, address = person_of(citation)
     decided_on = local_date(order.decided_at, profile)
     due = max(balance(session, citation), Decimal("0.00"))
     schedule = [Installment.model_validate(i) for i in order.payment_schedule]

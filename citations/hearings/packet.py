@@ -33,7 +33,7 @@ from citations.audit import history
 from citations.calendar import in_zone, local_date, zone_of
 from citations.documents.contact import OfficeContact
 from citations.errors import FieldError, InputRejected
-from citations.hearings.build import _person
+from citations.hearings.build import person_of
 from citations.hearings.lookup import contest_of
 from citations.hearings.tables import Contest, Hearing, Order
 from citations.money import from_cents
@@ -260,7 +260,7 @@ def build_packet(
     notice = build_notice(citation, profile)
     docket = hearing.session
     language = citation.notice_language
-    name, address = _person(citation)
+    name, address = person_of(citation)
     rows = list(
         session.scalars(
             select(Attachment).where(Attachment.citation_id == citation.id).order_by(Attachment.id)
