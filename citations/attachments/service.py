@@ -522,10 +522,12 @@ def keep_cleaned(
     added_from: str,
     request_id: int | None = None,
     store: FileStore | None = None,
+    description: str | None = None,
 ) -> list[Attachment]:
     """Files the person sent online, already checked and re-encoded by
     citations.online.files, as (filename, content type, bytes, SHA-256 as received): only
-    the clean copy is kept. Each is audited as added."""
+    the clean copy is kept, with the person's `description` when given. Each is audited as
+    added."""
     store = store or open_store()
     rows = []
     for filename, content_type, content, received in files:
@@ -550,6 +552,7 @@ def keep_cleaned(
             actor=actor,
             now=now,
             added_from=added_from,
+            description=description,
             request_id=request_id,
         )
         rows.append(_added(session, row, "attachment.added", actor, now))

@@ -67,14 +67,18 @@ def _profile(session: Session) -> Jurisdiction:
     return PublishedCatalog(session).jurisdiction()
 
 
-def _audit_files(
+def audit_files(
     session: Session,
     citation: Citation,
     rows: list[Attachment],
     purpose: str,
     actor: Actor,
     now: datetime,
+    *,
+    note: str | None = None,
 ) -> None:
+    """One `online.files_received` event for the files the person sent with a step (with
+    their note, when the step takes one), in the caller's transaction."""
     if not rows:
         return
     record(
@@ -86,6 +90,7 @@ def _audit_files(
         entity_key=citation.number,
         after={
             "purpose": purpose,
+            **({"note": note} if note is not None else {}),
             "files": [
                 {"file": r.key, "name": r.filename, "type": r.content_type, "sha256": r.sha256}
                 for r in rows
@@ -125,7 +130,7 @@ def ask_for_review(
     contest = request_review(session, number, statement, received_at=now, actor=actor, now=now)
     citation = contest.citation
     rows = keep_files(session, citation, cleaned, purpose="review", actor=actor, now=now)
-    _audit_files(session, citation, rows, "review", actor, now)
+    audit_files(session, citation, rows, "review", actor, now)
     return contest
 
 
@@ -401,7 +406,7 @@ def ask_to_set_aside(
     rows = keep_files(
         session, citation, cleaned, purpose="set_aside", actor=actor, now=now, request_id=request.id
     )
-    _audit_files(session, citation, rows, "set_aside", actor, now)
+    audit_files(session, citation, rows, "set_aside", actor, now)
     return request
 
 

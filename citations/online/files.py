@@ -165,9 +165,11 @@ def keep_files(
     actor: Actor,
     now: datetime,
     request_id: int | None = None,
+    description: str | None = None,
 ) -> list[Attachment]:
     """Store cleaned files with the citation (each audited as added, in the caller's
-    transaction): the clean copy only, in the files store."""
+    transaction): the clean copy only, in the files store, with the person's `description`
+    of them when they gave one."""
     return keep_cleaned(
         session,
         citation,
@@ -177,6 +179,7 @@ def keep_files(
         now=now,
         added_from=PUBLIC_PAGES,
         request_id=request_id,
+        description=description,
     )
 
 
