@@ -141,9 +141,9 @@ def test_a_note_is_optional_and_a_file_is_not(ready: Engine) -> None:
 def test_a_refused_file_keeps_nothing(ready: Engine) -> None:
     number = scheduled(ready)
     files = [Upload("sign.jpg", picture()), Upload("notes.txt", b"just words")]
-    with pytest.raises(FilesRefused, match="notes.txt is not a JPEG, PNG, HEIC or PDF file"):
+    with pytest.raises(FilesRefused, match=r"notes\.txt is not a JPEG, PNG, HEIC or PDF file"):
         send(ready, number, files, at("2026-12-04"))
-    with pytest.raises(InputRejected, match="contains control character U\\+0000") as bad_note:
+    with pytest.raises(InputRejected, match=r"contains control character U\+0000") as bad_note:
         send(ready, number, [Upload("sign.jpg", picture())], at("2026-12-04"), note="a\x00b")
     assert [e.field for e in bad_note.value.errors] == ["note"]
     assert kept(ready) == []

@@ -20,6 +20,7 @@ from citations.catalog.store import PublishedCatalog
 from citations.hearings.scheduling import current_hearing
 from citations.hearings.tables import Contest, Order
 from citations.notice.kept import waits_for_mail
+from citations.online.evidence import opening_of as evidence_opening_of
 from citations.online.requests import requests_of
 from citations.payments.diversion import REFERABLE, offered_programs
 from citations.payments.plans import PLANNABLE
@@ -213,6 +214,9 @@ def options_of(
         options.append(Option("deposit", "/pay?purpose=deposit", contest.deposit_due_on))
     if status is S.HEARING_SCHEDULED:
         options.append(Option("move_hearing", "/hearing/move"))
+    hearing_files = evidence_opening_of(session, citation, today)
+    if hearing_files.open:
+        options.append(Option("evidence", "/evidence", hearing_files.deadline))
     if (
         order is not None
         and order.outcome == "default"

@@ -12,7 +12,16 @@ actor. The routes are kept out of the OpenAPI schema: they are pages, not API.
 
 from __future__ import annotations
 
-from citations.public import contest, door, evidence, help, outreach, pay, provider
+from citations.public import (
+    contest,
+    door,
+    evidence,
+    hearing_evidence,
+    help,
+    outreach,
+    pay,
+    provider,
+)
 from citations.public.guard import public_router
 
 router = public_router()
@@ -21,6 +30,7 @@ router.include_router(pay.router)
 router.include_router(provider.router)
 router.include_router(contest.router)
 router.include_router(evidence.router)
+router.include_router(hearing_evidence.router)
 router.include_router(help.router)
 router.include_router(outreach.router)
 

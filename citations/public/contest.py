@@ -108,7 +108,7 @@ async def _act(engine: Any, step: Callable[[Session], object]) -> None:
     await run_in_threadpool(run)
 
 
-async def _send_with_files(
+async def send_with_files(
     request: Request,
     person: Person,
     engine: Any,
@@ -198,7 +198,7 @@ async def review_submit(
             session, person.number, statement, uploads, actor=person.actor, now=now
         )
 
-    return await _send_with_files(
+    return await send_with_files(
         request,
         person,
         engine,
@@ -470,7 +470,7 @@ async def set_aside_submit(
             session, person.number, reason, uploads, actor=person.actor, now=now
         )
 
-    return await _send_with_files(
+    return await send_with_files(
         request,
         person,
         engine,

@@ -34,7 +34,7 @@ async def _uploads(form: FormData) -> list[Upload]:
     return uploads
 
 
-UPLOAD_PATHS = frozenset({"/review", "/set-aside"})
+UPLOAD_PATHS = frozenset({"/review", "/set-aside", "/evidence"})
 """The pages whose forms carry files. The application's body limit (1 MiB, for the API)
 leaves them alone (citations/app.py): each reads its body under its own limit, the
 profile's files times their megabytes, however the body is sent."""
