@@ -1,7 +1,8 @@
 """The contest pages in a real browser (Debian's chromium) at 360 and 1280 px: a person asks
-for a review with a photo, asks for a hearing in Spanish, moves a hearing, and sees a closed
-page; every page passes the public pages' checks (axe-core, labels, headings, contrast, no
-sideways scrolling). Screenshots go to CITATIONS_SCREENSHOTS when it is set."""
+for a review with a photo, asks for a hearing in Spanish, moves a hearing, sees a closed
+page, and sends a photo for the hearing; every page passes the public pages' checks
+(axe-core, labels, headings, contrast, no sideways scrolling). Screenshots go to
+CITATIONS_SCREENSHOTS when it is set."""
 
 from __future__ import annotations
 
@@ -128,6 +129,32 @@ def test_contesting_online_passes_every_check(
     page.goto(f"{door.base}/set-aside")
     expect(page.locator("main")).to_contain_text("There is no missed hearing to reopen")
     check_public_page(page)
+    context.close()
+
+
+def test_photos_for_the_hearing_pass_every_check(
+    door: Door, browser: Browser, viewport: ViewportSize, tmp_path: Path
+) -> None:
+    width = viewport["width"]
+    photo = tmp_path / "IMG_2291.jpg"
+    photo.write_bytes(gps_jpeg())
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    find(page, door, door.desk.numbers["on_docket"], birth_of(1))
+    page.goto(f"{door.base}/language/en?next=/citation")
+    page.get_by_role("link", name="Send photos or papers").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Send photos or papers for your hearing"
+    )
+    expect(page.locator("main")).to_contain_text("Send them by Sunday, December 13, 2026")
+    check_public_page(page)
+    page.get_by_label("Photos or papers", exact=True).set_input_files([str(photo)])
+    page.get_by_label("What they show (optional)").fill("The sign, from the corner.")
+    page.get_by_role("button", name="Send my files").click()
+    expect(page.get_by_role("status")).to_contain_text("We received your files: IMG_2291.jpg")
+    expect(page.locator("main")).to_contain_text("Your note: The sign, from the corner.")
+    check_public_page(page)
+    shot(page, f"contest-{width}-06-evidence-sent")
     context.close()
 
 
