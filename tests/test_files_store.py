@@ -31,9 +31,9 @@ from citations.attachments.store import (
 from citations.database import transaction
 from citations.settings import Settings, get_settings
 from tests.conftest import NOW
+from tests.evidence_steps import evidence_photo
 from tests.hearing_steps import CLERK, issue_one
 from tests.s3_steps import KEY, SECRET, s3_bucket, s3_client, s3_endpoint, s3_store
-from tests.test_online_files import gps_jpeg
 
 __all__ = ["s3_bucket", "s3_endpoint", "s3_store"]  # fixtures, used by name
 
@@ -222,7 +222,8 @@ def test_a_photo_uploaded_with_the_s3_store_is_read_back(
     engine: Engine, db: str, s3_configured: str, s3_endpoint: str
 ) -> None:
     number = issue_one(engine)
-    photo = gps_jpeg()
+    # A photo of its own: the run's folder store may hold other tests' photos.
+    photo = evidence_photo((17, 171, 71), (97, 61))
     with transaction(engine) as session:
         row = upload(
             session,

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from citations.api.routes import read_ordinances
+from citations.attachments.service import add_file, withdraw
 from citations.catalog.publishing import publish
 from citations.errors import CitationsError, NotFound, PermissionDenied
 from citations.hearings.assign import assign_contest
@@ -47,7 +48,7 @@ from citations.payments.reconciliation import reconcile
 from citations.payments.service import elect_service
 from citations.record.accounts import list_users
 from citations.record.agencies import allocate_block, register_agency
-from citations.record.lookup import get_citation
+from citations.record.lookup import find_citation, get_citation
 from citations.record.returns import record_return
 from citations.record.sent import documents_of, stored_document
 from citations.record.tables import Citation
@@ -61,6 +62,7 @@ from tests.databases import Databases
 from tests.factories import intake
 from tests.hearing_steps import INDEPENDENCE, SIGNED, at
 from tests.permission_world import BACKENDS, World, actor_of, build_world
+from tests.test_online_files import picture
 
 README = Path(__file__).parents[1] / "README.md"
 CATALOG = load_catalog(GOOD_CATALOG)
@@ -210,6 +212,20 @@ CALLS: dict[Action, Call] = {
         s, 999_999, granted=False, answer="Not within the rules.", actor=a, now=NOW
     ),
     Action.ASSIGN_WORK: lambda s, a, n: assign_contest(s, n, None, actor=a, now=NOW),
+    Action.ATTACH_FILES: lambda s, a, n: add_file(
+        s,
+        find_citation(s, n, a),
+        picture("PNG"),
+        filename="letter.png",
+        source="person",
+        purpose="mail",
+        actor=a,
+        now=NOW,
+        added_from="test",
+    ),
+    Action.WITHDRAW_FILES: lambda s, a, n: withdraw(
+        s, "att_" + "a" * 26, "Added to the wrong citation", actor=a, now=NOW
+    ),
 }
 
 PREREQUISITES: dict[Action, frozenset[Action]] = {

@@ -141,7 +141,8 @@ def test_the_command_line_lists_prints_and_records_returns(
     run(runner, "hearings", "print", number, "--document", "notice", "--output", str(after), *d)
     assert after.read_bytes() == before.read_bytes()
     listing = run(runner, "documents", "list", number, *d).output
-    assert f"Documents sent on {number}: 4" in listing
+    assert f"Documents sent on {number}: 5" in listing  # the hearing packet with the notice
+    assert "hearing packet (hearing:1), dated 2026-12-04" in listing
     assert (
         "hearing notice (hearing:1), dated 2026-12-04, en, mailed on 2026-12-04 to 1200 W 7th St"
         in listing
@@ -178,7 +179,7 @@ def test_the_command_line_lists_prints_and_records_returns(
     assert f"{number} is flagged for attention" in returned
     shown = run(runner, "show", number, *d).output
     assert "attention:  The order mailed on 2026-12-01 to 1200 W 7th St" in shown
-    assert "documents sent: 4" in shown and "returned 2026-12-10: Moved" in shown
+    assert "documents sent: 5" in shown and "returned 2026-12-10: Moved" in shown
     moved = run(
         runner, "mail", "address", number, "--line1", "48 Alvarado St", "--city", "Los Angeles", *d
     ).output

@@ -528,6 +528,7 @@ def keep_cleaned(
     citations.online.files, as (filename, content type, bytes, SHA-256 as received): only
     the clean copy is kept, with the person's `description` when given. Each is audited as
     added."""
+    actor.require(Action.ATTACH_FILES)
     store = store or open_store()
     rows = []
     for filename, content_type, content, received in files:
