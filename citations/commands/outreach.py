@@ -65,9 +65,15 @@ def outreach() -> None:
     help="No other sender is running: settle at once a message a stopped sender left in "
     "the middle of sending (otherwise after 10 minutes).",
 )
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Leave it to `citations worker` (PostgreSQL); on SQLite it runs now all the same.",
+)
 @database_option
 @translate_errors
-def send_command(limit: int | None, alone: bool, database: str | None) -> None:
+def send_command(limit: int | None, alone: bool, queued: bool, database: str | None) -> None:
     """Deliver the reminders due now, by email and text.
 
     Each message goes once, at each channel's pace, never in the quiet hours; one line per
@@ -80,6 +86,11 @@ def send_command(limit: int | None, alone: bool, database: str | None) -> None:
     """
     from citations.outreach.send import send_due
 
+    if queued:
+        from citations.commands.jobs import queue_job
+
+        queue_job(database, "send-reminders", limit=limit)
+        return
     settings = sending_settings(database)
     with open_engine(database) as engine:
         report = send_due(engine, settings, limit=limit, alone=alone)
