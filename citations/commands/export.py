@@ -16,7 +16,7 @@ from typing import TextIO
 
 import click
 
-from citations.commands.common import database_option, open_engine, translate_errors
+from citations.commands.common import database_option, open_engine, queue_job, translate_errors
 
 
 @click.command("export")
@@ -68,8 +68,6 @@ def export_command(
     from citations.export import export_records
 
     if queued:
-        from citations.commands.jobs import queue_job
-
         if output == "-":
             raise click.BadParameter(
                 "name the file a queued export goes to", param_hint="'--output'"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -203,13 +203,3 @@ def retry_command(job_id: int, database: str | None) -> None:
     with open_database(database) as session:
         job = retry_job(session, job_id, actor=OPERATOR)
     click.echo(f"Job {job.id} ({job.name}) is back in the queue ({job.status}).")
-
-
-def queue_job(database: str | None, name: str, **args: Any) -> None:
-    """`--queue` of a command: the job deferred on PostgreSQL, or run now on SQLite; one
-    line says which (and what it did)."""
-    from citations.jobs.queue import enqueue
-
-    with open_engine(database) as engine:
-        outcome = enqueue(engine, name, asked_by=OPERATOR.name, **args)
-    click.echo(outcome.line())

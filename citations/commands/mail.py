@@ -16,6 +16,7 @@ from citations.commands.common import (
     now,
     open_database,
     open_engine,
+    queue_job,
     translate_errors,
 )
 from citations.commands.params import DAY, output_option, write_pdf
@@ -220,7 +221,6 @@ def mail_notices_command(queued: bool, database: str | None) -> None:
     Example:
         citations mail notices --queue
     """
-    from citations.commands.jobs import queue_job
     from citations.jobs.queue import run_now
 
     if queued:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from citations.commands.common import database_option, now, open_engine, translate_errors
+from citations.commands.common import database_option, now, open_engine, queue_job, translate_errors
 from citations.commands.outreach_letters import letters_command
 
 if TYPE_CHECKING:
@@ -87,8 +87,6 @@ def send_command(limit: int | None, alone: bool, queued: bool, database: str | N
     from citations.outreach.send import send_due
 
     if queued:
-        from citations.commands.jobs import queue_job
-
         queue_job(database, "send-reminders", limit=limit)
         return
     settings = sending_settings(database)

@@ -13,6 +13,7 @@ from citations.commands.common import (
     now,
     open_database,
     open_engine,
+    queue_job,
     translate_errors,
 )
 from citations.commands.params import DAY
@@ -68,8 +69,6 @@ def report_command(
     if end < start:
         raise click.BadParameter("--to is before --from")
     if queued:
-        from citations.commands.jobs import queue_job
-
         if output is None or str(output) == "-":
             raise click.BadParameter(
                 "name the file a queued report goes to", param_hint="'--output'"
