@@ -128,6 +128,14 @@ COMMANDS = {
         "citations.commands.export:import_export_command",
         "Restore a `citations export` file into an empty database at the same schema.",
     ),
+    "worker": Lazy(
+        "citations.commands.jobs:worker_command",
+        "Run jobs from the queue (mailings, reminders, reports, exports) until stopped.",
+    ),
+    "jobs": Lazy(
+        "citations.commands.jobs:jobs",
+        "The job queue: what waits, runs, succeeded or failed, and running a failed job again.",
+    ),
     "serve": Lazy(
         "citations.commands.issuing:serve_command",
         "Serve the HTTP API and the clerks' pages.",

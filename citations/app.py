@@ -21,6 +21,7 @@ from citations.api import (
     document_routes,
     drawer_routes,
     hearing_routes,
+    job_routes,
     money_routes,
     problems,
     queue_routes,
@@ -84,6 +85,7 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(hearing_routes.router)
     app.include_router(queue_routes.router)
+    app.include_router(job_routes.router)
     app.include_router(money_routes.router)
     app.include_router(drawer_routes.router)
     app.include_router(schedule_routes.router)

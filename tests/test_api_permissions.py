@@ -119,6 +119,7 @@ ROUTES: dict[tuple[str, str], tuple[Action, ...]] = {
     ("POST", "/v1/attachments/{key}/withdraw"): (A.WITHDRAW_FILES,),
     ("GET", "/v1/citations/{number}/attachments"): (A.READ_CITATION,),
     ("POST", "/v1/citations/{number}/attachments"): (A.ATTACH_FILES,),
+    ("GET", "/v1/jobs"): (A.RUN_DAILY_PROCESSING,),
 }
 """Route -> the actions it checks (through the library, or in the route for reads)."""
 

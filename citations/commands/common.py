@@ -185,6 +185,17 @@ def open_database(database: str | None) -> Iterator[Session]:
         yield session
 
 
+def queue_job(database: str | None, name: str, **args: Any) -> None:
+    """A command's `--queue`: the job deferred for `citations worker` on PostgreSQL, or run
+    now on SQLite (citations.jobs.queue.enqueue); one line says which, and what it did."""
+    from citations.jobs.queue import enqueue
+    from citations.roles import OPERATOR
+
+    with open_engine(database) as engine:
+        outcome = enqueue(engine, name, asked_by=OPERATOR.name, **args)
+    click.echo(outcome.line())
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 

@@ -8,7 +8,6 @@ renamed at the end) or standard output.
 from __future__ import annotations
 
 import io
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from typing import TextIO
 
 import click
 
-from citations.commands.common import database_option, open_engine, translate_errors
+from citations.commands.common import database_option, open_engine, queue_job, translate_errors
 
 
 @click.command("export")
@@ -39,10 +38,17 @@ from citations.commands.common import database_option, open_engine, translate_er
     help="Leave the attachments' files out (their hashes stay in the rows): copy the files "
     "store separately; the restore then checks that it holds every file.",
 )
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Leave it to `citations worker` (PostgreSQL), which writes --output on its "
+    "machine; on SQLite it runs now all the same.",
+)
 @database_option
 @translate_errors
 def export_command(
-    output: str, progress: bool | None, without_files: bool, database: str | None
+    output: str, progress: bool | None, without_files: bool, queued: bool, database: str | None
 ) -> None:
     """Write every record of the system as JSON lines, for records retention and migration.
 
@@ -61,6 +67,15 @@ def export_command(
     from citations.database import describe_url
     from citations.export import export_records
 
+    if queued:
+        if output == "-":
+            raise click.BadParameter(
+                "name the file a queued export goes to", param_hint="'--output'"
+            )
+        queue_job(
+            database, "records-export", output=str(Path(output).absolute()), files=not without_files
+        )
+        return
     shown = sys.stderr.isatty() if progress is None else progress
     with open_engine(database) as engine:
         with _progress_line(shown) as advance:
@@ -68,8 +83,10 @@ def export_command(
                 with _stdout() as out:
                     summary = export_records(engine, out, progress=advance, files=not without_files)
             else:
+                from citations.export.target import new_file
+
                 target = Path(output)
-                with _new_file(target) as out:
+                with new_file(target) as out:
                     summary = export_records(engine, out, progress=advance, files=not without_files)
         where = "standard output" if output == "-" else output
         tables = sum(1 for count in summary.row_counts.values() if count)
@@ -171,30 +188,6 @@ def _progress_line(shown: bool) -> Iterator[Callable[[int, int], None] | None]:
     finally:
         if started:
             click.echo("", err=True)
-
-
-@contextmanager
-def _new_file(target: Path) -> Iterator[TextIO]:
-    """A new file for the owner's eyes only, which appears under its name only when complete."""
-    if target.exists():
-        raise click.ClickException(f"{target} exists: name a new file for the export")
-    partial = target.with_name(target.name + ".partial")
-    try:
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        # Not removed for the operator: it may be another export still writing.
-        raise click.ClickException(
-            f"{partial} exists: an export to {target} is running, or one stopped before it "
-            "finished. Once no export is running, delete it (it holds personal data) and "
-            "export again."
-        ) from None
-    try:
-        with open(descriptor, "w", encoding="utf-8", newline="\n") as out:
-            yield out
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    os.replace(partial, target)
 
 
 @contextmanager

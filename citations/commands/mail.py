@@ -15,6 +15,8 @@ from citations.commands.common import (
     json_option,
     now,
     open_database,
+    open_engine,
+    queue_job,
     translate_errors,
 )
 from citations.commands.params import DAY, output_option, write_pdf
@@ -198,3 +200,35 @@ def mail_address(
             session, change_address(session, number, address, actor=OPERATOR, now=now())
         )
     click.echo(f"Address recorded; mailed to it: {describe_document(document).strip()}")
+
+
+queue_option = click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Leave it to `citations worker` (PostgreSQL); on SQLite it runs now all the same.",
+)
+
+
+@mail.command("notices")
+@queue_option
+@database_option
+@translate_errors
+def mail_notices_command(queued: bool, database: str | None) -> None:
+    """Mail every notice that waits to be mailed today (daily processing's mail run).
+
+    \b
+    Example:
+        citations mail notices --queue
+    """
+    from citations.jobs.queue import run_now
+
+    if queued:
+        queue_job(database, "mail-notices")
+        return
+    with open_engine(database) as engine:
+        result = run_now(engine, "mail-notices", asked_by=OPERATOR.name)
+    mailed = result["mailed"]
+    click.echo(f"Mailed {len(mailed)} notice{'' if len(mailed) == 1 else 's'}.")
+    for number in mailed:
+        click.echo(f"  {number}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from citations.commands.common import database_option, now, open_engine, translate_errors
+from citations.commands.common import database_option, now, open_engine, queue_job, translate_errors
 from citations.commands.outreach_letters import letters_command
 
 if TYPE_CHECKING:
@@ -65,9 +65,15 @@ def outreach() -> None:
     help="No other sender is running: settle at once a message a stopped sender left in "
     "the middle of sending (otherwise after 10 minutes).",
 )
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Leave it to `citations worker` (PostgreSQL); on SQLite it runs now all the same.",
+)
 @database_option
 @translate_errors
-def send_command(limit: int | None, alone: bool, database: str | None) -> None:
+def send_command(limit: int | None, alone: bool, queued: bool, database: str | None) -> None:
     """Deliver the reminders due now, by email and text.
 
     Each message goes once, at each channel's pace, never in the quiet hours; one line per
@@ -80,6 +86,9 @@ def send_command(limit: int | None, alone: bool, database: str | None) -> None:
     """
     from citations.outreach.send import send_due
 
+    if queued:
+        queue_job(database, "send-reminders", limit=limit)
+        return
     settings = sending_settings(database)
     with open_engine(database) as engine:
         report = send_due(engine, settings, limit=limit, alone=alone)

@@ -13,6 +13,7 @@ from citations.commands.common import (
     now,
     open_database,
     open_engine,
+    queue_job,
     translate_errors,
 )
 from citations.commands.params import DAY
@@ -37,6 +38,13 @@ from citations.roles import OPERATOR
     default=None,
     help="File to write (default: report.FORMAT; CSV and JSON may go to stdout with -).",
 )
+@click.option(
+    "--queue",
+    "queued",
+    is_flag=True,
+    help="Leave it to `citations worker` (PostgreSQL), which writes --output, a new file, "
+    "on its machine; on SQLite it runs now all the same.",
+)
 @database_option
 @translate_errors
 def report_command(
@@ -45,6 +53,7 @@ def report_command(
     areas: tuple[str, ...],
     fmt: str,
     output: Path | None,
+    queued: bool,
     database: str | None,
 ) -> None:
     """The program report: issued, referred, outcomes, money, hearings, repeats and equity.
@@ -59,6 +68,21 @@ def report_command(
 
     if end < start:
         raise click.BadParameter("--to is before --from")
+    if queued:
+        if output is None or str(output) == "-":
+            raise click.BadParameter(
+                "name the file a queued report goes to", param_hint="'--output'"
+            )
+        queue_job(
+            database,
+            "program-report",
+            start=start.date().isoformat(),
+            end=end.date().isoformat(),
+            areas=list(areas),
+            fmt=fmt,
+            output=str(output.absolute()),
+        )
+        return
     with open_database(database) as session:
         report = compute_report(
             session, start.date(), end.date(), areas=areas, actor=OPERATOR, now=now()
