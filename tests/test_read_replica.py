@@ -271,6 +271,10 @@ def test_the_persons_page_shows_their_own_request_at_once(
     db = replicated
     csrf = find_citation_as_person(client, db.desk.numbers["issued"], birth_of(5))
     assert parse_lsn(client.cookies[READ_AFTER_COOKIE]) is not None  # finding it wrote
+    # A page whose work commits says so too (the notice is kept the first time); one that
+    # only marks the session as used does not, or every page would go to the primary.
+    assert READ_AFTER_COOKIE in client.get("/notice.pdf").headers.get("set-cookie", "")
+    assert "set-cookie" not in client.get("/citation").headers
     with replay_paused(db):
         asked = client.post(
             "/help/plan/ask", data={"csrf_token": csrf, "months": "12", "statement": "Small."}
