@@ -32,9 +32,10 @@ from citations.api import (
 )
 from citations.api.limits import BodySizeLimit, PrintablePath
 from citations.api.routes import router
-from citations.database import ensure_current, make_engine
+from citations.database import ensure_current, make_engine, read_routing
 from citations.http.deps import ActorDep, clock
 from citations.http.headers import SecurityHeaders
+from citations.http.read_after import ReadYourWrites
 from citations.issuing.group_commit import IntakeWriter
 from citations.public.uploads import UPLOAD_PATHS
 from citations.settings import Settings, get_settings
@@ -49,11 +50,13 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     ensure_current(engine)
 
     writer = IntakeWriter(engine, clock)
+    reads = read_routing(engine, settings.read_database_url)  # the replica, if one is set
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         writer.close()
+        reads.dispose()
         engine.dispose()
 
     app = FastAPI(
@@ -72,12 +75,14 @@ def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.settings = settings  # the pages read the payment provider from here
     app.state.intake_writer = writer
+    app.state.reads = reads
     problems.install(app)
     app.add_middleware(
         BodySizeLimit,
         own_limit=UPLOAD_PATHS | CLERK_UPLOAD_PATHS | attachment_routes.OWN_LIMIT,
     )
     app.add_middleware(PrintablePath)
+    app.add_middleware(ReadYourWrites, routing=reads)
     app.add_middleware(
         SecurityHeaders, hsts_seconds=settings.hsts_seconds
     )  # outermost: every answer

@@ -16,6 +16,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CITATIONS_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    read_database_url: str | None = None
+    """A streaming replica of the PostgreSQL database (CITATIONS_READ_DATABASE_URL): reports,
+    exports, searches, lists and the public pages' plain reads go to it, except a client's
+    read that must see its own write, which the replica has not replayed yet
+    (citations.database.ReadRouting). Unset, every read goes to the database."""
     web_secret_key: str | None = None
     """Signs the clerks' web session cookie (CITATIONS_WEB_SECRET_KEY); without it each
     process draws a random key, so clerks log in again after a restart."""
@@ -259,6 +264,18 @@ class Settings(BaseSettings):
         from citations.database import normalize_url  # local: settings must import cheaply
 
         return normalize_url(url)
+
+    @field_validator("read_database_url")
+    @classmethod
+    def _replica_url(cls, url: str | None) -> str | None:
+        from citations.database import normalize_url
+
+        if url is None or not url.strip():
+            return None
+        url = normalize_url(url)
+        if not url.startswith("postgresql"):
+            raise ValueError("must be a postgresql:// URL: a replica of the PostgreSQL database")
+        return url
 
 
 @lru_cache(maxsize=1)

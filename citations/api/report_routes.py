@@ -10,7 +10,7 @@ from citations.api.bodies import ExactJsonRoute
 from citations.api.limits import FromQuery, ToQuery
 from citations.api.routes import PROBLEMS
 from citations.errors import FieldError, InputRejected
-from citations.http.deps import ActorDep, SessionDep, clock
+from citations.http.deps import ActorDep, ReplicaSessionDep, clock
 from citations.reports.compute import compute_report
 from citations.reports.export import report_csv, report_json
 from citations.reports.render import render_report
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/v1", responses=PROBLEMS, route_class=ExactJsonRoute)
 )
 def read_report(
     actor: ActorDep,
-    session: SessionDep,
+    session: ReplicaSessionDep,  # only reads: the replica when there is one
     start: FromQuery,
     end: ToQuery,
     area: Annotated[list[str] | None, Query()] = None,

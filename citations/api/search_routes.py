@@ -1,5 +1,6 @@
 """The search and the list of citations over the API: the library's own functions
-(citations.record.search, .listing), their errors answered as problem+json."""
+(citations.record.search, .listing), their errors answered as problem+json. Both read from
+the read replica when there is one (`ReplicaSessionDep`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 
 from citations.api.bodies import ExactJsonRoute
 from citations.api.routes import PROBLEMS
-from citations.http.deps import ActorDep, SessionDep
+from citations.http.deps import ActorDep, ReplicaSessionDep
 from citations.record.listing import CitationPage, list_citations, read_query
 from citations.record.search import SearchResult, search_citations
 
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/v1", responses=PROBLEMS, route_class=ExactJsonRoute)
 @router.get("/citations/search", response_model=SearchResult, summary="Find citations")
 def search(
     actor: ActorDep,
-    session: SessionDep,
+    session: ReplicaSessionDep,
     q: Annotated[str, Query(max_length=200, description="A name, birth date, ID, number...")],
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> SearchResult:
@@ -32,7 +33,7 @@ def search(
 
 
 @router.get("/citations", response_model=CitationPage, summary="List citations")
-def list_page(request: Request, actor: ActorDep, session: SessionDep) -> CitationPage:
+def list_page(request: Request, actor: ActorDep, session: ReplicaSessionDep) -> CitationPage:
     """Filters: `status` (repeatable), `ordinance`, `agency`, `area`, `issued_from`,
     `issued_to` (local days), `owing=true`, `balance_min`; `sort` one of issued, number,
     name, balance (`-` first: descending; default `-issued`); `page` and `size` (25, 50,

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
+    from citations.database import ReadRouting
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -194,6 +196,29 @@ def queue_job(database: str | None, name: str, **args: Any) -> None:
     with open_engine(database) as engine:
         outcome = enqueue(engine, name, asked_by=OPERATOR.name, **args)
     click.echo(outcome.line())
+
+
+@contextmanager
+def open_routing(database: str | None) -> Iterator[ReadRouting]:
+    """For commands that only read (report, find, export): the database, and its read
+    replica when CITATIONS_READ_DATABASE_URL is set (`CITATIONS_READ_DATABASE_URL=` before
+    the command reads the database itself, e.g. in a script right after it wrote)."""
+    from citations.database import read_routing
+    from citations.settings import Settings
+
+    with open_engine(database) as engine:
+        routing = read_routing(engine, Settings().read_database_url)
+        try:
+            yield routing
+        finally:
+            routing.dispose()
+
+
+@contextmanager
+def open_reading(database: str | None) -> Iterator[Session]:
+    """One read-only transaction, on the read replica when there is one (`open_routing`)."""
+    with open_routing(database) as routing, routing.reading() as session:
+        yield session
 
 
 def now() -> datetime:

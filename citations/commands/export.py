@@ -16,7 +16,13 @@ from typing import TextIO
 
 import click
 
-from citations.commands.common import database_option, open_engine, queue_job, translate_errors
+from citations.commands.common import (
+    database_option,
+    open_engine,
+    open_routing,
+    queue_job,
+    translate_errors,
+)
 
 
 @click.command("export")
@@ -77,7 +83,10 @@ def export_command(
         )
         return
     shown = sys.stderr.isatty() if progress is None else progress
-    with open_engine(database) as engine:
+    with open_routing(database) as routing:
+        # The replica when it answers: the export reads in one snapshot, which a replica
+        # gives as well as the primary, and the primary is spared the long read.
+        engine = routing.engine_for()
         with _progress_line(shown) as advance:
             if output == "-":
                 with _stdout() as out:

@@ -8,7 +8,7 @@ from citations.commands.common import (
     database_option,
     emit_json,
     json_option,
-    open_database,
+    open_reading,
     translate_errors,
 )
 from citations.roles import OPERATOR
@@ -33,7 +33,7 @@ def find_command(query: str, limit: int, as_json: bool, database: str | None) ->
     """
     from citations.record.search import search_citations
 
-    with open_database(database) as session:
+    with open_reading(database) as session:  # the read replica when there is one
         result = search_citations(session, query, OPERATOR, limit)
     if as_json:
         emit_json(result.model_dump(mode="json"))

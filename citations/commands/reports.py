@@ -11,8 +11,8 @@ import click
 from citations.commands.common import (
     database_option,
     now,
-    open_database,
     open_engine,
+    open_reading,
     queue_job,
     translate_errors,
 )
@@ -83,7 +83,7 @@ def report_command(
             output=str(output.absolute()),
         )
         return
-    with open_database(database) as session:
+    with open_reading(database) as session:  # the read replica when there is one
         report = compute_report(
             session, start.date(), end.date(), areas=areas, actor=OPERATOR, now=now()
         )

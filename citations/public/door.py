@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from citations.catalog.store import PublishedCatalog
 from citations.database import reading, transaction
 from citations.errors import NotFound
-from citations.http.deps import EngineDep
+from citations.http.deps import EngineDep, ReplicaDep
 from citations.http.responses import pdf_response
 from citations.inputs import whole_number
 from citations.notice.kept import notice_document
@@ -183,9 +183,10 @@ def typed_code(request: Request, engine: EngineDep, now: ClockDep, code: str = "
 
 @router.get("/citation")
 def citation_page(
-    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep
+    request: Request, person: PersonDep, reads: ReplicaDep, now: ClockDep
 ) -> Response:
-    with reading(engine) as session:
+    # The replica, unless the person's own last write (a payment, a request) is not there yet.
+    with reads.reading() as session:
         seen = overview(session, person.number, person.actor, now=now)
         receipts = {
             d.about.removeprefix("receipt:"): d.id for d in seen.documents if d.kind == "receipt"

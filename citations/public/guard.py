@@ -180,7 +180,9 @@ def current_person(request: Request, engine: EngineDep, now: ClockDep) -> Person
     state = read_cookie(request)
     if state is None or state.key is None:
         raise SessionMissing()
-    with transaction(engine) as session:
+    # Not noted as the person's write: no page shows when the session was last used, and
+    # noting it would send every page after it to the primary (citations.http.read_after).
+    with transaction(engine, noted=False) as session:
         profile = PublishedCatalog(session).jurisdiction()
         idle = timedelta(minutes=profile.online.session_idle_minutes)
         opened = resume_session(session, state.key, now=now, idle=idle)

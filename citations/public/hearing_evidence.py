@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from citations.attachments.tables import Attachment
-from citations.database import reading
-from citations.http.deps import EngineDep
+from citations.http.deps import EngineDep, Reads, ReplicaDep
 from citations.online.evidence import evidence_opening, send_evidence, sent_for_hearing
 from citations.online.files import Upload
 from citations.public.contest import send_with_files
@@ -53,7 +51,7 @@ def sendings(rows: list[Attachment]) -> list[Sending]:
 def _evidence_page(
     request: Request,
     person: Person,
-    engine: Any,
+    reads: Reads,
     now: datetime,
     *,
     status_code: int = 200,
@@ -61,7 +59,8 @@ def _evidence_page(
     problems: list[str] | None = None,
     sent: bool = False,
 ) -> Response:
-    with reading(engine) as session:
+    # The replica, unless the person's sending (`?sent=1`) is not there yet.
+    with reads.reading() as session:
         opening = evidence_opening(session, person.number, person.actor, now)
         citation = find_citation(session, person.number, person.actor)
         return page(
@@ -80,18 +79,18 @@ def _evidence_page(
 
 @router.get("/evidence")
 def evidence_form(
-    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep, sent: str = ""
+    request: Request, person: PersonDep, reads: ReplicaDep, now: ClockDep, sent: str = ""
 ) -> Response:
-    return _evidence_page(request, person, engine, now, sent=bool(sent))
+    return _evidence_page(request, person, reads, now, sent=bool(sent))
 
 
 @router.post("/evidence")
 async def evidence_submit(
-    request: Request, person: PersonDep, engine: EngineDep, now: ClockDep
+    request: Request, person: PersonDep, engine: EngineDep, reads: ReplicaDep, now: ClockDep
 ) -> Response:
     def show(status_code: int, typed: str, problems: list[str]) -> Response:
         return _evidence_page(
-            request, person, engine, now, status_code=status_code, note=typed, problems=problems
+            request, person, reads, now, status_code=status_code, note=typed, problems=problems
         )
 
     def step(session: Session, note: str, uploads: list[Upload]) -> object:

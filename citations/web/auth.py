@@ -144,7 +144,7 @@ def current_actor(request: Request, engine: EngineDep, now: ClockDep) -> Actor:
     except (InvalidToken, AccountEnded):
         raise LoginRequired(ended=True) from None
     if needs_touch(found, now):
-        with transaction(engine) as session:
+        with transaction(engine, noted=False) as session:  # bookkeeping no page shows
             touch_session(session, found.id, now)
     request.state.csrf = state.csrf
     if actor.role not in WEB_ROLES:

@@ -2,7 +2,8 @@
 citations (`/clerk/citations`) with its filters, sorts and pages: GET forms, no scripts.
 
 Both call the library (citations.record.search and .listing) the API and the command line
-call; a whole citation number goes straight to the citation's page.
+call; a whole citation number goes straight to the citation's page. Both read from the read
+replica when there is one, unless the clerk's own last write is not there yet (`ReplicaDep`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from sqlalchemy import select
 
 from citations.catalog.store import PublishedCatalog
 from citations.catalog.tables import OrdinanceRow
-from citations.database import reading
 from citations.errors import InputRejected
-from citations.http.deps import EngineDep
+from citations.http.deps import ReplicaDep
 from citations.record.listing import (
     PAGE_SIZES,
     CitationPage,
@@ -37,11 +37,11 @@ router = web_router()
 
 
 @router.get("/search")
-def search_page(request: Request, actor: ActorDep, engine: EngineDep, q: str = "") -> Response:
+def search_page(request: Request, actor: ActorDep, reads: ReplicaDep, q: str = "") -> Response:
     """The results of the header's search box; a whole number opens the citation."""
     if not q.strip():
         return render(request, "search.html", typed="", result=None, error=None)
-    with reading(engine) as session:
+    with reads.reading() as session:
         formats = Formats.of(PublishedCatalog(session).jurisdiction())
         try:
             result = search_citations(session, q, actor)
@@ -86,14 +86,14 @@ def _sort_links(params: dict[str, list[str]], current: str) -> dict[str, dict[st
 
 
 @router.get("/citations")
-def citations_list(request: Request, actor: ActorDep, engine: EngineDep) -> Response:
+def citations_list(request: Request, actor: ActorDep, reads: ReplicaDep) -> Response:
     """Every citation, filtered, sorted and paged by the GET form above the table."""
     params: dict[str, list[str]] = {}
     for key, value in request.query_params.multi_items():
         params.setdefault(key, []).append(value)
     errors: dict[str, str] = {}
     page: CitationPage | None = None
-    with reading(engine) as session:
+    with reads.reading() as session:
         formats = Formats.of(PublishedCatalog(session).jurisdiction())
         try:
             filters, sort, paging = read_query(params)
