@@ -56,21 +56,26 @@ def program_report(
 ) -> Result:
     """The program report for violations from `start` to `end` (ISO dates), written to a
     new file `output` as PDF, CSV or JSON (`citations report`)."""
-    from citations.database import transaction
+    from citations.database import read_routing
     from citations.export.target import new_binary_file
     from citations.reports.compute import compute_report
     from citations.reports.export import report_csv, report_json
     from citations.reports.render import render_report
 
-    with transaction(work.engine) as session:
-        report = compute_report(
-            session,
-            date.fromisoformat(start),
-            date.fromisoformat(end),
-            areas=areas or (),
-            actor=actor_for(asked_by),
-            now=datetime.now(UTC),
-        )
+    # On the read replica when there is one, as `citations report` reads.
+    routing = read_routing(work.engine, work.settings.read_database_url)
+    try:
+        with routing.reading() as session:
+            report = compute_report(
+                session,
+                date.fromisoformat(start),
+                date.fromisoformat(end),
+                areas=areas or (),
+                actor=actor_for(asked_by),
+                now=datetime.now(UTC),
+            )
+    finally:
+        routing.dispose()
     if fmt == "pdf":
         content = render_report(report)
     else:
@@ -83,11 +88,17 @@ def program_report(
 @job("records-export", queue="exports", lock="file:{output}", queueing_lock="file:{output}")
 def records_export(work: Work, *, asked_by: str, output: str, files: bool = True) -> Result:
     """Every record as JSON lines to a new file `output` (`citations export`)."""
+    from citations.database import read_routing
     from citations.export import export_records
     from citations.export.target import new_file
 
-    with new_file(Path(output)) as out:
-        summary = export_records(work.engine, out, files=files)
+    # One snapshot, on the read replica when there is one, as `citations export` reads.
+    routing = read_routing(work.engine, work.settings.read_database_url)
+    try:
+        with new_file(Path(output)) as out:
+            summary = export_records(routing.engine_for(), out, files=files)
+    finally:
+        routing.dispose()
     return {
         "output": output,
         "rows": summary.rows,
