@@ -105,3 +105,15 @@ def run_to_the_end(command: list[str], *, timeout: float) -> subprocess.Complete
         finally:
             watchdog.cancel()
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+
+
+def wait_for_exit(process: subprocess.Popen[str], *, timeout: float) -> int:
+    """`process.wait(timeout=timeout)`, which polls with `time.sleep` (see `pause`): here a
+    timer kills the process if it has not ended by then, and the wait blocks. Returns its
+    exit code (negative: the signal that ended it)."""
+    watchdog = threading.Timer(timeout, process.kill)
+    watchdog.start()
+    try:
+        return process.wait()
+    finally:
+        watchdog.cancel()

@@ -25,13 +25,14 @@ import os
 import pwd
 import shutil
 import socket
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.clock import pause, run_to_the_end
 
 BIN_ROOT = Path("/usr/lib/postgresql")
 OS_USER = "postgres"
@@ -91,13 +92,7 @@ class StreamingPair:
         self._start(self.replica)
 
     def run(self, program: str, *args: str) -> str:
-        done = subprocess.run(
-            [*self.as_server, str(self.bin / program), *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_to_the_end([*self.as_server, str(self.bin / program), *args], timeout=60)
         if done.returncode != 0:
             raise RuntimeError(f"{program} {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
         return done.stdout
@@ -223,5 +218,5 @@ def _wait_streaming(pair: StreamingPair, seconds: float = 20) -> None:
         )
         if "streaming" in state:
             return
-        time.sleep(0.1)
+        pause(0.1)
     raise RuntimeError("the replica did not start streaming from the primary")

@@ -6,7 +6,6 @@ waits is refused; on SQLite the same flag runs the work in the command."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from citations.record.tables import SentDocument
 from citations.record.tokens import create_token
 from citations.roles import OPERATOR
 from cli import cli
-from tests.clock import pinned_command
+from tests.clock import pinned_command, run_to_the_end
 from tests.conftest import NOW
 from tests.factories import message, prepare, send, subject
 from tests.test_sent_documents import ADDRESS
@@ -77,12 +76,8 @@ def test_queued_work_is_done_once_by_a_worker_or_at_once_on_sqlite(
         again = runner.invoke(cli, ["mail", "notices", "--queue", "--database", database_url])
         assert again.exit_code == 1
         assert "a mail-notices job is already waiting in the queue" in again.output
-        worker = subprocess.run(
-            pinned_command("worker", "--until-empty", "--database", database_url),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        worker = run_to_the_end(
+            pinned_command("worker", "--until-empty", "--database", database_url), timeout=120
         )
         assert worker.returncode == 0, worker.stderr
         listed = citations("jobs", "list", "--json")

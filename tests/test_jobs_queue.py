@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 
 from citations.jobs.queue import enqueue
 from cli import cli
-from tests.clock import pause
+from tests.clock import pause, wait_for_exit
 from tests.jobs_probe import make_probe_table, runs_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,11 +61,7 @@ def workers(database_url: str) -> Iterator[list[subprocess.Popen[str]]]:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
     for process in started:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        wait_for_exit(process, timeout=30)
         if process.stdout is not None:
             process.stdout.close()
 
@@ -141,7 +137,7 @@ def test_two_workers_run_each_job_once_retry_failures_and_show_them(
 
     for process in workers:
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+        assert wait_for_exit(process, timeout=30) == 0
         assert process.stdout is not None
         assert "Stopped." in process.stdout.read()
 

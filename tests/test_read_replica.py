@@ -41,6 +41,7 @@ from citations.settings import Settings
 from tests.browser.desk import CLOCK, Desk, set_desk, sign_in
 from tests.browser.html import Page
 from tests.cli_steps import run
+from tests.clock import pause
 from tests.databases import postgres_url
 from tests.factories import message, send, subject
 from tests.public_steps import birth_of, find_citation_as_person
@@ -123,7 +124,7 @@ def caught_up(db: Replicated, target: int | None = None, seconds: float = 10) ->
     deadline = time.monotonic() + seconds
     while replayed(db.replica) < wanted:
         assert time.monotonic() < deadline, "the replica did not catch up"
-        time.sleep(0.02)
+        pause(0.02)
 
 
 @contextmanager
@@ -135,7 +136,7 @@ def replay_paused(db: Replicated) -> Iterator[None]:
         deadline = time.monotonic() + 10
         while connection.scalar(text("SELECT pg_get_wal_replay_pause_state()")) != "paused":
             assert time.monotonic() < deadline, "the replica's replay did not pause"
-            time.sleep(0.01)
+            pause(0.01)
         connection.commit()
     try:
         yield
