@@ -46,6 +46,7 @@ from citations.reports.facts import (
     ordinance_facts,
     service_facts,
 )
+from citations.roles import Action, Actor
 
 CITATION_TABLES: list[tuple[Any, Any]] = [
     (ReportCitationDay, citation_facts),
@@ -90,9 +91,10 @@ def stale_days(session: Session, source: str, start: date, end: date) -> list[da
     return [d for d in days if start <= d <= end]
 
 
-def rebuild(session: Session, start: date, end: date) -> Refreshed:
+def rebuild(session: Session, start: date, end: date, *, actor: Actor) -> Refreshed:
     """Recompute the aggregates of every day from `start` to `end` from the rows, and clear
-    those days' stale marks."""
+    those days' stale marks. Derived data, like an index: not audited."""
+    actor.require(Action.RUN_DAILY_PROCESSING)
     _lock(session)
     in_range = [Citation.violation_date >= start, Citation.violation_date <= end]
     for table, facts in CITATION_TABLES:
@@ -107,12 +109,21 @@ def rebuild(session: Session, start: date, end: date) -> Refreshed:
             ReportStaleDay.day <= end,
         )
     )
+    # An intake mark stands for its day and either side: cleared when all three were rebuilt.
+    session.execute(
+        delete(ReportStaleDay).where(
+            ReportStaleDay.source == INTAKE,
+            ReportStaleDay.day > start,
+            ReportStaleDay.day < end,
+        )
+    )
     return Refreshed(citation_days=len(days), intake_days=len(days))
 
 
-def refresh(session: Session) -> Refreshed:
+def refresh(session: Session, *, actor: Actor) -> Refreshed:
     """Recompute the aggregates of the days marked stale, and clear the marks read (marks
     that writers commit meanwhile stay for the next refresh)."""
+    actor.require(Action.RUN_DAILY_PROCESSING)
     _lock(session)
     marks = session.execute(select(ReportStaleDay.id, ReportStaleDay.source, ReportStaleDay.day))
     ids: list[int] = []

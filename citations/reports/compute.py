@@ -264,7 +264,7 @@ def _money(session: Session, where: list[ColumnElement[bool]]) -> Money:
         .where(*where)
         .group_by(LedgerEntry.kind)
     )
-    return money_of(dict(rows.tuples().all()))
+    return money_of(dict(rows.all()))
 
 
 def _service_hours(session: Session, where: list[ColumnElement[bool]]) -> Decimal:
