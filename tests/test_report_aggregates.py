@@ -66,9 +66,8 @@ def assert_same_figures(engine: Engine) -> None:
 
 def stale(engine: Engine) -> list[tuple[str, date]]:
     with transaction(engine) as session:
-        return [
-            tuple(row) for row in session.execute(select(ReportStaleDay.source, ReportStaleDay.day))
-        ]
+        marks = session.execute(select(ReportStaleDay.source, ReportStaleDay.day))
+        return [(source, day) for source, day in marks]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
