@@ -44,6 +44,8 @@ class ReportStaleDay(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(1))
     day: Mapped[date] = mapped_column(Date)
+    transaction_id: Mapped[int | None] = mapped_column(BigInteger)
+    """PostgreSQL's id of the marking transaction, so that it marks each day once."""
 
 
 class ReportCitationDay(Base):

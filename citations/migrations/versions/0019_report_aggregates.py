@@ -4,7 +4,11 @@ the report counts changes on it (`citations.record.daily`).
 On PostgreSQL each trigger runs once per statement and reads the statement's rows from its
 transition tables, so a bulk insert of thousands of ledger entries adds one mark per
 violation day, not one per row; marks are appended (no unique day), so writers never wait on
-one another. SQLite has only row triggers: each skips a mark already there.
+one another. A transaction marks a day once (statements run once per row by executemany would
+each mark it); it must not skip a day another transaction marked, as a refresh running
+meanwhile may have read that mark and not this change. SQLite has only row triggers, which
+skip a mark already there (SQLite has one writer at a time, and a refresh whose snapshot is
+older than a commit cannot write).
 
 Every day that has citations or intake records when this runs is marked stale, so the report
 reads them from the rows (exact, as slow as before) until `citations reports rebuild` or
@@ -50,6 +54,18 @@ LINKS: dict[str, tuple[str, str, str]] = {
 own row, its old day as well as its new one, for an amended date); for a new intake record,
 the UTC date of its violation."""
 
+COUNTED = "violation_date, area, preferred_language, status, closed_at"
+"""The columns of a citation the aggregates read: its balance, its next citation day or its
+contact details change without making its day stale (issuing a citation updates the person's
+earlier ones' next citation day, which would otherwise mark each of their days)."""
+CITATION_UPDATE = (
+    "SELECT 'c' AS source, d.day FROM old_rows o JOIN new_rows n ON n.id = o.id, "
+    "LATERAL (VALUES (o.violation_date), (n.violation_date)) AS d (day) "
+    f"WHERE (o.{COUNTED.replace(', ', ', o.')}) IS DISTINCT FROM (n.{COUNTED.replace(', ', ', n.')})"
+)
+"""A citation's changed rows, on PostgreSQL (whose triggers with transition tables take no
+column list): its old day and its new one when a counted column changed."""
+
 AGGREGATES = (
     "report_citation_days",
     "report_ordinance_days",
@@ -78,6 +94,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("source", sa.String(length=1), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("transaction_id", sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_stale_days")),
     )
     op.create_index("ix_report_stale_days_day", "report_stale_days", ["source", "day"])
@@ -149,14 +166,20 @@ def _postgres_triggers() -> list[str]:
             )
             utc_day = "(n.violation_at AT TIME ZONE 'UTC')::date"
             marks = " UNION ".join(_marks(table, f" FROM {side} n", "n", utc_day) for side in sides)
+            if (table, event) == ("citations", "UPDATE"):
+                marks = CITATION_UPDATE
             referencing = " ".join(
                 f"{'OLD' if side == 'old_rows' else 'NEW'} TABLE AS {side}" for side in sides
             )
             statements += [
                 f"""CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO report_stale_days (source, day)
-    SELECT DISTINCT source, day FROM ({marks}) AS marks;
+    INSERT INTO report_stale_days (source, day, transaction_id)
+    SELECT DISTINCT source, day, txid_current() FROM ({marks}) AS m
+    WHERE NOT EXISTS (
+        SELECT 1 FROM report_stale_days s
+        WHERE s.source = m.source AND s.day = m.day AND s.transaction_id = txid_current()
+    );
     RETURN NULL;
 END $$""",
                 f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing} "
@@ -180,8 +203,10 @@ def _sqlite_triggers() -> list[str]:
                     f"({marks}) AS m WHERE NOT EXISTS (SELECT 1 FROM report_stale_days s "
                     "WHERE s.source = m.source AND s.day = m.day);"
                 )
+            columns = f" OF {COUNTED}" if (table, event) == ("citations", "UPDATE") else ""
             statements.append(
-                f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {' '.join(inserts)} END"
+                f"CREATE TRIGGER {name} AFTER {event}{columns} ON {table} "
+                f"BEGIN {' '.join(inserts)} END"
             )
     return statements
 
