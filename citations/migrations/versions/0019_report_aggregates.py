@@ -16,7 +16,7 @@ daily processing computes their aggregates.
 
 Revision ID: 0019
 Revises: 0017
-Create Date: 2026-12-06
+Create Date: 2026-12-05
 """
 
 from __future__ import annotations
