@@ -115,6 +115,10 @@ COMMANDS = {
         "citations.commands.reports:report_command",
         "The program report: issued, referred, outcomes, money, hearings, repeats and equity.",
     ),
+    "reports": Lazy(
+        "citations.commands.reports:reports",
+        "Keep the program report's daily aggregates: refresh stale days, or rebuild a range.",
+    ),
     "seed": Lazy(
         "citations.commands.reports:seed_command",
         "Build a realistic synthetic program (a year and more of citations and their outcomes).",

@@ -11,6 +11,7 @@ import citations.catalog.tables
 import citations.hearings.tables
 import citations.payments.tables
 import citations.record.access
+import citations.record.daily
 import citations.record.ledger
 import citations.record.messages
 import citations.record.person
@@ -26,6 +27,7 @@ TABLE_MODULES = (
     citations.payments.tables,
     citations.record.tables,
     citations.record.access,
+    citations.record.daily,
     citations.record.person,
     citations.record.messages,
     citations.record.web_sessions,

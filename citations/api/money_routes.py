@@ -33,6 +33,7 @@ from citations.payments.reconciliation import Reconciliation, reconcile
 from citations.payments.service import ServiceState, elect_service, extend, log_hours, sign_off
 from citations.record.ledger import entries, signed_amount
 from citations.record.lookup import find_citation
+from citations.reports.aggregates import refresh
 from citations.roles import Action
 
 router = APIRouter(prefix="/v1", responses=PROBLEMS, route_class=ExactJsonRoute)
@@ -269,6 +270,7 @@ def post_obligation(
 @router.post("/processing", summary="Run daily processing for a date (admin)")
 def post_processing(actor: ActorDep, session: SessionDep, as_of: DayQuery) -> dict[str, Any]:
     report = process(session, as_of=as_of, actor=actor, now=clock())
+    refresh(session, actor=actor)  # the report's aggregates of the days changed
     return {
         "as_of": report.as_of,
         "mailed": report.mailed,

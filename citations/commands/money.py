@@ -285,11 +285,13 @@ def process_command(
     from citations.database import transaction
     from citations.payments.kept import late_notice_document
     from citations.payments.processing import process
+    from citations.reports.aggregates import refresh
 
     settings = None if no_send else sending_settings(database)
     with open_engine(database) as engine:
         with transaction(engine) as session:
             report = process(session, as_of=as_of.date(), actor=OPERATOR, now=now())
+            refresh(session, actor=OPERATOR)  # the report's aggregates of the days changed
         if notices is not None:
             notices.mkdir(parents=True, exist_ok=True)
             for number in report.delinquent:

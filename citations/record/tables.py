@@ -93,7 +93,8 @@ class IntakeRecord(Base):
     received_by: Mapped[str] = mapped_column(String(200))
     outcome: Mapped[str] = mapped_column(String(16), index=True)
     reasons: Mapped[Any] = mapped_column(JSONDocument)
-    violation_at: Mapped[datetime]
+    violation_at: Mapped[datetime] = mapped_column(index=True)
+    """Indexed for the report's intake figures, read a local day at a time."""
     area: Mapped[str | None] = mapped_column(String(200))
     preferred_language: Mapped[str | None] = mapped_column(String(8))
     response: Mapped[Any] = mapped_column(JSONDocument)

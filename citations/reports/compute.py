@@ -11,19 +11,14 @@ import calendar
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
-    Text,
     and_,
     case,
-    cast,
-    exists,
     func,
-    literal,
     null,
-    or_,
     select,
 )
 from sqlalchemy.orm import Session
@@ -31,18 +26,18 @@ from sqlalchemy.orm import Session
 from citations.calendar import local_at, zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.hearings.tables import DocketSession, Hearing, HearingOfficer, Order
-from citations.money import from_cents
 from citations.payments.tables import (
-    AbilityRequest,
-    PaymentPlan,
     ServiceAssignment,
     ServiceHours,
 )
-from citations.record.ledger import EntryKind, LedgerEntry
+from citations.record.ledger import LedgerEntry
 from citations.record.repeats import months_later
 from citations.record.status import CitationStatus
 from citations.record.tables import Citation, CitationViolation, IntakeRecord
 from citations.reports.evidence import experiment_results
+from citations.reports.facts import chose_alternative as alternative_expression
+from citations.reports.facts import outcome as outcome_expression
+from citations.reports.facts import reason_kind
 from citations.reports.model import (
     Count,
     EquityRow,
@@ -53,22 +48,18 @@ from citations.reports.model import (
     ReasonCount,
     RepeatRate,
 )
+from citations.reports.shapes import equity_row, hours_of, money_of, rate, reasons_with_examples
+from citations.reports.summed import Period, summed_figures
 from citations.roles import Action, Actor
 
 S = CitationStatus
 FOUR = Decimal("0.0001")
 TENTH = Decimal("0.1")
 
-REASON_KINDS: list[tuple[str, str]] = [
-    ("criminal_only", "%is criminal only%"),
-    ("under_age", "%under the minimum age%"),
-    ("too_many_priors", "%prior citations within%"),
-    ("screening", "%The officer answered%"),
-]
 
+_rate = rate
 
-def _rate(part: int, whole: int) -> Decimal:
-    return (Decimal(part) / Decimal(whole)).quantize(FOUR) if whole else Decimal(0)
+Source = Literal["aggregates", "rows"]
 
 
 def compute_report(
@@ -79,8 +70,14 @@ def compute_report(
     areas: Sequence[str] = (),
     actor: Actor,
     now: datetime | None = None,
+    source: Source = "aggregates",
 ) -> ProgramReport:
-    """The program report for violations dated `start` to `end` (inclusive, local dates)."""
+    """The program report for violations dated `start` to `end` (inclusive, local dates).
+
+    Its counts and sums come from the daily aggregates (`source="aggregates"`, their stale
+    days read from the rows) or all from the rows (`"rows"`): the figures are the same; the
+    aggregates only make them faster. Resolution times, repeat rates and the experiment
+    still read the period's rows (see `citations.reports.summed`)."""
     actor.require(Action.READ_PROGRAM_REPORT)
     profile = PublishedCatalog(session).jurisdiction()
     zone = zone_of(profile)
@@ -100,14 +97,11 @@ def compute_report(
         intake_period.append(IntakeRecord.area.in_(list(areas)))
     titles = _titles(PublishedCatalog(session), end, profile.notice_languages[0])
     generated = now or datetime.now(UTC)
-    issued = session.scalar(select(func.count()).select_from(Citation).where(*in_period)) or 0
-    intake_counts = dict(
-        session.execute(
-            select(IntakeRecord.outcome, func.count())
-            .where(*intake_period)
-            .group_by(IntakeRecord.outcome)
-        ).all()
-    )
+    if source == "aggregates":
+        period = Period(session, start, end, areas, zone)
+        figures = summed_figures(period, titles, intake_period)
+    else:
+        figures = _row_figures(session, in_period, intake_period, titles)
     return ProgramReport(
         jurisdiction_name=profile.name,
         currency=profile.currency,
@@ -116,24 +110,51 @@ def compute_report(
         end=end,
         areas=list(areas),
         generated_at=generated,
-        issued_total=issued,
-        referred_total=int(intake_counts.get("referred", 0)),
-        declined_total=int(intake_counts.get("declined", 0)),
-        warnings_total=int(intake_counts.get("warning", 0)),
-        issued_by_ordinance=_by_ordinance(session, in_period, titles),
-        issued_by_month=_by_month(session, in_period),
-        issued_by_area=_by(session, in_period, func.coalesce(Citation.area, "(none)")),
-        referral_reasons=_reasons(session, intake_period, "referred"),
-        declined_reasons=_reasons(session, intake_period, "declined"),
-        outcomes=_outcomes(session, in_period, issued),
-        **_resolution(session, in_period),
-        money=_money(session, in_period),
-        service_hours_completed=_service_hours(session, in_period),
-        hearing_outcomes=_hearings(session, in_period),
+        **figures,
+        **_resolution(session, in_period, figures["resolved_count"]),
         repeat_rates=_repeats(session, in_period, titles, end),
-        equity=_equity(session, in_period),
         experiments=experiment_results(session, in_period, profile, generated),
     )
+
+
+def _row_figures(
+    session: Session,
+    in_period: list[ColumnElement[bool]],
+    intake_period: list[ColumnElement[bool]],
+    titles: dict[str, str],
+) -> dict[str, Any]:
+    """The figures `summed_figures` gives from the aggregates, each an aggregate query over
+    the period's rows."""
+    issued = session.scalar(select(func.count()).select_from(Citation).where(*in_period)) or 0
+    intake_counts = dict(
+        session.execute(
+            select(IntakeRecord.outcome, func.count())
+            .where(*intake_period)
+            .group_by(IntakeRecord.outcome)
+        ).all()
+    )
+    resolved = session.scalar(
+        select(func.count())
+        .select_from(Citation)
+        .where(*in_period, Citation.closed_at.is_not(None))
+    )
+    return {
+        "issued_total": issued,
+        "referred_total": int(intake_counts.get("referred", 0)),
+        "declined_total": int(intake_counts.get("declined", 0)),
+        "warnings_total": int(intake_counts.get("warning", 0)),
+        "issued_by_ordinance": _by_ordinance(session, in_period, titles),
+        "issued_by_month": _by_month(session, in_period),
+        "issued_by_area": _by(session, in_period, func.coalesce(Citation.area, "(none)")),
+        "referral_reasons": _reasons(session, intake_period, "referred"),
+        "declined_reasons": _reasons(session, intake_period, "declined"),
+        "outcomes": _outcomes(session, in_period, issued),
+        "resolved_count": int(resolved or 0),
+        "money": _money(session, in_period),
+        "service_hours_completed": _service_hours(session, in_period),
+        "hearing_outcomes": _hearings(session, in_period),
+        "equity": _equity(session, in_period),
+    }
 
 
 def _titles(catalog: PublishedCatalog, end: date, language: str) -> dict[str, str]:
@@ -187,91 +208,18 @@ def _by_month(session: Session, where: list[ColumnElement[bool]]) -> list[Count]
 
 
 def _reasons(session: Session, where: list[ColumnElement[bool]], outcome: str) -> list[ReasonCount]:
-    if outcome == "declined":
-        kind: Any = literal("declined")
-    else:
-        text = cast(IntakeRecord.reasons, Text())
-        kind = case(*[(text.like(p), literal(k)) for k, p in REASON_KINDS], else_=literal("other"))
+    kind = reason_kind(outcome)
     rows = session.execute(
         select(kind.label("kind"), func.count())
         .where(*where, IntakeRecord.outcome == outcome)
         .group_by(kind)
         .order_by(func.count().desc(), kind)
     ).all()
-    result = []
-    for name, count in rows:
-        examples_query = (
-            select(IntakeRecord.reasons)
-            .where(*where, IntakeRecord.outcome == outcome)
-            .order_by(IntakeRecord.id.desc())
-            .limit(50)
-        )
-        examples: list[str] = []
-        for reasons in session.scalars(examples_query):
-            for reason in reasons or []:
-                if _kind_of(reason, outcome) == name and reason not in examples:
-                    examples.append(reason)
-            if len(examples) >= 3:
-                break
-        result.append(ReasonCount(kind=name, count=count, examples=examples[:3]))
-    return result
-
-
-def _kind_of(reason: str, outcome: str) -> str:
-    if outcome == "declined":
-        return "declined"
-    for kind, pattern in REASON_KINDS:
-        if pattern.strip("%") in reason:
-            return kind
-    return "other"
-
-
-def _planned() -> ColumnElement[bool]:
-    return exists().where(PaymentPlan.citation_id == Citation.id, PaymentPlan.status == "completed")
-
-
-def _relieved() -> ColumnElement[bool]:
-    return exists().where(
-        AbilityRequest.citation_id == Citation.id, AbilityRequest.qualifies.is_(True)
-    )
-
-
-def _outcome() -> Any:
-    """What became of a citation, as one SQL expression (the outcomes' names)."""
-    planned, relieved = _planned(), _relieved()
-    reduced = exists().where(Order.citation_id == Citation.id, Order.outcome == "reduced")
-    return case(
-        (and_(Citation.status == S.PAID.value, planned), "paid_by_plan"),
-        (and_(Citation.status == S.PAID.value, relieved), "paid_reduced_for_inability"),
-        (
-            and_(Citation.status.in_([S.PAID.value, S.UPHELD.value, S.ON_PLAN.value]), reduced),
-            "reduced",
-        ),
-        (Citation.status == S.PAID.value, "paid"),
-        (Citation.status == S.SERVED.value, "served"),
-        (Citation.status == S.DIVERTED.value, "diverted"),
-        (Citation.status == S.DISMISSED.value, "dismissed"),
-        (Citation.status == S.WAIVED.value, "waived"),
-        (Citation.status == S.VOIDED.value, "voided"),
-        (Citation.status == S.DELINQUENT.value, "delinquent"),
-        (Citation.status == S.IN_COLLECTIONS.value, "in_collections"),
-        else_="open",
-    )
-
-
-ALTERNATIVES = [
-    S.SERVED.value,
-    S.DIVERTED.value,
-    S.WAIVED.value,
-    S.ON_PLAN.value,
-    S.IN_SERVICE.value,
-    S.IN_DIVERSION.value,
-]
-"""Statuses of a citation on (or through) an alternative to paying the fine at once."""
+    return reasons_with_examples(session, where, outcome, [(k, n) for k, n in rows])
 
 
 def _outcomes(session: Session, where: list[ColumnElement[bool]], issued: int) -> list[Outcome]:
-    outcome = _outcome()
+    outcome = outcome_expression()
     rows = session.execute(
         select(outcome.label("o"), func.count())
         .where(*where)
@@ -281,18 +229,13 @@ def _outcomes(session: Session, where: list[ColumnElement[bool]], issued: int) -
     return [Outcome(outcome=o, count=n, share=_rate(n, issued)) for o, n in rows]
 
 
-def _resolution(session: Session, where: list[ColumnElement[bool]]) -> dict[str, Any]:
+def _resolution(session: Session, where: list[ColumnElement[bool]], count: int) -> dict[str, Any]:
     """Days from issue to close: median and 90th percentile, interpolated between the two
     nearest ranks as PostgreSQL's percentile_cont and Python's `statistics.quantiles(...,
     method="inclusive")` do (so 2 citations closed in 4 and 6 days have a median of 5)."""
     closed = [*where, Citation.closed_at.is_not(None)]
-    count = session.scalar(select(func.count()).select_from(Citation).where(*closed)) or 0
     if not count:
-        return {
-            "days_to_resolution_median": None,
-            "days_to_resolution_p90": None,
-            "resolved_count": 0,
-        }
+        return {"days_to_resolution_median": None, "days_to_resolution_p90": None}
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         days: Any = func.extract("epoch", Citation.closed_at - Citation.issued_at) / 86400.0
@@ -311,39 +254,17 @@ def _resolution(session: Session, where: list[ColumnElement[bool]]) -> dict[str,
     return {
         "days_to_resolution_median": at(Decimal("0.5")),
         "days_to_resolution_p90": at(Decimal("0.9")),
-        "resolved_count": count,
     }
 
 
 def _money(session: Session, where: list[ColumnElement[bool]]) -> Money:
-    rows = dict(
-        session.execute(
-            select(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
-            .join(Citation, Citation.id == LedgerEntry.citation_id)
-            .where(*where)
-            .group_by(LedgerEntry.kind)
-        ).all()
+    rows = session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_cents))
+        .join(Citation, Citation.id == LedgerEntry.citation_id)
+        .where(*where)
+        .group_by(LedgerEntry.kind)
     )
-
-    def total(*kinds: EntryKind) -> int:
-        return sum(int(rows.get(k.value, 0) or 0) for k in kinds)
-
-    k = EntryKind
-    assessed = total(k.FINE_ASSESSED, k.FINE_ADJUSTED_UP, k.LATE_PENALTY, k.COLLECTION_FEE) - total(
-        k.FINE_ADJUSTED_DOWN
-    )
-    collected = total(k.PAYMENT, k.DEPOSIT) - total(k.REVERSAL, k.REFUND)
-    waived = total(k.WAIVER, k.ABILITY_ADJUSTMENT)
-    reduced = total(k.REDUCTION, k.DISMISSAL, k.VOID)
-    service = total(k.SERVICE_CREDIT)
-    return Money(
-        assessed=from_cents(assessed),
-        collected=from_cents(collected),
-        waived=from_cents(waived),
-        reduced=from_cents(reduced),
-        converted_to_service=from_cents(service),
-        outstanding=from_cents(assessed - collected - waived - reduced - service),
-    )
+    return money_of(dict(rows.all()))
 
 
 def _service_hours(session: Session, where: list[ColumnElement[bool]]) -> Decimal:
@@ -353,7 +274,7 @@ def _service_hours(session: Session, where: list[ColumnElement[bool]]) -> Decima
         .join(Citation, Citation.id == ServiceAssignment.citation_id)
         .where(*where, ServiceHours.signed_off_by.is_not(None))
     )
-    return (Decimal(int(minutes or 0)) / 60).quantize(Decimal("0.01"))
+    return hours_of(int(minutes or 0))
 
 
 HEARING_OUTCOMES = ("upheld", "dismissed", "reduced", "default")
@@ -460,12 +381,7 @@ def _repeats(
 def _equity(session: Session, where: list[ColumnElement[bool]]) -> list[EquityRow]:
     """Delinquency, collections and alternatives side by side. An alternative counts whether
     under way or completed: a plan paid off or relief for inability to pay stays one."""
-    # The outcomes paid_by_plan and paid_reduced_for_inability, without the whole CASE
-    # (which more than doubled this query's time on PostgreSQL).
-    chose_alternative = or_(
-        Citation.status.in_(ALTERNATIVES),
-        and_(Citation.status == S.PAID.value, or_(_planned(), _relieved())),
-    )
+    chose_alternative = alternative_expression()
     rows = []
     for dimension, column in (("area", Citation.area), ("language", Citation.preferred_language)):
         key = func.coalesce(column, "(none)")
@@ -486,16 +402,6 @@ def _equity(session: Session, where: list[ColumnElement[bool]]) -> list[EquityRo
                 int(x or 0) for x in (delinquent, collections, alternative)
             )
             rows.append(
-                EquityRow(
-                    dimension=dimension,
-                    value=str(value),
-                    issued=issued,
-                    delinquent=delinquent,
-                    in_collections=collections,
-                    alternatives=alternative,
-                    delinquency_rate=_rate(delinquent + collections, issued),
-                    collections_rate=_rate(collections, issued),
-                    alternatives_rate=_rate(alternative, issued),
-                )
+                equity_row(dimension, str(value), issued, delinquent, collections, alternative)
             )
     return rows

@@ -1,0 +1,149 @@
+"""The program report from the daily aggregates against the report from the rows, by hand:
+`python bench/reports.py POSTGRESQL_URL [--count 1000000] [--reuse]`.
+
+Seeds `--count` citations into the schema `bench_reports` (dropped first, unless `--reuse`
+finds it seeded), rebuilds the aggregates, then times the report for the last year and the
+last month both ways, with the parts that still read rows timed on their own. Each figure is
+the best of three runs in this process after one warm-up. Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select, text
+
+from citations.calendar import local_at, zone_of
+from citations.catalog.store import PublishedCatalog
+from citations.database import make_engine, transaction, upgrade
+from citations.record.tables import Citation, IntakeRecord
+from citations.reports import compute
+from citations.reports.aggregates import rebuild
+from citations.reports.evidence import experiment_results
+from citations.reports.summed import Period, summed_figures
+from citations.roles import OPERATOR
+from citations.seed import seed
+
+NOW = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)
+SCHEMA = "bench_reports"
+
+
+def best(action: Callable[[], Any], runs: int = 3) -> float:
+    action()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("url")
+    parser.add_argument("--count", type=int, default=1_000_000)
+    parser.add_argument("--reuse", action="store_true", help="keep a seeded schema")
+    args = parser.parse_args()
+    separator = "&" if "?" in args.url else "?"
+    url = f"{args.url}{separator}options=-csearch_path%3D{SCHEMA}%2Cpublic"
+    engine = make_engine(args.url)
+    with engine.begin() as connection:
+        seeded = connection.scalar(
+            text("SELECT count(*) FROM information_schema.tables WHERE table_schema = :s"),
+            {"s": SCHEMA},
+        )
+        if not (args.reuse and seeded):
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
+    engine.dispose()
+    engine = make_engine(url)
+    rows: list[tuple[str, str]] = []
+    if not (args.reuse and seeded):
+        upgrade(engine)
+        started = time.perf_counter()
+        seed(engine, args.count, seed=1, now=NOW)
+        rows.append((f"seed {args.count:,} citations", f"{time.perf_counter() - started:.0f} s"))
+    with transaction(engine) as session:
+        stored = session.scalar(select(func.count()).select_from(Citation)) or 0
+        first, last = session.execute(
+            select(func.min(Citation.violation_date), func.max(Citation.violation_date))
+        ).one()
+    started = time.perf_counter()
+    with transaction(engine) as session:
+        rebuild(session, first, last, actor=OPERATOR)
+    rows.append(
+        (
+            f"rebuild the aggregates of {stored:,} citations",
+            f"{time.perf_counter() - started:.1f} s",
+        )
+    )
+    end = last
+    year = (end - timedelta(days=364), end)
+    month = (end.replace(day=1), end)
+    for label, (start, stop) in (("year", year), ("month", month)):
+        for source in ("rows", "aggregates"):
+
+            def report(start: date = start, stop: date = stop, source: Any = source) -> Any:
+                with transaction(engine) as session:
+                    return compute.compute_report(
+                        session, start, stop, actor=OPERATOR, now=NOW, source=source
+                    )
+
+            rows.append((f"report, a {label}, from the {source}", f"{best(report):.2f} s"))
+        rows += [
+            (f"... of which {part}", f"{seconds:.2f} s")
+            for part, seconds in parts(engine, start, stop)
+        ]
+    print(f"{stored:,} citations stored, PostgreSQL\n\n| measure | value |\n|---|---|")
+    for measure, value in rows:
+        print(f"| {measure} | {value} |")
+
+
+def parts(engine: Any, start: date, end: date) -> list[tuple[str, float]]:
+    """The report's parts on their own: the sums from the aggregates, and the figures that
+    still read the period's rows."""
+    with transaction(engine) as session:
+        profile = PublishedCatalog(session).jurisdiction()
+    zone = zone_of(profile)
+    in_period: list[ColumnElement[bool]] = [
+        Citation.violation_date >= start,
+        Citation.violation_date <= end,
+    ]
+    intake: list[ColumnElement[bool]] = [
+        IntakeRecord.violation_at >= local_at(start, clock_time.min, zone),
+        IntakeRecord.violation_at < local_at(end + timedelta(days=1), clock_time.min, zone),
+    ]
+
+    def summed() -> Any:
+        with transaction(engine) as session:
+            return summed_figures(Period(session, start, end, [], zone), {}, intake)
+
+    def resolution() -> Any:
+        with transaction(engine) as session:
+            closed = [*in_period, Citation.closed_at.is_not(None)]
+            count = session.scalar(select(func.count()).select_from(Citation).where(*closed))
+            return compute._resolution(session, in_period, int(count or 0))
+
+    def repeats() -> Any:
+        with transaction(engine) as session:
+            return compute._repeats(session, in_period, {}, end)
+
+    def experiment() -> Any:
+        with transaction(engine) as session:
+            return experiment_results(session, in_period, profile, NOW)
+
+    return [
+        ("counts and sums from the aggregates", best(summed)),
+        ("resolution percentiles (rows)", best(resolution)),
+        ("repeat rates (rows)", best(repeats)),
+        ("reminders experiment (rows)", best(experiment)),
+    ]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Keeping the report's daily aggregates (`citations.record.daily`) equal to the rows.
+
+A day's aggregates are always recomputed whole from the rows (`citations.reports.facts`),
+never incremented: `rebuild` does it for a range of days (after an upgrade, or to repair),
+`refresh` for the days the triggers marked stale since the last refresh (daily processing
+and `citations reports refresh` run it). Until a stale day is refreshed, the report reads it
+from the rows, so its figures never depend on when the last refresh ran.
+
+Refreshing one day at 10 million citations reads that day's few thousand rows through the
+`violation_date` indexes; a rebuild reads the range in one grouped query per table.
+
+>>> from datetime import date
+>>> list(local_days_of_marks([date(2026, 3, 1)]))
+[datetime.date(2026, 2, 28), datetime.date(2026, 3, 1), datetime.date(2026, 3, 2)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Date, delete, insert, literal, select, text
+from sqlalchemy.orm import Session
+
+from citations.calendar import local_at, zone_of
+from citations.catalog.store import PublishedCatalog
+from citations.record.daily import (
+    CITATIONS,
+    INTAKE,
+    ReportCitationDay,
+    ReportIntakeDay,
+    ReportMoneyDay,
+    ReportOrderDay,
+    ReportOrdinanceDay,
+    ReportServiceDay,
+    ReportStaleDay,
+)
+from citations.record.tables import Citation, IntakeRecord
+from citations.reports.facts import (
+    citation_facts,
+    intake_facts,
+    money_facts,
+    order_facts,
+    ordinance_facts,
+    service_facts,
+)
+from citations.roles import Action, Actor
+
+CITATION_TABLES: list[tuple[Any, Any]] = [
+    (ReportCitationDay, citation_facts),
+    (ReportOrdinanceDay, ordinance_facts),
+    (ReportMoneyDay, money_facts),
+    (ReportServiceDay, service_facts),
+    (ReportOrderDay, order_facts),
+]
+"""Each aggregate of citations with the query of its rows."""
+
+T = TypeVar("T")
+
+REFRESH_LOCK = 0x72657073
+"""The PostgreSQL advisory lock one refresh holds at a time: two refreshing the same day at
+once would each delete the old rows and both insert new ones."""
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    citation_days: int
+    intake_days: int
+
+
+def local_days_of_marks(days: Iterable[date]) -> list[date]:
+    """The local days an intake mark (a UTC date) may stand for: the day and either side."""
+    return sorted({d + timedelta(days=n) for d in days for n in (-1, 0, 1)})
+
+
+def stale_days(session: Session, source: str, start: date, end: date) -> list[date]:
+    """The days between `start` and `end` marked stale (intake marks as local days)."""
+    pad = timedelta(days=1) if source == INTAKE else timedelta(0)
+    marks = session.scalars(
+        select(ReportStaleDay.day)
+        .distinct()
+        .where(
+            ReportStaleDay.source == source,
+            ReportStaleDay.day >= start - pad,
+            ReportStaleDay.day <= end + pad,
+        )
+    ).all()
+    days = local_days_of_marks(marks) if source == INTAKE else sorted(marks)
+    return [d for d in days if start <= d <= end]
+
+
+def rebuild(session: Session, start: date, end: date, *, actor: Actor) -> Refreshed:
+    """Recompute the aggregates of every day from `start` to `end` from the rows, and clear
+    those days' stale marks. Derived data, like an index: not audited."""
+    actor.require(Action.RUN_DAILY_PROCESSING)
+    _lock(session)
+    in_range = [Citation.violation_date >= start, Citation.violation_date <= end]
+    for table, facts in CITATION_TABLES:
+        session.execute(delete(table).where(table.day >= start, table.day <= end))
+        _insert(session, table, facts(in_range))
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    _refresh_intake(session, days)
+    session.execute(
+        delete(ReportStaleDay).where(
+            ReportStaleDay.source == CITATIONS,
+            ReportStaleDay.day >= start,
+            ReportStaleDay.day <= end,
+        )
+    )
+    # An intake mark stands for its day and either side: cleared when all three were rebuilt.
+    session.execute(
+        delete(ReportStaleDay).where(
+            ReportStaleDay.source == INTAKE,
+            ReportStaleDay.day > start,
+            ReportStaleDay.day < end,
+        )
+    )
+    return Refreshed(citation_days=len(days), intake_days=len(days))
+
+
+def refresh(session: Session, *, actor: Actor) -> Refreshed:
+    """Recompute the aggregates of the days marked stale, and clear the marks read (marks
+    that writers commit meanwhile stay for the next refresh)."""
+    actor.require(Action.RUN_DAILY_PROCESSING)
+    _lock(session)
+    marks = session.execute(select(ReportStaleDay.id, ReportStaleDay.source, ReportStaleDay.day))
+    ids: list[int] = []
+    by_source: dict[str, set[date]] = {CITATIONS: set(), INTAKE: set()}
+    for mark_id, source, day in marks:
+        ids.append(mark_id)
+        by_source.setdefault(source, set()).add(day)
+    citation_days = sorted(by_source[CITATIONS])
+    for chunk in _chunks(citation_days, 200):
+        for table, facts in CITATION_TABLES:
+            session.execute(delete(table).where(table.day.in_(chunk)))
+            _insert(session, table, facts([Citation.violation_date.in_(chunk)]))
+    intake_days = local_days_of_marks(by_source[INTAKE])
+    _refresh_intake(session, intake_days)
+    for chunk_ids in _chunks(ids, 1000):
+        session.execute(delete(ReportStaleDay).where(ReportStaleDay.id.in_(chunk_ids)))
+    return Refreshed(citation_days=len(citation_days), intake_days=len(intake_days))
+
+
+def _refresh_intake(session: Session, days: Sequence[date]) -> None:
+    """Intake aggregates a local day at a time: the zone's offset changes with the season,
+    and SQLite knows no zones, so each day is its range of instants."""
+    zone = zone_of(PublishedCatalog(session).jurisdiction())
+    for chunk in _chunks(list(days), 200):
+        session.execute(delete(ReportIntakeDay).where(ReportIntakeDay.day.in_(chunk)))
+    for day in days:
+        within: list[ColumnElement[bool]] = [
+            IntakeRecord.violation_at >= local_at(day, time.min, zone),
+            IntakeRecord.violation_at < local_at(day + timedelta(days=1), time.min, zone),
+        ]
+        _insert(session, ReportIntakeDay, intake_facts(literal(day, Date()), within))
+
+
+def _insert(session: Session, table: Any, query: Any) -> None:
+    names = [c.name for c in query.selected_columns]
+    session.execute(insert(table).from_select(names, query))
+
+
+def _lock(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": REFRESH_LOCK})
+
+
+def _chunks(items: list[T], size: int) -> Iterable[list[T]]:
+    for first in range(0, len(items), size):
+        yield items[first : first + size]
