@@ -7,7 +7,7 @@ tests/test_jobs_schema.py checks against the installed library, so a procrastina
 that changes its schema fails there until a migration applies its new migration files.
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-07
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0020"
-down_revision = "0017"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
