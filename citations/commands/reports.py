@@ -11,6 +11,7 @@ import click
 from citations.commands.common import (
     database_option,
     now,
+    open_database,
     open_engine,
     open_reading,
     queue_job,
