@@ -216,8 +216,8 @@ def _number_online(
         if plan.issued and plan.number is None and not plan.replay:
             wanted.setdefault(plan.agency.id, []).append(slot)
     numbered = list(planned)
-    for agency_id in sorted(wanted):
-        slots = wanted[agency_id]
+    for slots in sorted(wanted.values(), key=lambda slots: planned[slots[0]].agency.code):
+        # by code, as issue_together orders its messages: one lock order for every writer
         agency = planned[slots[0]].agency
         first = reserve_numbers(session, agency, year, len(slots))
         for offset, slot in enumerate(slots):
@@ -250,16 +250,24 @@ def issue_together(
 
     When the database refuses them together (another writer took a message_id or a number
     first), each is decided again in a transaction of its own, so the race costs none.
+
+    The messages are recorded by agency in code order (each agency's own in the order they
+    came), so every writer locks the agencies' number sequences in one order: writers in
+    other processes (`citations serve --workers N`) then never wait for each other in a
+    cycle. The outcomes come back in the order of `items`.
     """
     if not items:
         return []
+    order = sorted(range(len(items)), key=lambda index: items[index][0].agency.upper())
     try:
         with transaction(engine) as session:
-            outcomes: list[Issued | Refusal] = []
-            for actor, group in groupby(items, key=lambda item: item[1]):
-                messages = [message for message, _ in group]
-                outcomes += issue_many(session, messages, actor=actor, now=now)
-            return outcomes
+            outcomes: dict[int, Issued | Refusal] = {}
+            for actor, group in groupby(order, key=lambda index: items[index][1]):
+                indexes = list(group)
+                messages = [items[index][0] for index in indexes]
+                done = issue_many(session, messages, actor=actor, now=now)
+                outcomes |= dict(zip(indexes, done, strict=True))
+            return [outcomes[index] for index in range(len(items))]
     except (IntegrityError, CitationsError, OrdinanceError):
         return [_alone(engine, message, actor, now) for message, actor in items]
 
