@@ -261,15 +261,32 @@ def issue_together(
     order = sorted(range(len(items)), key=lambda index: items[index][0].agency.upper())
     try:
         with transaction(engine) as session:
+            groups = [
+                (actor, list(group))
+                for actor, group in groupby(order, key=lambda index: items[index][1])
+            ]
+            if len(groups) > 1:
+                _hold_sequences(session, [items[index][0].agency for index in order], now)
             outcomes: dict[int, Issued | Refusal] = {}
-            for actor, group in groupby(order, key=lambda index: items[index][1]):
-                indexes = list(group)
+            for actor, indexes in groups:
                 messages = [items[index][0] for index in indexes]
                 done = issue_many(session, messages, actor=actor, now=now)
                 outcomes |= dict(zip(indexes, done, strict=True))
             return [outcomes[index] for index in range(len(items))]
     except (IntegrityError, CitationsError, OrdinanceError):
         return [_alone(engine, message, actor, now) for message, actor in items]
+
+
+def _hold_sequences(session: Session, codes: list[str], now: datetime) -> None:
+    """Lock the number sequence of every agency of a batch sent by several actors, in code
+    order, before anything is recorded. Each actor's messages are recorded in turn, and the
+    first of them takes the transaction's audit lane: a later one must not then wait for a
+    sequence that a writer waiting for that lane holds (rows first, then the lane)."""
+    year = local_date(now, PublishedCatalog(session).jurisdiction()).year
+    for code in sorted({code.upper() for code in codes}):
+        agency = session.scalar(select(Agency).where(Agency.code == code))
+        if agency is not None:  # an unknown agency is refused later, by its message
+            reserve_numbers(session, agency, year, 0)
 
 
 def _alone(engine: Engine, message: IntakeMessage, actor: Actor, now: datetime) -> Issued | Refusal:
