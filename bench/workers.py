@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -122,8 +123,9 @@ def issued_beforehand(engine: Engine, count: int) -> list[str]:
 def serving(url: str, workers: int, port: int) -> Iterator[subprocess.Popen[bytes]]:
     command = [str(Path(sys.executable).parent / "citations"), "serve", "--port", str(port)]
     command += ["--workers", str(workers), "--database", url]
-    quiet = subprocess.DEVNULL  # uvicorn's access log would be most of the run's output
-    server = subprocess.Popen(command, cwd=ROOT, stdout=quiet, stderr=quiet)
+    log = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-workers-{workers}.log"
+    with log.open("ab") as out:  # uvicorn's access log, and any error, kept out of the table
+        server = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=out)
     try:
         for _ in range(300):
             try:
@@ -135,6 +137,14 @@ def serving(url: str, workers: int, port: int) -> Iterator[subprocess.Popen[byte
     finally:
         server.terminate()
         server.wait()
+
+
+def free_port() -> int:
+    """A port nobody listens on now (a fixed one may be another benchmark's)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -199,7 +209,7 @@ def measure(
     payers = clients // 2 if mixed else 0
     per = requests // clients
     to_pay = issued_beforehand(engine, payers * 20) if payers else []
-    port = 8790 + workers
+    port = free_port()
     day = (NOW - timedelta(days=2)).date()
     failures: list[str] = []
     with serving(url, workers, port) as server:
