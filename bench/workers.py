@@ -132,7 +132,11 @@ def serving(url: str, workers: int, port: int) -> Iterator[subprocess.Popen[byte
                 httpx.get(f"http://127.0.0.1:{port}/v1/schemas/intake", timeout=1)
                 break
             except httpx.HTTPError:
+                if server.poll() is not None:
+                    raise SystemExit(f"citations serve exited: see {log}") from None
                 time.sleep(0.1)
+        else:
+            raise SystemExit(f"citations serve did not answer in 30 s: see {log}")
         yield server
     finally:
         server.terminate()
@@ -217,6 +221,13 @@ def measure(
         start = threading.Barrier(clients + 1)
 
         def client(index: int) -> None:
+            try:
+                send(index)
+            except BaseException as exc:  # the run is worthless: stop every thread
+                failures.append(f"client {index}: {exc!r}")
+                start.abort()
+
+        def send(index: int) -> None:
             paying = index < payers
             agency = AGENCIES[index % 2]
             token = secrets["clerk"] if paying else secrets[agency]
@@ -249,7 +260,10 @@ def measure(
         processes = family(server.pid)
         backends = sampler.backends()
         app_before, db_before = cpu_seconds(processes), cpu_seconds(backends)
-        start.wait()
+        try:
+            start.wait()
+        except threading.BrokenBarrierError:
+            raise SystemExit(f"a client failed before the start: {failures[:1]}") from None
         watcher.start()
         began = time.perf_counter()
         for thread in threads:

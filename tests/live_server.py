@@ -85,7 +85,9 @@ class LiveServer:
             return False
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown, no cleanup, no commit that was still to come."""
+        """SIGKILL: no shutdown, no cleanup, no commit that was still to come. One process
+        only: with workers, SIGKILL would leave them serving (use `stop`)."""
+        assert self.workers == 1, "kill() stops one process; stop() stops workers too"
         if self.process is not None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()
