@@ -33,6 +33,7 @@ from citations.api import (
 from citations.api.limits import BodySizeLimit, PrintablePath
 from citations.api.routes import router
 from citations.database import ensure_current, make_engine, read_routing
+from citations.gc_tuning import settle_server
 from citations.http.deps import ActorDep, clock
 from citations.http.headers import SecurityHeaders
 from citations.http.read_after import ReadYourWrites
@@ -40,6 +41,23 @@ from citations.issuing.group_commit import IntakeWriter
 from citations.public.uploads import UPLOAD_PATHS
 from citations.settings import Settings, get_settings
 from citations.web.files import UPLOAD_PATHS as CLERK_UPLOAD_PATHS
+
+DATABASE_ENV = "CITATIONS_DATABASE_URL"
+"""Where `citations serve --workers N` passes the database to its worker processes."""
+
+
+def create_app_from_environment() -> FastAPI:
+    """The application of one worker process of `citations serve --workers N`, built from the
+    environment (CITATIONS_DATABASE_URL and every other setting), as uvicorn's factory.
+
+    Each worker has its own engine and its own intake writer (group commit per worker); the
+    database keeps numbers gap-free, replays idempotent and the audit trail chained across
+    them. Also usable with gunicorn's uvicorn workers, or `uvicorn --factory --workers N`.
+    """
+    settings = get_settings()
+    app = create_app(settings.database_url, settings)
+    settle_server()
+    return app
 
 
 def create_app(database_url: str, settings: Settings | None = None) -> FastAPI:

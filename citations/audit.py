@@ -2,28 +2,45 @@
 
 Events are hash-chained: each event's hash covers its content and the previous event's hash,
 so changing, removing or reordering any event breaks every hash after it, and `verify` names
-the first event that no longer matches. Writers take the chain's head row under a lock, so
-events are chained in the order they commit (their ids follow that order).
+the first event that no longer matches.
+
+The trail is a fixed set of lanes, each its own chain with its own head row (`audit_head`,
+one row per lane, made when the database is created: their number never changes under
+existing data). A writing transaction takes one lane's head under a lock at its first event,
+the lane chosen from that event's entity (so a citation's own changes go to its lane), and
+chains all its events there; writers in other lanes do not wait for it. Within a lane the
+events are chained in the order they commit, and their ids follow that order; the ids of all
+events still give one order across lanes. `verify` checks every lane, and a checkpoint
+records every lane's count and head, so removing a lane's newest events is still found.
+
+A transaction holds one lane at most, taken after the rows it locks (a citation's row
+first, then the lane's head), so writers never wait for each other in a cycle.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib import import_module
 from typing import Annotated, Any, Final, Literal
+from weakref import WeakKeyDictionary
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from sqlalchemy import Index, Integer, String, Text, func, insert, select
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import Engine, Index, Integer, String, Text, func, insert, inspect, select, text
 from sqlalchemy import event as orm_event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from citations.orm import Base, JSONDocument
 
 GENESIS = "0" * 64
 CHECKPOINT_FORMAT: Final = "citations-audit-checkpoint"
+DEFAULT_LANES: Final = 16
+"""Lanes of a trail whose head rows are all gone (the migration makes 16 at creation)."""
+BULK_LANE: Final = 0
+"""The lane a bulk writer continues (citations.seed); the events before lanes are its chain."""
 
 
 class AuditEvent(Base):
@@ -31,6 +48,8 @@ class AuditEvent(Base):
     __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    lane: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    """The chain the event is in (0 for every event written before lanes)."""
     occurred_at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(64))
@@ -40,11 +59,13 @@ class AuditEvent(Base):
     before: Mapped[Any | None] = mapped_column(JSONDocument)
     after: Mapped[Any | None] = mapped_column(JSONDocument)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    """The hash of the previous event in the same lane (zeros for a lane's first)."""
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class AuditHead(Base):
-    """One row: the hash of the newest event. Locking it orders concurrent writers."""
+    """One row per lane (`id` is the lane's number): the hash of the lane's newest event.
+    Locking it orders the writers of that lane."""
 
     __tablename__ = "audit_head"
 
@@ -81,29 +102,75 @@ def event_hash(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _head(session: Session) -> AuditHead:
-    """The chain's head, locked for the rest of the transaction (read once per transaction:
-    later events in it reuse the row already held)."""
-    held = session.info.get("audit_head")
-    if isinstance(held, AuditHead) and held in session:
+def lane_of(entity_type: str, entity_key: str, lanes: int) -> int:
+    """The lane of an entity's events: the same for every process and every run.
+
+    >>> lane_of("citation", "DCPD-2026-000001-5", 16)
+    3
+    """
+    return zlib.crc32(f"{entity_type}\x1f{entity_key}".encode()) % lanes
+
+
+_LANE_COUNTS: WeakKeyDictionary[Engine, int] = WeakKeyDictionary()
+
+
+def lane_count(session: Session) -> int:
+    """How many lanes the database's trail has (its head rows, made at creation), read once
+    per engine: the number never changes under existing data."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    known = _LANE_COUNTS.get(engine)
+    if known is None:
+        top = session.scalar(select(func.max(AuditHead.id)))
+        known = DEFAULT_LANES if top is None else top + 1
+        _LANE_COUNTS[engine] = known
+    return known
+
+
+HELD: Final = "audit_lane_head"
+LANE: Final = "audit_lane"
+"""`session.info` keys: the lane's head row this transaction holds, and its lane."""
+
+
+def _head(session: Session, entity_type: str, entity_key: str) -> AuditHead:
+    """The transaction's lane head, locked for the rest of the transaction: the lane of its
+    first event's entity, taken once (later events, whatever their entity, reuse it, so a
+    transaction never holds two lanes and never waits for a second)."""
+    held = session.info.get(HELD)
+    if isinstance(held, AuditHead) and held in session and not inspect(held).expired:
         return held
-    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1, hash=GENESIS)
+    lane = session.info.get(LANE)
+    if not isinstance(lane, int):  # else a savepoint rolled back: take the same lane again
+        lane = lane_of(entity_type, entity_key, lane_count(session))
+    return _lock_lane(session, lane)
+
+
+def _lock_lane(session: Session, lane: int) -> AuditHead:
+    head = session.scalars(select(AuditHead).where(AuditHead.id == lane).with_for_update()).first()
+    if head is None:  # the row was removed: verify reports it; the lane starts again
+        head = AuditHead(id=lane, hash=GENESIS)
         session.add(head)
         session.flush()
-    session.info["audit_head"] = head
+    session.info[HELD] = head
+    session.info[LANE] = lane
     return head
 
 
-def chain_head(session: Session) -> str:
-    """The newest event's hash (locked until the transaction ends), for bulk writers."""
-    return _head(session).hash
+@orm_event.listens_for(Session, "after_transaction_end")
+def _release_lane(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(HELD, None)
+        session.info.pop(LANE, None)
 
 
-def move_chain_head(session: Session, digest: str) -> None:
-    """Set the head after a bulk writer chained its own events (see citations.seed)."""
-    _head(session).hash = digest
+def chain_head(session: Session, lane: int = BULK_LANE) -> str:
+    """A lane's newest hash (locked until the transaction ends), for bulk writers."""
+    return _lock_lane(session, lane).hash
+
+
+def move_chain_head(session: Session, digest: str, lane: int = BULK_LANE) -> None:
+    """Set a lane's head after a bulk writer chained its own events (see citations.seed)."""
+    _lock_lane(session, lane).hash = digest
 
 
 def _jsonable(value: Any) -> Any:
@@ -125,7 +192,7 @@ def record(
 ) -> AuditEvent:
     """Add a chained audit event to the session's transaction (committed, or rolled back,
     with the change it records)."""
-    head = _head(session)
+    head = _head(session, entity_type, entity_key)
     fields = event_fields(
         at=at,
         actor=actor,
@@ -137,7 +204,7 @@ def record(
         after=after,
     )
     digest = event_hash(head.hash, **fields)
-    event = AuditEvent(**fields, prev_hash=head.hash, hash=digest)
+    event = AuditEvent(**fields, lane=head.id, prev_hash=head.hash, hash=digest)
     session.add(event)  # inserted in the order added, so ids follow the chain
     head.hash = digest
     _touch(session, entity_type, entity_key, at)
@@ -173,13 +240,13 @@ def record_many(session: Session, events: list[dict[str, Any]]) -> None:
     for writers that insert their rows in bulk (issuing a batch)."""
     if not events:
         return
-    head = _head(session)
+    head = _head(session, events[0]["entity_type"], events[0]["entity_key"])
     session.flush()  # events the ORM still holds must take their ids first
     rows = []
     previous = head.hash
     for fields in events:
         digest = event_hash(previous, **fields)
-        rows.append({**fields, "prev_hash": previous, "hash": digest})
+        rows.append({**fields, "lane": head.id, "prev_hash": previous, "hash": digest})
         previous = digest
     session.execute(insert(AuditEvent), rows)
     head.hash = previous
@@ -222,36 +289,81 @@ def _forget_touched(session: Session) -> None:
     session.info.pop(TOUCHED, None)
 
 
+class LaneMark(BaseModel):
+    """Where one lane stood: its event count and newest hash."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lane: Annotated[int, Field(ge=0)]
+    events: Annotated[int, Field(ge=0)]
+    head: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
+
+
 class Checkpoint(BaseModel):
     """Where the trail stood at a moment, kept outside the database (a file, or a log line).
 
-    The chain shows any change or removal *before* its newest event, but not a removal of the
-    newest events together with the head row: the trail that is left is a valid, shorter
-    chain. A checkpoint taken earlier still names the event the trail had reached then; if the
-    trail no longer reaches it in the same number of events, events were removed.
+    Each lane's chain shows any change or removal *before* its newest event, but not a
+    removal of its newest events together with a move of its head row back: the lane that is
+    left is a valid, shorter chain. A checkpoint taken earlier still names the event each
+    lane had reached then; if the lane no longer reaches it in the same number of events,
+    events were removed.
+
+    A checkpoint written before the trail had lanes has no `lanes`: its count and head are
+    lane 0's, which holds every event written before lanes, in the same order.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     format: Literal["citations-audit-checkpoint"] = CHECKPOINT_FORMAT
     events: Annotated[int, Field(ge=0)]
+    """Every lane's events together."""
     head: Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
-    """The newest event's hash (the genesis value, zeros, for an empty trail)."""
+    """The newest event's hash (by id; the genesis value, zeros, for an empty trail)."""
+    lanes: tuple[LaneMark, ...] | None = None
     taken_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _lanes_add_up(self) -> Checkpoint:
+        if self.lanes is None:
+            return self
+        if len({mark.lane for mark in self.lanes}) != len(self.lanes):
+            raise ValueError("lanes: a lane is named twice")
+        counted = sum(mark.events for mark in self.lanes)
+        if counted != self.events:
+            raise ValueError(f"events: the lanes count {counted:,} events, not {self.events:,}")
+        return self
+
+    def marks(self) -> tuple[LaneMark, ...]:
+        """What the checkpoint says of each lane."""
+        if self.lanes is None:
+            return (LaneMark(lane=0, events=self.events, head=self.head),)
+        return self.lanes
 
 
 def checkpoint(session: Session, now: datetime) -> Checkpoint:
-    """The trail's count and head now, read in one statement (one snapshot on PostgreSQL's
-    READ COMMITTED too), without recomputing the chain: cheap enough for every day's
-    processing. `verify` checks the chain itself, then and later.
+    """Every lane's count and head now, read in one statement (one snapshot on PostgreSQL's
+    READ COMMITTED too), without recomputing the chains: cheap enough for every day's
+    processing. `verify` checks the chains themselves, then and later.
 
-    An empty trail whose head row is gone gives the genesis value (verify reports the row).
+    Lanes are those with a head row (verify reports a lane whose row is gone).
     """
-    count = select(func.count()).select_from(AuditEvent).scalar_subquery()
-    row = session.execute(
-        select(count, select(AuditHead.hash).where(AuditHead.id == 1).scalar_subquery())
-    ).one()
-    return Checkpoint(events=row[0], head=row[1] or GENESIS, taken_at=now)
+    per_lane = (
+        select(AuditEvent.lane, func.count().label("events")).group_by(AuditEvent.lane).subquery()
+    )
+    newest = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1).scalar_subquery()
+    rows = session.execute(
+        select(AuditHead.id, AuditHead.hash, func.coalesce(per_lane.c.events, 0), newest)
+        .select_from(AuditHead)
+        .outerjoin(per_lane, per_lane.c.lane == AuditHead.id)
+        .order_by(AuditHead.id)
+    ).all()
+    lanes = tuple(LaneMark(lane=lane, events=events, head=head) for lane, head, events, _ in rows)
+    return Checkpoint(
+        events=sum(mark.events for mark in lanes),
+        head=(rows[0][3] if rows else None) or GENESIS,
+        lanes=lanes,
+        taken_at=now,
+    )
 
 
 class Verification(BaseModel):
@@ -260,27 +372,47 @@ class Verification(BaseModel):
     first_broken: int | None
     """The id of the first event whose hash or link does not match."""
     problem: str | None
+    lane: int | None = None
+    """The lane where the trail is broken."""
     head: str
-    """The hash of the newest event the chain reached (zeros for an empty trail): print it,
+    """The hash of the newest event (by id) reached (zeros for an empty trail): print it,
     and a later verify can be compared with it."""
+    lanes: int = 0
+    """How many lanes were checked."""
     checkpoints: int = 0
     """How many checkpoints the trail was found to still hold."""
+
+
+MAX_LANES: Final = 4096
+"""More lanes than any trail is made with: a head row or event beyond is not the trail's."""
 
 
 def verify(
     session: Session, *, checkpoints: Sequence[Checkpoint] = (), batch: int = 5000
 ) -> Verification:
-    """Recompute the chain from the first event; stop at the first mismatch. Each checkpoint
-    must be in the chain, as the same event at the same count: else events were removed."""
-    prev = GENESIS
+    """Recompute every lane's chain from its first event, reading the events once in id
+    order; stop at the first mismatch. Each lane must end at its head row; lanes are
+    numbered from 0 with none missing. Each checkpoint's mark of a lane must be in that
+    lane, as the same event at the same count: else events were removed."""
+    prev: dict[int, str] = {}
+    counts: dict[int, int] = {}
     count = 0
+    newest = GENESIS
     last_id = 0
-    pending = {c.head: c for c in checkpoints if c.events > 0}
-    held = len(checkpoints) - len(pending)
+    pending: dict[tuple[int, str], tuple[Checkpoint, LaneMark]] = {
+        (mark.lane, mark.head): (c, mark) for c in checkpoints for mark in c.marks() if mark.events
+    }
+    named = {mark.lane for c in checkpoints for mark in c.marks()}
 
-    def broken(event_id: int | None, problem: str) -> Verification:
+    def broken(event_id: int | None, problem: str, lane: int | None) -> Verification:
         return Verification(
-            events=count, intact=False, first_broken=event_id, problem=problem, head=prev
+            events=count,
+            intact=False,
+            first_broken=event_id,
+            problem=problem,
+            lane=lane,
+            head=newest,
+            lanes=len(prev),
         )
 
     while True:
@@ -291,10 +423,14 @@ def verify(
             break
         for event in events:
             count += 1
-            if event.prev_hash != prev:
-                return broken(event.id, "its link to the previous event does not match")
+            lane = event.lane
+            if lane >= MAX_LANES:
+                return broken(event.id, f"its lane, {lane}, is not one of the trail's", lane)
+            before = prev.get(lane, GENESIS)
+            if event.prev_hash != before:
+                return broken(event.id, "its link to the previous event does not match", lane)
             expected = event_hash(
-                prev,
+                before,
                 occurred_at=event.occurred_at,
                 actor=event.actor,
                 action=event.action,
@@ -305,34 +441,46 @@ def verify(
                 after=event.after,
             )
             if expected != event.hash:
-                return broken(event.id, "its content does not match its hash")
-            prev = event.hash
+                return broken(event.id, "its content does not match its hash", lane)
+            prev[lane] = newest = event.hash
+            counts[lane] = counts.get(lane, 0) + 1
             last_id = event.id
-            mark = pending.pop(prev, None)
-            if mark is not None:
-                if mark.events != count:
-                    return broken(
-                        event.id,
-                        f"the checkpoint of {mark.taken_at.isoformat()} counted "
-                        f"{mark.events:,} events up to this one, the trail has {count:,}",
-                    )
-                held += 1
+            found = pending.pop((lane, newest), None)
+            if found is not None and found[1].events != counts[lane]:
+                return broken(
+                    event.id,
+                    f"the checkpoint of {found[0].taken_at.isoformat()} counted "
+                    f"{found[1].events:,} events in lane {lane} up to this one, the lane has "
+                    f"{counts[lane]:,}",
+                    lane,
+                )
         session.expunge_all()
-    head = session.get(AuditHead, 1)
-    if head is None:
-        return broken(None, "the chain's head row is missing")
-    if head.hash != prev:
-        return broken(None, "the newest events are missing (the head does not match)")
+    heads: dict[int, str] = dict(session.execute(select(AuditHead.id, AuditHead.hash)).all())
+    top = max([0, *heads, *prev, *named])
+    if top >= MAX_LANES:
+        return broken(None, f"lane {top}'s head row is not one of the trail's", top)
+    for lane in range(top + 1):
+        if lane not in heads:
+            return broken(None, "the chain's head row is missing", lane)
+        if heads[lane] != prev.get(lane, GENESIS):
+            return broken(None, "the newest events are missing (the head does not match)", lane)
     if pending:
-        oldest = min(pending.values(), key=lambda c: c.events)
+        taken, mark = min(pending.values(), key=lambda found: (found[1].lane, found[1].events))
         return broken(
             None,
-            f"events were removed: the checkpoint of {oldest.taken_at.isoformat()} counted "
-            f"{oldest.events:,} events ending in {oldest.head}, which the trail no longer "
-            f"holds (it has {count:,})",
+            f"events were removed: the checkpoint of {taken.taken_at.isoformat()} counted "
+            f"{mark.events:,} events in lane {mark.lane} ending in {mark.head}, which the lane "
+            f"no longer holds (it has {counts.get(mark.lane, 0):,})",
+            mark.lane,
         )
     return Verification(
-        events=count, intact=True, first_broken=None, problem=None, head=prev, checkpoints=held
+        events=count,
+        intact=True,
+        first_broken=None,
+        problem=None,
+        head=newest,
+        lanes=top + 1,
+        checkpoints=len(checkpoints),
     )
 
 

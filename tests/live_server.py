@@ -43,10 +43,13 @@ def free_port() -> int:
 class LiveServer:
     """One `citations serve` process at a time on `url`; `kill()` is kill -9."""
 
-    def __init__(self, database_url: str, log: Path, *, slow_commit: float = 0.0) -> None:
+    def __init__(
+        self, database_url: str, log: Path, *, slow_commit: float = 0.0, workers: int = 1
+    ) -> None:
         self.database_url = database_url
         self.log = log
         self.slow_commit = slow_commit
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
@@ -55,6 +58,8 @@ class LiveServer:
         """Start the server (on the test's clock as it is now) and wait until it answers."""
         assert self.process is None, "already running"
         command = pinned_command("serve", "--port", str(self.port), "--database", self.database_url)
+        if self.workers > 1:  # `--workers 1` is the default: the command as users run it
+            command += ["--workers", str(self.workers)]
         environment = dict(os.environ)
         if self.slow_commit:
             environment[SLOW_COMMIT] = str(self.slow_commit)
@@ -80,7 +85,9 @@ class LiveServer:
             return False
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown, no cleanup, no commit that was still to come."""
+        """SIGKILL: no shutdown, no cleanup, no commit that was still to come. One process
+        only: with workers, SIGKILL would leave them serving (use `stop`)."""
+        assert self.workers == 1, "kill() stops one process; stop() stops workers too"
         if self.process is not None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait()

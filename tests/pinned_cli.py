@@ -18,6 +18,10 @@ import time_machine
 
 SLOW_COMMIT = "CITATIONS_TEST_SLOW_COMMIT"
 """Seconds every commit waits before it is made (tests/live_server.py: `slow_commit`)."""
+PINNED_AT = "CITATIONS_TEST_PINNED_AT"
+"""The instant the launcher's clock started at, for the worker processes of `citations serve
+--workers N`: multiprocessing starts them fresh (spawn), running this file as `__mp_main__`
+first, which puts them on the same clock (see the end of the file)."""
 
 
 def slow_commits(seconds: float) -> None:
@@ -41,6 +45,7 @@ def main(argv: list[str]) -> None:
     instant = datetime.fromisoformat(start)
     if instant.utcoffset() is None:
         raise SystemExit(f"pinned_cli: {start!r} has no UTC offset")
+    os.environ[PINNED_AT] = start
     with time_machine.travel(instant, tick=True):
         import cli  # imported on the pinned clock, as the command's own modules are
 
@@ -50,3 +55,8 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+elif __name__ == "__mp_main__" and os.environ.get(PINNED_AT):
+    # A worker process the launched command spawned: the same clock, the same slow commits.
+    if os.environ.get(SLOW_COMMIT):
+        slow_commits(float(os.environ[SLOW_COMMIT]))
+    time_machine.travel(datetime.fromisoformat(os.environ[PINNED_AT]), tick=True).start()

@@ -78,20 +78,40 @@ def test_cli_verify_and_show(worked: tuple[Engine, str], database_url: str) -> N
     assert "the audit trail is broken at event" in broken.output
 
 
-def _cut_newest(engine: Engine, *, events: int, head: str | None) -> None:
-    """Delete the newest `events` events and set the head row to `head` (None: delete it)."""
+def _newest_lane(engine: Engine) -> int:
     with transaction(engine) as session:
-        ids = list(session.scalars(select(AuditEvent.id).order_by(AuditEvent.id.desc())))
+        lane = session.scalars(select(AuditEvent.lane).order_by(AuditEvent.id.desc())).first()
+    return lane or 0
+
+
+def _cut_newest(engine: Engine, *, events: int, head: str | None) -> None:
+    """Delete the newest `events` events of the newest event's lane and set its head row to
+    `head` (None: delete every head row)."""
+    lane = _newest_lane(engine)
+    with transaction(engine) as session:
+        ids = list(
+            session.scalars(
+                select(AuditEvent.id).where(AuditEvent.lane == lane).order_by(AuditEvent.id.desc())
+            )
+        )
         session.execute(delete(AuditEvent).where(AuditEvent.id.in_(ids[:events])))
         if head is None:
             session.execute(delete(AuditHead))
         else:
-            session.execute(update(AuditHead).values(hash=head))
+            session.execute(update(AuditHead).where(AuditHead.id == lane).values(hash=head))
 
 
 def _hash_of_newest(engine: Engine, skip: int) -> str:
+    """The hash of the newest event but `skip` in the newest event's lane."""
+    lane = _newest_lane(engine)
     with transaction(engine) as session:
-        hashes = list(session.scalars(select(AuditEvent.hash).order_by(AuditEvent.id.desc())))
+        hashes = list(
+            session.scalars(
+                select(AuditEvent.hash)
+                .where(AuditEvent.lane == lane)
+                .order_by(AuditEvent.id.desc())
+            )
+        )
     return hashes[skip] if skip < len(hashes) else GENESIS
 
 
@@ -132,8 +152,11 @@ def test_a_checkpoint_finds_newest_events_removed_with_the_head_moved_back(
         "It holds all 1 checkpoints given.\n"
     )
 
-    # The newest two events go, and the head is set back to the event now newest: a valid,
-    # shorter chain, which only the checkpoint kept outside the database can tell.
+    # The newest two events of a lane go, and its head is set back to the event now newest
+    # in it: a valid, shorter chain, which only the checkpoint kept outside the database can
+    # tell.
+    lane = _newest_lane(engine)
+    [before] = [mark.events for mark in mark.marks() if mark.lane == lane]
     _cut_newest(engine, events=2, head=_hash_of_newest(engine, 2))
     alone = runner.invoke(cli, ["audit", "verify", "--database", database_url])
     assert alone.exit_code == 0, alone.output
@@ -143,9 +166,9 @@ def test_a_checkpoint_finds_newest_events_removed_with_the_head_moved_back(
     )
     assert checked.exit_code == 1
     assert checked.output == (
-        "Error: the audit trail is broken at the chain's head: events were removed: the "
-        f"checkpoint of {mark.taken_at.isoformat()} counted {mark.events:,} events ending in "
-        f"{mark.head}, which the trail no longer holds (it has {mark.events - 2:,}) "
+        f"Error: the audit trail is broken at lane {lane}'s head: events were removed: the "
+        f"checkpoint of {mark.taken_at.isoformat()} counted {before:,} events in lane {lane} "
+        f"ending in {mark.head}, which the lane no longer holds (it has {before - 2:,}) "
         f"({mark.events - 2:,} events checked)\n"
     )
 
@@ -154,13 +177,24 @@ def test_a_checkpoint_at_another_count_is_a_break(worked: tuple[Engine, str]) ->
     engine, _ = worked
     with transaction(engine) as session:
         mark = checkpoint(session, NOW)
-    moved = mark.model_copy(update={"events": mark.events + 1})
+    assert mark.lanes is not None
+    [lane] = [lane for lane in mark.lanes if lane.head == mark.head]
+    moved = Checkpoint(
+        events=mark.events + 1,
+        head=mark.head,
+        lanes=tuple(
+            other.model_copy(update={"events": other.events + 1}) if other == lane else other
+            for other in mark.lanes
+        ),
+        taken_at=mark.taken_at,
+    )
     with transaction(engine) as session:
         assert verify(session, checkpoints=[mark]).checkpoints == 1
         result = verify(session, checkpoints=[moved])
-    assert result.intact is False
+    assert (result.intact, result.lane) == (False, lane.lane)
     assert result.problem is not None and result.problem.endswith(
-        f"counted {mark.events + 1:,} events up to this one, the trail has {mark.events:,}"
+        f"counted {lane.events + 1:,} events in lane {lane.lane} up to this one, the lane has "
+        f"{lane.events:,}"
     )
 
 

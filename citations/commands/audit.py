@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from citations.attachments.verify import FilesCheck
-    from citations.audit import Checkpoint
+    from citations.audit import Checkpoint, Verification
 
 
 @click.group("audit")
@@ -52,13 +52,14 @@ CHECKPOINT_HELP = (
 @database_option
 @translate_errors
 def audit_verify(checkpoints: tuple[Path, ...], files: bool, database: str | None) -> None:
-    """Recompute the hash chain; name the first broken event if it is not intact. Then
-    read every attachment's file back from the files store and check it against its hash.
+    """Recompute every lane's hash chain; name the first broken event (and its lane) if
+    it is not intact. Then read every attachment's file back from the files store and check
+    it against its hash.
 
-    Prints the number of events and the newest event's hash: keep that line (or a
-    checkpoint file) outside the database. The chain alone cannot show that its newest
-    events were deleted together with its head; a checkpoint taken before can, since the
-    trail must still hold it, as the same event at the same count.
+    Prints the number of events and the newest event's hash: keep a checkpoint file
+    outside the database. A lane's chain alone cannot show that its newest events were
+    deleted together with its head; a checkpoint taken before can, since each lane must
+    still hold the event the checkpoint names for it, at the same count.
 
     Every attachment whose bytes have come must have its original and its shown copy in
     the store (CITATIONS_FILES_STORE), and their bytes must still hash to their names; each
@@ -77,9 +78,8 @@ def audit_verify(checkpoints: tuple[Path, ...], files: bool, database: str | Non
         result = verify(session, checkpoints=marks)
         checked = _check_files(session) if files and result.intact else None
     if not result.intact:
-        where = f"event {result.first_broken}" if result.first_broken else "the chain's head"
         raise click.ClickException(
-            f"the audit trail is broken at {where}: {result.problem} "
+            f"the audit trail is broken at {broken_at(result)}: {result.problem} "
             f"({result.events:,} events checked)"
         )
     click.echo(f"The audit trail is intact: {result.events:,} events, head {result.head}.")
@@ -87,6 +87,13 @@ def audit_verify(checkpoints: tuple[Path, ...], files: bool, database: str | Non
         click.echo(f"It holds all {len(marks)} checkpoints given.")
     if checked is not None:
         _report_files(checked)
+
+
+def broken_at(result: Verification) -> str:
+    """Where a broken trail breaks: an event and its lane, or a lane's head."""
+    if result.first_broken is not None:
+        return f"event {result.first_broken} in lane {result.lane}"
+    return f"lane {result.lane}'s head"
 
 
 def _check_files(session: Session) -> FilesCheck:
@@ -128,7 +135,7 @@ def _report_files(checked: FilesCheck) -> None:
 @database_option
 @translate_errors
 def audit_checkpoint(folder: Path | None, database: str | None) -> None:
-    """Note the trail's event count and newest hash, to keep outside the database.
+    """Note every lane's event count and newest hash, to keep outside the database.
 
     Printed as one JSON line (for a log), or written to a new file in --folder. Give the
     line's file, or the folder, to `citations audit verify --checkpoint` later.

@@ -148,6 +148,7 @@ def import_export_command(file: str, database: str | None) -> None:
     """
     from citations.attachments.store import open_store
     from citations.audit import verify
+    from citations.commands.audit import broken_at
     from citations.database import describe_url, transaction
     from citations.export import import_records
 
@@ -173,7 +174,7 @@ def import_export_command(file: str, database: str | None) -> None:
         if chain.intact:
             click.echo(f"The audit trail is intact: {chain.events:,} events.")
         else:
-            where = f"event {chain.first_broken}" if chain.first_broken else "the chain's head"
+            where = broken_at(chain)
             click.echo(f"Warning: the restored audit trail is broken at {where}: {chain.problem}")
 
 

@@ -474,26 +474,73 @@ def notice_command(number: str, output: Path | None, database: str | None) -> No
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Server processes sharing the port (PostgreSQL only for more than one).",
+)
 @database_option
 @translate_errors
-def serve_command(host: str, port: int, database: str | None) -> None:
+def serve_command(host: str, port: int, workers: int, database: str | None) -> None:
     """Serve the HTTP API and the clerks' pages.
 
     The OpenAPI description (/openapi.json, for any valid token) is served only with
     CITATIONS_API_DOCS=true.
 
+    With --workers N, N processes answer on the same port, each with its own connections and
+    its own intake writer; the database keeps numbers, idempotency and the audit trail right
+    across them. SQLite has one writer at a time, so more than one worker needs PostgreSQL.
+
     \b
     Example:
         citations serve --port 8000 --database sqlite:///citations.db
+        citations serve --workers 4 --database postgresql://citations@db/citations
     """
     import uvicorn
 
+    url = database_url(database)
+    refuse_missing_file(url)
+    if workers > 1:
+        _serve_workers(host, port, workers, url)
+        return
     from citations.app import create_app
     from citations.gc_tuning import settle_server
 
-    url = database_url(database)
-    refuse_missing_file(url)
     app = create_app(url)
     settle_server()
     click.echo(f"Serving the citations API on http://{host}:{port}", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _serve_workers(host: str, port: int, workers: int, url: str) -> None:
+    """Start `workers` processes, each building the application from the environment (the
+    database URL is passed there; every other setting is read from it already)."""
+    import os
+
+    import uvicorn
+    from sqlalchemy.engine import make_url
+
+    from citations.app import DATABASE_ENV
+
+    if make_url(url).get_backend_name() == "sqlite":
+        raise click.ClickException(
+            f"--workers {workers} needs PostgreSQL: SQLite lets one writer in at a time, so "
+            "more processes would only queue for its lock. Serve SQLite with --workers 1, or "
+            "move the records to PostgreSQL (--database postgresql://USER@HOST/DB)."
+        )
+    with open_engine(url):  # a schema to upgrade is said once, not by every worker
+        pass
+    os.environ[DATABASE_ENV] = url
+    click.echo(
+        f"Serving the citations API on http://{host}:{port} with {workers} workers", err=True
+    )
+    uvicorn.run(
+        "citations.app:create_app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )

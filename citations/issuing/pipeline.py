@@ -216,8 +216,8 @@ def _number_online(
         if plan.issued and plan.number is None and not plan.replay:
             wanted.setdefault(plan.agency.id, []).append(slot)
     numbered = list(planned)
-    for agency_id in sorted(wanted):
-        slots = wanted[agency_id]
+    for slots in sorted(wanted.values(), key=lambda slots: planned[slots[0]].agency.code):
+        # by code, as issue_together orders its messages: one lock order for every writer
         agency = planned[slots[0]].agency
         first = reserve_numbers(session, agency, year, len(slots))
         for offset, slot in enumerate(slots):
@@ -250,18 +250,43 @@ def issue_together(
 
     When the database refuses them together (another writer took a message_id or a number
     first), each is decided again in a transaction of its own, so the race costs none.
+
+    The messages are recorded by agency in code order (each agency's own in the order they
+    came), so every writer locks the agencies' number sequences in one order: writers in
+    other processes (`citations serve --workers N`) then never wait for each other in a
+    cycle. The outcomes come back in the order of `items`.
     """
     if not items:
         return []
+    order = sorted(range(len(items)), key=lambda index: items[index][0].agency.upper())
     try:
         with transaction(engine) as session:
-            outcomes: list[Issued | Refusal] = []
-            for actor, group in groupby(items, key=lambda item: item[1]):
-                messages = [message for message, _ in group]
-                outcomes += issue_many(session, messages, actor=actor, now=now)
-            return outcomes
+            groups = [
+                (actor, list(group))
+                for actor, group in groupby(order, key=lambda index: items[index][1])
+            ]
+            if len(groups) > 1:
+                _hold_sequences(session, [items[index][0].agency for index in order], now)
+            outcomes: dict[int, Issued | Refusal] = {}
+            for actor, indexes in groups:
+                messages = [items[index][0] for index in indexes]
+                done = issue_many(session, messages, actor=actor, now=now)
+                outcomes |= dict(zip(indexes, done, strict=True))
+            return [outcomes[index] for index in range(len(items))]
     except (IntegrityError, CitationsError, OrdinanceError):
         return [_alone(engine, message, actor, now) for message, actor in items]
+
+
+def _hold_sequences(session: Session, codes: list[str], now: datetime) -> None:
+    """Lock the number sequence of every agency of a batch sent by several actors, in code
+    order, before anything is recorded. Each actor's messages are recorded in turn, and the
+    first of them takes the transaction's audit lane: a later one must not then wait for a
+    sequence that a writer waiting for that lane holds (rows first, then the lane)."""
+    year = local_date(now, PublishedCatalog(session).jurisdiction()).year
+    for code in sorted({code.upper() for code in codes}):
+        agency = session.scalar(select(Agency).where(Agency.code == code))
+        if agency is not None:  # an unknown agency is refused later, by its message
+            reserve_numbers(session, agency, year, 0)
 
 
 def _alone(engine: Engine, message: IntakeMessage, actor: Actor, now: datetime) -> Issued | Refusal:

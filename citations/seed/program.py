@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from citations.audit import AuditEvent, chain_head, event_hash, move_chain_head
+from citations.audit import BULK_LANE, AuditEvent, chain_head, event_hash, move_chain_head
 from citations.calendar import local_date, pay_deadline, zone_of
 from citations.database import transaction
 from citations.record.ledger import balance_update
@@ -78,8 +78,9 @@ def seed(
     sequences = _read_sequences(engine, agency_id)
     counts: dict[str, int] = defaultdict(int)
     issued = referred = declined = 0
-    # The audit chain continues from its head. The seed is a bulk load: nothing else may
-    # write to the database while it runs (it is not locked out; the chain would break).
+    # The audit trail's bulk lane continues from its head. The seed is a bulk load: nothing
+    # else may write to the database while it runs (it is not locked out; the lane would
+    # break).
     with transaction(engine) as session:
         chain = chain_head(session)
     for moment in moments:
@@ -164,7 +165,7 @@ def seed(
         previous, chain = chain, event_hash(chain, **event)
         rows.add(
             table(AuditEvent),
-            event | {"prev_hash": previous, "hash": chain},
+            event | {"lane": BULK_LANE, "prev_hash": previous, "hash": chain},
         )
         person.history.append((day, code, resolved.category))
         counts[status] += 1
