@@ -22,6 +22,7 @@ from sqlalchemy.sql import sqltypes
 from sqlalchemy.types import TypeDecorator
 
 from citations.orm import UTCDateTime
+from citations.record.daily import DERIVED_TABLES
 from citations.schema import METADATA
 
 FORMAT = "citations-export"
@@ -32,9 +33,11 @@ ALEMBIC_TABLE = "alembic_version"
 
 
 def schema_tables() -> list[Table]:
-    """Every table of the schema, parents before children: the order rows are written in and
-    restored in, so that each row's foreign keys point at rows already restored."""
-    return list(METADATA.sorted_tables)
+    """Every table of the records, parents before children: the order rows are written in
+    and restored in, so that each row's foreign keys point at rows already restored. The
+    report's daily aggregates are derived from the rows and are not exported
+    (citations.record.daily.DERIVED_TABLES)."""
+    return [table for table in METADATA.sorted_tables if table.name not in DERIVED_TABLES]
 
 
 BYTES_BATCH = 50
@@ -51,7 +54,7 @@ def batch_for(table: Table, batch: int) -> int:
 
 def missing_tables(database_tables: list[str]) -> list[str]:
     """Tables the database has but the export would not write (a module nobody imported)."""
-    known = {table.name for table in schema_tables()} | {ALEMBIC_TABLE}
+    known = {table.name for table in schema_tables()} | {ALEMBIC_TABLE} | DERIVED_TABLES
     return sorted(set(database_tables) - known)
 
 
