@@ -51,10 +51,11 @@ is shared with the database) moves the rate less than with the 2,000 of earlier 
 ROOT = Path(__file__).resolve().parent
 
 
-def message(i: int, day: date) -> dict[str, Any]:
+def message(i: int, day: date, agency: str = "DCPD") -> dict[str, Any]:
+    """A valid intake message for person `i` on `day` (shared by the benches)."""
     return {
         "message_id": str(uuid.uuid4()),
-        "agency": "DCPD",
+        "agency": agency,
         "device_id": "bench",
         "violation_at": f"{day.isoformat()}T12:00:00-08:00",
         "location": {"address": f"{i} Main St", "area": "Central"},

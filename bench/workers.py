@@ -30,11 +30,12 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
+from run import message  # the issuing bench's message (bench/ is on the path of a script)
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -51,25 +52,6 @@ DATABASE = "citations_bench_workers"
 AGENCIES = ("DCPD", "OTHR")
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def message(i: int, agency: str, day: date) -> dict[str, Any]:
-    return {
-        "message_id": str(uuid.uuid4()),
-        "agency": agency,
-        "device_id": "bench",
-        "violation_at": f"{day.isoformat()}T12:00:00-08:00",
-        "location": {"address": f"{i} Main St", "area": "Central"},
-        "officer": {"badge": "1", "name": "Bench"},
-        "subject": {
-            "first_name": f"P{i}",
-            "last_name": "Bench",
-            "date_of_birth": "1980-01-01",
-            "identifiers": [{"type": "CA-DL", "number": f"B{i:08d}"}],
-        },
-        "violations": [{"ordinance": "LAMC 53.06.2", "narrative": "Dog off leash."}],
-        "screening": {"violence": False, "dog_bite": False},
-    }
 
 
 def fresh_database(server_url: str, lanes: int) -> str:
@@ -114,7 +96,7 @@ def tokens(engine: Engine) -> dict[str, str]:
 def issued_beforehand(engine: Engine, count: int) -> list[str]:
     """Citations for the payment clients, through the batch path (not measured)."""
     day = (NOW - timedelta(days=2)).date()
-    records = (Record(i, json.dumps(message(5_000_000 + i, "DCPD", day))) for i in range(count))
+    records = (Record(i, json.dumps(message(5_000_000 + i, day))) for i in range(count))
     results = issue_records(engine, records, actor=OPERATOR, clock=lambda: NOW)
     return [r.result.citation_number for r in results if r.result and r.result.citation_number]
 
@@ -247,7 +229,7 @@ def measure(
                             headers={"Idempotency-Key": str(uuid.uuid4())},
                         )
                     else:
-                        body = message(index * 1_000_000 + i, agency, day)
+                        body = message(index * 1_000_000 + i, day, agency)
                         answer = http.post("/v1/citations", json=body)
                     if answer.status_code >= 300:
                         failures.append(f"{answer.status_code} {answer.text[:200]}")
