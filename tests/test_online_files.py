@@ -13,11 +13,12 @@ from PIL import ExifTags, Image
 from sqlalchemy import Engine, select
 
 from citations.attachments.access import read_content
+from citations.attachments.kinds import MEGABYTE
 from citations.attachments.tables import Attachment
 from citations.database import transaction
 from citations.errors import NotFound
 from citations.online.contest import ask_for_review
-from citations.online.files import MEGABYTE, FilesRefused, Upload, check_uploads, file_for
+from citations.online.files import FilesRefused, Upload, check_uploads, file_for
 from citations.roles import cited_person
 from tests.factories import prepare
 from tests.hearing_steps import CLERK, at, issue_one

@@ -19,6 +19,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from citations.attachments.kinds import with_extension
 from citations.attachments.store import FileStore, open_store
 from citations.attachments.tables import Attachment, Source
 from citations.errors import NotFound
@@ -102,16 +103,10 @@ def read_content(
         return FileContent(
             store.get(row.shown_sha256),
             row.shown_content_type,
-            _named_as(row.filename, row.shown_content_type),
+            with_extension(row.filename, row.shown_content_type),
         )
     assert row.content_type is not None
     return FileContent(store.get(row.sha256), row.content_type, row.filename)
-
-
-def _named_as(filename: str, content_type: str) -> str:
-    from citations.attachments.kinds import with_extension
-
-    return with_extension(filename, content_type)
 
 
 def download_name(key: str, filename: str) -> str:

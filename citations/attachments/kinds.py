@@ -49,6 +49,49 @@ DECLARED = {
 """The types a sender may declare for each kind; `application/octet-stream` declares nothing."""
 
 
+REFUSALS = {
+    "empty": "{name} is empty",
+    "too_large": "{name} is {size} MB; the limit is {limit} MB",
+    "not_allowed": "{name} is not " + KINDS,
+    "damaged": "{name} is damaged: it says it is a picture but cannot be opened",
+    "too_many_pixels": "{name} is too large a picture to open (too many pixels)",
+}
+"""Why a file is refused, in words, by code; the public pages word the same codes in the
+person's language."""
+
+
+class Refused(Exception):
+    """A file that cannot be kept: a code of REFUSALS and the values its words need."""
+
+    def __init__(self, code: str, values: dict[str, str]) -> None:
+        self.code = code
+        self.values = values
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return REFUSALS[self.code].format(**self.values)
+
+
+def checked_kind(data: bytes, name: str, *, limit_megabytes: int) -> str:
+    """What the file is (`sniff`), once it is neither empty nor over the limit; else Refused.
+
+    >>> checked_kind(b"MZ...", "tool.exe", limit_megabytes=10)
+    Traceback (most recent call last):
+    ...
+    citations.attachments.kinds.Refused: tool.exe is not a JPEG, PNG, HEIC or PDF file
+    """
+    if not data:
+        raise Refused("empty", {"name": name})
+    if len(data) > limit_megabytes * MEGABYTE:
+        values = {"name": name, "size": megabytes(len(data)), "limit": str(limit_megabytes)}
+        raise Refused("too_large", values)
+    kind = sniff(data)
+    if kind is None:
+        raise Refused("not_allowed", {"name": name})
+    return kind
+
+
 class Unreadable(Exception):
     """A picture that cannot be opened: `damaged`, or `too_many_pixels` (a decompression
     bomb)."""

@@ -106,17 +106,10 @@ def prepare(
     FileRefused saying why. A declared type that is not what the bytes are is refused: a
     device that says image/jpeg and sends something else is not to be trusted on the rest."""
     name = kinds.shown_name(filename)
-    per_file, _ = limits()
-    if not data:
-        raise FileRefused(f"{name} is empty")
-    if len(data) > per_file:
-        raise FileRefused(
-            f"{name} is {kinds.megabytes(len(data))} MB; the limit is "
-            f"{per_file // kinds.MEGABYTE} MB"
-        )
-    kind = kinds.sniff(data)
-    if kind is None:
-        raise FileRefused(f"{name} is not {kinds.KINDS}")
+    try:
+        kind = kinds.checked_kind(data, name, limit_megabytes=get_settings().file_max_megabytes)
+    except kinds.Refused as refused:
+        raise FileRefused(refused.message) from None
     claimed = kinds.declared_kind(declared_type)
     if claimed != "" and claimed != kind:
         raise FileRefused(
@@ -132,11 +125,7 @@ def prepare(
         try:
             shown_type, shown = kinds.reencode(data, kind)
         except kinds.Unreadable as unreadable:
-            reason = {
-                "damaged": "is damaged: it says it is a picture but cannot be opened",
-                "too_many_pixels": "is too large a picture to open (too many pixels)",
-            }[unreadable.code]
-            raise FileRefused(f"{name} {reason}") from None
+            raise FileRefused(kinds.Refused(unreadable.code, {"name": name}).message) from None
         details = photo_details(data, zone) if keep_original else {}
     shown_sha = store.put(shown)
     if keep_original:

@@ -46,13 +46,6 @@ from ordinances.models import Online
 
 PUBLIC_PAGES = "the public pages"
 
-KINDS = kinds.KINDS
-MEGABYTE = kinds.MEGABYTE
-sniff = kinds.sniff
-shown_name = kinds.shown_name
-megabytes = kinds.megabytes
-with_extension = kinds.with_extension
-
 
 @dataclass(frozen=True)
 class Upload:
@@ -75,11 +68,7 @@ class Cleaned:
 
 REFUSALS = {
     "too_many": "send at most {limit} files; {count} were chosen",
-    "empty": "{name} is empty",
-    "too_large": "{name} is {size} MB; the limit is {limit} MB",
-    "not_allowed": "{name} is not " + KINDS,
-    "damaged": "{name} is damaged: it says it is a picture but cannot be opened",
-    "too_many_pixels": "{name} is too large a picture to open (too many pixels)",
+    **kinds.REFUSALS,
 }
 """Each refusal in words; the public pages word the same codes in the person's language."""
 
@@ -115,24 +104,21 @@ def _reencode(name: str, kind: str, data: bytes) -> tuple[str, bytes] | Refusal:
 
 
 def _clean(upload: Upload, limit: int) -> Cleaned | Refusal:
-    name = shown_name(upload.filename)
+    name = kinds.shown_name(upload.filename)
     data = upload.data
-    if not data:
-        return Refusal("empty", {"name": name})
-    if len(data) > limit * MEGABYTE:
-        values = {"name": name, "size": megabytes(len(data)), "limit": str(limit)}
-        return Refusal("too_large", values)
-    kind = sniff(data)
-    if kind is None:
-        return Refusal("not_allowed", {"name": name})
+    try:
+        kind = kinds.checked_kind(data, name, limit_megabytes=limit)
+    except kinds.Refused as refused:
+        return Refusal(refused.code, refused.values)
     received = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
-        return Cleaned(with_extension(name, "application/pdf"), "application/pdf", data, received)
+        pdf = "application/pdf"
+        return Cleaned(kinds.with_extension(name, pdf), pdf, data, received)
     done = _reencode(name, kind, data)
     if isinstance(done, Refusal):
         return done
     content_type, content = done
-    return Cleaned(with_extension(name, content_type), content_type, content, received)
+    return Cleaned(kinds.with_extension(name, content_type), content_type, content, received)
 
 
 def check_uploads(

@@ -12,8 +12,9 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 
+from citations.attachments.kinds import MEGABYTE
 from citations.http.capped_forms import read_capped_form
-from citations.online.files import MEGABYTE, Upload
+from citations.online.files import Upload
 from citations.public.guard import Person, check_form
 
 TEXT_LIMIT = 5000
