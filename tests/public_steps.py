@@ -8,16 +8,20 @@ Angeles) unless a test moves it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 import httpx2
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from citations.app import create_app
+from citations.database import make_engine
 from citations.http.deps import clock as public_clock
 from citations.web.auth import clock as clerk_clock
-from tests.browser.desk import CLOCK
+from tests.browser.desk import CLOCK, Desk
 from tests.browser.html import csrf_of
 
 
@@ -72,3 +76,19 @@ def find_citation_as_person(
         return csrf_of(answer.text)
     assert answer.headers["location"] == "/citation"
     return csrf_of(client.get("/citation").text)
+
+
+Door = tuple[TestClient, Desk, Engine]
+"""The public pages' client, the desk the database was filled with, and an engine on it."""
+
+
+@pytest.fixture
+def door(filled: Desk, database_url: str) -> Iterator[Door]:
+    """The pages on the desk's filled database (a module marked `filled_by(fill=set_desk)`);
+    use it with `from tests.public_steps import Door, door`."""
+    engine = make_engine(database_url)
+    try:
+        with door_client(database_url) as client:
+            yield client, filled, engine
+    finally:
+        engine.dispose()

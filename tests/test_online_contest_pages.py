@@ -14,34 +14,31 @@ from sqlalchemy import Engine, select
 
 from citations.attachments.service import keep_cleaned
 from citations.attachments.tables import Attachment
-from citations.database import make_engine, transaction
+from citations.database import transaction
 from citations.hearings.scheduling import record_no_show
 from citations.hearings.tables import Contest
 from citations.record.lookup import find_citation
 from citations.record.person import PersonRequest
 from citations.roles import OPERATOR, cited_person
-from tests.browser.desk import CLOCK, HEARING_TIME, Desk, set_desk, sign_in
+from tests.browser.desk import CLOCK, HEARING_TIME, set_desk, sign_in
 from tests.browser.html import Page
 from tests.hearing_steps import CLERK, issue_one, officer_with_session, to_review_upheld
-from tests.public_steps import birth_of, door_client, find_citation_as_person, move_door_clock
+from tests.public_steps import (
+    Door,
+    birth_of,
+    door,
+    find_citation_as_person,
+    move_door_clock,
+)
 from tests.test_online_files import gps_jpeg, picture
 from tests.test_online_payments import PROVIDER
 from tests.test_online_payments_pages import press, use_provider
 
+__all__ = ["door"]  # a fixture, used by name
+
 pytestmark = [pytest.mark.filled_by(fill=set_desk), pytest.mark.clock(CLOCK)]
 
-Door = tuple[TestClient, Desk, Engine]
 JPEG = "image/jpeg"
-
-
-@pytest.fixture
-def door(filled: Desk, database_url: str) -> Iterator[Door]:
-    engine = make_engine(database_url)
-    try:
-        with door_client(database_url) as client:
-            yield client, filled, engine
-    finally:
-        engine.dispose()
 
 
 def status(engine: Engine, number: str) -> str:

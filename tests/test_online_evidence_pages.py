@@ -5,7 +5,6 @@ page then shows (both backends)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -13,29 +12,26 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
 from citations.attachments.tables import Attachment
-from citations.database import make_engine, transaction
+from citations.database import transaction
 from tests.browser.desk import CLOCK, Desk, set_desk, sign_in
 from tests.browser.html import Page
 from tests.evidence_steps import scanned_letter
-from tests.public_steps import birth_of, door_client, find_citation_as_person, move_door_clock
+from tests.public_steps import (
+    Door,
+    birth_of,
+    door,
+    find_citation_as_person,
+    move_door_clock,
+)
 from tests.test_online_files import gps_jpeg, picture
+
+__all__ = ["door"]  # a fixture, used by name
 
 pytestmark = [pytest.mark.filled_by(fill=set_desk), pytest.mark.clock(CLOCK)]
 
-Door = tuple[TestClient, Desk, Engine]
 JPEG = "image/jpeg"
 PDF = "application/pdf"
 NOTE = "The sign was hidden by a tree; these are from the corner."
-
-
-@pytest.fixture
-def door(filled: Desk, database_url: str) -> Iterator[Door]:
-    engine = make_engine(database_url)
-    try:
-        with door_client(database_url) as client:
-            yield client, filled, engine
-    finally:
-        engine.dispose()
 
 
 def on_docket(client: TestClient, desk: Desk) -> str:
