@@ -12,17 +12,19 @@ ones the library keeps.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from citations.catalog.publishing import publish
-from citations.database import transaction
+from citations.database import make_engine, transaction
 from citations.hearings.contests import decide_review, decide_waiver, request_review
 from citations.hearings.decisions import Outcome
 from citations.hearings.officers import add_availability, create_session
@@ -43,9 +45,11 @@ from citations.record.tables import Citation
 from citations.roles import OPERATOR, Actor, Role
 from ordinances import load_catalog
 from tests.conftest import GOOD_CATALOG, NOW
+from tests.databases import Databases
 from tests.factories import message, send, subject
 from tests.hearing_steps import CLERK, REVIEWER, SIGNED, officer_with_session, to_ready
 from tests.money_steps import ADMIN, CASHIER, at, pay
+from tests.permission_world import BACKENDS
 
 START = date(2026, 8, 1)
 END = date(2026, 11, 30)
@@ -392,3 +396,19 @@ def next_days_from_scratch(session: Session) -> dict[int, date | None]:
 
 def stored_next_days(session: Session) -> dict[int, date | None]:
     return dict(session.execute(select(Citation.id, Citation.next_citation_date)).all())
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def program(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    databases: Databases,
+) -> Iterator[Program]:
+    """The hand-built program on each backend, once per test module that imports it."""
+    folder: Path = tmp_path_factory.mktemp("program")
+    with databases.migrated(request.param, folder) as url:
+        engine = make_engine(url)
+        try:
+            yield build_program(engine, program_catalog(folder))
+        finally:
+            engine.dispose()

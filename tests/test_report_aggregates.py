@@ -37,7 +37,7 @@ from tests.databases import Databases
 from tests.hearing_steps import CLERK, officer_with_session, to_ready
 from tests.money_steps import ADMIN, at, pay
 from tests.permission_world import BACKENDS
-from tests.report_program import DOG, Program, build_program, cite, issued, program_catalog
+from tests.report_program import DOG, Program, cite, issued, program
 
 ATTORNEY = Actor("attorney Kim", Role.ATTORNEY)
 PERIODS = [
@@ -47,6 +47,8 @@ PERIODS = [
     (date(2026, 8, 1), date(2026, 11, 30), ["Central", "Westlake"]),
 ]
 """A year, a month, an area, and two areas over the hand-built program's months."""
+
+__all__ = ["program"]  # a fixture, used by name
 
 
 def report(
@@ -70,21 +72,6 @@ def stale(engine: Engine) -> list[tuple[str, date]]:
     with transaction(engine) as session:
         marks = session.execute(select(ReportStaleDay.source, ReportStaleDay.day))
         return [(source, day) for source, day in marks]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def program(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    databases: Databases,
-) -> Iterator[Program]:
-    folder: Path = tmp_path_factory.mktemp("program")
-    with databases.migrated(request.param, folder) as url:
-        engine = make_engine(url)
-        try:
-            yield build_program(engine, program_catalog(folder))
-        finally:
-            engine.dispose()
 
 
 def test_changes_after_the_aggregates_are_built_are_counted(program: Program) -> None:

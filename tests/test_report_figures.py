@@ -7,16 +7,14 @@ Every expected figure below is worked out from its stories, in the comments besi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, select
 
-from citations.database import make_engine, transaction
+from citations.database import transaction
 from citations.errors import PermissionDenied
 from citations.record.ledger import balance
 from citations.record.tables import Citation
@@ -32,28 +30,20 @@ from citations.reports.model import (
 )
 from citations.roles import Actor, Role
 from tests.conftest import NOW
-from tests.databases import Databases
 from tests.factories import message, prepare, send, subject
-from tests.permission_world import BACKENDS
-from tests.report_program import DOG, DRINKING, END, START, Program, build_program, program_catalog
+from tests.report_program import (
+    DOG,
+    DRINKING,
+    END,
+    START,
+    Program,
+    program,
+)
 
 ATTORNEY = Actor("attorney Kim", Role.ATTORNEY)
 D = Decimal
 
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def program(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    databases: Databases,
-) -> Iterator[Program]:
-    folder: Path = tmp_path_factory.mktemp("program")
-    with databases.migrated(request.param, folder) as url:
-        engine = make_engine(url)
-        try:
-            yield build_program(engine, program_catalog(folder))
-        finally:
-            engine.dispose()
+__all__ = ["program"]  # a fixture, used by name
 
 
 def report_of(
