@@ -33,7 +33,7 @@ from sqlalchemy import Engine, Index, Integer, String, Text, func, insert, inspe
 from sqlalchemy import event as orm_event
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
-from citations.orm import Base, JSONDocument
+from citations.orm import Base, JSONDocument, RecordKey
 
 GENESIS = "0" * 64
 CHECKPOINT_FORMAT: Final = "citations-audit-checkpoint"
@@ -47,7 +47,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     lane: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     """The chain the event is in (0 for every event written before lanes)."""
     occurred_at: Mapped[datetime]
@@ -61,6 +61,21 @@ class AuditEvent(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     """The hash of the previous event in the same lane (zeros for a lane's first)."""
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditRetired(Base):
+    """Where a retired year's events ended in a lane (citations.export.retire): the year's
+    partition of events is gone, and the lane's next event links to `head`."""
+
+    __tablename__ = "audit_retired"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lane: Mapped[int] = mapped_column(Integer, primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)
+    """The lane's events of the year."""
+    through: Mapped[int] = mapped_column(Integer)
+    """The lane's events up to the year's end, retired or not (a checkpoint's count)."""
+    head: Mapped[str] = mapped_column(String(64))
 
 
 class AuditHead(Base):
@@ -126,6 +141,9 @@ def lane_count(session: Session) -> int:
         _LANE_COUNTS[engine] = known
     return known
 
+
+RETIRED_YEAR_SPAN: Final = 10**12
+"""An event's id carries the year it was written (citations.partitions.YEAR_SPAN)."""
 
 HELD: Final = "audit_lane_head"
 LANE: Final = "audit_lane"
@@ -357,7 +375,15 @@ def checkpoint(session: Session, now: datetime) -> Checkpoint:
         .outerjoin(per_lane, per_lane.c.lane == AuditHead.id)
         .order_by(AuditHead.id)
     ).all()
-    lanes = tuple(LaneMark(lane=lane, events=events, head=head) for lane, head, events, _ in rows)
+    retired = dict(
+        session.execute(
+            select(AuditRetired.lane, func.sum(AuditRetired.events)).group_by(AuditRetired.lane)
+        ).all()
+    )
+    lanes = tuple(
+        LaneMark(lane=lane, events=events + int(retired.get(lane) or 0), head=head)
+        for lane, head, events, _ in rows
+    )
     return Checkpoint(
         events=sum(mark.events for mark in lanes),
         head=(rows[0][3] if rows else None) or GENESIS,
@@ -403,6 +429,20 @@ def verify(
         (mark.lane, mark.head): (c, mark) for c in checkpoints for mark in c.marks() if mark.events
     }
     named = {mark.lane for c in checkpoints for mark in c.marks()}
+    retired: dict[int, list[AuditRetired]] = {}
+    for ended in session.scalars(select(AuditRetired).order_by(AuditRetired.year)):
+        retired.setdefault(ended.lane, []).append(ended)
+
+    def skip_retired(lane: int, before_year: int | None) -> None:
+        """Take the lane past its retired years before `before_year` (all, for None): their
+        events are gone, checked when the year's export was; the next links to the head."""
+        while retired.get(lane) and (before_year is None or retired[lane][0].year < before_year):
+            ended = retired[lane].pop(0)
+            prev[lane] = ended.head
+            counts[lane] = ended.through
+            for key, (_, mark) in list(pending.items()):
+                if mark.lane == lane and mark.events <= ended.through:
+                    del pending[key]
 
     def broken(event_id: int | None, problem: str, lane: int | None) -> Verification:
         return Verification(
@@ -426,6 +466,8 @@ def verify(
             lane = event.lane
             if lane >= MAX_LANES:
                 return broken(event.id, f"its lane, {lane}, is not one of the trail's", lane)
+            if retired:
+                skip_retired(lane, event.id // RETIRED_YEAR_SPAN)
             before = prev.get(lane, GENESIS)
             if event.prev_hash != before:
                 return broken(event.id, "its link to the previous event does not match", lane)
@@ -455,6 +497,8 @@ def verify(
                     lane,
                 )
         session.expunge_all()
+    for lane in list(retired):
+        skip_retired(lane, None)
     heads: dict[int, str] = dict(session.execute(select(AuditHead.id, AuditHead.hash)).all())
     top = max([0, *heads, *prev, *named])
     if top >= MAX_LANES:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from citations import partitions
 from citations.errors import BadDatabaseUrl, DatabaseNotReady, DatabaseUnavailable
 from citations.resources import package_path
 
@@ -170,9 +171,13 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Bring the schema to the newest revision; returns (before, after)."""
+    """Bring the schema to the newest revision, and on PostgreSQL make the partitions of
+    last, this and next year (citations.partitions); returns (before, after)."""
     before = current_revision(engine)
     command.upgrade(alembic_config(engine), "head")
+    partitions.forget(engine)
+    with engine.begin() as connection:
+        partitions.ensure_years_around(connection)
     return before, head_revision()
 
 

@@ -26,6 +26,25 @@ class DatabaseNotReady(CitationsError):
         super().__init__(f"the database {where} {state}: run `citations db upgrade` first")
 
 
+class YearsNotPartitioned(CitationsError):
+    """A year's export or retirement asked of a database without partitions by year."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            f"the database {where} keeps its records in one table each (SQLite, or PostgreSQL "
+            "before `citations db upgrade`): exporting or retiring a year needs PostgreSQL's "
+            "partitions by year; export everything with `citations export`"
+        )
+
+
+class YearNotRetirable(CitationsError):
+    """A year that cannot be retired yet, and why."""
+
+    def __init__(self, year: int, why: str) -> None:
+        self.year = year
+        super().__init__(f"year {year} cannot be retired: {why}")
+
+
 class DatabaseUnavailable(CitationsError):
     def __init__(self, where: str, reason: str) -> None:
         super().__init__(f"cannot reach the database {where}: {reason}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
@@ -45,6 +45,12 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 """A JSON document; JSONB on PostgreSQL so it can be indexed later."""
+
+
+RecordKey = BigInteger().with_variant(Integer(), "sqlite")
+"""The id of a row of a table partitioned by year on PostgreSQL (citations.partitions), and
+every column naming one: 64 bits there, since an id carries its year; SQLite's own row ids
+(`INTEGER PRIMARY KEY`) elsewhere."""
 
 
 class Base(DeclarativeBase):

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from citations.orm import Base, JSONDocument
+from citations.orm import Base, JSONDocument, RecordKey
 
 
 class Source:
@@ -41,7 +41,7 @@ class Attachment(Base):
     key: Mapped[str] = mapped_column(String(40), unique=True)
     """The file's public name (`att_` and 26 random letters): what the API answers and every
     address uses, so no file is reached by counting."""
-    citation_id: Mapped[int | None] = mapped_column(ForeignKey("citations.id"))
+    citation_id: Mapped[int | None] = mapped_column(RecordKey, ForeignKey("citations.id"))
     """None for an officer's upload that no intake message has named yet."""
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     """The agency whose officer added it (officers see their agency's files); None when

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,8 +18,10 @@ from citations.commands.common import (
     now,
     on_option,
     open_database,
+    open_engine,
     translate_errors,
 )
+from citations.roles import OPERATOR
 
 
 @click.group()
@@ -54,6 +57,50 @@ def db_upgrade(database: str | None) -> None:
         click.echo(f"{where} is already at schema {after}.")
     else:
         click.echo(f"{where}: schema {before or 'empty'} -> {after}.")
+
+
+@db.command("retire-year")
+@click.argument("year", type=click.IntRange(1, 9999))
+@click.option(
+    "--export",
+    "export_file",
+    required=True,
+    type=click.File("rb"),
+    metavar="FILE",
+    help="The year's export (`citations export --year YEAR`), checked against the database.",
+)
+@click.option(
+    "--keep-tables",
+    is_flag=True,
+    help="Keep the detached partitions as plain tables (for pg_dump), instead of dropping them.",
+)
+@database_option
+@translate_errors
+def db_retire_year(year: int, export_file: Any, keep_tables: bool, database: str | None) -> None:
+    """Retire a closed year (PostgreSQL): detach its partitions after checking its export.
+
+    The year must be over and all its citations closed; the export must be the year's,
+    complete, and hold as many rows of each table as the database. The smaller tables' rows
+    of the year are removed, and the five large tables' partitions detached and dropped.
+
+    \b
+    Example:
+        citations export --year 2024 --output records-2024.jsonl
+        citations db retire-year 2024 --export records-2024.jsonl
+    """
+    from citations.export.retire import retire_year
+
+    with open_engine(database) as engine:
+        retired = retire_year(
+            engine, year, export_file, actor=OPERATOR, now=now(), keep_tables=keep_tables
+        )
+    removed = sum(retired.removed.values())
+    detached = sum(retired.detached.values())
+    what = "kept as plain tables" if retired.kept else "dropped"
+    click.echo(
+        f"Retired {year}: {detached:,} rows in five partitions detached and {what}; "
+        f"{removed:,} rows of the smaller tables removed."
+    )
 
 
 @click.group()

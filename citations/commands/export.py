@@ -45,6 +45,13 @@ from citations.commands.common import (
     "store separately; the restore then checks that it holds every file.",
 )
 @click.option(
+    "--year",
+    type=click.IntRange(1, 9999),
+    default=None,
+    help="Only that year's cases and audit events, with the reference data (PostgreSQL, "
+    "partitioned by year): the file `citations db retire-year` checks before detaching it.",
+)
+@click.option(
     "--queue",
     "queued",
     is_flag=True,
@@ -54,7 +61,12 @@ from citations.commands.common import (
 @database_option
 @translate_errors
 def export_command(
-    output: str, progress: bool | None, without_files: bool, queued: bool, database: str | None
+    output: str,
+    progress: bool | None,
+    without_files: bool,
+    year: int | None,
+    queued: bool,
+    database: str | None,
 ) -> None:
     """Write every record of the system as JSON lines, for records retention and migration.
 
@@ -69,6 +81,7 @@ def export_command(
     \b
     Example:
         citations export --output records-2026-11-29.jsonl
+        citations export --year 2024 --output records-2024.jsonl
     """
     from citations.database import describe_url
     from citations.export import export_records
@@ -79,7 +92,11 @@ def export_command(
                 "name the file a queued export goes to", param_hint="'--output'"
             )
         queue_job(
-            database, "records-export", output=str(Path(output).absolute()), files=not without_files
+            database,
+            "records-export",
+            output=str(Path(output).absolute()),
+            files=not without_files,
+            year=year,
         )
         return
     shown = sys.stderr.isatty() if progress is None else progress
@@ -90,13 +107,17 @@ def export_command(
         with _progress_line(shown) as advance:
             if output == "-":
                 with _stdout() as out:
-                    summary = export_records(engine, out, progress=advance, files=not without_files)
+                    summary = export_records(
+                        engine, out, progress=advance, files=not without_files, year=year
+                    )
             else:
                 from citations.export.target import new_file
 
                 target = Path(output)
                 with new_file(target) as out:
-                    summary = export_records(engine, out, progress=advance, files=not without_files)
+                    summary = export_records(
+                        engine, out, progress=advance, files=not without_files, year=year
+                    )
         where = "standard output" if output == "-" else output
         tables = sum(1 for count in summary.row_counts.values() if count)
         click.echo(

@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, Table, func, select, union
+from sqlalchemy import Connection, Select, Table, and_, func, select, union
 
 from citations.attachments.store import HASH, FileMissing, FileStore, StoreError, digest
 from citations.attachments.tables import Attachment
 from citations.errors import ExportFileInvalid
+from citations.export.year import scoped
 
 INCLUDED = "included"
 HASHES = "hashes"
@@ -44,11 +45,12 @@ def _table() -> Table:
     return table
 
 
-def named_files(connection: Connection) -> Select[Any]:
+def named_files(connection: Connection, year: int | None = None) -> Select[Any]:
     """Each SHA-256 that an attachment whose bytes have come names (original or shown copy),
-    once, in byte order (as both backends and the store list them)."""
+    once, in byte order (as both backends and the store list them); with `year`, the
+    attachments of that year's citations (citations.export.year)."""
     table = _table()
-    came = table.c.received_at.is_not(None)
+    came = and_(table.c.received_at.is_not(None), scoped(table, year))
     names = union(
         select(table.c.sha256.label("sha")).where(came),
         select(table.c.shown_sha256.label("sha")).where(came, table.c.shown_sha256.is_not(None)),
@@ -96,12 +98,16 @@ class Written:
 
 
 def write_files(
-    connection: Connection, store: FileStore, emit: Callable[[str], None], batch: int = 1000
+    connection: Connection,
+    store: FileStore,
+    emit: Callable[[str], None],
+    batch: int = 1000,
+    year: int | None = None,
 ) -> Written:
     """Every named file's lines, read from `store` one file at a time; StoreError naming the
     file and its attachment if the store lacks one or its bytes no longer match."""
     written = Written()
-    query = named_files(connection).execution_options(yield_per=batch)
+    query = named_files(connection, year).execution_options(yield_per=batch)
     # Closed even when a file stops the export: PostgreSQL's server-side cursor with it.
     with connection.execute(query) as result:
         for found_name in result.scalars():
@@ -128,8 +134,8 @@ def _cannot(connection: Connection, store: FileStore, sha: str, what: str) -> No
     )
 
 
-def count_named(connection: Connection) -> int:
-    names = named_files(connection).order_by(None).subquery()
+def count_named(connection: Connection, year: int | None = None) -> int:
+    names = named_files(connection, year).order_by(None).subquery()
     return int(connection.scalar(select(func.count()).select_from(names)) or 0)
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Column, Connection, Engine, Table, bindparam, not_, select, text
 from sqlalchemy.exc import DBAPIError
 
+from citations import partitions
 from citations.audit import GENESIS, AuditHead
 from citations.database import describe_url, ensure_current, head_revision
 from citations.errors import ExportFileInvalid, ExportSchemaMismatch, RestoreTargetNotEmpty
@@ -199,6 +200,9 @@ class _Loader:
         if self.table is None or not self.pending or self.failure is not None:
             return
         try:
+            if self.table.name in partitions.TABLES:  # the ids' years, on PostgreSQL
+                years = {partitions.year_of_id(values["id"]) for values in self.pending}
+                partitions.ensure_years(self.connection, years)
             self.connection.execute(self.table.insert(), self.pending)
         except DBAPIError as exc:
             self.failure = (self.batch_line, self.last_line, _first_line(exc))
@@ -439,10 +443,19 @@ def _after_bulk_load(connection: Connection, tables: list[Table]) -> None:
     if connection.dialect.name != "postgresql":
         return
     quote = connection.dialect.identifier_preparer
+    partitioned = partitions.is_partitioned(connection)
     for table in tables:
         column = table.autoincrement_column
         name = quote.format_table(table)
-        if column is not None:
+        if partitioned and table.name in partitions.TABLES:
+            # Ids carry their year (citations.partitions): the sequence gives the rest.
+            connection.execute(
+                text(
+                    f"SELECT setval('{table.name}_id_seq', "
+                    f"COALESCE(MAX(id % {partitions.YEAR_SPAN}), 0) + 1, false) FROM {name}"
+                )
+            )
+        elif column is not None:
             connection.execute(
                 text(
                     "SELECT setval(pg_get_serial_sequence(:table, :column), "

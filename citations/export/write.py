@@ -15,7 +15,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Connection, Engine, create_engine, event, func, inspect, select
 from sqlalchemy.sql import sqltypes
 
-from citations.database import ensure_current
+from citations.database import describe_url, ensure_current
+from citations.errors import YearsNotPartitioned
 from citations.export.codec import (
     FORMAT,
     TRAILER,
@@ -27,6 +28,8 @@ from citations.export.codec import (
     schema_tables,
 )
 from citations.export.files import HASHES, INCLUDED, count_named, write_files
+from citations.export.year import scoped
+from citations.partitions import is_partitioned
 
 if TYPE_CHECKING:
     from citations.attachments.store import FileStore
@@ -53,7 +56,9 @@ class ExportSummary:
         return sum(self.row_counts.values())
 
 
-def header_line(schema_revision: str, exported_at: datetime, files: str = INCLUDED) -> str:
+def header_line(
+    schema_revision: str, exported_at: datetime, files: str = INCLUDED, year: int | None = None
+) -> str:
     """The first line; `format` comes first so that `head -c 30` tells what the file is.
     `files` says whether the files' bytes follow the rows (`included`) or only the rows'
     hashes of them are in the file (`hashes`).
@@ -73,6 +78,8 @@ def header_line(schema_revision: str, exported_at: datetime, files: str = INCLUD
         "exported_at": exported_at.astimezone(UTC).isoformat(),
         "files": files,
     }
+    if year is not None:
+        header["year"] = year  # a year's records only (citations.export.year)
     return json.dumps(header, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -94,6 +101,7 @@ def export_records(
     progress: Callable[[int, int], None] | None = None,
     files: bool = True,
     store: FileStore | None = None,
+    year: int | None = None,
 ) -> ExportSummary:
     """Write every record of the database to `out` as JSON lines; returns what was written.
 
@@ -111,6 +119,10 @@ def export_records(
     Example:
         with open("records.jsonl", "x", encoding="utf-8") as out:
             summary = export_records(engine, out)
+
+    With `year` (a database partitioned by year, citations.partitions), only that year's
+    cases and audit events, with all the reference data (citations.export.year): the file a
+    year's retirement (citations.export.retire) checks before detaching the year.
     """
     ensure_current(engine)
     at = datetime.now(UTC) if exported_at is None else exported_at.astimezone(UTC)
@@ -133,11 +145,16 @@ def export_records(
             raise RuntimeError(f"the export does not know table {', '.join(unknown)}")
         revision = MigrationContext.configure(connection).get_current_revision()
         assert revision is not None  # ensure_current checked it
-        emit(header_line(revision, at, INCLUDED if files else HASHES), row=False)
+        if year is not None and not is_partitioned(connection):
+            raise YearsNotPartitioned(describe_url(str(engine.url)))
+        emit(header_line(revision, at, INCLUDED if files else HASHES, year), row=False)
         total = written = 0
         if progress is not None:
             total = sum(
-                connection.scalar(select(func.count()).select_from(table)) or 0
+                connection.scalar(
+                    select(func.count()).select_from(table).where(scoped(table, year))
+                )
+                or 0
                 for table in schema_tables()
             )
             progress(0, total)
@@ -145,7 +162,12 @@ def export_records(
             codec = TableCodec.of(table)
             order = [_binary(column, connection) for column in table.primary_key.columns]
             per = batch_for(table, batch)
-            query = select(table).order_by(*order).execution_options(yield_per=per)
+            query = (
+                select(table)
+                .where(scoped(table, year))
+                .order_by(*order)
+                .execution_options(yield_per=per)
+            )
             count = 0
             for row in connection.execute(query):
                 emit(row_line(table.name, codec.encode(row)), row=True)
@@ -161,10 +183,12 @@ def export_records(
                 from citations.attachments.store import open_store
 
                 store = open_store()
-            carried = write_files(connection, store, lambda line: emit(line, row=False), batch)
+            carried = write_files(
+                connection, store, lambda line: emit(line, row=False), batch, year
+            )
             named, size = carried.count, carried.bytes
         else:
-            named, size = count_named(connection), 0
+            named, size = count_named(connection, year), 0
     summary = ExportSummary(
         revision, at, counts, rows_only.hexdigest(), whole.hexdigest(), named, size, files
     )

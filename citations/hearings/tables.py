@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from citations.orm import Base, JSONDocument
+from citations.orm import Base, JSONDocument, RecordKey
 from citations.record.staff import StaffUser
 from citations.record.tables import Citation
 
@@ -63,7 +63,7 @@ class Recusal(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("hearing_officers.id"))
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime]
     recorded_by: Mapped[str] = mapped_column(String(200))
@@ -96,7 +96,7 @@ class Contest(Base):
     __tablename__ = "contests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), unique=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), unique=True)
     stage: Mapped[str] = mapped_column(String(32), index=True)
     review_requested_at: Mapped[datetime]
     review_statement: Mapped[str] = mapped_column(Text)
@@ -158,7 +158,7 @@ class Order(Base):
     __tablename__ = "orders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
     hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearings.id"))
     tier: Mapped[str] = mapped_column(String(10))

@@ -22,6 +22,7 @@ from citations.issuing.decision import Decision
 from citations.issuing.intake import IntakeMessage
 from citations.issuing.results import IntakeResult, Planned
 from citations.money import to_cents
+from citations.partitions import with_ids, year_of_id
 from citations.record.folding import folded_subject
 from citations.record.ledger import EntryKind, LedgerEntry, entry_event, entry_row
 from citations.record.repeats import refresh_next_days
@@ -54,7 +55,10 @@ def write_outcomes(
     results = {plan.position: plan.result() for plan in new}
     responses = {position: result.model_dump(mode="json") for position, result in results.items()}
     intake_ids = _insert_returning_ids(
-        session, IntakeRecord, [_intake_row(p, responses[p.position], actor, now) for p in new]
+        session,
+        IntakeRecord,
+        [_intake_row(p, responses[p.position], actor, now) for p in new],
+        [p.violation_date.year for p in new],
     )
     issued = [(plan, intake_id) for plan, intake_id in zip(new, intake_ids, strict=True)]
     issued = [(plan, intake_id) for plan, intake_id in issued if plan.issued]
@@ -68,6 +72,7 @@ def write_outcomes(
             _citation_row(plan, intake_id, now, profile) | contacts[plan.position]
             for plan, intake_id in issued
         ],
+        [plan.violation_date.year for plan, _ in issued],
     )
     details = CitationDetails(session)
     fines: dict[int, dict[str, Any]] = {}
@@ -93,7 +98,10 @@ def write_outcomes(
         [(p.message.subject.name_key(), p.message.subject.date_of_birth) for p, _ in issued],
     )
     if fines:
-        session.execute(insert(LedgerEntry), list(fines.values()))
+        entries = list(fines.values())
+        years = [year_of_id(entry["citation_id"]) for entry in entries]
+        with_ids(session.connection(), LedgerEntry.__tablename__, entries, years)
+        session.execute(insert(LedgerEntry), entries)
     events = []
     for plan in new:
         if plan.position in fines:
@@ -137,10 +145,13 @@ def _join_files(
 
 
 def _insert_returning_ids(
-    session: Session, table: type[Any], rows: list[dict[str, Any]]
+    session: Session, table: type[Any], rows: list[dict[str, Any]], years: list[int]
 ) -> list[int]:
+    """Insert the rows; their ids, in order. On a database partitioned by year the ids are
+    given here, of each row's year (citations.partitions)."""
     if not rows:
         return []
+    with_ids(session.connection(), table.__tablename__, rows, years)
     statement = insert(table).returning(table.id, sort_by_parameter_order=True)
     return list(session.scalars(statement, rows))
 

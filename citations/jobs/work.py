@@ -86,8 +86,11 @@ def program_report(
 
 
 @job("records-export", queue="exports", lock="file:{output}", queueing_lock="file:{output}")
-def records_export(work: Work, *, asked_by: str, output: str, files: bool = True) -> Result:
-    """Every record as JSON lines to a new file `output` (`citations export`)."""
+def records_export(
+    work: Work, *, asked_by: str, output: str, files: bool = True, year: int | None = None
+) -> Result:
+    """Every record (or a year's, citations.export.year) as JSON lines to a new file
+    `output` (`citations export`)."""
     from citations.database import read_routing
     from citations.export import export_records
     from citations.export.target import new_file
@@ -96,7 +99,7 @@ def records_export(work: Work, *, asked_by: str, output: str, files: bool = True
     routing = read_routing(work.engine, work.settings.read_database_url)
     try:
         with new_file(Path(output)) as out:
-            summary = export_records(routing.engine_for(), out, files=files)
+            summary = export_records(routing.engine_for(), out, files=files, year=year)
     finally:
         routing.dispose()
     return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from citations.partitions import compared
 from citations.schema import METADATA
 
 target_metadata = METADATA
@@ -17,6 +18,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=compared,
         )
         context.run_migrations()
 

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from citations.orm import Base, JSONDocument
+from citations.orm import Base, JSONDocument, RecordKey
 from citations.record.tables import Citation
 
 
@@ -30,8 +30,8 @@ class Payment(Base):
     __table_args__ = (Index("ix_payments_received", "received_on", "method"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
-    ledger_entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"))
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
+    ledger_entry_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("ledger_entries.id"))
     receipt_number: Mapped[str] = mapped_column(String(20), unique=True)
     kind: Mapped[str] = mapped_column(String(12))
     """payment, deposit, reversal or refund."""
@@ -63,7 +63,7 @@ class PaymentPlan(Base):
     __tablename__ = "payment_plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     status: Mapped[str] = mapped_column(String(12), index=True)
     """active, completed, defaulted."""
     created_at: Mapped[datetime]
@@ -95,7 +95,7 @@ class AbilityRequest(Base):
     __tablename__ = "ability_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     declaration: Mapped[Any] = mapped_column(JSONDocument)
     qualifies: Mapped[bool] = mapped_column(Boolean)
     reasons: Mapped[Any] = mapped_column(JSONDocument)
@@ -111,7 +111,7 @@ class ServiceAssignment(Base):
     __tablename__ = "service_assignments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     provider_id: Mapped[str] = mapped_column(String(64))
     rate_cents: Mapped[int] = mapped_column(BigInteger)
     """Dollars per hour credited, from the citation's ordinance version."""
@@ -153,7 +153,7 @@ class DiversionReferral(Base):
     __tablename__ = "diversion_referrals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     program_id: Mapped[str] = mapped_column(String(64))
     obligations: Mapped[Any] = mapped_column(JSONDocument)
     """[{"kind", "description", "done_on", "recorded_by"}]"""
@@ -174,7 +174,7 @@ class CollectionReferral(Base):
     __tablename__ = "collection_referrals"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     referred_on: Mapped[date] = mapped_column(Date, index=True)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     recalled_on: Mapped[date | None] = mapped_column(Date, index=True)
@@ -199,7 +199,7 @@ class ProviderPayment(Base):
     reference: Mapped[str] = mapped_column(String(64), unique=True)
     """Our random reference, sent to the provider and read back from its callback."""
     provider_payment_id: Mapped[str | None] = mapped_column(String(120))
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(20))
     """`balance`, `part`, `installment` or `deposit`."""
     amount_cents: Mapped[int] = mapped_column(BigInteger)

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from citations.orm import Base
+from citations.orm import Base, RecordKey
 from citations.record.tables import Citation
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -33,7 +33,7 @@ class AccessCode(Base):
     __tablename__ = "access_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     printed_on: Mapped[str] = mapped_column(String(40))
     """The document it was printed on (a sent document's kind)."""

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from citations.audit import record
 from citations.money import from_cents, to_cents
-from citations.orm import Base
+from citations.orm import Base, RecordKey
 from citations.record.tables import Citation
 
 
@@ -80,8 +80,8 @@ class LedgerEntry(Base):
     __tablename__ = "ledger_entries"
     __table_args__ = (Index("ix_ledger_entries_citation", "citation_id", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"))
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"))
     kind: Mapped[str] = mapped_column(String(32))
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     method: Mapped[str | None] = mapped_column(String(32))

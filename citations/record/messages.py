@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from citations.orm import Base, JSONDocument
+from citations.orm import Base, JSONDocument, RecordKey
 
 
 class Channel(StrEnum):
@@ -53,7 +53,7 @@ class OutboxMessage(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     key: Mapped[str] = mapped_column(String(200))
     """What makes it this message and not another: the kind, the date it is about, the
     offset and the channel (`pay_by|2026-12-20|-7|text`); a date that moves makes a new key,

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from citations.orm import Base, JSONDocument
+from citations.orm import Base, JSONDocument, RecordKey
 from citations.record.staff import StaffUser
 from citations.record.tables import Citation
 
@@ -45,7 +45,7 @@ class PersonSession(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     how: Mapped[str] = mapped_column(String(20))
     """How the person found the citation: `birth_date` or `access_code`."""
     started_at: Mapped[datetime]
@@ -62,7 +62,7 @@ class PersonRequest(Base):
     __table_args__ = (Index("ix_person_requests_waiting", "status", "received_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     """`ability_to_pay`, `set_aside`, `move_hearing`, `payment_plan`."""
     received_at: Mapped[datetime]

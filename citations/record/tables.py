@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from citations.orm import Base, JSONDocument
+from citations.orm import Base, JSONDocument, RecordKey
 
 
 class Agency(Base):
@@ -83,7 +83,7 @@ class IntakeRecord(Base):
 
     __tablename__ = "intake_records"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     message_id: Mapped[str] = mapped_column(String(36), unique=True)
     body_hash: Mapped[str] = mapped_column(String(64))
     body: Mapped[Any] = mapped_column(JSONDocument)
@@ -142,11 +142,11 @@ class Citation(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     device_id: Mapped[str] = mapped_column(String(100))
-    intake_id: Mapped[int] = mapped_column(ForeignKey("intake_records.id"), index=True)
+    intake_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("intake_records.id"), index=True)
     status: Mapped[str] = mapped_column(String(32), index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
@@ -236,7 +236,7 @@ class CitationIdentifier(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     id_type: Mapped[str] = mapped_column(String(40))
     id_number: Mapped[str] = mapped_column(String(60))
 
@@ -256,7 +256,7 @@ class CitationViolation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"))
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"))
     position: Mapped[int] = mapped_column(Integer)
     ordinance_code: Mapped[str] = mapped_column(String(100))
     category: Mapped[str] = mapped_column(String(64))
@@ -285,7 +285,7 @@ class CitationRevision(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"))
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"))
     revision: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(200))
@@ -306,8 +306,8 @@ class SentDocument(Base):
         UniqueConstraint("citation_id", "kind", "about", name="uq_sent_documents_about"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     """notice, amended_notice, hearing_notice, hearing_packet, order, receipt, late_notice."""
     about: Mapped[str] = mapped_column(String(64))
@@ -334,8 +334,10 @@ class Mailing(Base):
     __tablename__ = "mailings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("sent_documents.id"), unique=True)
-    citation_id: Mapped[int] = mapped_column(ForeignKey("citations.id"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        RecordKey, ForeignKey("sent_documents.id"), unique=True
+    )
+    citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     mailed_on: Mapped[date] = mapped_column(Date)
     address: Mapped[Any] = mapped_column(JSONDocument)
     recorded_at: Mapped[datetime]

@@ -4,10 +4,12 @@ and the PostgreSQL housekeeping a bulk load needs afterwards."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, func, insert, select, text
 
+from citations import partitions
 from citations.audit import AuditEvent
 from citations.hearings.tables import Contest, Hearing, Order
 from citations.payments.tables import (
@@ -67,17 +69,27 @@ class Rows:
         self.engine = engine
         self.pending: dict[Table, list[dict[str, Any]]] = defaultdict(list)
         self.next_id: dict[Table, int] = {}
+        self.partitioned = False
+        self.years: set[int] = set()
 
     def start_ids(self, tables: list[Table]) -> None:
         with self.engine.connect() as connection:
+            self.partitioned = partitions.is_partitioned(connection)
             for table in tables:
-                last = connection.execute(select(func.max(table.c.id))).scalar()
+                column: Any = table.c.id
+                if self.partitioned and table.name in partitions.TABLES:
+                    column = column % partitions.YEAR_SPAN  # the number after the year
+                last = connection.execute(select(func.max(column))).scalar()
                 self.next_id[table] = (last or 0) + 1
 
     def add(self, table: Table, row: dict[str, Any]) -> int:
         if "id" in table.c and "id" not in row:
             row["id"] = self.next_id[table]
             self.next_id[table] += 1
+            if self.partitioned and table.name in partitions.TABLES:
+                year = _year(table.name, row)
+                self.years.add(year)
+                row["id"] += partitions.first_id(year)
         self.pending[table].append(row)
         return int(row.get("id", 0))
 
@@ -85,10 +97,22 @@ class Rows:
         if not force and sum(len(v) for v in self.pending.values()) < BATCH * 4:
             return
         with self.engine.begin() as connection:
+            partitions.ensure_years(connection, self.years)
             for table in ORDER:
                 rows = self.pending.pop(table, [])
                 for start in range(0, len(rows), BATCH):
                     connection.execute(insert(table), rows[start : start + BATCH])
+
+
+def _year(table: str, row: dict[str, Any]) -> int:
+    """A seeded row's year on a partitioned database (citations.partitions)."""
+    if table == "citations":
+        return int(row["violation_date"].year)
+    if table == "intake_records":
+        return int(row["violation_at"].astimezone(UTC).year)
+    if table == "audit_events":
+        return datetime.now(UTC).year  # as the column's default would: the writing year
+    return partitions.year_of_id(int(row["citation_id"]))
 
 
 def advance_sequences(engine: Engine) -> None:
@@ -98,7 +122,17 @@ def advance_sequences(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         return
     with engine.begin() as connection:
+        partitioned = partitions.is_partitioned(connection)
         for table in ORDER:
+            if partitioned and table.name in partitions.TABLES:
+                # Ids carry their year; the sequence gives the number after it.
+                connection.execute(
+                    text(
+                        f"SELECT setval('{table.name}_id_seq', COALESCE((SELECT MAX(id % "
+                        f"{partitions.YEAR_SPAN}) FROM {table.name}), 1))"
+                    )
+                )
+                continue
             connection.execute(
                 text(
                     f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
