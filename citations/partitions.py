@@ -1,19 +1,24 @@
-"""Years of records on PostgreSQL: the five large tables, one partition per year.
+"""Years of records on PostgreSQL: every table of a case, and the audit trail, one
+partition per year.
 
-`intake_records`, `citations`, `ledger_entries`, `sent_documents` and `audit_events` are
+The intake records, the citations, every table that hangs from a citation (its ledger,
+documents, violations, payments, hearings, reminders...) and the audit events are
 partitioned by RANGE of their id (migration 0021), and an id carries its year: the year's
 first id is `year * YEAR_SPAN` and the rest is a number from the table's sequence. So the
-primary keys stay single columns, every foreign key to these tables stays as it was, and a
-year's partitions can be exported and detached whole (citations.retention).
+primary keys stay single columns, every foreign key stays as it was, and a closed year's
+partitions are exported and detached whole, with no delete (citations.export.retire).
 
 The year of a row:
 - an intake record and its citation: the year of the violation's local date (a message
   sent again, even in the next January, lands in the same partition, whose unique index on
   the message id then refuses it);
-- a ledger entry and a sent document: their citation's year, so a case's money and papers
-  stay with it, whenever they were written;
+- every row of a case: its citation's year (through its parent: a hearing its contest's), so
+  a case's money, papers and hearings stay with it, whenever they were written;
 - an audit event: the year the database wrote it (UTC), set by the column's default, so that
   each lane's events stay in id order (citations.audit.verify reads them in that order).
+
+The attachments are not partitioned: an officer's photo can come before its citation. A
+retired year's attachment rows are removed with it (their files stay in the files store).
 
 Rows written before the partitions (and rows restored from an export of such a database, or
 of SQLite) keep their small ids: they are the `_before` partition's.
@@ -29,7 +34,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.orm import Session
 
 YEAR_SPAN: Final = 10**12
@@ -37,22 +42,39 @@ YEAR_SPAN: Final = 10**12
 BEFORE: Final = 0
 """The year number of the partition of rows written before partitions (ids below YEAR_SPAN)."""
 
-CASE_TABLES: Final = ("intake_records", "citations", "ledger_entries", "sent_documents")
-"""Partitioned tables whose ids the application assigns, parents first."""
+YEAR_FROM: Final[dict[str, str | None]] = {
+    "intake_records": None,
+    "citations": None,
+    "ledger_entries": "citation_id",
+    "sent_documents": "citation_id",
+    "citation_violations": "citation_id",
+    "citation_identifiers": "citation_id",
+    "citation_revisions": "citation_id",
+    "access_codes": "citation_id",
+    "outbox_messages": "citation_id",
+    "person_sessions": "citation_id",
+    "person_requests": "citation_id",
+    "ability_requests": "citation_id",
+    "payment_plans": "citation_id",
+    "plan_installments": "plan_id",
+    "service_assignments": "citation_id",
+    "service_hours": "assignment_id",
+    "diversion_referrals": "citation_id",
+    "collection_referrals": "citation_id",
+    "contests": "citation_id",
+    "recusals": "citation_id",
+    "hearings": "contest_id",
+    "orders": "citation_id",
+    "payments": "citation_id",
+    "provider_payments": "citation_id",
+    "mailings": "citation_id",
+}
+"""The partitioned tables of a case, parents first, each with the column whose id gives a
+new row its year (None: the intake record's and citation's own violation day)."""
+CASE_TABLES: Final = tuple(YEAR_FROM)
 AUDIT_TABLE: Final = "audit_events"
 TABLES: Final = (*CASE_TABLES, AUDIT_TABLE)
-
-PER_PARTITION_UNIQUE: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
-    "intake_records": (("message_id",),),
-    "citations": (("number",),),
-    "sent_documents": (("citation_id", "kind", "about"),),
-    "audit_events": (("hash",),),
-}
-"""Unique keys PostgreSQL cannot declare on a parent partitioned by id: each partition has
-its own unique index. A sent document's key names its citation, which fixes its partition,
-so that one is unique in the whole table; the others are unique within a year (a citation
-number comes from the agency's sequence; a message id sent again carries the same violation
-day; an event's hash chains every earlier one)."""
+"""Every partitioned table, parents first."""
 
 AUDIT_ID_DEFAULT: Final = (
     f"(extract(year FROM statement_timestamp() AT TIME ZONE 'UTC')::bigint * {YEAR_SPAN}"
@@ -165,18 +187,19 @@ def ensure_years(connection: Connection, years: Iterable[int]) -> list[str]:
     existing = partitions(connection)
     made = []
     for table in TABLES:
-        for year in wanted:
-            if year in existing[table]:
-                continue
+        missing = [year for year in wanted if year not in existing[table]]
+        if not missing:
+            continue
+        unique = _partition_unique_keys(connection, table)
+        for year in missing:
             name = partition_name(table, year)
             connection.exec_driver_sql(
                 f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {table} "
                 f"FOR VALUES FROM ({first_id(year)}) TO ({first_id(year + 1)})"
             )
-            for columns in PER_PARTITION_UNIQUE.get(table, ()):
+            for index, columns in unique:
                 connection.exec_driver_sql(
-                    f"CREATE UNIQUE INDEX IF NOT EXISTS uq_{name}_{'_'.join(columns)} "
-                    f"ON {name} ({', '.join(columns)})"
+                    f'CREATE UNIQUE INDEX IF NOT EXISTS "{name}_{index}" ON {name} ({columns})'
                 )
             made.append(name)
     complete = set.intersection(*(existing[table] | set(wanted) for table in TABLES))
@@ -184,10 +207,44 @@ def ensure_years(connection: Connection, years: Iterable[int]) -> list[str]:
     return made
 
 
+def _partition_unique_keys(connection: Connection, table: str) -> list[tuple[str, str]]:
+    """The unique keys a table keeps on each partition, as the `_before` partition has them
+    (migration 0021 left them there): PostgreSQL cannot declare on a parent partitioned by
+    id a unique key without the id. A key that names the citation (or the parent) is unique
+    in the whole table, as its rows share one partition; the others (a citation number, a
+    message id, a receipt number, a hash) are unique within a year, their values coming
+    from sequences, random keys or a message that always carries the same violation day.
+    Returns (short name, column list)."""
+    rows = connection.execute(
+        text(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+            "WHERE t.relname = :partition AND x.indisunique AND NOT x.indisprimary "
+            "AND t.relnamespace = current_schema()::regnamespace ORDER BY i.relname"
+        ),
+        {"partition": partition_name(table, BEFORE)},
+    ).all()
+    keys = []
+    for index, definition in rows:
+        columns = str(definition).rsplit("(", 1)[1].rstrip(")")
+        short = str(index).removesuffix("_before").removeprefix(f"{table}_")
+        keys.append((short[-40:], columns))
+    return keys
+
+
 def ensure_years_around(connection: Connection, now: datetime | None = None) -> list[str]:
-    """This year's and next year's partitions (and last year's, for late messages)."""
+    """This year's and next year's partitions (and last year's, for late messages), by the
+    application's clock and by the database's, whose year the audit events take."""
     year = (now or datetime.now(UTC)).year
-    return ensure_years(connection, [year - 1, year, year + 1])
+    if not is_partitioned(connection):
+        return []
+    written = int(
+        connection.scalar(
+            text("SELECT extract(year FROM statement_timestamp() AT TIME ZONE 'UTC')")
+        )
+        or year
+    )
+    return ensure_years(connection, [year - 1, year, year + 1, written, written + 1])
 
 
 def next_ids(connection: Connection, table: str, years: list[int]) -> list[int]:
@@ -213,6 +270,14 @@ def with_ids(
             row["id"] = row_id
 
 
+def with_parent_ids(connection: Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """`with_ids` for rows of a case's table, each of its parent's year (YEAR_FROM)."""
+    if rows and is_partitioned(connection):
+        column = YEAR_FROM[table]
+        assert column is not None
+        with_ids(connection, table, rows, [year_of_id(int(row[column])) for row in rows])
+
+
 # The ORM's new rows ----------------------------------------------------------------------
 
 
@@ -223,13 +288,19 @@ def _year(instance: Any, table: str) -> int:
         # Writers that know the local day set the id themselves (citations.issuing.write);
         # this is for any other: the violation's UTC year.
         return int(instance.violation_at.astimezone(UTC).year)
-    citation_id = instance.citation_id
-    related = getattr(instance, "citation", None)
-    if citation_id is None and related is not None:
-        citation_id = related.id
-    if citation_id is None:
-        raise ValueError(f"a new row of {table} names no citation")
-    return year_of_id(int(citation_id))
+    column = YEAR_FROM[table]
+    assert column is not None
+    parent_id = getattr(instance, column)
+    if parent_id is None:  # only the relationship is set yet: its object's id
+        mapper = inspect(type(instance))
+        for relationship in mapper.relationships:
+            if any(local.key == column for local in relationship.local_columns):
+                related = getattr(instance, relationship.key)
+                parent_id = None if related is None else related.id
+                break
+    if parent_id is None:
+        raise ValueError(f"a new row of {table} names no {column}: its year is unknown")
+    return year_of_id(int(parent_id))
 
 
 @event.listens_for(Session, "before_flush")
@@ -246,6 +317,8 @@ def _assign_ids(session: Session, _context: Any, _instances: Any) -> None:
     connection = session.connection()
     if not is_partitioned(connection):
         return
+    # Parents first: a child's year is read from its parent's id, assigned just before.
+    # One round trip per table with new rows.
     for table in CASE_TABLES:
         instances = pending.get(table, [])
         years = [_year(instance, table) for instance in instances]
@@ -263,16 +336,11 @@ def compared(item: Any, name: str | None, type_: str, reflected: bool, compare_t
         # PostgreSQL lists a foreign key to a partitioned table once more per partition.
         referred = item.elements[0].target_fullname.split(".")[-2] if item.elements else ""
         return partition_year(referred) is None
-    if type_ in ("unique_constraint", "index") and not reflected:
+    if type_ in ("unique_constraint", "index") and not reflected and compare_to is None:
+        # A unique key the parent lacks: on a partitioned database, each partition has it.
         table = getattr(item, "table", None)
-        columns = tuple(column.name for column in getattr(item, "columns", ()))
+        columns = {column.name for column in getattr(item, "columns", ())}
         unique = type_ == "unique_constraint" or bool(getattr(item, "unique", False))
-        if unique and table is not None and columns in PER_PARTITION_UNIQUE.get(table.name, ()):
-            return not _partitioned_hint(compare_to)
+        if unique and table is not None and table.name in TABLES and "id" not in columns:
+            return False
     return True
-
-
-def _partitioned_hint(compare_to: Any) -> bool:
-    # Alembic passes no reflected counterpart for a key the database lacks; on a partitioned
-    # database every such key is missing from its parent, which is what is allowed here.
-    return compare_to is None

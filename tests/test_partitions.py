@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, func, inspect, select, text
 
-from citations.audit import AuditEvent, checkpoint, verify
-from citations.database import transaction
+from citations.audit import AuditEvent, AuditRetired, checkpoint, lane_of, record, verify
+from citations.database import make_engine, transaction
 from citations.errors import YearNotRetirable, YearsNotPartitioned
 from citations.export import export_records
 from citations.export.retire import retire_year
@@ -24,6 +24,8 @@ from citations.record.tables import Citation, IntakeRecord
 from citations.roles import OPERATOR
 from cli import cli
 from tests.conftest import NOW
+from tests.databases import Databases
+from tests.export_steps import export_text, restore
 from tests.factories import message, send
 
 
@@ -45,6 +47,27 @@ def rows_of(engine: Engine, number: str) -> tuple[int, int, list[int]]:
             select(LedgerEntry.id).where(LedgerEntry.citation_id == citation.id)
         ).all()
         return citation.id, citation.intake_id, list(entries)
+
+
+def written_in_2025(engine: Engine) -> list[str]:
+    """Audit events as a database running in 2025 wrote them (the column's default takes
+    the database's year): in lanes the test's setup left empty, so each is its lane's first,
+    as on a database that was running then."""
+    with transaction(engine) as session:
+        used = set(session.scalars(select(AuditEvent.lane).distinct()))
+    keys = [f"n{n}" for n in range(200) if lane_of("note", f"n{n}", 16) not in used]
+    for n, key in enumerate(keys[:6], start=1):
+        with transaction(engine) as one:
+            event = record(
+                one,
+                at=NOW.replace(year=2025),
+                actor="clerk",
+                action="noted",
+                entity_type="note",
+                entity_key=key,
+            )
+            event.id = first_id(2025) + n
+    return keys[:6]
 
 
 @pytest.fixture
@@ -90,7 +113,10 @@ def test_an_old_year_gets_its_partitions_when_a_late_message_needs_them(
     assert {"citations_y2021", "audit_events_y2021", "ledger_entries_y2021"} <= names
 
 
-def test_a_closed_year_is_exported_and_detached(postgres: Engine, tmp_path: Path) -> None:
+def test_a_closed_year_is_exported_and_detached(
+    postgres: Engine, tmp_path: Path, databases: Databases
+) -> None:
+    notes = written_in_2025(postgres)
     closed = issued(postgres, "2025-03-02T10:00:00-08:00")
     kept = issued(postgres, "2026-11-20T22:15:00-08:00")
     close(postgres, closed)
@@ -111,8 +137,12 @@ def test_a_closed_year_is_exported_and_detached(postgres: Engine, tmp_path: Path
     # cases; their events of 2026 stay.
     with file.open("rb") as export:
         retired = retire_year(postgres, 2025, export, actor=OPERATOR, now=NOW)
+    assert retired.detached["audit_events"] == len(notes)
     assert retired.detached["citations"] == 1
-    assert retired.removed["citation_violations"] >= 1
+    assert retired.detached["citation_violations"] >= 1
+    assert retired.detached["ledger_entries"] >= 1
+    # Detached, not deleted: only the attachments (not partitioned) lose rows, none here.
+    assert retired.removed == {"attachments": 0}
     with postgres.connect() as connection:
         assert 2025 not in partitions(connection)["citations"]
         assert connection.scalar(text("SELECT to_regclass('citations_y2025')")) is None
@@ -127,9 +157,31 @@ def test_a_closed_year_is_exported_and_detached(postgres: Engine, tmp_path: Path
             )
             == 0
         )
+        assert session.scalar(select(func.count()).where(AuditEvent.action == "year_retired")) == 1
+    with transaction(postgres) as session:  # a lane goes on from its retired events
+        later = record(
+            session, at=NOW, actor="clerk", action="noted", entity_type="note", entity_key=notes[0]
+        )
+    with transaction(postgres) as session:
+        assert year_of_id(later.id) == 2026 and later.prev_hash != "0" * 64
         outcome = verify(session, checkpoints=[before])
         assert outcome.intact, outcome.problem
-        assert session.scalar(select(func.count()).where(AuditEvent.action == "year_retired")) == 1
+
+    # What is left exports and restores whole, with where the retired year's events ended:
+    # the restored trail verifies from there too.
+    with databases.migrated("postgresql", tmp_path) as url:
+        copy = make_engine(url)
+        try:
+            restore(copy, export_text(postgres))
+            with transaction(copy) as session:
+                assert session.scalar(select(func.count()).select_from(AuditRetired)) >= 1
+                outcome = verify(session, checkpoints=[before])
+                assert outcome.intact, outcome.problem
+            with transaction(copy) as session:  # a forged end of a retired year shows
+                session.execute(text("UPDATE audit_retired SET head = repeat('a', 64)"))
+                assert verify(session).problem == "its link to the previous event does not match"
+        finally:
+            copy.dispose()
 
 
 def test_an_open_year_or_a_wrong_file_is_refused(postgres: Engine, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from citations.hearings.decisions import Outcome
 from citations.hearings.kept import hearing_notice_document, order_document
 from citations.hearings.render import render_order
 from citations.hearings.scheduling import continue_hearing, decide_hearing, schedule_hearing
+from citations.hearings.tables import Order
 from citations.issuing.amend import Amendment
 from citations.issuing.intake import Address
 from citations.notice.kept import amend_with_notice, notice_document
@@ -123,7 +124,13 @@ def test_a_review_order_is_the_one_decided_after_the_deposit_is_paid(db: Engine)
     assert "You owe nothing" in pdf_text(today)  # what a rebuilt order would have said
     [order] = [d for d in kept(db, number) if d.kind == "order"]
     assert order.content == first and order.sha256 == hashlib.sha256(first).hexdigest()
-    assert (order.about, order.issued_on, order.language) == ("order:1", date(2026, 12, 1), "en")
+    with transaction(db) as session:
+        [decided] = session.scalars(select(Order.id).where(Order.citation_id == order.citation_id))
+    assert (order.about, order.issued_on, order.language) == (
+        f"order:{decided}",
+        date(2026, 12, 1),
+        "en",
+    )
     assert order.delivery == "mailed" and order.address == ADDRESS | {"line2": None}
 
 

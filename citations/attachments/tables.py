@@ -51,7 +51,7 @@ class Attachment(Base):
     purpose: Mapped[str] = mapped_column(String(30))
     """What it came with: `evidence`, `mail`, `service_hours`, `review`, `hearing`,
     `ability_to_pay`, `set_aside`, `other`."""
-    request_id: Mapped[int | None] = mapped_column(ForeignKey("person_requests.id"))
+    request_id: Mapped[int | None] = mapped_column(RecordKey, ForeignKey("person_requests.id"))
     description: Mapped[str | None] = mapped_column(Text)
     """What it is, in the words of whoever added it (a clerk: "Letter received by mail")."""
     filename: Mapped[str] = mapped_column(String(200))

@@ -98,8 +98,9 @@ def db_retire_year(year: int, export_file: Any, keep_tables: bool, database: str
     detached = sum(retired.detached.values())
     what = "kept as plain tables" if retired.kept else "dropped"
     click.echo(
-        f"Retired {year}: {detached:,} rows in five partitions detached and {what}; "
-        f"{removed:,} rows of the smaller tables removed."
+        f"Retired {year}: {detached:,} rows in {len(retired.detached)} partitions detached "
+        f"and {what}; "
+        f"{removed:,} attachment rows removed (their files stay in the files store)."
     )
 
 

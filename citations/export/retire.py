@@ -1,18 +1,20 @@
 """Retiring a closed year: after its export is checked, its partitions are detached (and
-dropped, unless kept), with no mass delete of the large tables (citations.partitions).
+dropped, unless kept), with no mass delete (citations.partitions).
 
 The steps, in one transaction:
 1. the year must be over and every citation of it closed;
 2. the export file must be the year's (`citations export --year`), complete (its trailer's
    hash of every line matches), and hold exactly as many rows of every table of the year as
    the database does now;
-3. the rows of the smaller tables that hang from the year's citations (violations,
-   payments, hearings, reminders...) are removed, children first: their foreign keys to the
-   citations would otherwise stop the detach;
+3. the year's attachment rows, the one table of a case that is not partitioned (a photo
+   can come before its citation), are removed: their foreign keys to the citations would
+   otherwise stop the detach. Their files stay in the files store, which other years'
+   rows may name too (the same bytes are stored once);
 4. each lane of the audit trail records where the year's events end (`audit_retired`), so
    `citations audit verify` checks the lanes from there on;
-5. the year's partitions of the five large tables are detached, then dropped (or kept as
-   plain tables, `--keep-tables`, for `pg_dump` to archive);
+5. the year's partitions of every table of a case and of the audit events are detached,
+   children first, then dropped (or kept as plain tables, `--keep-tables`, for `pg_dump`
+   to archive);
 6. the retirement is an audit event of its own.
 """
 
@@ -44,7 +46,7 @@ from citations.partitions import (
 from citations.record.tables import Citation
 from citations.roles import Actor
 
-CHILDREN_FIRST = ("ledger_entries", "sent_documents", "citations", "intake_records", AUDIT_TABLE)
+CHILDREN_FIRST = (*reversed(CASE_TABLES), AUDIT_TABLE)
 """The partitioned tables in the order their partitions can be detached."""
 
 
@@ -52,7 +54,7 @@ CHILDREN_FIRST = ("ledger_entries", "sent_documents", "citations", "intake_recor
 class Retired:
     year: int
     removed: dict[str, int]
-    """Rows removed from each smaller table."""
+    """Rows removed from each table that is not partitioned (the attachments)."""
     detached: dict[str, int]
     """Rows of each large table's detached partition."""
     kept: bool

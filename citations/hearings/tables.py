@@ -61,7 +61,7 @@ class Recusal(Base):
     __tablename__ = "recusals"
     __table_args__ = (UniqueConstraint("officer_id", "citation_id", name="uq_recusals_pair"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("hearing_officers.id"))
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     reason: Mapped[str] = mapped_column(Text)
@@ -95,7 +95,7 @@ class Contest(Base):
 
     __tablename__ = "contests"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), unique=True)
     stage: Mapped[str] = mapped_column(String(32), index=True)
     review_requested_at: Mapped[datetime]
@@ -134,8 +134,8 @@ class Hearing(Base):
     __tablename__ = "hearings"
     __table_args__ = (Index("ix_hearings_session_status", "session_id", "status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
+    contest_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("contests.id"), index=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("docket_sessions.id"))
     position: Mapped[int] = mapped_column(Integer)
     slot_time: Mapped[time | None] = mapped_column(Time)
@@ -146,7 +146,7 @@ class Hearing(Base):
     scheduled_by: Mapped[str] = mapped_column(String(200))
     postponed_at: Mapped[datetime | None]
     postponed_reason: Mapped[str | None] = mapped_column(Text)
-    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("hearings.id"))
+    replaced_by_id: Mapped[int | None] = mapped_column(RecordKey, ForeignKey("hearings.id"))
 
     session: Mapped[DocketSession] = relationship()
     contest: Mapped[Contest] = relationship()
@@ -157,10 +157,10 @@ class Order(Base):
 
     __tablename__ = "orders"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
-    contest_id: Mapped[int] = mapped_column(ForeignKey("contests.id"), index=True)
-    hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearings.id"))
+    contest_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("contests.id"), index=True)
+    hearing_id: Mapped[int | None] = mapped_column(RecordKey, ForeignKey("hearings.id"))
     tier: Mapped[str] = mapped_column(String(10))
     outcome: Mapped[str] = mapped_column(String(12))
     findings: Mapped[str] = mapped_column(Text)

@@ -22,7 +22,7 @@ from citations.issuing.decision import Decision
 from citations.issuing.intake import IntakeMessage
 from citations.issuing.results import IntakeResult, Planned
 from citations.money import to_cents
-from citations.partitions import with_ids, year_of_id
+from citations.partitions import with_ids, with_parent_ids
 from citations.record.folding import folded_subject
 from citations.record.ledger import EntryKind, LedgerEntry, entry_event, entry_row
 from citations.record.repeats import refresh_next_days
@@ -99,8 +99,7 @@ def write_outcomes(
     )
     if fines:
         entries = list(fines.values())
-        years = [year_of_id(entry["citation_id"]) for entry in entries]
-        with_ids(session.connection(), LedgerEntry.__tablename__, entries, years)
+        with_parent_ids(session.connection(), LedgerEntry.__tablename__, entries)
         session.execute(insert(LedgerEntry), entries)
     events = []
     for plan in new:
@@ -336,6 +335,7 @@ class CitationDetails:
             (CitationRevision, self.revisions),
         ):
             if rows:
+                with_parent_ids(self.session.connection(), table.__tablename__, rows)
                 self.session.execute(insert(table), rows)
 
 

@@ -33,6 +33,7 @@ from citations.database import transaction
 from citations.outreach.addresses import email_key, phone_key
 from citations.outreach.plan import Person, Wanted, is_planned, unwanted_because, wanted
 from citations.outreach.reach import reach_of
+from citations.partitions import is_partitioned, with_parent_ids
 from citations.record.messages import Channel, MessageStatus, OptOut, OutboxMessage
 from citations.record.status import CLOSED
 from citations.record.tables import Citation
@@ -212,6 +213,7 @@ def _sync_chunk(
             .execution_options(synchronize_session=False)
         )
     if rows:
+        with_parent_ids(session.connection(), OutboxMessage.__tablename__, rows)
         session.execute(_insert_new(session), rows)
     if revived:
         session.execute(update(OutboxMessage), revived)
@@ -299,6 +301,10 @@ def _insert_new(session: Session) -> Any:
     table = cast(Table, OutboxMessage.__table__)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
+        if is_partitioned(session.connection()):
+            # The key is unique on each year's partition (a citation's rows share one), which
+            # PostgreSQL cannot name as the parent's: any conflict is that key's.
+            return postgresql.insert(table).on_conflict_do_nothing()
         return postgresql.insert(table).on_conflict_do_nothing(
             index_elements=["citation_id", "key"]
         )

@@ -21,6 +21,7 @@ from citations.calendar import collections_cutoff, late_penalty_cutoff
 from citations.catalog.store import PublishedCatalog
 from citations.money import percent_of, to_cents
 from citations.notice.mailing import mail_waiting
+from citations.partitions import ensure_years_around
 from citations.payments.diversion import expire_diversion
 from citations.payments.kept import keep_late_notice
 from citations.payments.plans import default_missed_plans
@@ -74,6 +75,9 @@ def process(session: Session, *, as_of: date, actor: Actor, now: datetime) -> Pr
     profile = PublishedCatalog(session).jurisdiction()
     check_not_after_today(as_of, now=now, profile=profile, what="daily processing")
     report = ProcessReport(as_of)
+    # Next year's partitions, a year ahead (PostgreSQL; citations.partitions): made once a
+    # year, by the first run of a new year, so no writer waits for one at New Year.
+    ensure_years_around(session.connection(), now)
     report.mailed = mail_waiting(session, actor=actor, now=now)
     report.plans_defaulted = default_missed_plans(
         session, as_of=as_of, profile=profile, actor=actor, now=now

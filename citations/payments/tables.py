@@ -29,7 +29,7 @@ class Payment(Base):
     __tablename__ = "payments"
     __table_args__ = (Index("ix_payments_received", "received_on", "method"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     ledger_entry_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("ledger_entries.id"))
     receipt_number: Mapped[str] = mapped_column(String(20), unique=True)
@@ -47,7 +47,7 @@ class Payment(Base):
     """counter, api, or lockbox:<file name>."""
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     body_hash: Mapped[str | None] = mapped_column(String(64))
-    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    reverses_id: Mapped[int | None] = mapped_column(RecordKey, ForeignKey("payments.id"))
     balance_before_cents: Mapped[int] = mapped_column(BigInteger)
     balance_after_cents: Mapped[int] = mapped_column(BigInteger)
     status_after: Mapped[str] = mapped_column(String(32))
@@ -62,7 +62,7 @@ class Payment(Base):
 class PaymentPlan(Base):
     __tablename__ = "payment_plans"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     status: Mapped[str] = mapped_column(String(12), index=True)
     """active, completed, defaulted."""
@@ -79,8 +79,8 @@ class PaymentPlan(Base):
 class PlanInstallment(Base):
     __tablename__ = "plan_installments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("payment_plans.id"), index=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("payment_plans.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     due_on: Mapped[date] = mapped_column(Date)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
@@ -94,7 +94,7 @@ class AbilityRequest(Base):
 
     __tablename__ = "ability_requests"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     declaration: Mapped[Any] = mapped_column(JSONDocument)
     qualifies: Mapped[bool] = mapped_column(Boolean)
@@ -110,7 +110,7 @@ class ServiceAssignment(Base):
 
     __tablename__ = "service_assignments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     provider_id: Mapped[str] = mapped_column(String(64))
     rate_cents: Mapped[int] = mapped_column(BigInteger)
@@ -133,8 +133,10 @@ class ServiceAssignment(Base):
 class ServiceHours(Base):
     __tablename__ = "service_hours"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("service_assignments.id"), index=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        RecordKey, ForeignKey("service_assignments.id"), index=True
+    )
     worked_on: Mapped[date] = mapped_column(Date)
     minutes: Mapped[int] = mapped_column(Integer)
     """Kept in whole minutes so hours add up exactly."""
@@ -152,7 +154,7 @@ class DiversionReferral(Base):
 
     __tablename__ = "diversion_referrals"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     program_id: Mapped[str] = mapped_column(String(64))
     obligations: Mapped[Any] = mapped_column(JSONDocument)
@@ -173,7 +175,7 @@ class CollectionReferral(Base):
 
     __tablename__ = "collection_referrals"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     referred_on: Mapped[date] = mapped_column(Date, index=True)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
@@ -194,7 +196,7 @@ class ProviderPayment(Base):
         UniqueConstraint("provider", "provider_payment_id", name="uq_provider_payments_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     provider: Mapped[str] = mapped_column(String(30))
     reference: Mapped[str] = mapped_column(String(64), unique=True)
     """Our random reference, sent to the provider and read back from its callback."""
@@ -209,7 +211,7 @@ class ProviderPayment(Base):
     the citation could no longer take: a clerk refunds it)."""
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
-    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    payment_id: Mapped[int | None] = mapped_column(RecordKey, ForeignKey("payments.id"))
     callbacks: Mapped[int] = mapped_column(Integer, server_default="0")
     """How many signed callbacks named it (the repeated ones post nothing)."""
     problem: Mapped[str | None] = mapped_column(Text)

@@ -32,7 +32,7 @@ class AccessCode(Base):
 
     __tablename__ = "access_codes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     printed_on: Mapped[str] = mapped_column(String(40))

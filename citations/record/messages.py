@@ -52,7 +52,7 @@ class OutboxMessage(Base):
         Index("ix_outbox_messages_due", "status", "next_try_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     key: Mapped[str] = mapped_column(String(200))
     """What makes it this message and not another: the kind, the date it is about, the

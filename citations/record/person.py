@@ -43,7 +43,7 @@ class PersonSession(Base):
 
     __tablename__ = "person_sessions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     how: Mapped[str] = mapped_column(String(20))
@@ -61,7 +61,7 @@ class PersonRequest(Base):
     __tablename__ = "person_requests"
     __table_args__ = (Index("ix_person_requests_waiting", "status", "received_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))
     """`ability_to_pay`, `set_aside`, `move_hearing`, `payment_plan`."""

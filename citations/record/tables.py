@@ -235,7 +235,7 @@ class CitationIdentifier(Base):
         Index("ix_citation_identifiers_number", "id_number"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"), index=True)
     id_type: Mapped[str] = mapped_column(String(40))
     id_number: Mapped[str] = mapped_column(String(60))
@@ -255,7 +255,7 @@ class CitationViolation(Base):
         Index("ix_citation_violations_citation_by_ordinance", "ordinance_code", "citation_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"))
     position: Mapped[int] = mapped_column(Integer)
     ordinance_code: Mapped[str] = mapped_column(String(100))
@@ -284,7 +284,7 @@ class CitationRevision(Base):
         UniqueConstraint("citation_id", "revision", name="uq_citation_revisions_revision"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     citation_id: Mapped[int] = mapped_column(RecordKey, ForeignKey("citations.id"))
     revision: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime]
@@ -333,7 +333,7 @@ class Mailing(Base):
 
     __tablename__ = "mailings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(RecordKey, primary_key=True)
     document_id: Mapped[int] = mapped_column(
         RecordKey, ForeignKey("sent_documents.id"), unique=True
     )

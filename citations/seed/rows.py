@@ -112,7 +112,9 @@ def _year(table: str, row: dict[str, Any]) -> int:
         return int(row["violation_at"].astimezone(UTC).year)
     if table == "audit_events":
         return datetime.now(UTC).year  # as the column's default would: the writing year
-    return partitions.year_of_id(int(row["citation_id"]))
+    column = partitions.YEAR_FROM[table]
+    assert column is not None
+    return partitions.year_of_id(int(row[column]))
 
 
 def advance_sequences(engine: Engine) -> None:

@@ -32,7 +32,35 @@ down_revision = "0020"
 branch_labels = None
 depends_on = None
 
-TABLES = ("intake_records", "citations", "ledger_entries", "sent_documents", "audit_events")
+TABLES = (
+    "intake_records",
+    "citations",
+    "ledger_entries",
+    "sent_documents",
+    "citation_violations",
+    "citation_identifiers",
+    "citation_revisions",
+    "access_codes",
+    "outbox_messages",
+    "person_sessions",
+    "person_requests",
+    "ability_requests",
+    "payment_plans",
+    "plan_installments",
+    "service_assignments",
+    "service_hours",
+    "diversion_referrals",
+    "collection_referrals",
+    "contests",
+    "recusals",
+    "hearings",
+    "orders",
+    "payments",
+    "provider_payments",
+    "mailings",
+    "audit_events",
+)
+"""Every table of a case, parents first, and the audit trail (citations.partitions)."""
 YEAR_SPAN = 10**12
 AUDIT_ID_DEFAULT = (
     f"(extract(year FROM statement_timestamp() AT TIME ZONE 'UTC')::bigint * {YEAR_SPAN}"
