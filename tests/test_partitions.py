@@ -174,7 +174,7 @@ def test_a_closed_year_is_exported_and_detached(
         try:
             restore(copy, export_text(postgres))
             with transaction(copy) as session:
-                assert session.scalar(select(func.count()).select_from(AuditRetired)) >= 1
+                assert (session.scalar(select(func.count()).select_from(AuditRetired)) or 0) >= 1
                 outcome = verify(session, checkpoints=[before])
                 assert outcome.intact, outcome.problem
             with transaction(copy) as session:  # a forged end of a retired year shows
