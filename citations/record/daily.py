@@ -120,6 +120,21 @@ class ReportOrderDay(Base):
     orders: Mapped[int] = mapped_column(Integer)
 
 
+class ReportResolutionDay(Base):
+    """Closed citations by violation day, area and whole days from issue to close (the
+    floor of the days, `citations.reports.resolution`): the histogram the report's median
+    and 90th percentile are read from. Added by migration 0022."""
+
+    __tablename__ = "report_resolution_days"
+    __table_args__ = (Index("ix_report_resolution_days_day", "day", "area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    area: Mapped[str | None] = mapped_column(String(200))
+    bucket: Mapped[int] = mapped_column(Integer)
+    citations: Mapped[int] = mapped_column(Integer)
+
+
 class ReportIntakeDay(Base):
     """Intake records by the local day of the violation, area, outcome and reason kind."""
 
@@ -143,6 +158,7 @@ DERIVED_TABLES = frozenset(
         ReportServiceDay.__tablename__,
         ReportOrderDay.__tablename__,
         ReportIntakeDay.__tablename__,
+        ReportResolutionDay.__tablename__,
     }
 )
 """Tables computed from the records, not records themselves: the export leaves them out. A

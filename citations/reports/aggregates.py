@@ -34,6 +34,7 @@ from citations.record.daily import (
     ReportMoneyDay,
     ReportOrderDay,
     ReportOrdinanceDay,
+    ReportResolutionDay,
     ReportServiceDay,
     ReportStaleDay,
 )
@@ -46,6 +47,7 @@ from citations.reports.facts import (
     ordinance_facts,
     service_facts,
 )
+from citations.reports.resolution import resolution_facts
 from citations.roles import Action, Actor
 
 CITATION_TABLES: list[tuple[Any, Any]] = [
@@ -54,6 +56,7 @@ CITATION_TABLES: list[tuple[Any, Any]] = [
     (ReportMoneyDay, money_facts),
     (ReportServiceDay, service_facts),
     (ReportOrderDay, order_facts),
+    (ReportResolutionDay, resolution_facts),
 ]
 """Each aggregate of citations with the query of its rows."""
 
