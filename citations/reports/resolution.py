@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, func, select
+from sqlalchemy import ColumnElement, Float, Integer, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -28,6 +28,7 @@ from citations.record.tables import Citation
 
 TENTH = Decimal("0.1")
 MEDIAN, P90 = Decimal("0.5"), Decimal("0.9")
+SECONDS_A_DAY = literal_column("86400.0", Float())
 
 
 class ResolutionDays(FunctionElement[float]):
@@ -42,7 +43,9 @@ class ResolutionDays(FunctionElement[float]):
 @compiles(ResolutionDays, "postgresql")
 def _days_postgres(element: ResolutionDays, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(
-        func.extract("epoch", Citation.closed_at - Citation.issued_at) / 86400.0, **kw
+        # A literal, not a bound parameter: PostgreSQL matches GROUP BY expressions by text.
+        func.extract("epoch", Citation.closed_at - Citation.issued_at) / SECONDS_A_DAY,
+        **kw,
     )
 
 
