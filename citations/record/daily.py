@@ -135,6 +135,28 @@ class ReportResolutionDay(Base):
     citations: Mapped[int] = mapped_column(Integer)
 
 
+class ReportRepeatDay(Base):
+    """Citations of people with a date of birth, not voided, by violation day, area and
+    ordinance, and by the keys that make the repeat rates' distinct people countable
+    (`citations.reports.repeated`): the day of the person's previous citation for the
+    ordinance, whether the next citation came within 6 and 12 months, and the day of the
+    previous citation that had each. Added by migration 0022."""
+
+    __tablename__ = "report_repeat_days"
+    __table_args__ = (Index("ix_report_repeat_days_day", "day", "area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    area: Mapped[str | None] = mapped_column(String(200))
+    ordinance_code: Mapped[str] = mapped_column(String(100))
+    prev_day: Mapped[date | None] = mapped_column(Date)
+    again6: Mapped[int] = mapped_column(Integer)
+    prev6_day: Mapped[date | None] = mapped_column(Date)
+    again12: Mapped[int] = mapped_column(Integer)
+    prev12_day: Mapped[date | None] = mapped_column(Date)
+    citations: Mapped[int] = mapped_column(Integer)
+
+
 class ReportIntakeDay(Base):
     """Intake records by the local day of the violation, area, outcome and reason kind."""
 
@@ -159,6 +181,7 @@ DERIVED_TABLES = frozenset(
         ReportOrderDay.__tablename__,
         ReportIntakeDay.__tablename__,
         ReportResolutionDay.__tablename__,
+        ReportRepeatDay.__tablename__,
     }
 )
 """Tables computed from the records, not records themselves: the export leaves them out. A

@@ -34,6 +34,7 @@ from citations.record.daily import (
     ReportMoneyDay,
     ReportOrderDay,
     ReportOrdinanceDay,
+    ReportRepeatDay,
     ReportResolutionDay,
     ReportServiceDay,
     ReportStaleDay,
@@ -47,6 +48,7 @@ from citations.reports.facts import (
     ordinance_facts,
     service_facts,
 )
+from citations.reports.repeated import repeat_facts
 from citations.reports.resolution import resolution_facts
 from citations.roles import Action, Actor
 
@@ -57,6 +59,7 @@ CITATION_TABLES: list[tuple[Any, Any]] = [
     (ReportServiceDay, service_facts),
     (ReportOrderDay, order_facts),
     (ReportResolutionDay, resolution_facts),
+    (ReportRepeatDay, repeat_facts),
 ]
 """Each aggregate of citations with the query of its rows."""
 

@@ -30,7 +30,7 @@ from citations.payments.tables import (
     ServiceAssignment,
     ServiceHours,
 )
-from citations.record.daily import ReportResolutionDay
+from citations.record.daily import ReportRepeatDay, ReportResolutionDay
 from citations.record.ledger import LedgerEntry
 from citations.record.repeats import months_later
 from citations.record.status import CitationStatus
@@ -49,6 +49,7 @@ from citations.reports.model import (
     ReasonCount,
     RepeatRate,
 )
+from citations.reports.repeated import repeat_facts, repeat_rates
 from citations.reports.resolution import (
     resolution_facts,
     resolution_from_histogram,
@@ -82,8 +83,9 @@ def compute_report(
     Its counts and sums come from the daily aggregates (`source="aggregates"`, their stale
     days read from the rows) or all from the rows (`"rows"`): the figures are the same; the
     aggregates only make them faster. The resolution percentiles come from a histogram and
-    the rows of the bucket each falls in (`citations.reports.resolution`); repeat rates and
-    the experiment still read the period's rows (see `citations.reports.summed`)."""
+    the rows of the bucket each falls in (`citations.reports.resolution`), the repeat rates
+    from keyed daily counts (`citations.reports.repeated`; within areas, from the rows); the
+    experiment still reads the period's rows (see `citations.reports.summed`)."""
     actor.require(Action.READ_PROGRAM_REPORT)
     profile = PublishedCatalog(session).jurisdiction()
     zone = zone_of(profile)
@@ -104,6 +106,7 @@ def compute_report(
     titles = _titles(PublishedCatalog(session), end, profile.notice_languages[0])
     generated = now or datetime.now(UTC)
     resolved: dict[str, Decimal | None]
+    repeats: list[RepeatRate] | None = None
     if source == "aggregates":
         period = Period(session, start, end, areas, zone)
         figures = summed_figures(period, titles, intake_period)
@@ -111,9 +114,14 @@ def compute_report(
         resolved = resolution_from_histogram(
             session, histogram, in_period, figures["resolved_count"]
         )
+        if not areas:  # within areas, a person's first citation is read from the rows
+            repeat_days = period.union(ReportRepeatDay, repeat_facts)
+            repeats = repeat_rates(session, repeat_days, start, end, titles)
     else:
         figures = _row_figures(session, in_period, intake_period, titles)
         resolved = resolution_from_rows(session, in_period, figures["resolved_count"])
+    if repeats is None:
+        repeats = _repeats(session, in_period, titles, end)
     return ProgramReport(
         jurisdiction_name=profile.name,
         currency=profile.currency,
@@ -124,7 +132,7 @@ def compute_report(
         generated_at=generated,
         **figures,
         **resolved,
-        repeat_rates=_repeats(session, in_period, titles, end),
+        repeat_rates=repeats,
         experiments=experiment_results(session, in_period, profile, generated),
     )
 
