@@ -21,11 +21,12 @@ from sqlalchemy import ColumnElement, func, select, text
 from citations.calendar import local_at, zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.database import make_engine, transaction, upgrade
-from citations.record.daily import ReportResolutionDay
+from citations.record.daily import ReportRepeatDay, ReportResolutionDay
 from citations.record.tables import Citation, IntakeRecord
 from citations.reports import compute
 from citations.reports.aggregates import rebuild
 from citations.reports.evidence import experiment_results
+from citations.reports.repeated import repeat_facts, repeat_rates
 from citations.reports.resolution import (
     resolution_facts,
     resolution_from_histogram,
@@ -147,6 +148,12 @@ def parts(engine: Any, start: date, end: date) -> list[tuple[str, float]]:
         with transaction(engine) as session:
             return compute._repeats(session, in_period, {}, end)
 
+    def repeat_days() -> Any:
+        with transaction(engine) as session:
+            period = Period(session, start, end, [], zone)
+            days = period.union(ReportRepeatDay, repeat_facts)
+            return repeat_rates(session, days, start, end, {})
+
     def experiment() -> Any:
         with transaction(engine) as session:
             return experiment_results(session, in_period, profile, NOW)
@@ -156,6 +163,7 @@ def parts(engine: Any, start: date, end: date) -> list[tuple[str, float]]:
         ("resolution percentiles (rows)", best(resolution)),
         ("resolution percentiles (histogram and one bucket's rows)", best(histogram)),
         ("repeat rates (rows)", best(repeats)),
+        ("repeat rates (keyed daily counts)", best(repeat_days)),
         ("reminders experiment (rows)", best(experiment)),
     ]
 

@@ -16,7 +16,7 @@ figure is the rows' to the last digit.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import ColumnElement, Float, Integer, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
@@ -138,29 +138,36 @@ def resolution_from_histogram(
     ]
     days, bucket_of = ResolutionDays(), ResolutionBucket()
 
-    def value(position: int) -> float:
-        """The value at 0-based `position` in the period's ordered values."""
+    def values(position: int, wanted: int) -> list[float]:
+        """`wanted` values from 0-based `position` in the period's ordered values, read
+        from the rows of the bucket `position` falls in (migration 0022 indexes them by
+        bucket and violation day)."""
         before = 0
         for bucket, n in buckets:
             if position < before + n:
-                found = session.scalar(
+                found = session.scalars(
                     select(days)
                     .where(*where, Citation.closed_at.is_not(None), bucket_of == bucket)
                     .order_by(days)
-                    .limit(1)
+                    .limit(min(wanted, before + n - position))
                     .offset(position - before)
-                )
-                return float(found) if found is not None else _inconsistent(bucket)
+                ).all()
+                if not found:
+                    _inconsistent(bucket)
+                return [float(v) for v in found]
             before += n
         return _inconsistent(position)
 
     def at(fraction: Decimal) -> Decimal:
         rank = (count - 1) * fraction
         below = int(rank)
-        return percentile(value(below), value(min(below + 1, count - 1)), rank)
+        pair = values(below, 2)  # both from one bucket, unless `below` is its last value
+        if len(pair) == 1 and below + 1 < count:
+            pair += values(below + 1, 1)
+        return percentile(pair[0], pair[-1], rank)
 
     return {"days_to_resolution_median": at(MEDIAN), "days_to_resolution_p90": at(P90)}
 
 
-def _inconsistent(where: int) -> float:
+def _inconsistent(where: int) -> NoReturn:
     raise RuntimeError(f"the resolution histogram disagrees with the rows near {where}")
