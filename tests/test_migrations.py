@@ -17,10 +17,23 @@ from citations.database import (
 from citations.errors import DatabaseNotReady
 from citations.schema import METADATA
 
+EXPRESSION_INDEXES = {"ix_citations_resolution_bucket"}
+"""Indexes on an expression written per backend (migration 0022's resolution bucket, which
+no column holds): no model declares them, SQLite's reflection skips them (and says so), and
+PostgreSQL's would report them as extra."""
 
+
+def _declared(obj: object, name: str | None, kind: str, reflected: bool, other: object) -> bool:
+    return not (kind == "index" and name in EXPRESSION_INDEXES)
+
+
+@pytest.mark.filterwarnings(
+    "ignore:Skipped unsupported reflection of expression-based index ix_citations_resolution"
+)
 def test_models_and_migrations_do_not_drift(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_object": _declared}
+        context = MigrationContext.configure(connection, opts=opts)
         differences = compare_metadata(context, METADATA)
     assert differences == []
 
