@@ -13,8 +13,10 @@ new status, closed or voided; a ledger entry; an order given or set aside; a hea
 plan completed; an ability-to-pay decision; service hours signed off; an intake record. The
 report reads a stale day from the rows (so it is exact before any refresh), and daily
 processing or `citations reports refresh` recomputes the stale days' aggregates and clears
-their marks. Triggers see every writer, bulk ones (the batch issuing path, the seed, daily
-processing's set-based updates) included, which hooks in Python would each have to repeat.
+their marks. Migration 0022's triggers add the marks the repeat counts need: a change to
+one citation of a person marks every day of that person's citations. Triggers see every
+writer, bulk ones (the batch issuing path, the seed, daily processing's set-based updates)
+included, which hooks in Python would each have to repeat.
 """
 
 from __future__ import annotations
