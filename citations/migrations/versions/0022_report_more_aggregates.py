@@ -34,7 +34,8 @@ depends_on = None
 
 
 DAYS = {
-    "postgresql": "EXTRACT(epoch FROM closed_at - issued_at) / 86400.0",
+    # SQLAlchemy casts the divisor of a true division to FLOAT; the index must say so too.
+    "postgresql": "EXTRACT(epoch FROM closed_at - issued_at) / CAST(86400.0 AS FLOAT)",
     "sqlite": "julianday(closed_at) - julianday(issued_at)",
 }
 """A closed citation's days to resolution, as `citations.reports.resolution.ResolutionDays`
