@@ -18,7 +18,7 @@ Every day that has citations when this runs is marked stale, so the report reads
 the rows (exact) until `citations reports rebuild` or daily processing fills the table.
 
 Revision ID: 0022
-Revises: 0021_partitions
+Revises: 0021
 Create Date: 2026-12-05
 """
 
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0021_partitions"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
