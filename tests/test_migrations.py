@@ -18,12 +18,25 @@ from citations.errors import DatabaseNotReady
 from citations.partitions import compared
 from citations.schema import METADATA
 
+EXPRESSION_INDEXES = {"ix_citations_resolution_bucket"}
+"""Indexes on an expression written per backend (migration 0022's resolution bucket, which
+no column holds): no model declares them, SQLite's reflection skips them (and says so), and
+PostgreSQL's would report them as extra."""
 
+
+def _declared(obj: object, name: str | None, kind: str, reflected: bool, other: object) -> bool:
+    if kind == "index" and name in EXPRESSION_INDEXES:
+        return False
+    return compared(obj, name, kind, reflected, other)  # a year's partition is its table's
+
+
+@pytest.mark.filterwarnings(
+    "ignore:Skipped unsupported reflection of expression-based index ix_citations_resolution"
+)
 def test_models_and_migrations_do_not_drift(engine: Engine) -> None:
     with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_object": compared}
-        )
+        opts = {"compare_type": True, "include_object": _declared}
+        context = MigrationContext.configure(connection, opts=opts)
         differences = compare_metadata(context, METADATA)
     assert differences == []
 

@@ -24,7 +24,12 @@ from citations.hearings.scheduling import decide_hearing, schedule_hearing
 from citations.issuing.amend import Amendment, amend_citation
 from citations.issuing.void import void_citation
 from citations.payments.processing import process
-from citations.record.daily import ReportCitationDay, ReportStaleDay
+from citations.record.daily import (
+    ReportCitationDay,
+    ReportRepeatDay,
+    ReportResolutionDay,
+    ReportStaleDay,
+)
 from citations.record.tables import Citation
 from citations.reports.aggregates import rebuild, refresh
 from citations.reports.compute import Source, compute_report
@@ -156,6 +161,11 @@ def test_a_seeded_program_through_the_commands(seeded: tuple[Engine, str]) -> No
     assert done.exit_code == 0, done.output
     assert "Rebuilt the aggregates of 730 days." in done.output
     assert stale(engine) == []
+    with transaction(engine) as session:
+        for table in (ReportRepeatDay, ReportResolutionDay):  # rebuilt with the others
+            assert session.scalar(select(func.sum(table.citations))), table
+    year = report(engine, "aggregates", date(2026, 1, 1), date(2026, 12, 31), [])
+    assert year.repeat_rates and year.days_to_resolution_p90 is not None  # compared below
     with transaction(engine) as session:
         summed = session.scalar(select(func.sum(ReportCitationDay.citations)))
         assert summed == session.scalar(select(func.count()).select_from(Citation))

@@ -13,8 +13,10 @@ new status, closed or voided; a ledger entry; an order given or set aside; a hea
 plan completed; an ability-to-pay decision; service hours signed off; an intake record. The
 report reads a stale day from the rows (so it is exact before any refresh), and daily
 processing or `citations reports refresh` recomputes the stale days' aggregates and clears
-their marks. Triggers see every writer, bulk ones (the batch issuing path, the seed, daily
-processing's set-based updates) included, which hooks in Python would each have to repeat.
+their marks. Migration 0022's triggers add the marks the repeat counts need: a change to
+one citation of a person marks every day of that person's citations. Triggers see every
+writer, bulk ones (the batch issuing path, the seed, daily processing's set-based updates)
+included, which hooks in Python would each have to repeat.
 """
 
 from __future__ import annotations
@@ -120,6 +122,43 @@ class ReportOrderDay(Base):
     orders: Mapped[int] = mapped_column(Integer)
 
 
+class ReportResolutionDay(Base):
+    """Closed citations by violation day, area and whole days from issue to close (the
+    floor of the days, `citations.reports.resolution`): the histogram the report's median
+    and 90th percentile are read from. Added by migration 0022."""
+
+    __tablename__ = "report_resolution_days"
+    __table_args__ = (Index("ix_report_resolution_days_day", "day", "area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    area: Mapped[str | None] = mapped_column(String(200))
+    bucket: Mapped[int] = mapped_column(Integer)
+    citations: Mapped[int] = mapped_column(Integer)
+
+
+class ReportRepeatDay(Base):
+    """Citations of people with a date of birth, not voided, by violation day, area and
+    ordinance, and by the keys that make the repeat rates' distinct people countable
+    (`citations.reports.repeated`): the day of the person's previous citation for the
+    ordinance, whether the next citation came within 6 and 12 months, and the day of the
+    previous citation that had each. Added by migration 0022."""
+
+    __tablename__ = "report_repeat_days"
+    __table_args__ = (Index("ix_report_repeat_days_day", "day", "area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    area: Mapped[str | None] = mapped_column(String(200))
+    ordinance_code: Mapped[str] = mapped_column(String(100))
+    prev_day: Mapped[date | None] = mapped_column(Date)
+    again6: Mapped[int] = mapped_column(Integer)
+    prev6_day: Mapped[date | None] = mapped_column(Date)
+    again12: Mapped[int] = mapped_column(Integer)
+    prev12_day: Mapped[date | None] = mapped_column(Date)
+    citations: Mapped[int] = mapped_column(Integer)
+
+
 class ReportIntakeDay(Base):
     """Intake records by the local day of the violation, area, outcome and reason kind."""
 
@@ -143,6 +182,8 @@ DERIVED_TABLES = frozenset(
         ReportServiceDay.__tablename__,
         ReportOrderDay.__tablename__,
         ReportIntakeDay.__tablename__,
+        ReportResolutionDay.__tablename__,
+        ReportRepeatDay.__tablename__,
     }
 )
 """Tables computed from the records, not records themselves: the export leaves them out. A

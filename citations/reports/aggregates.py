@@ -34,6 +34,8 @@ from citations.record.daily import (
     ReportMoneyDay,
     ReportOrderDay,
     ReportOrdinanceDay,
+    ReportRepeatDay,
+    ReportResolutionDay,
     ReportServiceDay,
     ReportStaleDay,
 )
@@ -46,6 +48,8 @@ from citations.reports.facts import (
     ordinance_facts,
     service_facts,
 )
+from citations.reports.repeated import repeat_facts
+from citations.reports.resolution import resolution_facts
 from citations.roles import Action, Actor
 
 CITATION_TABLES: list[tuple[Any, Any]] = [
@@ -54,6 +58,8 @@ CITATION_TABLES: list[tuple[Any, Any]] = [
     (ReportMoneyDay, money_facts),
     (ReportServiceDay, service_facts),
     (ReportOrderDay, order_facts),
+    (ReportResolutionDay, resolution_facts),
+    (ReportRepeatDay, repeat_facts),
 ]
 """Each aggregate of citations with the query of its rows."""
 

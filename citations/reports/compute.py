@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -30,6 +30,7 @@ from citations.payments.tables import (
     ServiceAssignment,
     ServiceHours,
 )
+from citations.record.daily import ReportRepeatDay, ReportResolutionDay
 from citations.record.ledger import LedgerEntry
 from citations.record.repeats import months_later
 from citations.record.status import CitationStatus
@@ -48,13 +49,18 @@ from citations.reports.model import (
     ReasonCount,
     RepeatRate,
 )
+from citations.reports.repeated import repeat_facts, repeat_rates
+from citations.reports.resolution import (
+    resolution_facts,
+    resolution_from_histogram,
+    resolution_from_rows,
+)
 from citations.reports.shapes import equity_row, hours_of, money_of, rate, reasons_with_examples
 from citations.reports.summed import Period, summed_figures
 from citations.roles import Action, Actor
 
 S = CitationStatus
 FOUR = Decimal("0.0001")
-TENTH = Decimal("0.1")
 
 
 _rate = rate
@@ -76,8 +82,10 @@ def compute_report(
 
     Its counts and sums come from the daily aggregates (`source="aggregates"`, their stale
     days read from the rows) or all from the rows (`"rows"`): the figures are the same; the
-    aggregates only make them faster. Resolution times, repeat rates and the experiment
-    still read the period's rows (see `citations.reports.summed`)."""
+    aggregates only make them faster. The resolution percentiles come from a histogram and
+    the rows of the bucket each falls in (`citations.reports.resolution`), the repeat rates
+    from keyed daily counts (`citations.reports.repeated`; within areas, from the rows); the
+    experiment still reads the period's rows (see `citations.reports.summed`)."""
     actor.require(Action.READ_PROGRAM_REPORT)
     profile = PublishedCatalog(session).jurisdiction()
     zone = zone_of(profile)
@@ -97,11 +105,23 @@ def compute_report(
         intake_period.append(IntakeRecord.area.in_(list(areas)))
     titles = _titles(PublishedCatalog(session), end, profile.notice_languages[0])
     generated = now or datetime.now(UTC)
+    resolved: dict[str, Decimal | None]
+    repeats: list[RepeatRate] | None = None
     if source == "aggregates":
         period = Period(session, start, end, areas, zone)
         figures = summed_figures(period, titles, intake_period)
+        histogram = period.union(ReportResolutionDay, resolution_facts)
+        resolved = resolution_from_histogram(
+            session, histogram, in_period, figures["resolved_count"]
+        )
+        if not areas:  # within areas, a person's first citation is read from the rows
+            repeat_days = period.union(ReportRepeatDay, repeat_facts)
+            repeats = repeat_rates(session, repeat_days, start, end, titles)
     else:
         figures = _row_figures(session, in_period, intake_period, titles)
+        resolved = resolution_from_rows(session, in_period, figures["resolved_count"])
+    if repeats is None:
+        repeats = _repeats(session, in_period, titles, end)
     return ProgramReport(
         jurisdiction_name=profile.name,
         currency=profile.currency,
@@ -111,8 +131,8 @@ def compute_report(
         areas=list(areas),
         generated_at=generated,
         **figures,
-        **_resolution(session, in_period, figures["resolved_count"]),
-        repeat_rates=_repeats(session, in_period, titles, end),
+        **resolved,
+        repeat_rates=repeats,
         experiments=experiment_results(session, in_period, profile, generated),
     )
 
@@ -227,34 +247,6 @@ def _outcomes(session: Session, where: list[ColumnElement[bool]], issued: int) -
         .order_by(func.count().desc(), outcome)
     ).all()
     return [Outcome(outcome=o, count=n, share=_rate(n, issued)) for o, n in rows]
-
-
-def _resolution(session: Session, where: list[ColumnElement[bool]], count: int) -> dict[str, Any]:
-    """Days from issue to close: median and 90th percentile, interpolated between the two
-    nearest ranks as PostgreSQL's percentile_cont and Python's `statistics.quantiles(...,
-    method="inclusive")` do (so 2 citations closed in 4 and 6 days have a median of 5)."""
-    closed = [*where, Citation.closed_at.is_not(None)]
-    if not count:
-        return {"days_to_resolution_median": None, "days_to_resolution_p90": None}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        days: Any = func.extract("epoch", Citation.closed_at - Citation.issued_at) / 86400.0
-    else:
-        days = func.julianday(Citation.closed_at) - func.julianday(Citation.issued_at)
-
-    def at(fraction: Decimal) -> Decimal:
-        rank = (count - 1) * fraction
-        below = int(rank)
-        pair = session.scalars(
-            select(days).where(*closed).order_by(days).limit(2).offset(below)
-        ).all()
-        low, high = (Decimal(repr(float(v))) for v in (pair[0], pair[-1]))
-        return (low + (high - low) * (rank - below)).quantize(TENTH, ROUND_HALF_UP)
-
-    return {
-        "days_to_resolution_median": at(Decimal("0.5")),
-        "days_to_resolution_p90": at(Decimal("0.9")),
-    }
 
 
 def _money(session: Session, where: list[ColumnElement[bool]]) -> Money:
