@@ -110,15 +110,17 @@ def retire_year(
         found = partitions(connection)
         if not all(year in found[table] for table in (*CASE_TABLES, AUDIT_TABLE)):
             raise YearNotRetirable(year, "it has no partitions (retired already, or never made)")
+        citations = _table(Citation)
+        still_open = (_scope(citations, year), Citation.closed_at.is_(None))
         open_cases = session.scalars(
-            select(Citation.number)
-            .where(year_scope(Citation.__table__, year), Citation.closed_at.is_(None))  # type: ignore[arg-type]
-            .order_by(Citation.id)
-            .limit(4)
+            select(Citation.number).where(*still_open).order_by(Citation.id).limit(4)
         ).all()
         if open_cases:
+            count = session.scalar(select(func.count()).select_from(citations).where(*still_open))
             raise YearNotRetirable(
-                year, f"citations still open, such as {', '.join(open_cases)}: close them first"
+                year,
+                f"{count:,} of its citations are still open, such as {', '.join(open_cases)}: "
+                "close them first",
             )
         try:
             file_year, counts = read_year_file(export)
@@ -175,6 +177,12 @@ def retire_year(
         )
     forget(engine)
     return Retired(year, removed, detached, keep_tables)
+
+
+def _table(model: type[Citation]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _scope(table: Table, year: int) -> ColumnElement[bool]:
