@@ -55,7 +55,14 @@ from citations.reports.resolution import (
     resolution_from_histogram,
     resolution_from_rows,
 )
-from citations.reports.shapes import equity_row, hours_of, money_of, rate, reasons_with_examples
+from citations.reports.shapes import (
+    equity_row,
+    hours_of,
+    money_of,
+    rate,
+    reasons_with_examples,
+    repeat_rate,
+)
 from citations.reports.summed import Period, summed_figures
 from citations.roles import Action, Actor
 
@@ -351,23 +358,8 @@ def _repeats(
         .group_by(per_person.c.code)
         .order_by(per_person.c.code)
     ).all()
-    return [
-        RepeatRate(
-            ordinance=code,
-            title=titles.get(code, code),
-            people=people6,
-            people_12_months=people12,
-            again_6_months=again6,
-            again_12_months=again12,
-            rate_6_months=_rate(again6, people6),
-            rate_12_months=_rate(again12, people12),
-        )
-        for code, people6, again6, people12, again12 in (
-            (code, int(m6 or 0), int(a6 or 0), int(m12 or 0), int(a12 or 0))
-            for code, m6, a6, m12, a12 in rows
-        )
-        if people6 or people12
-    ]
+    rates = [repeat_rate(code, titles.get(code, code), figures) for code, *figures in rows]
+    return [found for found in rates if found.people or found.people_12_months]
 
 
 def _equity(session: Session, where: list[ColumnElement[bool]]) -> list[EquityRow]:

@@ -49,7 +49,7 @@ from citations.record.repeats import add_months, months_later
 from citations.record.status import CitationStatus
 from citations.record.tables import Citation, CitationViolation
 from citations.reports.model import RepeatRate
-from citations.reports.shapes import rate
+from citations.reports.shapes import repeat_rate
 
 VOIDED = CitationStatus.VOIDED.value
 WINDOWS = (6, 12)
@@ -159,20 +159,8 @@ def repeat_rates(
         .group_by(d.ordinance_code)
         .order_by(d.ordinance_code)
     )
-    rates = []
-    for code, *figures in session.execute(query):
-        people6, again6, people12, again12 = (int(n or 0) for n in figures)
-        if people6 or people12:
-            rates.append(
-                RepeatRate(
-                    ordinance=code,
-                    title=titles.get(code, code),
-                    people=people6,
-                    people_12_months=people12,
-                    again_6_months=again6,
-                    again_12_months=again12,
-                    rate_6_months=rate(again6, people6),
-                    rate_12_months=rate(again12, people12),
-                )
-            )
-    return rates
+    rates = [
+        repeat_rate(code, titles.get(code, code), figures)
+        for code, *figures in session.execute(query)
+    ]
+    return [found for found in rates if found.people or found.people_12_months]

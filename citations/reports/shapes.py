@@ -10,7 +10,7 @@ Decimal('75.00')
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, select
@@ -20,13 +20,29 @@ from citations.money import from_cents
 from citations.record.ledger import EntryKind
 from citations.record.tables import IntakeRecord
 from citations.reports.facts import REASON_KINDS
-from citations.reports.model import EquityRow, Money, ReasonCount
+from citations.reports.model import EquityRow, Money, ReasonCount, RepeatRate
 
 FOUR = Decimal("0.0001")
 
 
 def rate(part: int, whole: int) -> Decimal:
     return (Decimal(part) / Decimal(whole)).quantize(FOUR) if whole else Decimal(0)
+
+
+def repeat_rate(code: str, title: str, figures: Sequence[int | None]) -> RepeatRate:
+    """One ordinance's repeat rates from its four counts: people whose 6-month window has
+    passed, those of them cited again within it, and the same for 12 months."""
+    people6, again6, people12, again12 = (int(n or 0) for n in figures)
+    return RepeatRate(
+        ordinance=code,
+        title=title,
+        people=people6,
+        people_12_months=people12,
+        again_6_months=again6,
+        again_12_months=again12,
+        rate_6_months=rate(again6, people6),
+        rate_12_months=rate(again12, people12),
+    )
 
 
 def money_of(cents: Mapping[str, int | None]) -> Money:
