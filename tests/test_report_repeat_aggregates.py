@@ -28,9 +28,16 @@ from citations.reports.repeated import matured_until
 from citations.roles import OPERATOR
 from tests.conftest import NOW
 from tests.databases import Databases
-from tests.factories import prepare, subject
+from tests.factories import subject
 from tests.permission_world import BACKENDS
-from tests.test_report_repeats import ATTORNEY, CASES, ELSEWHERE, PARK, amend, cite, moment
+from tests.test_report_repeats import (
+    ATTORNEY,
+    PARK,
+    amend,
+    cite,
+    cite_every_case,
+    moment,
+)
 
 STARTS = ["2020-01-01", "2024-02-29", "2025-01-15", "2025-01-16", "2025-03-01", "2025-03-02"]
 """Before everything, on a case's first day, the day after (its later same-day citation
@@ -90,13 +97,7 @@ def engine(
     with databases.migrated(request.param, tmp_path) as url:
         engine = make_engine(url)
         try:
-            prepare(engine)
-            for case in CASES:
-                for day in (case.first, *case.here_too):
-                    cite(engine, case.id, day, area=case.id, born=case.born)
-                for day in case.later:
-                    ordinance = case.later_ordinance
-                    cite(engine, case.id, day, area=ELSEWHERE, ordinance=ordinance, born=case.born)
+            cite_every_case(engine)
             yield engine
         finally:
             engine.dispose()

@@ -148,6 +148,18 @@ CASES = [
 ]
 
 
+def cite_every_case(engine: Engine) -> None:
+    """The catalog, then every case of CASES: its citations in its own area, and its later
+    ones elsewhere."""
+    prepare(engine)
+    for case in CASES:
+        for day in (case.first, *case.here_too):
+            cite(engine, case.id, day, area=case.id, born=case.born)
+        for day in case.later:
+            ordinance = case.later_ordinance
+            cite(engine, case.id, day, area=ELSEWHERE, ordinance=ordinance, born=case.born)
+
+
 @dataclass(frozen=True)
 class World:
     engine: Engine
@@ -165,19 +177,7 @@ def world(
     with databases.migrated(request.param, folder) as url:
         engine = make_engine(url)
         try:
-            prepare(engine)
-            for case in CASES:
-                for day in (case.first, *case.here_too):
-                    cite(engine, case.id, day, area=case.id, born=case.born)
-                for day in case.later:
-                    cite(
-                        engine,
-                        case.id,
-                        day,
-                        area=ELSEWHERE,
-                        ordinance=case.later_ordinance,
-                        born=case.born,
-                    )
+            cite_every_case(engine)
             yield World(engine)
         finally:
             engine.dispose()
