@@ -203,3 +203,21 @@ def test_an_open_year_or_a_wrong_file_is_refused(postgres: Engine, tmp_path: Pat
         retire_year(postgres, 2025, export, actor=OPERATOR, now=NOW)
     with postgres.connect() as connection:
         assert 2025 in partitions(connection)["citations"]
+
+
+def test_a_late_message_of_a_year_another_process_retired_makes_it_anew(
+    postgres: Engine, tmp_path: Path
+) -> None:
+    closed = issued(postgres, "2025-03-02T10:00:00-08:00")  # this engine now knows 2025
+    close(postgres, closed)
+    file = tmp_path / "records-2025.jsonl"
+    with file.open("w", encoding="utf-8") as out:
+        export_records(postgres, out, year=2025, files=False)
+    other = make_engine(str(postgres.url.render_as_string(hide_password=False)))
+    try:  # as another server process would
+        with file.open("rb") as export:
+            retire_year(other, 2025, export, actor=OPERATOR, now=NOW)
+    finally:
+        other.dispose()
+    late = issued(postgres, "2025-12-30T10:00:00-08:00")
+    assert year_of_id(rows_of(postgres, late)[0]) == 2025
