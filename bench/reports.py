@@ -3,7 +3,7 @@
 
 Seeds `--count` citations into the schema `bench_reports` (dropped first, unless `--reuse`
 finds it seeded), rebuilds the aggregates, then times the report for the last year and the
-last month both ways, with the parts that still read rows timed on their own. Each figure is
+last month both ways, with the parts that read rows (or did) timed on their own. Each figure is
 the best of three runs in this process after one warm-up. Prints a markdown table.
 """
 
@@ -26,6 +26,7 @@ from citations.record.tables import Citation, IntakeRecord
 from citations.reports import compute
 from citations.reports.aggregates import rebuild
 from citations.reports.evidence import experiment_results
+from citations.reports.experiment_summed import experiment_figures
 from citations.reports.repeated import repeat_facts, repeat_rates
 from citations.reports.resolution import (
     resolution_facts,
@@ -160,6 +161,11 @@ def parts(engine: Any, start: date, end: date) -> list[tuple[str, float]]:
         with transaction(engine) as session:
             return experiment_results(session, in_period, profile, NOW)
 
+    def experiment_days() -> Any:
+        with transaction(engine) as session:
+            return experiment_figures(Period(session, start, end, [], zone), profile, NOW)
+
+    assert experiment() == experiment_days(), "the experiment differs from the rows'"
     return [
         ("counts and sums from the aggregates", best(summed)),
         ("resolution percentiles (rows)", best(resolution)),
@@ -167,6 +173,7 @@ def parts(engine: Any, start: date, end: date) -> list[tuple[str, float]]:
         ("repeat rates (rows)", best(repeats)),
         ("repeat rates (keyed daily counts)", best(repeat_days)),
         ("reminders experiment (rows)", best(experiment)),
+        ("reminders experiment (daily counts keyed by dates)", best(experiment_days)),
     ]
 
 

@@ -1,5 +1,6 @@
-"""The program report from the daily aggregates equals the report from the rows, for a year,
-a month and an area, on both backends: once the aggregates are built, after changes made
+"""The program report from the daily aggregates equals the report from the rows (the
+reminders experiment's edges: tests/test_report_experiment_aggregates.py), for a year, a
+month and an area, on both backends: once the aggregates are built, after changes made
 since (a payment, a hearing decided, a void, an amendment that moves the violation day, late
 penalties from daily processing, a new intake record), both before the refresh (stale days
 read from the rows) and after it (every figure from the aggregates)."""
@@ -26,6 +27,8 @@ from citations.issuing.void import void_citation
 from citations.payments.processing import process
 from citations.record.daily import (
     ReportCitationDay,
+    ReportExperimentDay,
+    ReportReminderDay,
     ReportRepeatDay,
     ReportResolutionDay,
     ReportStaleDay,
@@ -164,8 +167,14 @@ def test_a_seeded_program_through_the_commands(seeded: tuple[Engine, str]) -> No
     with transaction(engine) as session:
         for table in (ReportRepeatDay, ReportResolutionDay):  # rebuilt with the others
             assert session.scalar(select(func.sum(table.citations))), table
+        in_experiment = select(func.count()).where(Citation.experiment.is_not(None))
+        assert session.scalar(select(func.sum(ReportExperimentDay.citations))) == (
+            session.scalar(in_experiment)
+        )
+        assert session.scalar(select(func.sum(ReportReminderDay.messages)))
     year = report(engine, "aggregates", date(2026, 1, 1), date(2026, 12, 31), [])
     assert year.repeat_rates and year.days_to_resolution_p90 is not None  # compared below
+    assert year.experiments and len(year.experiments[0].arms) > 1
     with transaction(engine) as session:
         summed = session.scalar(select(func.sum(ReportCitationDay.citations)))
         assert summed == session.scalar(select(func.count()).select_from(Citation))

@@ -14,7 +14,9 @@ plan completed; an ability-to-pay decision; service hours signed off; an intake 
 report reads a stale day from the rows (so it is exact before any refresh), and daily
 processing or `citations reports refresh` recomputes the stale days' aggregates and clears
 their marks. Migration 0022's triggers add the marks the repeat counts need: a change to
-one citation of a person marks every day of that person's citations. Triggers see every
+one citation of a person marks every day of that person's citations; migration 0023's, those
+the reminders experiment needs (a payment, a contest, a request for help, a hearing, a
+referral, a reminder sent, a citation's service day or arm). Triggers see every
 writer, bulk ones (the batch issuing path, the seed, daily processing's set-based updates)
 included, which hooks in Python would each have to repeat.
 """
@@ -159,6 +161,47 @@ class ReportRepeatDay(Base):
     citations: Mapped[int] = mapped_column(Integer)
 
 
+class ReportExperimentDay(Base):
+    """Citations in a reminders experiment by violation day, area, experiment, arm, service
+    day, the local dates of their first payment in full, contest and request for help, and
+    whether they defaulted, had a hearing, missed one and went to collections
+    (`citations.reports.experiment_days`). Added by migration 0023."""
+
+    __tablename__ = "report_experiment_days"
+    __table_args__ = (Index("ix_report_experiment_days_day", "day", "area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    area: Mapped[str | None] = mapped_column(String(200))
+    experiment: Mapped[str] = mapped_column(String(40))
+    arm: Mapped[str | None] = mapped_column(String(40))
+    served_on: Mapped[date | None] = mapped_column(Date)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    contested_on: Mapped[date | None] = mapped_column(Date)
+    helped_on: Mapped[date | None] = mapped_column(Date)
+    defaulted: Mapped[int] = mapped_column(Integer)
+    heard: Mapped[int] = mapped_column(Integer)
+    missed: Mapped[int] = mapped_column(Integer)
+    collections: Mapped[int] = mapped_column(Integer)
+    citations: Mapped[int] = mapped_column(Integer)
+
+
+class ReportReminderDay(Base):
+    """Reminders sent to citations in a reminders experiment, by the citation's violation
+    day, area, experiment and arm, and the channel. Added by migration 0023."""
+
+    __tablename__ = "report_reminder_days"
+    __table_args__ = (Index("ix_report_reminder_days_day", "day", "area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    area: Mapped[str | None] = mapped_column(String(200))
+    experiment: Mapped[str] = mapped_column(String(40))
+    arm: Mapped[str | None] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(8))
+    messages: Mapped[int] = mapped_column(Integer)
+
+
 class ReportIntakeDay(Base):
     """Intake records by the local day of the violation, area, outcome and reason kind."""
 
@@ -184,6 +227,8 @@ DERIVED_TABLES = frozenset(
         ReportIntakeDay.__tablename__,
         ReportResolutionDay.__tablename__,
         ReportRepeatDay.__tablename__,
+        ReportExperimentDay.__tablename__,
+        ReportReminderDay.__tablename__,
     }
 )
 """Tables computed from the records, not records themselves: the export leaves them out. A

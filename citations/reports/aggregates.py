@@ -40,6 +40,7 @@ from citations.record.daily import (
     ReportStaleDay,
 )
 from citations.record.tables import Citation, IntakeRecord
+from citations.reports.experiment_days import tables_of
 from citations.reports.facts import (
     citation_facts,
     intake_facts,
@@ -61,13 +62,20 @@ CITATION_TABLES: list[tuple[Any, Any]] = [
     (ReportResolutionDay, resolution_facts),
     (ReportRepeatDay, repeat_facts),
 ]
-"""Each aggregate of citations with the query of its rows."""
+"""Each aggregate of citations with the query of its rows (`citation_tables` adds those that
+need the city's zone)."""
 
 T = TypeVar("T")
 
 REFRESH_LOCK = 0x72657073
 """The PostgreSQL advisory lock one refresh holds at a time: two refreshing the same day at
 once would each delete the old rows and both insert new ones."""
+
+
+def citation_tables(session: Session) -> list[tuple[Any, Any]]:
+    """`CITATION_TABLES` and the experiment's, whose local dates need the city's zone."""
+    zone = zone_of(PublishedCatalog(session).jurisdiction())
+    return CITATION_TABLES + tables_of(zone)
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,7 @@ def rebuild(session: Session, start: date, end: date, *, actor: Actor) -> Refres
     actor.require(Action.RUN_DAILY_PROCESSING)
     _lock(session)
     in_range = [Citation.violation_date >= start, Citation.violation_date <= end]
-    for table, facts in CITATION_TABLES:
+    for table, facts in citation_tables(session):
         session.execute(delete(table).where(table.day >= start, table.day <= end))
         _insert(session, table, facts(in_range))
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
@@ -138,8 +146,9 @@ def refresh(session: Session, *, actor: Actor) -> Refreshed:
         ids.append(mark_id)
         by_source.setdefault(source, set()).add(day)
     citation_days = sorted(by_source[CITATIONS])
+    tables = citation_tables(session)
     for chunk in _chunks(citation_days, 200):
-        for table, facts in CITATION_TABLES:
+        for table, facts in tables:
             session.execute(delete(table).where(table.day.in_(chunk)))
             _insert(session, table, facts([Citation.violation_date.in_(chunk)]))
     intake_days = local_days_of_marks(by_source[INTAKE])

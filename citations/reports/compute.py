@@ -36,12 +36,14 @@ from citations.record.repeats import months_later
 from citations.record.status import CitationStatus
 from citations.record.tables import Citation, CitationViolation, IntakeRecord
 from citations.reports.evidence import experiment_results
+from citations.reports.experiment_summed import experiment_figures
 from citations.reports.facts import chose_alternative as alternative_expression
 from citations.reports.facts import outcome as outcome_expression
 from citations.reports.facts import reason_kind
 from citations.reports.model import (
     Count,
     EquityRow,
+    ExperimentResult,
     HearingOutcome,
     Money,
     Outcome,
@@ -91,8 +93,8 @@ def compute_report(
     days read from the rows) or all from the rows (`"rows"`): the figures are the same; the
     aggregates only make them faster. The resolution percentiles come from a histogram and
     the rows of the bucket each falls in (`citations.reports.resolution`), the repeat rates
-    from keyed daily counts (`citations.reports.repeated`; within areas, from the rows); the
-    experiment still reads the period's rows (see `citations.reports.summed`)."""
+    from keyed daily counts (`citations.reports.repeated`; within areas, from the rows), the
+    reminders experiment from counts keyed by dates (`citations.reports.experiment_summed`)."""
     actor.require(Action.READ_PROGRAM_REPORT)
     profile = PublishedCatalog(session).jurisdiction()
     zone = zone_of(profile)
@@ -114,6 +116,7 @@ def compute_report(
     generated = now or datetime.now(UTC)
     resolved: dict[str, Decimal | None]
     repeats: list[RepeatRate] | None = None
+    experiments: list[ExperimentResult]
     if source == "aggregates":
         period = Period(session, start, end, areas, zone)
         figures = summed_figures(period, titles, intake_period)
@@ -124,9 +127,11 @@ def compute_report(
         if not areas:  # within areas, a person's first citation is read from the rows
             repeat_days = period.union(ReportRepeatDay, repeat_facts)
             repeats = repeat_rates(session, repeat_days, start, end, titles)
+        experiments = experiment_figures(period, profile, generated)
     else:
         figures = _row_figures(session, in_period, intake_period, titles)
         resolved = resolution_from_rows(session, in_period, figures["resolved_count"])
+        experiments = experiment_results(session, in_period, profile, generated)
     if repeats is None:
         repeats = _repeats(session, in_period, titles, end)
     return ProgramReport(
@@ -140,7 +145,7 @@ def compute_report(
         **figures,
         **resolved,
         repeat_rates=repeats,
-        experiments=experiment_results(session, in_period, profile, generated),
+        experiments=experiments,
     )
 
 

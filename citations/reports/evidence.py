@@ -103,8 +103,17 @@ def _result(
     described: Experiment | None,
 ) -> ExperimentResult:
     where = [*in_period, Citation.experiment == name]
-    counted = _counts(session, where, profile, now)
-    sent = _sent(session, where)
+    return assemble(name, described, _counts(session, where, profile, now), _sent(session, where))
+
+
+def assemble(
+    name: str,
+    described: Experiment | None,
+    counted: dict[str, dict[str, int]],
+    sent: dict[str, list[Count]],
+) -> ExperimentResult:
+    """The experiment's result from each arm's counts (`_counts`' keys) and reminders sent,
+    however they were counted (from the rows here, or `citations.reports.experiment_summed`)."""
     known = [] if described is None else [arm.id for arm in described.arms]
     names = known + sorted((set(counted) | set(sent)) - set(known))
     arms = [_arm(arm, counted.get(arm), sent.get(arm, []), described) for arm in names]
@@ -163,8 +172,11 @@ def _deadlines(
     return table.cte("deadlines")
 
 
-def _first(citation_id: Any, moment: Any, *conditions: Any) -> Any:
-    """Each citation's first `moment` of a kind of event (one row per citation)."""
+def _first(citation_id: Any, moment: Any, *conditions: Any, among: Any = None) -> Any:
+    """Each citation's first `moment` of a kind of event (one row per citation), of the
+    citations whose ids `among` selects (all when None)."""
+    if among is not None:
+        conditions = (*conditions, citation_id.in_(among))
     return (
         select(citation_id.label("citation_id"), func.min(moment).label("at"))
         .where(*conditions)
@@ -172,22 +184,24 @@ def _first(citation_id: Any, moment: Any, *conditions: Any) -> Any:
     )
 
 
-def _events() -> dict[str, Any]:
+def event_tables(among: Any = None) -> dict[str, Any]:
     """What happened to citations, one row per citation and kind, each table read once and
     joined by hash (a lookup per citation and kind took twice as long at a million
     citations; at 100,000 the two are alike): the first payment in full that was not
     reversed, the contest's request, the first request for help, whether a hearing was held
     or missed (and whether one was missed), a default order, a referral to collections."""
+    # `among`: a refresh of a few days reads those days' citations' events, not whole tables.
     reversal = aliased(Payment)
     helps = union_all(
-        _first(AbilityRequest.citation_id, AbilityRequest.decided_at),
-        _first(PaymentPlan.citation_id, PaymentPlan.created_at),
-        _first(ServiceAssignment.citation_id, ServiceAssignment.elected_at),
-        _first(DiversionReferral.citation_id, DiversionReferral.referred_at),
+        _first(AbilityRequest.citation_id, AbilityRequest.decided_at, among=among),
+        _first(PaymentPlan.citation_id, PaymentPlan.created_at, among=among),
+        _first(ServiceAssignment.citation_id, ServiceAssignment.elected_at, among=among),
+        _first(DiversionReferral.citation_id, DiversionReferral.referred_at, among=among),
         _first(
             PersonRequest.citation_id,
             PersonRequest.received_at,
             PersonRequest.kind.in_(HELP_REQUESTS),
+            among=among,
         ),
     ).subquery("helps")
     hearings = (
@@ -196,7 +210,10 @@ def _events() -> dict[str, Any]:
             func.max(case((Hearing.status == "no_show", 1), else_=0)).label("missed"),
         )
         .join(Hearing, Hearing.contest_id == Contest.id)
-        .where(Hearing.status.in_(("held", "no_show")))
+        .where(
+            Hearing.status.in_(("held", "no_show")),
+            *([] if among is None else [Contest.citation_id.in_(among)]),
+        )
         .group_by(Contest.citation_id)
     )
     return {
@@ -210,18 +227,21 @@ def _events() -> dict[str, Any]:
                 reversal.kind == "reversal",
                 reversal.reverses_id == Payment.id,
             ),
+            among=among,
         ).cte("paid"),
-        "contested": _first(Contest.citation_id, Contest.review_requested_at).cte("contested"),
+        "contested": _first(Contest.citation_id, Contest.review_requested_at, among=among).cte(
+            "contested"
+        ),
         "helped": select(helps.c.citation_id, func.min(helps.c.at).label("at"))
         .group_by(helps.c.citation_id)
         .cte("helped"),
         "hearings": hearings.cte("heard"),
-        "defaulted": _first(Order.citation_id, Order.id, Order.outcome == "default").cte(
-            "defaulted"
-        ),
-        "collections": _first(CollectionReferral.citation_id, CollectionReferral.id).cte(
-            "collections"
-        ),
+        "defaulted": _first(
+            Order.citation_id, Order.id, Order.outcome == "default", among=among
+        ).cte("defaulted"),
+        "collections": _first(
+            CollectionReferral.citation_id, CollectionReferral.id, among=among
+        ).cte("collections"),
     }
 
 
@@ -252,7 +272,7 @@ def _counts(
     """Each arm's counts: issued, past_deadline, had_hearing, and each outcome's count."""
     deadlines = _deadlines(session, where, profile)
     arm = func.coalesce(Citation.arm, "(none)").label("arm")
-    events = _events()
+    events = event_tables()
     # Citations not served yet have no deadline. The served ones join their deadline with an
     # inner join, which SQLite runs from the small table through an automatic index (an
     # outer join scanned the deadlines once per citation: four times slower at 100,000).
