@@ -62,7 +62,7 @@ def test_the_local_date_in_sql_is_pythons(engine: Engine, name: str) -> None:
     stored = rows[0].union_all(*rows[1:]).subquery("stored")
     query = select(stored.c.at, LocalDate(stored.c.at, name))
     with engine.connect() as connection:
-        found: dict[datetime, date] = dict(connection.execute(query).tuples().all())
+        found: dict[datetime, date] = dict(connection.execute(query).all())
     expected: dict[datetime, date] = {m: m.astimezone(zone).date() for m in moments}
     assert {m.astimezone(UTC): d for m, d in found.items()} == {
         m.astimezone(UTC): d for m, d in expected.items()
