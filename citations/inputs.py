@@ -40,6 +40,23 @@ MAX_WHOLE = 2**31 - 1
 
 LINE_BREAKS = "\n\r\t"
 
+MAX_RECORD_ID = 2**63 - 1
+"""The largest id of a row of a case (64-bit: on PostgreSQL an id carries its year,
+citations.partitions)."""
+
+
+def record_id(text: str) -> int | None:
+    """The id of a row of a case (a document, a request) written in ASCII digits, from 1 to
+    MAX_RECORD_ID, or None.
+
+    >>> record_id("2026000000000042"), record_id("0"), record_id("99999999999999999999")
+    (2026000000000042, None, None)
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_RECORD_ID else None
+
 
 def whole_number(text: str) -> int | None:
     """A whole number from 0 to MAX_WHOLE written in ASCII digits, or None. (`str.isdigit`

@@ -83,7 +83,9 @@ AUDIT_ID_DEFAULT: Final = (
 
 
 def first_id(year: int) -> int:
-    """>>> first_id(2026)
+    """The first id of a year.
+
+    >>> first_id(2026)
     2026000000000000
     """
     return year * YEAR_SPAN
@@ -99,7 +101,9 @@ def year_of_id(row_id: int) -> int:
 
 
 def partition_name(table: str, year: int) -> str:
-    """>>> partition_name("citations", 2026), partition_name("citations", BEFORE)
+    """A year's partition of a table.
+
+    >>> partition_name("citations", 2026), partition_name("citations", BEFORE)
     ('citations_y2026', 'citations_before')
     """
     return f"{table}_before" if year == BEFORE else f"{table}_y{year:04d}"

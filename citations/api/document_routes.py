@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from citations.api.bodies import ExactJsonRoute
-from citations.api.limits import RowId
+from citations.api.limits import RecordId
 from citations.api.routes import PROBLEMS, Body
 from citations.http.deps import ActorDep, SessionDep, clock
 from citations.http.responses import pdf_response
@@ -41,7 +41,7 @@ def read_documents(number: str, actor: ActorDep, session: SessionDep) -> list[Do
     summary="A document, as it was sent",
 )
 def read_document(
-    number: str, document_id: RowId, actor: ActorDep, session: SessionDep
+    number: str, document_id: RecordId, actor: ActorDep, session: SessionDep
 ) -> Response:
     """The very bytes that were given or mailed: the same on every download."""
     document = stored_document(session, number, document_id, actor)
@@ -63,7 +63,7 @@ class ReturnedMail(Body):
     summary="Record a mailed document that came back",
 )
 def post_return(
-    number: str, document_id: RowId, body: ReturnedMail, actor: ActorDep, session: SessionDep
+    number: str, document_id: RecordId, body: ReturnedMail, actor: ActorDep, session: SessionDep
 ) -> DocumentPublic:
     """The mailing log keeps the day and the reason; the citation is flagged for a clerk's
     attention until a new address is recorded."""

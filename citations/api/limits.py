@@ -20,7 +20,7 @@ from pydantic import Field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from citations.api.problems import problem
-from citations.inputs import FIRST_DAY, LAST_DAY
+from citations.inputs import FIRST_DAY, LAST_DAY, MAX_RECORD_ID
 from citations.issuing.intake import MAX_MESSAGE_BYTES
 
 MAX_BODY_BYTES = MAX_MESSAGE_BYTES
@@ -34,6 +34,11 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="A row id (1 to 2,1
 """A row id in a path: `/hearing-officers/{officer_id}/...`."""
 RowIdField = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 """A row id in a request body."""
+RecordId = Annotated[
+    int, Path(ge=1, le=MAX_RECORD_ID, description="A case's row id (64-bit: it carries its year).")
+]
+"""The id of a row of a case in a path (`/documents/{document_id}`): on PostgreSQL such ids
+carry their year (citations.partitions), beyond 32 bits."""
 
 DayQuery = Annotated[
     date, Query(ge=date(1900, 1, 1), le=date(9000, 12, 31), description="YYYY-MM-DD")

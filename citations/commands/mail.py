@@ -90,7 +90,7 @@ def documents_list(number: str, as_json: bool, database: str | None) -> None:
 
 @documents.command("print")
 @click.argument("number")
-@click.argument("document_id", type=click.IntRange(1, 2**31 - 1))
+@click.argument("document_id", type=click.IntRange(1, 2**63 - 1))
 @output_option("NUMBER-KIND-ID.pdf")
 @database_option
 @translate_errors
@@ -126,7 +126,7 @@ def mail() -> None:
 @click.option(
     "--document",
     "document_id",
-    type=click.IntRange(1, 2**31 - 1),
+    type=click.IntRange(1, 2**63 - 1),
     required=True,
     help="The mailed document that came back (its number in `citations documents list`).",
 )

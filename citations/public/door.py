@@ -15,7 +15,7 @@ from citations.database import reading, transaction
 from citations.errors import NotFound
 from citations.http.deps import EngineDep, ReplicaDep
 from citations.http.responses import pdf_response
-from citations.inputs import whole_number
+from citations.inputs import record_id
 from citations.notice.kept import notice_document
 from citations.online.lookup import (
     Answer,
@@ -214,7 +214,7 @@ def notice_pdf(person: PersonDep, engine: EngineDep, now: ClockDep) -> Response:
 @router.get("/documents/{document_id}.pdf")
 def document_pdf(document_id: str, person: PersonDep, engine: EngineDep) -> Response:
     """One document sent to the person, as it was sent: the same bytes on every download."""
-    wanted = whole_number(document_id)
+    wanted = record_id(document_id)
     if wanted is None or wanted < 1:
         raise NotFound("document", document_id)
     with reading(engine) as session:

@@ -26,7 +26,7 @@ from citations.hearings.kept import current_packet, hearing_notice_document, ord
 from citations.hearings.tables import Contest
 from citations.http.deps import EngineDep
 from citations.http.responses import pdf_response
-from citations.inputs import whole_number
+from citations.inputs import record_id
 from citations.notice.kept import notice_document
 from citations.online.contest import answer_set_aside
 from citations.online.files import files_of
@@ -239,7 +239,7 @@ def answer_set_aside_request(
     now: ClockDep,
 ) -> Response:
     """Grant (the default is set aside) or deny a person's request, with words they read."""
-    wanted = whole_number(request_id)
+    wanted = record_id(request_id)
     if wanted is None or wanted < 1:
         raise NotFound("request", request_id)
     decision = form.get("decision", "")
@@ -316,7 +316,7 @@ def documentpdf_response(
     number: str, document_id: str, actor: ActorDep, engine: EngineDep
 ) -> Response:
     """One document as it was sent: the same bytes on every download."""
-    wanted = whole_number(document_id)
+    wanted = record_id(document_id)
     if wanted is None or wanted < 1:
         raise NotFound("document", f"{number}/{document_id}")
     with reading(engine) as session:

@@ -26,7 +26,13 @@ from citations.database import transaction
 from citations.errors import FieldError, IllegalTransition, InputRejected, NotFound
 from citations.hearings.contests import DeadlineMissed
 from citations.http.deps import EngineDep
-from citations.inputs import FIRST_DAY, LAST_DAY, printable, whole_number, without_controls
+from citations.inputs import (
+    FIRST_DAY,
+    LAST_DAY,
+    printable,
+    record_id,
+    without_controls,
+)
 from citations.money import parse_amount
 from citations.payments.plans import Installment
 from citations.record.ledger import balance
@@ -131,10 +137,12 @@ class Parser:
             return None
 
     def integer(self, name: str) -> int | None:
+        """A number chosen from a list: an index, or a row's id (64-bit: a case's rows'
+        ids carry their year)."""
         raw = self.text(name)
         if not raw:
             return None
-        number = whole_number(raw)
+        number = record_id(raw) if raw != "0" else 0
         if number is None:
             self.errors.append(FieldError(name, "choose one from the list"))
         return number
