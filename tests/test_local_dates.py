@@ -5,33 +5,16 @@ local midnight, as the experiment's deadlines ask (`citations.reports.experiment
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, literal, select
 
-from citations.database import make_engine
 from citations.orm import UTCDateTime
 from citations.reports.local_dates import LocalDate
-from tests.databases import Databases
-from tests.permission_world import BACKENDS
 
 ZONES = ["America/Los_Angeles", "Europe/London", "Australia/Lord_Howe"]
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(
-    request: pytest.FixtureRequest, tmp_path: Path, databases: Databases
-) -> Iterator[Engine]:
-    with databases.migrated(request.param, tmp_path) as url:
-        engine = make_engine(url)
-        try:
-            yield engine
-        finally:
-            engine.dispose()
 
 
 def instants(zone: ZoneInfo) -> list[datetime]:
