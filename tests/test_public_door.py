@@ -3,44 +3,32 @@ access code, the limit on wrong tries, the session, the language, and what the p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
-from citations.database import make_engine, transaction
+from citations.database import transaction
 from citations.errors import NotFound
 from citations.notice.kept import notice_document
 from citations.public.pages import languages_with_words, wording
 from citations.record.access import grouped, mint_access_code
 from citations.record.lookup import find_citation
 from citations.roles import cited_person
-from tests.browser.desk import CLOCK, Desk, set_desk
+from tests.browser.desk import CLOCK, set_desk
 from tests.browser.html import Page
 from tests.hearing_steps import CLERK
 from tests.public_steps import (
+    Door,
     birth_of,
-    door_client,
+    door,
     find_citation_as_person,
     move_door_clock,
     try_to_find,
 )
 
 pytestmark = [pytest.mark.filled_by(fill=set_desk), pytest.mark.clock(CLOCK)]
-
-Door = tuple[TestClient, Desk, Engine]
-
-
-@pytest.fixture
-def door(filled: Desk, database_url: str) -> Iterator[Door]:
-    engine = make_engine(database_url)
-    try:
-        with door_client(database_url) as client:
-            yield client, filled, engine
-    finally:
-        engine.dispose()
+__all__ = ["door"]  # a fixture, used by name
 
 
 def _try(client: TestClient, number: str, birth: str) -> tuple[int, str]:
