@@ -246,13 +246,18 @@ def ensure_years_around(connection: Connection, now: datetime | None = None) -> 
     year = (now or datetime.now(UTC)).year
     if not is_partitioned(connection):
         return []
-    written = int(
+    written = database_year(connection)
+    return ensure_years(connection, [year - 1, year, year + 1, written, written + 1])
+
+
+def database_year(connection: Connection) -> int:
+    """The UTC year by the database server's clock: the year an audit event written now takes
+    (its id's default), which may differ from the application's clock."""
+    return int(
         connection.scalar(
             text("SELECT extract(year FROM statement_timestamp() AT TIME ZONE 'UTC')")
         )
-        or year
     )
-    return ensure_years(connection, [year - 1, year, year + 1, written, written + 1])
 
 
 def next_ids(connection: Connection, table: str, years: list[int]) -> list[int]:

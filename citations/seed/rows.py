@@ -4,7 +4,7 @@ and the PostgreSQL housekeeping a bulk load needs afterwards."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, func, insert, select, text
@@ -71,10 +71,13 @@ class Rows:
         self.next_id: dict[Table, int] = {}
         self.partitioned = False
         self.years: set[int] = set()
+        self.written_year = 0  # the database's year, which audit events take (partitioned)
 
     def start_ids(self, tables: list[Table]) -> None:
         with self.engine.connect() as connection:
             self.partitioned = partitions.is_partitioned(connection)
+            if self.partitioned:
+                self.written_year = partitions.database_year(connection)
             for table in tables:
                 column: Any = table.c.id
                 if self.partitioned and table.name in partitions.TABLES:
@@ -87,7 +90,7 @@ class Rows:
             row["id"] = self.next_id[table]
             self.next_id[table] += 1
             if self.partitioned and table.name in partitions.TABLES:
-                year = _year(table.name, row)
+                year = _year(table.name, row, self.written_year)
                 self.years.add(year)
                 row["id"] += partitions.first_id(year)
         self.pending[table].append(row)
@@ -104,14 +107,16 @@ class Rows:
                     connection.execute(insert(table), rows[start : start + BATCH])
 
 
-def _year(table: str, row: dict[str, Any]) -> int:
+def _year(table: str, row: dict[str, Any], written_year: int) -> int:
     """A seeded row's year on a partitioned database (citations.partitions)."""
     if table == "citations":
         return int(row["violation_date"].year)
     if table == "intake_records":
         return int(row["violation_at"].astimezone(UTC).year)
     if table == "audit_events":
-        return datetime.now(UTC).year  # as the column's default would: the writing year
+        # As the column's default would: the year by the database's clock, so that seeded
+        # events sort before the ones written after them.
+        return written_year
     column = partitions.YEAR_FROM[table]
     assert column is not None
     return partitions.year_of_id(int(row[column]))
