@@ -1,5 +1,5 @@
 """A closed year exported and detached, by hand:
-`python bench/retire.py POSTGRESQL_URL [--count 200000]`.
+`python bench/retire.py POSTGRESQL_URL [--count 200000] [--schema S --reuse]`.
 
 Seeds `--count` citations over the 400 days before 2026-11-29 into the schema
 `bench_retire` (dropped first), so the first two months or so are 2025's. A city retires a
@@ -8,6 +8,10 @@ them with one UPDATE (timed apart, not part of the retirement). Then it times
 `export_records(year=2025)` to a file and `retire_year(2025)` (the checks, which read the
 whole file and count the year's rows, and the detach and drop of every partition), and
 prints a markdown table with the rows and bytes involved.
+
+`--schema bench_reports --reuse` retires the year of a schema that bench/reports.py seeded
+(the same seed and days) instead of seeding again: a million takes half an hour to seed. The
+year's rows are gone afterwards, so run it after the report's bench.
 """
 
 from __future__ import annotations
@@ -37,22 +41,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("url")
     parser.add_argument("--count", type=int, default=200_000)
+    parser.add_argument("--schema", default=SCHEMA)
+    parser.add_argument("--reuse", action="store_true", help="retire from a seeded schema")
     args = parser.parse_args()
-    engine = make_engine(args.url)
-    with engine.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-    engine.dispose()
+    schema = args.schema
+    if not args.reuse:
+        engine = make_engine(args.url)
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        engine.dispose()
     separator = "&" if "?" in args.url else "?"
-    engine = make_engine(f"{args.url}{separator}options=-csearch_path%3D{SCHEMA}%2Cpublic")
+    engine = make_engine(f"{args.url}{separator}options=-csearch_path%3D{schema}%2Cpublic")
     rows: list[tuple[str, str]] = []
     upgrade(engine)
-    started = time.perf_counter()
-    seed(engine, args.count, seed=1, now=NOW)
-    rows.append((f"seed {args.count:,} citations", f"{time.perf_counter() - started:.0f} s"))
+    if not args.reuse:
+        started = time.perf_counter()
+        seed(engine, args.count, seed=1, now=NOW)
+        rows.append((f"seed {args.count:,} citations", f"{time.perf_counter() - started:.0f} s"))
     in_year = (Citation.id >= first_id(YEAR)) & (Citation.id < first_id(YEAR + 1))
     with transaction(engine) as session:
         cases = session.scalar(select(func.count()).select_from(Citation).where(in_year)) or 0
+        total = session.scalar(select(func.count()).select_from(Citation)) or 0
         started = time.perf_counter()
         closed = session.execute(
             Citation.__table__.update()  # type: ignore[attr-defined]
@@ -88,6 +98,7 @@ def main() -> None:
                 f"{time.perf_counter() - started:.1f} s",
             )
         )
+    rows.insert(0, (f"citations stored before, {cases:,} of them {YEAR}'s", f"{total:,}"))
     with transaction(engine) as session:
         left = session.scalar(select(func.count()).select_from(Citation)) or 0
     print(f"{left:,} citations left stored, PostgreSQL\n\n| measure | value |\n|---|---|")
