@@ -18,10 +18,11 @@ from citations.errors import DatabaseNotReady
 from citations.partitions import compared
 from citations.schema import METADATA
 
-EXPRESSION_INDEXES = {"ix_citations_resolution_bucket"}
+EXPRESSION_INDEXES = {"ix_citations_resolution_bucket", "ix_citations_number_part"}
 """Indexes on an expression written per backend (migration 0022's resolution bucket, which
-no column holds): no model declares them, SQLite's reflection skips them (and says so), and
-PostgreSQL's would report them as extra."""
+no column holds; 0024's trigrams of upper(number), PostgreSQL's only): no model declares
+them, SQLite's reflection skips them (and says so), and PostgreSQL's would report them as
+extra."""
 
 
 def _declared(obj: object, name: str | None, kind: str, reflected: bool, other: object) -> bool:

@@ -243,8 +243,10 @@ def _by_text(
         found.add(_ids(session, Citation.id.in_(holders), scope, limit), "identifier", limit)
     part = typed.upper()
     if has_digit and len(part) >= 3 and _NUMBER_PART.match(part):
+        # upper(): the expression of the trigram index (migration 0024); `part` is upper.
+        in_number = func.upper(Citation.number).contains(part, autoescape=True)
         found.add(
-            _ids(session, Citation.number.contains(part, autoescape=True), scope, limit),
+            _ids(session, in_number, scope, limit),
             "number",
             limit,
         )
