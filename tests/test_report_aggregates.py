@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from citations.database import make_engine, transaction
 from citations.errors import PermissionDenied
@@ -164,6 +164,18 @@ def test_a_seeded_program_through_the_commands(seeded: tuple[Engine, str]) -> No
     assert done.exit_code == 0, done.output
     assert "Rebuilt the aggregates of 730 days." in done.output
     assert stale(engine) == []
+    if engine.dialect.name == "postgresql":
+        # The rebuilt tables have statistics at once (reltuples is -1 until a table's first
+        # ANALYZE): without them a year's experiment was joined by a nested loop, 26 s at a
+        # million citations instead of 0.12 s.
+        with engine.connect() as connection:
+            never_analyzed = connection.scalars(
+                text(
+                    "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples < 0"
+                    " AND relname LIKE 'report\\_%' AND relname <> 'report_stale_days'"
+                )
+            ).all()
+        assert never_analyzed == []
     with transaction(engine) as session:
         for table in (ReportRepeatDay, ReportResolutionDay):  # rebuilt with the others
             assert session.scalar(select(func.sum(table.citations))), table

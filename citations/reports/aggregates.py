@@ -131,7 +131,25 @@ def rebuild(session: Session, start: date, end: date, *, actor: Actor) -> Refres
             ReportStaleDay.day < end,
         )
     )
+    _analyze(session, [table for table, _ in citation_tables(session)] + [ReportIntakeDay])
     return Refreshed(citation_days=len(days), intake_days=len(days))
+
+
+ANALYZE_AFTER_DAYS = 60
+"""A refresh of this many days or more (a backlog: after an upgrade, a restore, a change to
+many old cases) gives the planner new statistics of the tables at once, as a rebuild does."""
+
+
+def _analyze(session: Session, tables: Sequence[Any]) -> None:
+    """PostgreSQL's statistics of the aggregate tables just rewritten. Until autovacuum came
+    by, the planner took a rebuilt table for nearly empty and joined the experiment's
+    deadlines by a nested loop: a year's experiment took 26 s at a million citations, and
+    0.12 s after ANALYZE. ANALYZE samples a fixed number of rows and may run in the
+    transaction."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        session.execute(text(f"ANALYZE {table.__tablename__}"))
 
 
 def refresh(session: Session, *, actor: Actor) -> Refreshed:
@@ -155,6 +173,10 @@ def refresh(session: Session, *, actor: Actor) -> Refreshed:
     _refresh_intake(session, intake_days)
     for chunk_ids in _chunks(ids, 1000):
         session.execute(delete(ReportStaleDay).where(ReportStaleDay.id.in_(chunk_ids)))
+    if len(citation_days) >= ANALYZE_AFTER_DAYS:
+        _analyze(session, [table for table, _ in tables])
+    if len(intake_days) >= ANALYZE_AFTER_DAYS:
+        _analyze(session, [ReportIntakeDay])
     return Refreshed(citation_days=len(citation_days), intake_days=len(intake_days))
 
 
