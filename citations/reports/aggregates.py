@@ -111,7 +111,8 @@ def rebuild(session: Session, start: date, end: date, *, actor: Actor) -> Refres
     actor.require(Action.RUN_DAILY_PROCESSING)
     _lock(session)
     in_range = [Citation.violation_date >= start, Citation.violation_date <= end]
-    for table, facts in citation_tables(session):
+    tables = citation_tables(session)
+    for table, facts in tables:
         session.execute(delete(table).where(table.day >= start, table.day <= end))
         _insert(session, table, facts(in_range))
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
@@ -131,7 +132,7 @@ def rebuild(session: Session, start: date, end: date, *, actor: Actor) -> Refres
             ReportStaleDay.day < end,
         )
     )
-    _analyze(session, [table for table, _ in citation_tables(session)] + [ReportIntakeDay])
+    _analyze(session, [table for table, _ in tables] + [ReportIntakeDay])
     return Refreshed(citation_days=len(days), intake_days=len(days))
 
 
