@@ -16,6 +16,7 @@ from citations.http.deps import ActorDep, SessionDep, clock
 from citations.http.responses import pdf_response
 from citations.inputs import Day
 from citations.money import from_cents
+from citations.parent_statistics import refresh_statistics
 from citations.payments.ability import AbilityDecision, Declaration, request_ability_to_pay
 from citations.payments.collections import export_collections
 from citations.payments.diversion import Obligation, fulfil, refer
@@ -269,6 +270,10 @@ def post_obligation(
 
 @router.post("/processing", summary="Run daily processing for a date (admin)")
 def post_processing(actor: ActorDep, session: SessionDep, as_of: DayQuery) -> dict[str, Any]:
+    actor.require(Action.RUN_DAILY_PROCESSING)
+    # The partitioned tables' statistics, each in its own short transaction: the request's
+    # has only read and written rows so far, so it holds no lock that ANALYZE waits for.
+    refresh_statistics(session.get_bind().engine)
     report = process(session, as_of=as_of, actor=actor, now=clock())
     refresh(session, actor=actor)  # the report's aggregates of the days changed
     return {
