@@ -16,7 +16,6 @@ from citations.http.deps import ActorDep, SessionDep, clock
 from citations.http.responses import pdf_response
 from citations.inputs import Day
 from citations.money import from_cents
-from citations.parent_statistics import refresh_statistics
 from citations.payments.ability import AbilityDecision, Declaration, request_ability_to_pay
 from citations.payments.collections import export_collections
 from citations.payments.diversion import Obligation, fulfil, refer
@@ -36,6 +35,7 @@ from citations.record.ledger import entries, signed_amount
 from citations.record.lookup import find_citation
 from citations.reports.aggregates import refresh
 from citations.roles import Action
+from citations.upkeep import upkeep
 
 router = APIRouter(prefix="/v1", responses=PROBLEMS, route_class=ExactJsonRoute)
 
@@ -271,9 +271,8 @@ def post_obligation(
 @router.post("/processing", summary="Run daily processing for a date (admin)")
 def post_processing(actor: ActorDep, session: SessionDep, as_of: DayQuery) -> dict[str, Any]:
     actor.require(Action.RUN_DAILY_PROCESSING)
-    # The partitioned tables' statistics, each in its own short transaction: the request's
-    # has only read and written rows so far, so it holds no lock that ANALYZE waits for.
-    refresh_statistics(session.get_bind().engine)
+    # Partitions and statistics, each in a short transaction of its own (citations.upkeep).
+    upkeep(session.get_bind().engine, clock())
     report = process(session, as_of=as_of, actor=actor, now=clock())
     refresh(session, actor=actor)  # the report's aggregates of the days changed
     return {

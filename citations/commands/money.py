@@ -283,14 +283,14 @@ def process_command(
     """
     from citations.commands.outreach import deliver, sending_settings
     from citations.database import transaction
-    from citations.parent_statistics import refresh_statistics
     from citations.payments.kept import late_notice_document
     from citations.payments.processing import process
     from citations.reports.aggregates import refresh
+    from citations.upkeep import upkeep
 
     settings = None if no_send else sending_settings(database)
     with open_engine(database) as engine:
-        refresh_statistics(engine)  # the partitioned tables' own, which autovacuum never takes
+        upkeep(engine, now())  # partitions and statistics, each in a short transaction
         with transaction(engine) as session:
             report = process(session, as_of=as_of.date(), actor=OPERATOR, now=now())
             refresh(session, actor=OPERATOR)  # the report's aggregates of the days changed
