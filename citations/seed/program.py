@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from citations import partitions
 from citations.audit import BULK_LANE, AuditEvent, chain_head, event_hash, move_chain_head
 from citations.calendar import local_date, pay_deadline, zone_of
 from citations.database import transaction
@@ -22,7 +21,6 @@ from citations.record.numbering import CitationNumber
 from citations.record.repeats import next_day_update
 from citations.record.status import CitationStatus
 from citations.record.tables import NumberSequence
-from citations.upkeep import analyze
 from ordinances.models import Disposition
 
 from .contests import HEARING_DAY, draw_officers
@@ -184,9 +182,6 @@ def seed(
         # The ledger rows went in without `post`: the stored balances, in one pass too.
         session.execute(balance_update())
     advance_sequences(engine)
-    # A bulk load is followed by ANALYZE (PostgreSQL's advice): autovacuum would come to the
-    # partitions in time, but never to their parents (citations.upkeep).
-    analyze(engine, partitions.TABLES)
     return SeedReport(
         issued, referred, declined, dict(counts), (datetime.now(UTC) - started).total_seconds()
     )
