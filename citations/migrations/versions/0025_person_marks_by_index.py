@@ -20,6 +20,11 @@ several citations in one statement) is looked up once.
 
 SQLite's triggers are row triggers that already look a person up by the index: unchanged.
 
+The stale marks' index gains the transaction (both databases). Every trigger asks whether
+its transaction has marked a day already; by (source, day) alone that read every mark of the
+day, and every issuing transaction marks the day it issues for: by the end of a busy day,
+thousands of entries read per probe, several probes per transaction.
+
 Revision ID: 0025
 Revises: 0024
 Create Date: 2026-12-05
@@ -102,9 +107,16 @@ def _replace(days: str) -> None:
         op.execute(_function(table, event, days))
 
 
+def _index(columns: list[str]) -> None:
+    op.drop_index("ix_report_stale_days_day", table_name="report_stale_days")
+    op.create_index("ix_report_stale_days_day", "report_stale_days", columns)
+
+
 def upgrade() -> None:
     _replace(DAYS_BY_INDEX)
+    _index(["source", "day", "transaction_id"])
 
 
 def downgrade() -> None:
+    _index(["source", "day"])
     _replace(DAYS_BY_JOIN)
