@@ -43,9 +43,11 @@ class ReportStaleDay(Base):
     in parallel never wait on one another's mark (a unique day would make them queue)."""
 
     __tablename__ = "report_stale_days"
-    # With the transaction: a trigger's "not marked yet by this transaction" is one probe,
-    # however many transactions marked the day before (every issuing one marks today).
-    __table_args__ = (Index("ix_report_stale_days_day", "source", "day", "transaction_id"),)
+    __table_args__ = (
+        Index("ix_report_stale_days_day", "source", "day"),
+        # PostgreSQL's triggers ask for this transaction's marks (migration 0025).
+        Index("ix_report_stale_days_transaction", "transaction_id", "source", "day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(1))
