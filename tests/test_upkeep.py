@@ -169,3 +169,33 @@ def test_sqlite_has_nothing_to_analyze(engine: Engine) -> None:
         pytest.skip("the SQLite half")
     assert stale_parents(engine) == []
     assert analyze(engine, TABLES) == []
+
+
+def test_a_transactions_own_stale_marks_are_found_by_an_index_that_leads_with_it(
+    engine: Engine,
+) -> None:
+    postgres_only(engine)
+    with engine.begin() as connection:
+        # Marks left by 2,000 other transactions since the last refresh, on a few days.
+        connection.execute(
+            text(
+                "INSERT INTO report_stale_days (source, day, transaction_id) "
+                "SELECT 'c', DATE '2026-11-01' + (n % 5), 1000 + n "
+                "FROM generate_series(1, 2000) AS n"
+            )
+        )
+        connection.execute(text("ANALYZE report_stale_days"))
+    with engine.connect() as connection:
+        connection.execute(text("SET enable_seqscan = off"))
+        plan = connection.scalar(
+            text(
+                "EXPLAIN (FORMAT JSON, ANALYZE, BUFFERS) SELECT day FROM report_stale_days s "
+                "WHERE s.source = 'c' AND s.transaction_id = txid_current()"
+            )
+        )
+    [scan] = [node for node in nodes(plan[0]["Plan"]) if "Index Name" in node]
+    assert scan["Index Name"] == "ix_report_stale_days_transaction"
+    assert scan["Index Cond"].startswith("((transaction_id = txid_current())")
+    # A descent to one leaf (2,000 marks fill several), not a pass over the others' marks.
+    assert scan["Actual Rows"] == 0
+    assert scan["Shared Hit Blocks"] + scan["Shared Read Blocks"] <= 3, scan
