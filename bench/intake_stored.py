@@ -67,8 +67,9 @@ def main() -> None:
     before = stored(full)
     rates: dict[str, list[float]] = {"empty": [], "stored": []}
     for round_ in range(ROUNDS):
-        # New people every round (numbers far past the seed's), the same work on both.
-        first = 50_000_000 + round_ * args.count
+        # New people every round (numbers far past the seed's, and past an earlier run's,
+        # whose citations are counted in `before`), the same work on both.
+        first = 50_000_000 + before + round_ * args.count
         rates["empty"].append(batch_rate(empty, args.count, first_person=first))
         rates["stored"].append(batch_rate(full, args.count, first_person=first))
     ratio = statistics.median(rates["stored"]) / statistics.median(rates["empty"])

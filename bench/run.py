@@ -51,6 +51,9 @@ is shared with the database) moves the rate less than with the 2,000 of earlier 
 ROOT = Path(__file__).resolve().parent
 
 
+BORN = date(1950, 1, 1)
+
+
 def message(i: int, day: date, agency: str = "DCPD") -> dict[str, Any]:
     """A valid intake message for person `i` on `day` (shared by the benches)."""
     return {
@@ -63,7 +66,9 @@ def message(i: int, day: date, agency: str = "DCPD") -> dict[str, Any]:
         "subject": {
             "first_name": f"P{i}",
             "last_name": "Bench",
-            "date_of_birth": "1980-01-01",
+            # Spread over fifty years, as people's are: with one date for everyone, a planner
+            # without statistics that took the index on the date alone read every person.
+            "date_of_birth": (BORN + timedelta(days=(i * 7919) % 18250)).isoformat(),
             "identifiers": [{"type": "CA-DL", "number": f"B{i:08d}"}],
         },
         "violations": [{"ordinance": "LAMC 53.06.2", "narrative": "Dog off leash."}],

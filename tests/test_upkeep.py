@@ -10,8 +10,6 @@ believes, and daily processing analyzes the parents (`citations.upkeep`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -26,42 +24,12 @@ from citations.upkeep import analyze, stale_parents, upkeep
 from cli import cli
 from ordinances.catalog import DEMO_CATALOG, load_catalog
 from tests.conftest import NOW
-
-AUTO_EXPLAIN = [
-    "LOAD 'auto_explain'",
-    "SET auto_explain.log_min_duration = 0",
-    "SET auto_explain.log_nested_statements = on",
-    "SET auto_explain.log_analyze = on",
-    "SET auto_explain.log_format = json",
-    "SET auto_explain.log_level = notice",
-]
+from tests.plans import executed_plans, nodes
 
 
 def postgres_only(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("partitioned tables and their statistics are PostgreSQL's")
-
-
-def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from nodes(child)
-
-
-def trigger_plans(engine: Engine, settings: list[str], statement: str) -> list[dict[str, Any]]:
-    """The executed plans (auto_explain's, as JSON) of the statements the triggers of
-    `statement` ran, rolled back."""
-    messages: list[str] = []
-    with engine.connect() as connection:
-        raw = connection.connection.driver_connection
-        assert raw is not None
-        raw.add_notice_handler(lambda notice: messages.append(notice.message_primary or ""))
-        for setting in [*AUTO_EXPLAIN, *settings]:
-            connection.exec_driver_sql(setting)
-        connection.exec_driver_sql(statement)
-        connection.rollback()
-    plans = [json.loads(message.split("plan:", 1)[1]) for message in messages]
-    return [plan for plan in plans if "report_stale_days" in plan["Query Text"]]
 
 
 def test_a_persons_citations_are_looked_up_once_per_person_even_when_a_join_looks_cheaper(
@@ -86,7 +54,11 @@ def test_a_persons_citations_are_looked_up_once_per_person_even_when_a_join_look
     )
     # A planner that takes a join for cheaper than a lookup per person, as one without the
     # parent's statistics did.
-    plans = trigger_plans(engine, ["SET enable_nestloop = off"], statement)
+    with engine.connect() as connection:
+        with executed_plans(connection, "SET enable_nestloop = off") as executed:
+            connection.exec_driver_sql(statement)
+        connection.rollback()
+    plans = [plan for plan in executed if "report_stale_days" in plan["Query Text"]]
     person = [plan for plan in plans if "subject_name_key = p.k" in plan["Query Text"]]
     assert len(person) == 1, [plan["Query Text"] for plan in plans]
     by_person = [

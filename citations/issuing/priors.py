@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from citations.issuing.intake import Subject
@@ -157,6 +158,9 @@ def _pairs(
 ) -> Iterator[tuple[Any, Any, int]]:
     """(first, second, citation id) of the rows whose two columns are one of `pairs`, through
     the index on the two columns."""
+    if session.get_bind().dialect.name == "postgresql":
+        yield from _pairs_joined(session, first, second, citation_id, pairs)
+        return
     by_first: dict[Any, set[Any]] = defaultdict(set)
     for one, two in pairs:
         by_first[one].add(two)
@@ -169,6 +173,33 @@ def _pairs(
             for one, two, row_id in rows:
                 if two in by_first[one]:
                     yield one, two, row_id
+
+
+def _pairs_joined(
+    session: Session,
+    first: InstrumentedAttribute[Any],
+    second: InstrumentedAttribute[Any],
+    citation_id: InstrumentedAttribute[int],
+    pairs: set[tuple[Any, Any]],
+) -> Iterator[tuple[Any, Any, int]]:
+    """`_pairs` on PostgreSQL: the table joined to the pairs as two arrays unnested, one
+    probe of the two-column index per pair. "first IN (...) AND second IN (...)" is costed
+    there (before PostgreSQL 17) as a probe per combination, so the planner chose the index
+    on the date of birth alone: at a million citations, 200 people's lookup read the 23,000
+    citations of their birthdays (150 ms a chunk, issuing at 73% of its empty-database rate);
+    joined, 1 ms."""
+    ordered = sorted(pairs)
+    for part in _parts(ordered):
+        wanted = func.unnest(
+            bindparam("firsts", [one for one, _ in part], type_=ARRAY(first.type)),
+            bindparam("seconds", [two for _, two in part], type_=ARRAY(second.type)),
+        ).table_valued("one", "two").render_derived(name="wanted")
+        rows = session.execute(
+            select(first, second, citation_id).join(
+                wanted, and_(first == wanted.c.one, second == wanted.c.two)
+            )
+        )
+        yield from ((one, two, row_id) for one, two, row_id in rows)
 
 
 def _parts(items: Sequence[T]) -> Iterable[Sequence[T]]:
