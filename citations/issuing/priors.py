@@ -190,10 +190,14 @@ def _pairs_joined(
     joined, 1 ms."""
     ordered = sorted(pairs)
     for part in _parts(ordered):
-        wanted = func.unnest(
-            bindparam("firsts", [one for one, _ in part], type_=ARRAY(first.type)),
-            bindparam("seconds", [two for _, two in part], type_=ARRAY(second.type)),
-        ).table_valued("one", "two").render_derived(name="wanted")
+        wanted = (
+            func.unnest(
+                bindparam("firsts", [one for one, _ in part], type_=ARRAY(first.type)),
+                bindparam("seconds", [two for _, two in part], type_=ARRAY(second.type)),
+            )
+            .table_valued("one", "two")
+            .render_derived(name="wanted")
+        )
         rows = session.execute(
             select(first, second, citation_id).join(
                 wanted, and_(first == wanted.c.one, second == wanted.c.two)
