@@ -64,6 +64,17 @@ class Upkeep:
     left: list[str] = field(default_factory=list)
     """What waited `LOCK_WAIT` for a lock in vain, for the next run."""
 
+    def line(self) -> str | None:
+        """What an operator reads after processing; None when there was nothing to do."""
+        said = []
+        if self.partitions:
+            said.append(f"{len(self.partitions)} partitions made")
+        if self.analyzed:
+            said.append(f"{len(self.analyzed)} partitioned tables analyzed")
+        if self.left:
+            said.append(f"left for the next run, its lock busy: {', '.join(self.left)}")
+        return "Upkeep: " + "; ".join(said) + "." if said else None
+
 
 def upkeep(engine: Engine, now: datetime) -> Upkeep:
     """Daily processing's first step: the partitions of the years around `now`, then the

@@ -88,6 +88,7 @@ def test_daily_processing_analyzes_each_partitioned_table_not_analyzed_this_week
         cli, ["process", "--as-of", "2026-11-27", "--no-send", "--database", database_url]
     )
     assert result.exit_code == 0, result.output
+    assert f"Upkeep: {len(TABLES)} partitioned tables analyzed." in result.output
     assert stale_parents(engine) == []
     with engine.connect() as connection:
         analyzed = connection.execute(
@@ -100,6 +101,7 @@ def test_daily_processing_analyzes_each_partitioned_table_not_analyzed_this_week
         assert sorted(analyzed) == sorted(TABLES)
     again = upkeep(engine, NOW)
     assert again.analyzed == [] and again.left == []  # analyzed this week: not again
+    assert again.line() is None
 
 
 def test_upkeep_makes_the_partitions_in_its_own_transaction_or_leaves_them_to_processing(
@@ -115,6 +117,7 @@ def test_upkeep_makes_the_partitions_in_its_own_transaction_or_leaves_them_to_pr
         waited = upkeep(engine, later)
         reader.rollback()
     assert waited.partitions == [] and waited.left[0] == "partitions"
+    assert "left for the next run, its lock busy: partitions." in (waited.line() or "")
     done = upkeep(engine, later)
     assert "citations_y2035" in done.partitions and "audit_events_y2033" in done.partitions
     with engine.connect() as connection:

@@ -290,7 +290,7 @@ def process_command(
 
     settings = None if no_send else sending_settings(database)
     with open_engine(database) as engine:
-        upkeep(engine, now())  # partitions and statistics, each in a short transaction
+        upkept = upkeep(engine, now())  # partitions and statistics, in short transactions
         with transaction(engine) as session:
             report = process(session, as_of=as_of.date(), actor=OPERATOR, now=now())
             refresh(session, actor=OPERATOR)  # the report's aggregates of the days changed
@@ -307,6 +307,8 @@ def process_command(
             f"programs not completed, {len(report.delinquent)} now delinquent, "
             f"{len(report.referred)} referred to collections."
         )
+        if (upkeep_line := upkept.line()) is not None:
+            click.echo(upkeep_line)
         if settings is not None:  # processing has committed: its changes' reminders too
             click.echo("Reminders: " + " ".join(deliver(engine, settings)))
     if checkpoints is not None:
