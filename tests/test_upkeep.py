@@ -85,7 +85,9 @@ def test_daily_processing_analyzes_each_partitioned_table_not_analyzed_this_week
     never = stale_parents(engine)
     assert never == sorted(TABLES)  # a new database: no parent was ever analyzed
     result = CliRunner().invoke(
-        cli, ["process", "--as-of", "2026-11-27", "--no-send", "--database", database_url]
+        # The pinned day: processing refuses only days after the real today, never this one.
+        cli,
+        ["process", "--as-of", f"{NOW:%Y-%m-%d}", "--no-send", "--database", database_url],
     )
     assert result.exit_code == 0, result.output
     assert f"Upkeep: {len(TABLES)} partitioned tables analyzed." in result.output
@@ -155,9 +157,10 @@ def test_a_transactions_own_stale_marks_are_found_by_an_index_that_leads_with_it
         connection.execute(
             text(
                 "INSERT INTO report_stale_days (source, day, transaction_id) "
-                "SELECT 'c', DATE '2026-11-01' + (n % 5), 1000 + n "
+                "SELECT 'c', CAST(:first AS DATE) + (n % 5), 1000 + n "
                 "FROM generate_series(1, 2000) AS n"
-            )
+            ),
+            {"first": NOW.date()},
         )
         connection.execute(text("ANALYZE report_stale_days"))
     with engine.connect() as connection:
