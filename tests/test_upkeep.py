@@ -153,11 +153,13 @@ def test_a_transactions_own_stale_marks_are_found_by_an_index_that_leads_with_it
 ) -> None:
     postgres_only(engine)
     with engine.begin() as connection:
-        # Marks left by 2,000 other transactions since the last refresh, on a few days.
+        # Marks left by 2,000 other transactions since the last refresh, on a few days. Their
+        # ids lie far past this one's, never the reading transaction's: a fixed range met
+        # the server's own counter on a new cluster, whose ids start low.
         connection.execute(
             text(
                 "INSERT INTO report_stale_days (source, day, transaction_id) "
-                "SELECT 'c', CAST(:first AS DATE) + (n % 5), 1000 + n "
+                "SELECT 'c', CAST(:first AS DATE) + (n % 5), txid_current() + 1000000 + n "
                 "FROM generate_series(1, 2000) AS n"
             ),
             {"first": NOW.date()},
