@@ -83,97 +83,102 @@ def seed(
     # break).
     with transaction(engine) as session:
         chain = chain_head(session)
-    for moment in moments:
-        person = population.draw()
-        code = rng.choices(codes, weights=code_weights)[0]
-        day = moment.date()
-        resolved = rules.resolve(code, day)
-        if resolved is None:
-            continue
-        version = resolved.version
-        priors = count_priors(person, resolved, day)
-        reasons = ineligible(person, resolved, priors, day, rng)
-        outcome = "referred" if reasons else ("declined" if rng.random() < 0.02 else "issued")
-        intake_id = write_intake(
-            rows,
-            message_id=str(uuid.UUID(int=rng.getrandbits(128))),
-            agency_id=agency_id,
-            moment=moment,
-            person=person,
-            outcome=outcome,
-            reasons=reasons,
-        )
-        if outcome != "issued" or version.disposition is not Disposition.CIVIL_CITATION:
-            referred += outcome == "referred"
-            declined += outcome == "declined"
-            continue
-        assert version.fines is not None
-        fine = version.fines.for_offense(priors + 1)
-        year = day.year
-        sequence = sequences.get(year, 1)
-        sequences[year] = sequence + 1
-        number = str(CitationNumber("DCPD", year, sequence))
-        assignment = assign(profile, number, day)
-        pay_by = pay_deadline(day, profile)
-        status, ledger, closed, contest = life_of(
-            rng, resolved, fine, moment, today, profile, officers, nudge(rng, assignment)
-        )
-        planned = status in (PAID_BY_PLAN, S.ON_PLAN.value)
-        status = S.PAID.value if status == PAID_BY_PLAN else status
-        citation_id = write_citation(
-            rows,
-            rng,
-            number=number,
-            agency_id=agency_id,
-            intake_id=intake_id,
-            status=status,
-            moment=moment,
-            closed=closed,
-            person=person,
-            profile=profile,
-            resolved=resolved,
-            version_id=rules.version_id(resolved),
-            priors=priors,
-            fine=fine,
-            assignment=assignment,
-            pay_by=pay_by,
-        )
-        write_life(rows, citation_id, status, ledger, moment, closed, planned, contest, session_ids)
-        write_reminders(
-            rows,
-            citation_id,
-            assignment=assignment,
-            person=person,
-            language=person.language if person.language in profile.notice_languages else "en",
-            moment=moment,
-            pay_by=pay_by,
-            acted_after=acted_after(status, ledger, planned, contest),
-            hearing_after=HEARING_DAY if contest is not None and contest.hearing else None,
-            now=now,
-            profile=profile,
-        )
-        event: dict[str, Any] = {
-            "occurred_at": moment,
-            "actor": ACTOR,
-            "action": "seed.citation",
-            "entity_type": "citation",
-            "entity_key": number,
-            "reason": None,
-            "before": None,
-            "after": {"status": status},
-        }
-        previous, chain = chain, event_hash(chain, **event)
-        rows.add(
-            table(AuditEvent),
-            event | {"lane": BULK_LANE, "prev_hash": previous, "hash": chain},
-        )
-        person.history.append((day, code, resolved.category))
-        counts[status] += 1
-        issued += 1
-        if progress is not None:
-            progress(1)
-        rows.flush()
-    rows.flush(force=True)
+    try:
+        for moment in moments:
+            person = population.draw()
+            code = rng.choices(codes, weights=code_weights)[0]
+            day = moment.date()
+            resolved = rules.resolve(code, day)
+            if resolved is None:
+                continue
+            version = resolved.version
+            priors = count_priors(person, resolved, day)
+            reasons = ineligible(person, resolved, priors, day, rng)
+            outcome = "referred" if reasons else ("declined" if rng.random() < 0.02 else "issued")
+            intake_id = write_intake(
+                rows,
+                message_id=str(uuid.UUID(int=rng.getrandbits(128))),
+                agency_id=agency_id,
+                moment=moment,
+                person=person,
+                outcome=outcome,
+                reasons=reasons,
+            )
+            if outcome != "issued" or version.disposition is not Disposition.CIVIL_CITATION:
+                referred += outcome == "referred"
+                declined += outcome == "declined"
+                continue
+            assert version.fines is not None
+            fine = version.fines.for_offense(priors + 1)
+            year = day.year
+            sequence = sequences.get(year, 1)
+            sequences[year] = sequence + 1
+            number = str(CitationNumber("DCPD", year, sequence))
+            assignment = assign(profile, number, day)
+            pay_by = pay_deadline(day, profile)
+            status, ledger, closed, contest = life_of(
+                rng, resolved, fine, moment, today, profile, officers, nudge(rng, assignment)
+            )
+            planned = status in (PAID_BY_PLAN, S.ON_PLAN.value)
+            status = S.PAID.value if status == PAID_BY_PLAN else status
+            citation_id = write_citation(
+                rows,
+                rng,
+                number=number,
+                agency_id=agency_id,
+                intake_id=intake_id,
+                status=status,
+                moment=moment,
+                closed=closed,
+                person=person,
+                profile=profile,
+                resolved=resolved,
+                version_id=rules.version_id(resolved),
+                priors=priors,
+                fine=fine,
+                assignment=assignment,
+                pay_by=pay_by,
+            )
+            write_life(
+                rows, citation_id, status, ledger, moment, closed, planned, contest, session_ids
+            )
+            write_reminders(
+                rows,
+                citation_id,
+                assignment=assignment,
+                person=person,
+                language=person.language if person.language in profile.notice_languages else "en",
+                moment=moment,
+                pay_by=pay_by,
+                acted_after=acted_after(status, ledger, planned, contest),
+                hearing_after=HEARING_DAY if contest is not None and contest.hearing else None,
+                now=now,
+                profile=profile,
+            )
+            event: dict[str, Any] = {
+                "occurred_at": moment,
+                "actor": ACTOR,
+                "action": "seed.citation",
+                "entity_type": "citation",
+                "entity_key": number,
+                "reason": None,
+                "before": None,
+                "after": {"status": status},
+            }
+            previous, chain = chain, event_hash(chain, **event)
+            rows.add(
+                table(AuditEvent),
+                event | {"lane": BULK_LANE, "prev_hash": previous, "hash": chain},
+            )
+            person.history.append((day, code, resolved.category))
+            counts[status] += 1
+            issued += 1
+            if progress is not None:
+                progress(1)
+            rows.flush()
+        rows.flush(force=True)
+    finally:
+        rows.close()  # the batch in flight, and the writer thread
     _save_sequences(engine, agency_id, sequences)
     with transaction(engine) as session:
         move_chain_head(session, chain)

@@ -1,9 +1,11 @@
-"""The seed's bulk writer: rows with explicit ids, inserted table by table in large batches,
+"""The seed's bulk writer: rows with explicit ids, written table by table in large batches
+(COPY on PostgreSQL, by writer threads beside the seed),
 and the PostgreSQL housekeeping a bulk load needs afterwards."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC
 from typing import Any, cast
 
@@ -26,9 +28,13 @@ from citations.record.ledger import LedgerEntry
 from citations.record.messages import OutboxMessage
 from citations.record.tables import Citation, CitationIdentifier, CitationViolation, IntakeRecord
 
+from .copying import copy_rows
+
 ACTOR = "seed (synthetic data)"
 """Who every seeded row says wrote it."""
 BATCH = 5000
+WRITERS = 2
+"""Batches written at once on PostgreSQL, each by its own thread and connection."""
 
 
 def table(model: type[Any]) -> Table:
@@ -72,6 +78,9 @@ class Rows:
         self.partitioned = False
         self.years: set[int] = set()
         self.written_year = 0  # the database's year, which audit events take (partitioned)
+        self.writer = ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="seed-writer")
+        self.writing: list[Future[None]] = []
+        self.ensured: set[int] = set()
 
     def start_ids(self, tables: list[Table]) -> None:
         with self.engine.connect() as connection:
@@ -97,12 +106,57 @@ class Rows:
         return int(row.get("id", 0))
 
     def flush(self, force: bool = False) -> None:
+        """Write the pending rows once there are enough of them (or all, with `force`).
+
+        On PostgreSQL each batch goes to one of `WRITERS` threads, each on its own
+        connection, while the seed draws the next batch: one after the other, the
+        database's work (COPY, triggers, indexes, commit) took longer than the seed's own
+        Python. Every batch holds whole citations, so batches may commit in any order. At
+        most `WRITERS` batches are in flight; a forced flush waits for all of them, so a
+        failure surfaces at a flush. The year partitions are made here, before a writer
+        needs them, so that two writers never race to make one. SQLite writes in the
+        caller's thread: an in-memory database is one connection's."""
         if not force and sum(len(v) for v in self.pending.values()) < BATCH * 4:
             return
+        batch, self.pending = self.pending, defaultdict(list)
+        if self.engine.dialect.name != "postgresql":
+            self._write(batch, self.years)
+            return
+        if not self.years <= self.ensured:
+            with self.engine.begin() as connection:
+                partitions.ensure_years(connection, self.years)
+            self.ensured |= self.years
+        while len(self.writing) >= WRITERS:
+            self._wait_one()
+        self.writing.append(self.writer.submit(self._write, batch, set()))
+        if force:
+            while self.writing:
+                self._wait_one()
+
+    def _wait_one(self) -> None:
+        done, _ = wait(self.writing, return_when=FIRST_COMPLETED)
+        for future in done:
+            self.writing.remove(future)
+            future.result()
+
+    def close(self) -> None:
+        """Wait for the batches in flight and stop the writer threads."""
+        try:
+            while self.writing:
+                self._wait_one()
+        finally:
+            self.writer.shutdown(wait=True, cancel_futures=True)
+
+    def _write(self, batch: dict[Table, list[dict[str, Any]]], years: set[int]) -> None:
         with self.engine.begin() as connection:
-            partitions.ensure_years(connection, self.years)
+            partitions.ensure_years(connection, years)
             for table in ORDER:
-                rows = self.pending.pop(table, [])
+                rows = batch.get(table, [])
+                if not rows:
+                    continue
+                if connection.dialect.name == "postgresql":
+                    copy_rows(connection, table, rows)
+                    continue
                 for start in range(0, len(rows), BATCH):
                     connection.execute(insert(table), rows[start : start + BATCH])
 
