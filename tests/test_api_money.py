@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from citations.app import create_app
 from citations.database import transaction
+from citations.partitions import TABLES
 from citations.record.tokens import create_token
 from citations.roles import OPERATOR
 from tests.conftest import NOW
@@ -122,6 +123,11 @@ def test_plan_service_diversion_and_processing(
     pinned_clock.move_to(datetime(2026, 12, 26, 18, 0, tzinfo=UTC))  # processing runs for today
     processed = ok(client.post("/v1/processing?as_of=2026-12-26", headers=h["admin"]))
     assert processed["delinquent"] == []
+    # Its upkeep, as `citations process` prints it: a new database's parents were never
+    # analyzed; SQLite has neither partitions nor their statistics.
+    postgres = engine.dialect.name == "postgresql"
+    upkept = {"partitions": [], "analyzed": sorted(TABLES) if postgres else [], "left": []}
+    assert processed["upkeep"] == upkept
     export = client.get("/v1/collections/export.csv", headers=h["clerk"])
     assert export.text.startswith("record,citation_number")
     report = ok(

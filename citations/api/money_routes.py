@@ -272,7 +272,7 @@ def post_obligation(
 def post_processing(actor: ActorDep, session: SessionDep, as_of: DayQuery) -> dict[str, Any]:
     actor.require(Action.RUN_DAILY_PROCESSING)
     # Partitions and statistics, each in a short transaction of its own (citations.upkeep).
-    upkeep(session.get_bind().engine, clock())
+    upkept = upkeep(session.get_bind().engine, clock())
     report = process(session, as_of=as_of, actor=actor, now=clock())
     refresh(session, actor=actor)  # the report's aggregates of the days changed
     return {
@@ -283,6 +283,12 @@ def post_processing(actor: ActorDep, session: SessionDep, as_of: DayQuery) -> di
         "diversion_failed": report.diversion_failed,
         "delinquent": report.delinquent,
         "referred": report.referred,
+        # What `citations process` prints as its "Upkeep:" line: empty lists on SQLite.
+        "upkeep": {
+            "partitions": upkept.partitions,
+            "analyzed": upkept.analyzed,
+            "left": upkept.left,
+        },
     }
 
 
