@@ -1,10 +1,14 @@
 """The program report from the daily aggregates against the report from the rows, by hand:
-`python bench/reports.py POSTGRESQL_URL [--count 1000000] [--reuse]`.
+`python -m bench.reports POSTGRESQL_URL [--count 1000000] [--reuse] [--bulk]`.
 
 Seeds `--count` citations into the schema `bench_reports` (dropped first, unless `--reuse`
 finds it seeded), rebuilds the aggregates, then times the report for the last year and the
 last month both ways, with the parts that read rows (or did) timed on their own. Each figure is
 the best of three runs in this process after one warm-up. Prints a markdown table.
+
+With `--bulk` the seed is a bulk load (bench/bulk_indexes.py): the schema's secondary
+indexes and foreign keys dropped for it and made again after it (timed on their own), and
+no triggers fired while it runs.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, text
 
+from bench import bulk_indexes
 from citations.calendar import local_at, zone_of
 from citations.catalog.store import PublishedCatalog
 from citations.database import make_engine, transaction, upgrade
+from citations.partitions import TABLES
 from citations.record.daily import ReportRepeatDay, ReportResolutionDay
 from citations.record.tables import Citation, IntakeRecord
 from citations.reports import compute
@@ -36,6 +42,7 @@ from citations.reports.resolution import (
 from citations.reports.summed import Period, summed_figures
 from citations.roles import OPERATOR
 from citations.seed import seed
+from citations.upkeep import analyze
 
 NOW = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)
 SCHEMA = "bench_reports"
@@ -56,6 +63,15 @@ def main() -> None:
     parser.add_argument("url")
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--reuse", action="store_true", help="keep a seeded schema")
+    parser.add_argument(
+        "--bulk", action="store_true", help="indexes and foreign keys off during the seed"
+    )
+    parser.add_argument(
+        "--aggregates-only",
+        action="store_true",
+        help="time only the report from the aggregates (at 10 million, one report from the "
+        "rows takes minutes; tests/test_report_aggregates.py compares the two)",
+    )
     args = parser.parse_args()
     separator = "&" if "?" in args.url else "?"
     url = f"{args.url}{separator}options=-csearch_path%3D{SCHEMA}%2Cpublic"
@@ -67,15 +83,34 @@ def main() -> None:
         )
         if not (args.reuse and seeded):
             connection.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
+            # The job queue's schema is the database's, named alike by every migrated schema.
+            connection.execute(text("DROP SCHEMA IF EXISTS procrastinate CASCADE"))
             connection.execute(text(f"CREATE SCHEMA {SCHEMA}"))
     engine.dispose()
     engine = make_engine(url)
     rows: list[tuple[str, str]] = []
     upgrade(engine)  # a reused schema gains the aggregates of newer migrations
     if not (args.reuse and seeded):
+        definitions: list[str] = []
+        if args.bulk:
+            with engine.begin() as connection:
+                definitions = bulk_indexes.drop(connection, SCHEMA)
+        seeding = make_engine(url + bulk_indexes.SEED_OPTIONS) if args.bulk else engine
         started = time.perf_counter()
-        seed(engine, args.count, seed=1, now=NOW)
+        seed(seeding, args.count, seed=1, now=NOW)
         rows.append((f"seed {args.count:,} citations", f"{time.perf_counter() - started:.0f} s"))
+        if definitions:
+            started = time.perf_counter()
+            with engine.begin() as connection:
+                bulk_indexes.restore(connection, definitions)
+            analyze(engine, TABLES)
+            rows.append(
+                (
+                    f"make {len(definitions)} indexes and foreign keys again, and ANALYZE",
+                    f"{time.perf_counter() - started:.0f} s",
+                )
+            )
+        print(*rows[-2:], sep="\n", flush=True)  # hours may pass before the table
     with transaction(engine) as session:
         stored = session.scalar(select(func.count()).select_from(Citation)) or 0
         first, last = session.execute(
@@ -90,11 +125,12 @@ def main() -> None:
             f"{time.perf_counter() - started:.1f} s",
         )
     )
+    print(*rows[-1:], flush=True)
     end = last
     year = (end - timedelta(days=364), end)
     month = (end.replace(day=1), end)
     for label, (start, stop) in (("year", year), ("month", month)):
-        for source in ("rows", "aggregates"):
+        for source in ("aggregates",) if args.aggregates_only else ("rows", "aggregates"):
 
             def report(start: date = start, stop: date = stop, source: Any = source) -> Any:
                 with transaction(engine) as session:
@@ -105,16 +141,17 @@ def main() -> None:
             rows.append((f"report, a {label}, from the {source}", f"{best(report):.2f} s"))
         rows += [
             (f"... of which {part}", f"{seconds:.2f} s")
-            for part, seconds in parts(engine, start, stop)
+            for part, seconds in parts(engine, start, stop, not args.aggregates_only)
         ]
+        print(*rows[-9:], sep="\n", flush=True)
     print(f"{stored:,} citations stored, PostgreSQL\n\n| measure | value |\n|---|---|")
     for measure, value in rows:
         print(f"| {measure} | {value} |")
 
 
-def parts(engine: Any, start: date, end: date) -> list[tuple[str, float]]:
+def parts(engine: Any, start: date, end: date, with_rows: bool) -> list[tuple[str, float]]:
     """The report's parts on their own: the sums from the aggregates, and the figures that
-    still read the period's rows."""
+    still read the period's rows; `with_rows`, each part also as computed from the rows."""
     with transaction(engine) as session:
         profile = PublishedCatalog(session).jurisdiction()
     zone = zone_of(profile)
@@ -165,6 +202,13 @@ def parts(engine: Any, start: date, end: date) -> list[tuple[str, float]]:
         with transaction(engine) as session:
             return experiment_figures(Period(session, start, end, [], zone), profile, NOW)
 
+    if not with_rows:
+        return [
+            ("counts and sums from the aggregates", best(summed)),
+            ("resolution percentiles (histogram and one bucket's rows)", best(histogram)),
+            ("repeat rates (keyed daily counts)", best(repeat_days)),
+            ("reminders experiment (daily counts keyed by dates)", best(experiment_days)),
+        ]
     assert experiment() == experiment_days(), "the experiment differs from the rows'"
     return [
         ("counts and sums from the aggregates", best(summed)),
