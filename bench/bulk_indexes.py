@@ -52,7 +52,9 @@ def drop(connection: Any, schema: str) -> list[str]:
     ).all()
     for table, name, _ in keys:
         connection.execute(text(f'ALTER TABLE "{schema}"."{table}" DROP CONSTRAINT "{name}"'))
-    return [definition for _, definition in kept] + [
+    # A partitioned index's definition reads "ON ONLY parent", which would make it on the
+    # parent alone, invalid, and none on the partitions.
+    return [definition.replace(" ON ONLY ", " ON ", 1) for _, definition in kept] + [
         f'ALTER TABLE "{schema}"."{table}" ADD CONSTRAINT "{name}" {definition}'
         for table, name, definition in keys
     ]
@@ -64,3 +66,7 @@ def restore(connection: Any, definitions: list[str]) -> None:
     connection.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
     for definition in definitions:
         connection.execute(text(definition))
+    invalid = connection.execute(
+        text("SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid")
+    ).scalars()
+    assert not list(invalid), "an index was made on a parent alone"
