@@ -61,7 +61,9 @@ def drop(connection: Any, schema: str) -> list[str]:
 
 
 def restore(connection: Any, definitions: list[str]) -> None:
-    """Make the dropped indexes and keys again, in the connection's transaction."""
+    """Make the dropped indexes and keys again, in the connection's transaction. Its
+    search_path must name the schema: a key's definition names the table it references
+    without one."""
     # The default 64 MB sorts a large index's entries on disk in many runs.
     connection.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
     for definition in definitions:
