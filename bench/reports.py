@@ -143,11 +143,12 @@ def main() -> None:
                     )
 
             rows.append((f"report, a {label}, from the {source}", f"{best(report):.2f} s"))
-        rows += [
+        measured = [
             (f"... of which {part}", f"{seconds:.2f} s")
             for part, seconds in parts(engine, start, stop, not args.aggregates_only)
         ]
-        print(*rows[-9:], sep="\n", flush=True)
+        rows += measured
+        print(*measured, sep="\n", flush=True)
     print(f"{stored:,} citations stored, PostgreSQL\n\n| measure | value |\n|---|---|")
     for measure, value in rows:
         print(f"| {measure} | {value} |")
