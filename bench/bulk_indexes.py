@@ -36,8 +36,8 @@ def drop(connection: Any, schema: str) -> list[str]:
         ),
         {"schema": schema},
     ).all()
-    kept = [(name, definition) for name, definition in rows if name not in KEPT]
-    for name, _ in kept:
+    dropped = [(name, definition) for name, definition in rows if name not in KEPT]
+    for name, _ in dropped:
         connection.execute(text(f'DROP INDEX "{schema}"."{name}"'))
     # Each row's foreign-key check is a query of its own into a partitioned parent; adding
     # the key back checks every row in one join.
@@ -54,7 +54,7 @@ def drop(connection: Any, schema: str) -> list[str]:
         connection.execute(text(f'ALTER TABLE "{schema}"."{table}" DROP CONSTRAINT "{name}"'))
     # A partitioned index's definition reads "ON ONLY parent", which would make it on the
     # parent alone, invalid, and none on the partitions.
-    return [definition.replace(" ON ONLY ", " ON ", 1) for _, definition in kept] + [
+    return [definition.replace(" ON ONLY ", " ON ", 1) for _, definition in dropped] + [
         f'ALTER TABLE "{schema}"."{table}" ADD CONSTRAINT "{name}" {definition}'
         for table, name, definition in keys
     ]

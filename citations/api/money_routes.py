@@ -3,6 +3,7 @@ roles (an attorney cannot post payments) and every rule."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -284,11 +285,7 @@ def post_processing(actor: ActorDep, session: SessionDep, as_of: DayQuery) -> di
         "delinquent": report.delinquent,
         "referred": report.referred,
         # What `citations process` prints as its "Upkeep:" line: empty lists on SQLite.
-        "upkeep": {
-            "partitions": upkept.partitions,
-            "analyzed": upkept.analyzed,
-            "left": upkept.left,
-        },
+        "upkeep": asdict(upkept),  # partitions, analyzed, left
     }
 
 

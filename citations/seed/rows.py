@@ -119,16 +119,16 @@ class Rows:
         if not force and sum(len(v) for v in self.pending.values()) < BATCH * 4:
             return
         batch, self.pending = self.pending, defaultdict(list)
-        if self.engine.dialect.name != "postgresql":
-            self._write(batch, self.years)
-            return
         if not self.years <= self.ensured:
             with self.engine.begin() as connection:
                 partitions.ensure_years(connection, self.years)
             self.ensured |= self.years
+        if self.engine.dialect.name != "postgresql":
+            self._write(batch)
+            return
         while len(self.writing) >= WRITERS:
             self._wait_one()
-        self.writing.append(self.writer.submit(self._write, batch, set()))
+        self.writing.append(self.writer.submit(self._write, batch))
         if force:
             while self.writing:
                 self._wait_one()
@@ -147,9 +147,8 @@ class Rows:
         finally:
             self.writer.shutdown(wait=True, cancel_futures=True)
 
-    def _write(self, batch: dict[Table, list[dict[str, Any]]], years: set[int]) -> None:
+    def _write(self, batch: dict[Table, list[dict[str, Any]]]) -> None:
         with self.engine.begin() as connection:
-            partitions.ensure_years(connection, years)
             for table in ORDER:
                 rows = batch.get(table, [])
                 if not rows:
