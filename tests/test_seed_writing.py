@@ -1,6 +1,7 @@
 """The seed's writing on PostgreSQL (`citations.seed.rows`, `citations.seed.copying`): COPY
 writes what INSERT would, column for column; several writer threads committing batches in
-any order make the same program as one batch; and a writer's failure stops the seed."""
+any order make the same program as one batch; a writer's failure stops the seed; and the
+closing pass gives the same balances and next citation days in chunks as in one pass."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, Table, insert, select
+from sqlalchemy import Connection, Engine, Table, insert, select, update
 
 from citations.audit import verify
 from citations.database import make_engine, transaction
+from citations.record.ledger import balance_drift
+from citations.record.tables import Citation
 from citations.seed import ORDER, seed
 from citations.seed.copying import copy_rows
+from citations.seed.settle import settle
 from tests.conftest import NOW
-from tests.databases import Databases
+from tests.databases import BACKENDS, Databases
 
 SIZE = 120
 SMALL = 15
@@ -104,3 +108,28 @@ def test_a_writer_that_fails_stops_the_seed(
         seeded_at()
     assert len(calls) < 200, "the seed went on writing after a batch failed"
     assert not [t for t in threading.enumerate() if t.name.startswith("seed-writer")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_settling_in_chunks_sets_what_one_pass_sets(
+    databases: Databases, tmp_path: Path, backend: str
+) -> None:
+    """The seed's closing pass, in chunks with a VACUUM between them, gives every citation
+    the balance and next citation day that one pass over all of them gives."""
+    settled = select(Citation.id, Citation.balance_cents, Citation.next_citation_date)
+    with databases.migrated(backend, tmp_path) as url:
+        engine = make_engine(url)
+        try:
+            seed(engine, SIZE, seed=5, now=NOW)
+            with engine.connect() as connection:
+                whole = connection.execute(settled.order_by(Citation.id)).all()
+            assert any(balance for _, balance, _ in whole) and any(d for _, _, d in whole)
+            with transaction(engine) as session:
+                session.execute(update(Citation).values(balance_cents=0, next_citation_date=None))
+            assert settle(engine, chunk=7) > len(whole) // 7
+            with engine.connect() as connection:
+                assert connection.execute(settled.order_by(Citation.id)).all() == whole
+            with transaction(engine) as session:
+                assert balance_drift(session) == []
+        finally:
+            engine.dispose()

@@ -16,9 +16,7 @@ from sqlalchemy import Engine, select
 from citations.audit import BULK_LANE, AuditEvent, chain_head, event_hash, move_chain_head
 from citations.calendar import local_date, pay_deadline, zone_of
 from citations.database import transaction
-from citations.record.ledger import balance_update
 from citations.record.numbering import CitationNumber
-from citations.record.repeats import next_day_update
 from citations.record.status import CitationStatus
 from citations.record.tables import NumberSequence
 from ordinances.models import Disposition
@@ -31,6 +29,7 @@ from .people import WEIGHTS, Population
 from .prepare import prepare
 from .reminders import assign, nudge, write_reminders
 from .rows import ACTOR, ORDER, Rows, advance_sequences, table
+from .settle import settle
 
 S = CitationStatus
 
@@ -182,10 +181,9 @@ def seed(
     _save_sequences(engine, agency_id, sequences)
     with transaction(engine) as session:
         move_chain_head(session, chain)
-        # One pass for every person at the end, cheaper than keeping it citation by citation.
-        session.execute(next_day_update())
-        # The ledger rows went in without `post`: the stored balances, in one pass too.
-        session.execute(balance_update())
+    # Next citation days and balances for everyone at the end, cheaper than keeping them
+    # citation by citation; the ledger rows went in without `post`.
+    settle(engine)
     advance_sequences(engine)
     return SeedReport(
         issued, referred, declined, dict(counts), (datetime.now(UTC) - started).total_seconds()
