@@ -140,8 +140,9 @@ def resolution_from_histogram(
 
     def values(position: int, wanted: int) -> list[float]:
         """`wanted` values from 0-based `position` in the period's ordered values, read
-        from the rows of the bucket `position` falls in (migration 0022 indexes them by
-        bucket and violation day)."""
+        from the rows of the bucket `position` falls in (indexed by bucket and violation
+        day; on PostgreSQL the index carries the times and the area, so the read never
+        visits the table: migration 0026)."""
         before = 0
         for bucket, n in buckets:
             if position < before + n:
