@@ -32,6 +32,7 @@ from citations.record.repeats import add_months, months_later
 from citations.record.tables import Citation
 from citations.reports.compute import compute_report
 from citations.reports.model import RepeatRate
+from citations.reports.repeated import repeat_facts, repeat_facts_at_once
 from citations.roles import OPERATOR, Actor, Role
 from tests.conftest import NOW
 from tests.databases import Databases
@@ -321,6 +322,30 @@ def test_a_voided_citation_is_nobodys_repeat(world: World) -> None:
     assert repeat_row(engine, area, LAST_DAY) is None
     with transaction(engine) as session:
         assert stored_next_days(session) == next_days_from_scratch(session)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("2020-01-01", LAST_DAY), ("2025-01-16", "2025-09-30"), (LAST_DAY, LAST_DAY)]
+)
+def test_a_rebuild_reads_the_repeat_keys_as_the_lookups_do(
+    world: World, start: str, end: str
+) -> None:
+    """The window a rebuild reads the previous citations' days with gives the rows the
+    per-violation lookups give: every case (same-day citations, voids, amendments, other
+    ordinances), over all days and over ranges whose citations' previous ones lie before
+    them."""
+    in_range = [
+        Citation.violation_date >= date.fromisoformat(start),
+        Citation.violation_date <= date.fromisoformat(end),
+    ]
+    with transaction(world.engine) as session:
+        looked_up = sorted(map(tuple, session.execute(repeat_facts(in_range)).all()), key=repr)
+        at_once = sorted(
+            map(tuple, session.execute(repeat_facts_at_once(in_range)).all()), key=repr
+        )
+    assert at_once == looked_up
+    if end != start:
+        assert any(row[3] is not None for row in looked_up)  # some have a previous citation
 
 
 def every_day(first: date, last: date) -> list[date]:

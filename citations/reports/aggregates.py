@@ -49,7 +49,7 @@ from citations.reports.facts import (
     ordinance_facts,
     service_facts,
 )
-from citations.reports.repeated import repeat_facts
+from citations.reports.repeated import repeat_facts, repeat_facts_at_once
 from citations.reports.resolution import resolution_facts
 from citations.roles import Action, Actor
 
@@ -64,6 +64,9 @@ CITATION_TABLES: list[tuple[Any, Any]] = [
 ]
 """Each aggregate of citations with the query of its rows (`citation_tables` adds those that
 need the city's zone)."""
+
+AT_ONCE: dict[Any, Any] = {ReportRepeatDay: repeat_facts_at_once}
+"""The facts a rebuild of many days reads another way, to the same rows."""
 
 T = TypeVar("T")
 
@@ -114,7 +117,7 @@ def rebuild(session: Session, start: date, end: date, *, actor: Actor) -> Refres
     tables = citation_tables(session)
     for table, facts in tables:
         session.execute(delete(table).where(table.day >= start, table.day <= end))
-        _insert(session, table, facts(in_range))
+        _insert(session, table, AT_ONCE.get(table, facts)(in_range))
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     _refresh_intake(session, days)
     session.execute(

@@ -44,6 +44,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.util import ClauseAdapter
 
 from citations.record.repeats import add_months, months_later
 from citations.record.status import CitationStatus
@@ -135,6 +136,52 @@ def repeat_facts(where: list[ColumnElement[bool]]) -> Any:
     keys = [c.day, c.area, c.ordinance_code, c.prev_day, c.again6, c.prev6_day, c.again12]
     keys.append(c.prev12_day)
     return select(*keys, func.count().label("citations")).group_by(*keys)
+
+
+def repeat_facts_at_once(where: list[ColumnElement[bool]]) -> Any:
+    """`repeat_facts` for many days at once (a rebuild), the same rows: the previous
+    citations' days come from one window over every person's citations, ordered by
+    (violation day, id), whose frame is the groups before the row's own citation, instead of
+    three correlated lookups per violation (17 of a rebuild's 23 minutes at ten million,
+    reading from disk). The window runs over every day, since a citation's previous one may
+    lie before the range; `where` (on `Citation`'s columns) then picks the range."""
+    again6, again12 = (case((_again(Citation, m), 1), else_=0) for m in WINDOWS)
+    before: dict[str, Any] = {
+        "partition_by": [
+            Citation.subject_name_key,
+            Citation.subject_dob,
+            CitationViolation.ordinance_code,
+        ],
+        "order_by": [Citation.violation_date, Citation.id],
+        "groups": (None, -1),  # every earlier citation's rows, none of this citation's
+    }
+    each = (
+        select(
+            Citation.violation_date.label("day"),
+            Citation.area.label("area"),
+            CitationViolation.ordinance_code.label("ordinance_code"),
+            func.max(Citation.violation_date).over(**before).label("prev_day"),
+            again6.label("again6"),
+            func.max(case((again6 == 1, Citation.violation_date)))
+            .over(**before)
+            .label("prev6_day"),
+            again12.label("again12"),
+            func.max(case((again12 == 1, Citation.violation_date)))
+            .over(**before)
+            .label("prev12_day"),
+        )
+        .join(Citation, Citation.id == CitationViolation.citation_id)
+        .where(Citation.subject_dob.is_not(None), Citation.status != VOIDED)
+        .subquery("each_violation")
+    )
+    adapter = ClauseAdapter(each)
+    in_range = [adapter.traverse(condition) for condition in where]
+    if any(Citation.__table__ in condition._from_objects for condition in in_range):
+        raise ValueError("the range may name only the columns the window selects")
+    c = each.c
+    keys = [c.day, c.area, c.ordinance_code, c.prev_day, c.again6, c.prev6_day, c.again12]
+    keys.append(c.prev12_day)
+    return select(*keys, func.count().label("citations")).where(*in_range).group_by(*keys)
 
 
 def repeat_rates(
