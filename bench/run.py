@@ -98,12 +98,12 @@ def fresh(url: str) -> Any:
     return engine
 
 
-def batch_rate(engine: Any, count: int, first_person: int = 0) -> float:
+def batch_rate(engine: Any, count: int, first_person: int = 0, agency: str = "DCPD") -> float:
     """Citations per second through the batch path, for `count` people never cited before
     (from `first_person` on), so that runs compare the same work on different data."""
     day = (NOW - timedelta(days=2)).date()
     people = range(first_person, first_person + count)
-    records = (Record(i, json.dumps(message(i, day))) for i in people)
+    records = (Record(i, json.dumps(message(i, day, agency))) for i in people)
     started = time.perf_counter()
     results = list(issue_records(engine, records, actor=OPERATOR, clock=lambda: NOW))
     elapsed = time.perf_counter() - started
