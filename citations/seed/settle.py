@@ -3,10 +3,10 @@ one pass after the rows went in without `post` or the per-person refresh.
 
 At ten million citations that pass rewrites every row twice. In one transaction none of the
 old row versions can be reclaimed until it commits: it needed about 40 GB more disk for a
-52 GB schema, and filled the bench machine's. So it goes in chunks of citation ids, each in its
-own transaction, and on PostgreSQL a VACUUM between chunks makes the last chunk's dead
-versions free space for the next one (measured by hand at ten million in 1,000,000-id
-chunks: 17 minutes, disk growth bounded by a chunk).
+52 GB schema, more than the bench machine had left. So it goes in chunks of citation ids,
+each in its own transaction, and on PostgreSQL a VACUUM between chunks makes the last
+chunk's dead versions free space for the next one (at ten million, in the seed: about 18
+minutes, the disk growing by about 3 GB).
 
 The seed is a bulk load that nothing else writes beside, so a chunk committed before a later
 one fails leaves nothing half-done that a rerun of this pass would not set right.
