@@ -181,7 +181,11 @@ def balance_update() -> Update:
         .where(LedgerEntry.citation_id == Citation.id)
         .scalar_subquery()
     )
-    return update(Citation).values(balance_cents=summed)
+    return (
+        update(Citation)
+        .values(balance_cents=summed)
+        .execution_options(synchronize_session=False)  # no session holds them: fetch no ids
+    )
 
 
 def balance_drift(session: Session) -> list[tuple[str, int, int]]:

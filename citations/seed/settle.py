@@ -33,10 +33,8 @@ def settle(engine: Engine, chunk: int = CHUNK) -> int:
     while start is not None:
         in_chunk = Citation.id.between(start, start + chunk - 1)
         with transaction(engine) as session:
-            for update in (next_day_update(), balance_update()):
-                # No session to synchronize: the default fetched every updated id back.
-                options = {"synchronize_session": False}
-                session.execute(update.where(in_chunk).execution_options(**options))
+            session.execute(next_day_update().where(in_chunk))
+            session.execute(balance_update().where(in_chunk))
         chunks += 1
         # Ids are dense within a year and each year starts a range of its own (migration
         # 0021): skip to the next id in use rather than walk the gap.
