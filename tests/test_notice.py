@@ -22,6 +22,7 @@ from citations.documents.wording import NoticeTemplateError, clean
 from citations.errors import CitationsError
 from citations.notice.context import NoticeContext, NoticeViolation
 from citations.notice.render import render_notice
+from citations.record.numbering import CitationNumber
 from tests.pdfs import copy_templates, font_names, pdf_text, replace_key, wording
 
 LOS_ANGELES = ZoneInfo("America/Los_Angeles")
@@ -155,6 +156,22 @@ def test_header_says_civil_not_criminal(english: str, spanish: str) -> None:
 
 def test_citation_number_is_printed_with_its_leading_zeros(english: str) -> None:
     assert "Citation number 0012345678" in english
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        CitationNumber("DCPD", 2026, 123),
+        CitationNumber("DCPD", 2026, 1_234_567, 7),
+        CitationNumber("DCPD", 2026, 14, 9),
+        CitationNumber("WWWWWWWW", 2026, 999_999_999, 9),
+    ],
+    ids=str,
+)
+def test_a_citation_number_of_any_width_prints_on_one_line(number: CitationNumber) -> None:
+    # Fitted exactly to the cell, a nine-digit number once wrapped after its last hyphen.
+    text = pdf_text(render_notice(make_context(citation_number=str(number))))
+    assert f"Citation number {number} " in text
 
 
 def test_violation_details(english: str) -> None:

@@ -39,12 +39,16 @@ def agencies() -> None:
     """
 
 
+_DIGITS_HELP = "Digits in a number's sequence: 6 allows 999,999 citations a year, 7 ten times that."
+
+
 @agencies.command("add")
 @click.argument("code")
 @click.option("--name", required=True, help="The agency's full name, as printed on notices.")
+@click.option("--digits", type=int, default=6, show_default=True, help=_DIGITS_HELP)
 @database_option
 @translate_errors
-def agencies_add(code: str, name: str, database: str | None) -> None:
+def agencies_add(code: str, name: str, digits: int, database: str | None) -> None:
     """Register an agency.
 
     \b
@@ -54,8 +58,32 @@ def agencies_add(code: str, name: str, database: str | None) -> None:
     from citations.record.agencies import register_agency
 
     with open_database(database) as session:
-        agency = register_agency(session, code, name, actor=OPERATOR, now=now())
+        agency = register_agency(session, code, name, actor=OPERATOR, now=now(), digits=digits)
         click.echo(f"Agency {agency.code} ({agency.name}) registered.")
+
+
+@agencies.command("widen")
+@click.argument("code")
+@click.option("--digits", type=int, required=True, help=_DIGITS_HELP)
+@database_option
+@translate_errors
+def agencies_widen(code: str, digits: int, database: str | None) -> None:
+    """Make the numbers an agency draws from now on wider, for more than 999,999 a year.
+
+    Numbers already drawn, and blocks already given to devices, keep their width. Numbers
+    can be widened up to 9 digits, never narrowed.
+
+    \b
+    Example:
+        citations agencies widen DCPD --digits 7
+    """
+    from citations.record.agencies import widen_numbers
+
+    with open_database(database) as session:
+        agency = widen_numbers(session, code, digits, actor=OPERATOR, now=now())
+        click.echo(
+            f"Agency {agency.code}'s numbers are {agency.sequence_digits} digits from now on."
+        )
 
 
 @agencies.command("list")
@@ -72,7 +100,7 @@ def agencies_list(database: str | None) -> None:
 
     with open_database(database) as session:
         for agency in list_agencies(session):
-            click.echo(f"{agency.code}  {agency.name}")
+            click.echo(f"{agency.code}  {agency.name}  ({agency.sequence_digits}-digit numbers)")
 
 
 @click.group()

@@ -10,6 +10,7 @@ documents and print text the same way: escaped, cleaned, in the embedded fonts.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from io import BytesIO
 from typing import Any
@@ -227,7 +228,9 @@ class Layout:
         base = self.styles[style]
         natural = stringWidth(plain_text(self.text(key)), base.fontName, base.fontSize)
         if natural > width:
-            size = max(9.0, base.fontSize * width / natural)
+            # Half a point short of the width, in tenths of a point: fitted exactly, the line
+            # wrapped at a hyphen in the table cell, whose width differs in the last bit.
+            size = max(8.0, math.floor(base.fontSize * (width - 0.5) / natural * 10) / 10)
             self.styles[f"{style}-fitted"] = ParagraphStyle(
                 f"{style}-fitted", parent=base, fontSize=size, leading=size * 1.2
             )

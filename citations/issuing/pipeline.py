@@ -221,7 +221,7 @@ def _number_online(
         agency = planned[slots[0]].agency
         first = reserve_numbers(session, agency, year, len(slots))
         for offset, slot in enumerate(slots):
-            number = str(CitationNumber(agency.code, year, first + offset))
+            number = str(CitationNumber(agency.code, year, first + offset, agency.sequence_digits))
             numbered[slot] = replace(planned[slot], number=number)
     by_id = {p.message.message_id: p for p in numbered if not p.replay}
     return [

@@ -3,6 +3,10 @@
 Each agency has one sequence per year. A block reserves a run of it for one device; a number
 assigned online takes the next one. Both draw from the same counter under a row lock, so a
 number can never be handed out twice, and a rolled-back transaction leaves no gap.
+
+Numbers are six digits wide until an agency needs more than 999,999 a year; `widen_numbers`
+makes the numbers it draws from then on wider. A width is fixed when a number is drawn (a
+block keeps its own), so a sequence is only ever written one way.
 """
 
 from __future__ import annotations
@@ -16,7 +20,13 @@ from sqlalchemy.orm import Session
 
 from citations.audit import record
 from citations.errors import CitationsError, FieldError, InputRejected, NotFound
-from citations.record.numbering import MAX_SEQUENCE, CitationNumber, InvalidCitationNumber
+from citations.record.numbering import (
+    MAX_SEQUENCE_DIGITS,
+    SEQUENCE_DIGITS,
+    CitationNumber,
+    InvalidCitationNumber,
+    max_sequence,
+)
 from citations.record.tables import Agency, Citation, NumberBlock, NumberSequence
 from citations.roles import Action, Actor
 
@@ -24,23 +34,44 @@ MAX_BLOCK_SIZE = 10_000
 
 
 class NumbersExhausted(CitationsError):
-    def __init__(self, agency: str, year: int) -> None:
-        super().__init__(f"agency {agency} has used every citation number for {year}")
+    def __init__(self, agency: str, year: int, digits: int) -> None:
+        message = f"agency {agency} has used every {digits}-digit citation number for {year}"
+        if digits < MAX_SEQUENCE_DIGITS:
+            message += f"; `citations agencies widen {agency} --digits {digits + 1}` gives it more"
+        super().__init__(message)
+
+
+def _digits_errors(digits: int, least: int = SEQUENCE_DIGITS) -> list[FieldError]:
+    if least <= digits <= MAX_SEQUENCE_DIGITS:
+        return []
+    if least > MAX_SEQUENCE_DIGITS:
+        return [FieldError("digits", f"the numbers are already {least - 1} digits, the widest")]
+    return [FieldError("digits", f"must be from {least} to {MAX_SEQUENCE_DIGITS}")]
 
 
 def register_agency(
-    session: Session, code: str, name: str, *, actor: Actor, now: datetime
+    session: Session,
+    code: str,
+    name: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    digits: int = SEQUENCE_DIGITS,
 ) -> Agency:
-    """Add an issuing agency; its code (2 to 8 capital letters) prefixes its citation numbers."""
+    """Add an issuing agency; its code (2 to 8 capital letters) prefixes its citation numbers,
+    whose sequences are `digits` wide (6 for up to 999,999 a year)."""
     actor.require(Action.MANAGE_AGENCIES)
     code = code.strip().upper()
+    errors = _digits_errors(digits)
     if not re.fullmatch(r"[A-Z]{2,8}", code):
-        raise InputRejected([FieldError("code", "must be 2 to 8 letters, e.g. DCPD")])
+        errors.insert(0, FieldError("code", "must be 2 to 8 letters, e.g. DCPD"))
     if not name.strip():
-        raise InputRejected([FieldError("name", "must not be empty")])
+        errors.append(FieldError("name", "must not be empty"))
+    if errors:
+        raise InputRejected(errors)
     if session.scalar(select(Agency).where(Agency.code == code)) is not None:
         raise InputRejected([FieldError("code", f"agency {code} already exists")])
-    agency = Agency(code=code, name=name.strip(), created_at=now)
+    agency = Agency(code=code, name=name.strip(), created_at=now, sequence_digits=digits)
     session.add(agency)
     session.flush()
     record(
@@ -50,7 +81,49 @@ def register_agency(
         action="agency.register",
         entity_type="agency",
         entity_key=code,
-        after={"code": code, "name": agency.name},
+        after={"code": code, "name": agency.name, "digits": digits},
+    )
+    return agency
+
+
+def widen_numbers(
+    session: Session, code: str, digits: int, *, actor: Actor, now: datetime
+) -> Agency:
+    """Make the numbers an agency draws from now on `digits` wide (never narrower).
+
+    Numbers already drawn keep their width, blocks already allocated too: a device goes on
+    writing the numbers it was given. The counter goes on where it was, so a sequence drawn
+    after widening is one never drawn before, written in the new width."""
+    actor.require(Action.MANAGE_AGENCIES)
+    agency = session.scalar(
+        select(Agency).where(Agency.code == code.strip().upper()).with_for_update()
+    )
+    if agency is None:
+        raise NotFound("agency", code)
+    before = agency.sequence_digits
+    errors = _digits_errors(digits, least=before + 1)
+    if errors:
+        if digits == before:
+            errors = [FieldError("digits", f"{agency.code}'s numbers are {before} digits already")]
+        elif digits < before:
+            errors = [
+                FieldError(
+                    "digits",
+                    f"{agency.code}'s numbers are {before} digits; they can be widened, "
+                    "never narrowed (numbers already drawn would no longer fit)",
+                )
+            ]
+        raise InputRejected(errors, f"agency {agency.code}'s numbers were not widened")
+    agency.sequence_digits = digits
+    record(
+        session,
+        at=now,
+        actor=actor.name,
+        action="agency.widen_numbers",
+        entity_type="agency",
+        entity_key=agency.code,
+        before={"digits": before},
+        after={"digits": digits},
     )
     return agency
 
@@ -85,8 +158,8 @@ def reserve_numbers(session: Session, agency: Agency, year: int, count: int) -> 
             .with_for_update()
         ).one()
     first = sequence.next_sequence
-    if first + count - 1 > MAX_SEQUENCE:
-        raise NumbersExhausted(agency.code, year)
+    if first + count - 1 > max_sequence(agency.sequence_digits):
+        raise NumbersExhausted(agency.code, year, agency.sequence_digits)
     sequence.next_sequence = first + count
     return first
 
@@ -118,6 +191,7 @@ def allocate_block(
         year=year,
         first_sequence=first,
         last_sequence=first + size - 1,
+        digits=agency.sequence_digits,
         allocated_at=now,
         allocated_by=actor.name,
     )
@@ -140,8 +214,8 @@ def describe_block(agency: Agency, block: NumberBlock) -> dict[str, object]:
         "agency": agency.code,
         "device_id": block.device_id,
         "year": block.year,
-        "first": str(CitationNumber(agency.code, block.year, block.first_sequence)),
-        "last": str(CitationNumber(agency.code, block.year, block.last_sequence)),
+        "first": str(CitationNumber(agency.code, block.year, block.first_sequence, block.digits)),
+        "last": str(CitationNumber(agency.code, block.year, block.last_sequence, block.digits)),
         "size": block.last_sequence - block.first_sequence + 1,
     }
 
@@ -159,8 +233,8 @@ def accept_device_number(
         raise InputRejected(
             [FieldError(field, f"prefix {number.prefix} is not agency {agency.code}'s")]
         )
-    block = session.scalar(
-        select(NumberBlock.id).where(
+    width = session.scalar(
+        select(NumberBlock.digits).where(
             NumberBlock.agency_id == agency.id,
             NumberBlock.device_id == device_id,
             NumberBlock.year == number.year,
@@ -168,9 +242,20 @@ def accept_device_number(
             NumberBlock.last_sequence >= number.sequence,
         )
     )
-    if block is None:
+    if width is None:
         raise InputRejected(
             [FieldError(field, f"{number} is outside every number block of device {device_id}")]
+        )
+    if number.digits != width:
+        # Written another width, the same sequence would be a second number: refuse it.
+        raise InputRejected(
+            [
+                FieldError(
+                    field,
+                    f"{number} has a {number.digits}-digit sequence; the block of device "
+                    f"{device_id} it falls in has {width}-digit numbers",
+                )
+            ]
         )
     if session.scalar(select(Citation.id).where(Citation.number == str(number))) is not None:
         raise InputRejected([FieldError(field, f"{number} has already been used")])

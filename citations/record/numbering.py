@@ -3,16 +3,22 @@
 Format: `PREFIX-YYYY-NNNNNN-C`, e.g. `DCPD-2026-000123-8`. Numbers are strings: leading
 zeros matter.
 
-The check digit is Damm's algorithm over the ten digits of year and sequence. Damm detects
-every single-digit error and every transposition of adjacent digits (Luhn misses 09 <-> 90),
-so a mistyped number fails validation wherever a number is typed. The agency prefix is
-checked against the registered agencies instead.
+The sequence has six digits unless the agency's numbers are wider: an agency that issues more
+than 999,999 citations a year is given seven to nine (`citations agencies widen`), and its
+numbers then read `NYPD-2026-0000123-6`. The width is part of the number: it is fixed when the
+number is drawn (online, or into a device's block) and every later reading keeps it, so one
+sequence is never written two ways.
+
+The check digit is Damm's algorithm over the digits of year and sequence (ten of them for a
+six-digit sequence). Damm detects every single-digit error and every transposition of adjacent
+digits (Luhn misses 09 <-> 90), so a mistyped number fails validation wherever a number is
+typed. The agency prefix is checked against the registered agencies instead.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from citations.errors import CitationsError
 
@@ -31,8 +37,16 @@ _DAMM = (
 )
 
 SEQUENCE_DIGITS = 6
-MAX_SEQUENCE = 10**SEQUENCE_DIGITS - 1
-_PATTERN = re.compile(r"^([A-Z]{2,8})-?(\d{4})-?(\d{6})-?(\d)$")
+"""The width of a sequence unless its agency's numbers were widened."""
+MAX_SEQUENCE_DIGITS = 9
+"""A billion numbers a year per agency; wider would no longer fit a 32-bit sequence column."""
+_PATTERN = re.compile(r"^([A-Z]{2,8})-?(\d{4})-?(\d{6,9})-?(\d)$")
+_EXPECTED = "expected PREFIX-YYYY-NNNNNN-C, e.g. DCPD-2026-000123-8"
+
+
+def max_sequence(digits: int = SEQUENCE_DIGITS) -> int:
+    """The last sequence number a width can write: 999,999 for six digits."""
+    return int(10**digits - 1)
 
 
 class InvalidCitationNumber(CitationsError):
@@ -61,13 +75,27 @@ class CitationNumber:
     prefix: str
     year: int
     sequence: int
+    digits: int = field(default=SEQUENCE_DIGITS, compare=False)
+    """How many digits the sequence is written with (zero-padded)."""
+
+    def __post_init__(self) -> None:
+        # A number that cannot be written in its width would print a longer one that no
+        # reader accepts back: refuse it where it is made (the seed once wrote such numbers).
+        if not SEQUENCE_DIGITS <= self.digits <= MAX_SEQUENCE_DIGITS:
+            raise ValueError(f"a sequence has {SEQUENCE_DIGITS} to {MAX_SEQUENCE_DIGITS} digits")
+        if not 0 <= self.sequence <= max_sequence(self.digits):
+            raise ValueError(f"sequence {self.sequence} does not fit {self.digits} digits")
+
+    @property
+    def written_sequence(self) -> str:
+        return f"{self.sequence:0{self.digits}d}"
 
     @property
     def check_digit(self) -> int:
-        return damm(f"{self.year:04d}{self.sequence:06d}")
+        return damm(f"{self.year:04d}{self.written_sequence}")
 
     def __str__(self) -> str:
-        return f"{self.prefix}-{self.year:04d}-{self.sequence:06d}-{self.check_digit}"
+        return f"{self.prefix}-{self.year:04d}-{self.written_sequence}-{self.check_digit}"
 
     @classmethod
     def parse(cls, text: str) -> CitationNumber:
@@ -79,11 +107,9 @@ class CitationNumber:
         compact = "".join(text.split()).upper()
         match = _PATTERN.match(compact)
         if match is None:
-            raise InvalidCitationNumber(
-                text, "expected PREFIX-YYYY-NNNNNN-C, e.g. DCPD-2026-000123-8"
-            )
+            raise InvalidCitationNumber(text, _EXPECTED)
         prefix, year, sequence, check = match.groups()
-        number = cls(prefix, int(year), int(sequence))
+        number = cls(prefix, int(year), int(sequence), len(sequence))
         if number.check_digit != int(check):
             raise InvalidCitationNumber(text, "the check digit does not match (mistyped?)")
         return number

@@ -38,7 +38,7 @@ OTHERS_SHOWN = 20
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _NUMBER_PART = re.compile(r"^[A-Z0-9-]+$")
-_WHOLE_NUMBER = re.compile(r"^[A-Za-z]{2,8}-?\d{4}-?\d{6}-?\d$")
+_WHOLE_NUMBER = re.compile(r"^[A-Za-z]{2,8}-?\d{4}-?\d{6,9}-?\d$")
 
 
 class OtherCitation(BaseModel):

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,6 +33,8 @@ class Agency(Base):
     code: Mapped[str] = mapped_column(String(8), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+    sequence_digits: Mapped[int] = mapped_column(Integer, server_default=text("6"), default=6)
+    """How wide the numbers it draws from now on are (6 to 9); it only ever grows."""
 
 
 class NumberSequence(Base):
@@ -56,6 +59,8 @@ class NumberBlock(Base):
     year: Mapped[int] = mapped_column(Integer)
     first_sequence: Mapped[int] = mapped_column(Integer)
     last_sequence: Mapped[int] = mapped_column(Integer)
+    digits: Mapped[int] = mapped_column(Integer, server_default=text("6"), default=6)
+    """The width its numbers are written in: the agency's when the block was drawn."""
     allocated_at: Mapped[datetime]
     allocated_by: Mapped[str] = mapped_column(String(200))
 

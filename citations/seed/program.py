@@ -16,9 +16,11 @@ from sqlalchemy import Engine, select
 from citations.audit import BULK_LANE, AuditEvent, chain_head, event_hash, move_chain_head
 from citations.calendar import local_date, pay_deadline, zone_of
 from citations.database import transaction
-from citations.record.numbering import CitationNumber
+from citations.record.agencies import widen_numbers
+from citations.record.numbering import SEQUENCE_DIGITS, CitationNumber
 from citations.record.status import CitationStatus
-from citations.record.tables import NumberSequence
+from citations.record.tables import Agency, NumberSequence
+from citations.roles import OPERATOR
 from ordinances.models import Disposition
 
 from .contests import HEARING_DAY, draw_officers
@@ -59,7 +61,6 @@ def seed(
     officers = draw_officers(rng)
     rules = Rules(engine)
     rows = Rows(engine)
-    rows.start_ids(ORDER)
     population = Population(citations, seed, rng)
     codes = list(WEIGHTS)
     code_weights = [WEIGHTS[c] for c in codes]
@@ -75,6 +76,8 @@ def seed(
         for _ in range(int(citations * 1.08))
     )
     sequences = _read_sequences(engine, agency_id)
+    digits = _widen_for(engine, agency_id, sequences, moments, now)
+    rows.start_ids(ORDER)  # after widening, whose audit event takes an id
     counts: dict[str, int] = defaultdict(int)
     issued = referred = declined = 0
     # The audit trail's bulk lane continues from its head. The seed is a bulk load: nothing
@@ -112,7 +115,7 @@ def seed(
             year = day.year
             sequence = sequences.get(year, 1)
             sequences[year] = sequence + 1
-            number = str(CitationNumber("DCPD", year, sequence))
+            number = str(CitationNumber("DCPD", year, sequence, digits))
             assignment = assign(profile, number, day)
             pay_by = pay_deadline(day, profile)
             status, ledger, closed, contest = life_of(
@@ -197,6 +200,28 @@ def _read_sequences(engine: Engine, agency_id: int) -> dict[int, int]:
             NumberSequence.agency_id == agency_id
         )
         return dict(connection.execute(query).all())
+
+
+def _widen_for(
+    engine: Engine,
+    agency_id: int,
+    sequences: dict[int, int],
+    moments: list[datetime],
+    now: datetime,
+) -> int:
+    """The width of the seeded numbers: the agency's, widened first if a year of this load
+    could pass its last number (every stop drawn that year issued, after the numbers already
+    used), as a city would before a year that large."""
+    per_year: dict[int, int] = defaultdict(int)
+    for moment in moments:
+        per_year[moment.year] += 1
+    last = max((sequences.get(year, 1) - 1 + n for year, n in per_year.items()), default=0)
+    needed = max(SEQUENCE_DIGITS, len(str(last)))
+    with transaction(engine) as session:
+        agency = session.get_one(Agency, agency_id)
+        if needed > agency.sequence_digits:
+            widen_numbers(session, agency.code, needed, actor=OPERATOR, now=now)
+        return agency.sequence_digits
 
 
 def _save_sequences(engine: Engine, agency_id: int, sequences: dict[int, int]) -> None:
