@@ -49,9 +49,9 @@ def prepared(url: str) -> Any:
 
 
 def with_agency(engine: Any) -> Any:
-    """`AGENCY` registered, once. At ten million the seed's agency has no 2026 numbers left
-    (six digits a year), so the rounds issue under an agency of their own in both
-    databases."""
+    """`AGENCY` registered, once. The rounds issue under an agency of their own in both
+    databases: at ten million, seeds made before numbers could be widened left the seed's
+    agency no 2026 numbers (six digits a year)."""
     with transaction(engine) as session:
         known = session.scalar(
             select(func.count()).select_from(Agency).where(Agency.code == AGENCY)

@@ -36,7 +36,7 @@ from citations.database import make_engine, transaction, upgrade
 from citations.issuing.batch import Record, issue_records
 from citations.notice.build import notice_for
 from citations.notice.render import render_notice
-from citations.payments.processing import process
+from citations.payments.processing import process_in_chunks
 from citations.record.agencies import register_agency
 from citations.record.tokens import create_token
 from citations.reports.compute import compute_report
@@ -303,10 +303,8 @@ def run(label: str, url: str, large: bool) -> Iterator[tuple[str, str, str]]:
         )
 
         def daily() -> Any:
-            with transaction(engine) as session:
-                return process(
-                    session, as_of=NOW.date() + timedelta(days=1), actor=OPERATOR, now=NOW
-                )
+            tomorrow = NOW.date() + timedelta(days=1)
+            return process_in_chunks(engine, as_of=tomorrow, actor=OPERATOR, now=NOW)
 
         seconds, _ = measured(daily)
         yield label, f"daily processing at {size:,} (s)", f"{seconds:.2f}"

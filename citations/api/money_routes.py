@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from citations.api.bodies import ExactJsonRoute
 from citations.api.limits import DayQuery, FromQuery, ToQuery
 from citations.api.routes import PROBLEMS, Body
+from citations.database import transaction
 from citations.http.deps import ActorDep, SessionDep, clock
 from citations.http.responses import pdf_response
 from citations.inputs import Day
@@ -29,7 +30,7 @@ from citations.payments.posting import (
     record_payment,
     reverse_payment,
 )
-from citations.payments.processing import process
+from citations.payments.processing import process_in_chunks
 from citations.payments.reconciliation import Reconciliation, reconcile
 from citations.payments.service import ServiceState, elect_service, extend, log_hours, sign_off
 from citations.record.ledger import entries, signed_amount
@@ -273,9 +274,12 @@ def post_obligation(
 def post_processing(actor: ActorDep, session: SessionDep, as_of: DayQuery) -> dict[str, Any]:
     actor.require(Action.RUN_DAILY_PROCESSING)
     # Partitions and statistics, each in a short transaction of its own (citations.upkeep).
-    upkept = upkeep(session.get_bind().engine, clock())
-    report = process(session, as_of=as_of, actor=actor, now=clock())
-    refresh(session, actor=actor)  # the report's aggregates of the days changed
+    engine = session.get_bind().engine
+    upkept = upkeep(engine, clock())
+    # A chunk of citations per transaction (citations.record.chunks), as `citations process`.
+    report = process_in_chunks(engine, as_of=as_of, actor=actor, now=clock())
+    with transaction(engine) as own:
+        refresh(own, actor=actor)  # the report's aggregates of the days changed
     return {
         "as_of": report.as_of,
         "mailed": report.mailed,

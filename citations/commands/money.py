@@ -284,15 +284,16 @@ def process_command(
     from citations.commands.outreach import deliver, sending_settings
     from citations.database import transaction
     from citations.payments.kept import late_notice_document
-    from citations.payments.processing import process
+    from citations.payments.processing import process_in_chunks
     from citations.reports.aggregates import refresh
     from citations.upkeep import upkeep
 
     settings = None if no_send else sending_settings(database)
     with open_engine(database) as engine:
         upkept = upkeep(engine, now())  # partitions and statistics, in short transactions
+        # A chunk of citations per transaction: no payment or citation waits for the run.
+        report = process_in_chunks(engine, as_of=as_of.date(), actor=OPERATOR, now=now())
         with transaction(engine) as session:
-            report = process(session, as_of=as_of.date(), actor=OPERATOR, now=now())
             refresh(session, actor=OPERATOR)  # the report's aggregates of the days changed
         if notices is not None:
             notices.mkdir(parents=True, exist_ok=True)

@@ -18,7 +18,7 @@ from citations.payments.diversion import Obligation, fulfil, refer
 from citations.payments.kept import late_notice_document, receipt_document
 from citations.payments.plans import Installment, create_plan
 from citations.payments.posting import PaymentRequest, record_payment
-from citations.payments.processing import process
+from citations.payments.processing import process_in_chunks
 from citations.payments.service import elect_service, log_hours, sign_off
 from citations.record.ledger import balance
 from citations.record.lookup import find_citation
@@ -123,8 +123,7 @@ def run_money_demo(
             f"{diverted}: Neighborhood Justice Program completed; citation "
             f"{'dismissed' if referral.status == 'completed' else referral.status}"
         )
-    with transaction(engine) as session:
-        report = process(session, as_of=today, actor=NIGHTLY, now=now)
+    report = process_in_chunks(engine, as_of=today, actor=NIGHTLY, now=now)
     lines.append(
         f"Daily processing for {today}: {len(report.delinquent)} became delinquent, "
         f"{len(report.referred)} referred to collections"

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citations.jobs.registry import Result, Work, job
 from citations.roles import Actor, Role
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from citations.record.chunks import Window
 
 
 def actor_for(asked_by: str) -> Actor:
@@ -27,12 +33,16 @@ def actor_for(asked_by: str) -> Actor:
 @job("mail-notices", queue="mail", lock="mail-notices", queueing_lock="mail-notices")
 def mail_notices(work: Work, *, asked_by: str) -> Result:
     """Mail every notice that waits to be mailed (the mail run of daily processing)."""
-    from citations.database import transaction
     from citations.notice.mailing import mail_waiting
+    from citations.record.chunks import in_chunks
 
-    with transaction(work.engine) as session:
-        numbers = mail_waiting(session, actor=actor_for(asked_by), now=datetime.now(UTC))
-    return {"mailed": numbers}
+    actor, now = actor_for(asked_by), datetime.now(UTC)
+
+    def chunk(session: Session, window: Window) -> list[str]:
+        return mail_waiting(session, actor=actor, now=now, window=window)
+
+    # A chunk of notices per transaction, as daily processing mails them.
+    return {"mailed": in_chunks(work.engine, chunk)}
 
 
 @job("send-reminders", queue="outreach", lock="send-reminders", queueing_lock="send-reminders")

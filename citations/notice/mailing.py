@@ -21,6 +21,7 @@ from citations.catalog.store import PublishedCatalog
 from citations.errors import IllegalTransition
 from citations.notice.build import printed_notice
 from citations.notice.render import render_notice
+from citations.record.chunks import Window, narrow
 from citations.record.sent import (
     Delivery,
     keep_document,
@@ -109,12 +110,15 @@ def mail_notice(
     return document
 
 
-def mail_waiting(session: Session, *, actor: Actor, now: datetime) -> list[str]:
+def mail_waiting(
+    session: Session, *, actor: Actor, now: datetime, window: Window | None = None
+) -> list[str]:
     """The mail run: mail today every notice that waits to be mailed (whatever day daily
     processing runs for: mail is never backdated). One with no address stays for a clerk
-    (`Citation.attention` says why); one a clerk is changing waits for the next run."""
+    (`Citation.attention` says why); one a clerk is changing waits for the next run. With a
+    `window`, only its next chunk (`citations.record.chunks`)."""
     numbers = []
-    for citation in _waiting(session):
+    for citation in _waiting(session, window):
         address = citation.subject.get("address")
         if address is None:
             continue
@@ -123,19 +127,20 @@ def mail_waiting(session: Session, *, actor: Actor, now: datetime) -> list[str]:
     return numbers
 
 
-def _waiting(session: Session) -> list[Citation]:
-    """Issued citations whose notice waits to be mailed and that have an address to mail
-    it to, locked (one a clerk is changing waits for the next run)."""
-    return list(
-        session.scalars(
-            select(Citation)
-            .where(
-                Citation.service_method == MAIL,
-                Citation.served_on.is_(None),
-                Citation.status == CitationStatus.ISSUED.value,
-            )
-            .order_by(Citation.id)
-            .with_for_update(skip_locked=True)
-            .execution_options(populate_existing=True)
+def _waiting(session: Session, window: Window | None) -> list[Citation]:
+    """Issued citations whose notice waits to be mailed, locked (one a clerk is changing
+    waits for the next run)."""
+    query = (
+        select(Citation)
+        .where(
+            Citation.service_method == MAIL,
+            Citation.served_on.is_(None),
+            Citation.status == CitationStatus.ISSUED.value,
         )
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
     )
+    found = list(session.scalars(narrow(query, Citation.id, window)))
+    if window is not None:
+        window.saw([c.id for c in found])
+    return found

@@ -18,6 +18,7 @@ from citations.errors import FieldError, InputRejected
 from citations.inputs import InputModel
 from citations.payments.posting import settle
 from citations.payments.tables import DiversionReferral
+from citations.record.chunks import Window, narrow
 from citations.record.ledger import EntryKind, balance, post
 from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.moments import check_done_between
@@ -202,15 +203,24 @@ def fail(
 
 
 def expire_diversion(
-    session: Session, *, as_of: date, profile: Jurisdiction, actor: Actor, now: datetime
+    session: Session,
+    *,
+    as_of: date,
+    profile: Jurisdiction,
+    actor: Actor,
+    now: datetime,
+    window: Window | None = None,
 ) -> list[str]:
-    """Programs not completed by their deadline return the citation to the fine."""
+    """Programs not completed by their deadline return the citation to the fine. With a
+    `window`, only its next chunk (`citations.record.chunks`)."""
     numbers = []
-    for referral in session.scalars(
-        select(DiversionReferral).where(
-            DiversionReferral.status == "active", DiversionReferral.deadline < as_of
-        )
-    ).all():
+    query = select(DiversionReferral).where(
+        DiversionReferral.status == "active", DiversionReferral.deadline < as_of
+    )
+    referrals = session.scalars(narrow(query, DiversionReferral.id, window)).all()
+    if window is not None:
+        window.saw([referral.id for referral in referrals])
+    for referral in referrals:
         if lock_if_free(session, referral.citation_id) is None:
             continue
         session.refresh(referral)

@@ -18,6 +18,7 @@ from citations.inputs import Day, InputModel, PositiveAmount
 from citations.money import to_cents
 from citations.payments.posting import active_plan
 from citations.payments.tables import PaymentPlan, PlanInstallment
+from citations.record.chunks import Window, narrow
 from citations.record.ledger import balance
 from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.status import CitationStatus, move, require
@@ -129,16 +130,26 @@ def create_plan(
 
 
 def default_missed_plans(
-    session: Session, *, as_of: date, profile: Jurisdiction, actor: Actor, now: datetime
+    session: Session,
+    *,
+    as_of: date,
+    profile: Jurisdiction,
+    actor: Actor,
+    now: datetime,
+    window: Window | None = None,
 ) -> list[str]:
     """Plans with an installment unpaid more than the grace days after its due date default:
-    the remaining balance is due at once. Idempotent: a defaulted plan is not active."""
+    the remaining balance is due at once. Idempotent: a defaulted plan is not active. With a
+    `window`, only its next chunk of plans (`citations.record.chunks`)."""
     grace = profile.payments.plans.grace_days
-    plans = session.scalars(
+    query = (
         select(PaymentPlan)
         .where(PaymentPlan.status == "active")
         .options(selectinload(PaymentPlan.installments), selectinload(PaymentPlan.citation))
-    ).all()
+    )
+    plans = session.scalars(narrow(query, PaymentPlan.id, window)).all()
+    if window is not None:
+        window.saw([plan.id for plan in plans])
     numbers = []
     for plan in plans:
         if lock_if_free(session, plan.citation_id) is None:

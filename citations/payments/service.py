@@ -23,6 +23,7 @@ from citations.errors import FieldError, InputRejected
 from citations.money import from_cents, to_cents
 from citations.payments.posting import active_plan, settle
 from citations.payments.tables import ServiceAssignment, ServiceHours
+from citations.record.chunks import Window, narrow
 from citations.record.ledger import EntryKind, balance, post
 from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.moments import check_done_between
@@ -333,16 +334,27 @@ def _end(
 
 
 def expire_service(
-    session: Session, *, as_of: date, profile: Jurisdiction, actor: Actor, now: datetime
+    session: Session,
+    *,
+    as_of: date,
+    profile: Jurisdiction,
+    actor: Actor,
+    now: datetime,
+    window: Window | None = None,
 ) -> list[str]:
     """Service whose deadline passed before `as_of` fails: the hours done are credited and the
-    rest of the balance is owed again. Idempotent: a failed assignment is not active."""
+    rest of the balance is owed again. Idempotent: a failed assignment is not active. With a
+    `window`, only its next chunk (`citations.record.chunks`)."""
     numbers = []
-    for assignment in session.scalars(
+    query = (
         select(ServiceAssignment)
         .where(ServiceAssignment.status == "active", ServiceAssignment.deadline < as_of)
         .options(selectinload(ServiceAssignment.hours))
-    ).all():
+    )
+    assignments = session.scalars(narrow(query, ServiceAssignment.id, window)).all()
+    if window is not None:
+        window.saw([assignment.id for assignment in assignments])
+    for assignment in assignments:
         if lock_if_free(session, assignment.citation_id) is None:
             continue
         session.refresh(assignment, ["status", "hours"])
