@@ -21,7 +21,7 @@ from citations.catalog.store import PublishedCatalog
 from citations.errors import IllegalTransition
 from citations.notice.build import printed_notice
 from citations.notice.render import render_notice
-from citations.record.chunks import Window, narrow
+from citations.record.chunks import Window, read_chunk
 from citations.record.sent import (
     Delivery,
     keep_document,
@@ -140,7 +140,4 @@ def _waiting(session: Session, window: Window | None) -> list[Citation]:
         .with_for_update(skip_locked=True)
         .execution_options(populate_existing=True)
     )
-    found = list(session.scalars(narrow(query, Citation.id, window)))
-    if window is not None:
-        window.saw([c.id for c in found])
-    return found
+    return read_chunk(session, query, Citation.id, window)

@@ -18,7 +18,7 @@ from citations.errors import FieldError, InputRejected
 from citations.inputs import InputModel
 from citations.payments.posting import settle
 from citations.payments.tables import DiversionReferral
-from citations.record.chunks import Window, narrow
+from citations.record.chunks import Window, read_chunk
 from citations.record.ledger import EntryKind, balance, post
 from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.moments import check_done_between
@@ -217,9 +217,7 @@ def expire_diversion(
     query = select(DiversionReferral).where(
         DiversionReferral.status == "active", DiversionReferral.deadline < as_of
     )
-    referrals = session.scalars(narrow(query, DiversionReferral.id, window)).all()
-    if window is not None:
-        window.saw([referral.id for referral in referrals])
+    referrals: list[DiversionReferral] = read_chunk(session, query, DiversionReferral.id, window)
     for referral in referrals:
         if lock_if_free(session, referral.citation_id) is None:
             continue

@@ -18,7 +18,7 @@ from citations.inputs import Day, InputModel, PositiveAmount
 from citations.money import to_cents
 from citations.payments.posting import active_plan
 from citations.payments.tables import PaymentPlan, PlanInstallment
-from citations.record.chunks import Window, narrow
+from citations.record.chunks import Window, read_chunk
 from citations.record.ledger import balance
 from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.status import CitationStatus, move, require
@@ -147,9 +147,7 @@ def default_missed_plans(
         .where(PaymentPlan.status == "active")
         .options(selectinload(PaymentPlan.installments), selectinload(PaymentPlan.citation))
     )
-    plans = session.scalars(narrow(query, PaymentPlan.id, window)).all()
-    if window is not None:
-        window.saw([plan.id for plan in plans])
+    plans: list[PaymentPlan] = read_chunk(session, query, PaymentPlan.id, window)
     numbers = []
     for plan in plans:
         if lock_if_free(session, plan.citation_id) is None:

@@ -18,9 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import Engine, Select, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from citations.audit import record
@@ -35,7 +34,7 @@ from citations.payments.kept import keep_late_notice
 from citations.payments.plans import default_missed_plans
 from citations.payments.service import expire_service
 from citations.payments.tables import CollectionReferral
-from citations.record.chunks import CHUNK, Window, in_chunks, narrow
+from citations.record.chunks import CHUNK, Window, in_chunks, read_chunk
 from citations.record.ledger import EntryKind, LedgerEntry, balance, balances, post
 from citations.record.moments import check_not_after_today
 from citations.record.status import CitationStatus, move
@@ -138,7 +137,7 @@ def _late(
         .with_for_update(skip_locked=True)  # see lock_if_free: one being changed waits a run
         .execution_options(populate_existing=True)
     )
-    candidates = _read(session, query, window)
+    candidates: list[Citation] = read_chunk(session, query, Citation.id, window)
     owed_by = balances(session, [c.id for c in candidates])
     numbers = []
     for citation in candidates:
@@ -192,7 +191,7 @@ def _collections(
         .with_for_update(skip_locked=True)  # see lock_if_free: one being changed waits a run
         .execution_options(populate_existing=True)
     )
-    candidates = _read(session, query, window)
+    candidates: list[Citation] = read_chunk(session, query, Citation.id, window)
     owed_by = balances(session, [c.id for c in candidates])
     numbers = []
     for citation in candidates:
@@ -227,13 +226,6 @@ def _collections(
         )
         numbers.append(citation.number)
     return numbers
-
-
-def _read(session: Session, query: Select[Any], window: Window | None) -> list[Citation]:
-    candidates = list(session.scalars(narrow(query, Citation.id, window)))
-    if window is not None:
-        window.saw([c.id for c in candidates])
-    return candidates
 
 
 STEPS: list[tuple[str, Step]] = [

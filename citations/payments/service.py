@@ -23,7 +23,7 @@ from citations.errors import FieldError, InputRejected
 from citations.money import from_cents, to_cents
 from citations.payments.posting import active_plan, settle
 from citations.payments.tables import ServiceAssignment, ServiceHours
-from citations.record.chunks import Window, narrow
+from citations.record.chunks import Window, read_chunk
 from citations.record.ledger import EntryKind, balance, post
 from citations.record.lookup import lock_citation, lock_if_free
 from citations.record.moments import check_done_between
@@ -351,9 +351,7 @@ def expire_service(
         .where(ServiceAssignment.status == "active", ServiceAssignment.deadline < as_of)
         .options(selectinload(ServiceAssignment.hours))
     )
-    assignments = session.scalars(narrow(query, ServiceAssignment.id, window)).all()
-    if window is not None:
-        window.saw([assignment.id for assignment in assignments])
+    assignments: list[ServiceAssignment] = read_chunk(session, query, ServiceAssignment.id, window)
     for assignment in assignments:
         if lock_if_free(session, assignment.citation_id) is None:
             continue

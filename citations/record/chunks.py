@@ -58,6 +58,17 @@ def narrow(query: Query, key: InstrumentedAttribute[int], window: Window | None)
     return query.where(key > window.after).limit(window.size)
 
 
+def read_chunk(
+    session: Session, query: Select[Any], key: InstrumentedAttribute[int], window: Window | None
+) -> list[Any]:
+    """`query`'s entities in key order: the window's next chunk of them, the window moved past
+    every one (every entity without a window)."""
+    found = list(session.scalars(narrow(query, key, window)))
+    if window is not None:
+        window.saw([getattr(entity, key.key) for entity in found])
+    return found
+
+
 def in_chunks(
     engine: Engine, step: Callable[[Session, Window], list[str]], size: int = CHUNK
 ) -> list[str]:
