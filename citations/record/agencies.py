@@ -41,14 +41,6 @@ class NumbersExhausted(CitationsError):
         super().__init__(message)
 
 
-def _digits_errors(digits: int, least: int = SEQUENCE_DIGITS) -> list[FieldError]:
-    if least <= digits <= MAX_SEQUENCE_DIGITS:
-        return []
-    if least > MAX_SEQUENCE_DIGITS:
-        return [FieldError("digits", f"the numbers are already {least - 1} digits, the widest")]
-    return [FieldError("digits", f"must be from {least} to {MAX_SEQUENCE_DIGITS}")]
-
-
 def register_agency(
     session: Session,
     code: str,
@@ -62,9 +54,13 @@ def register_agency(
     whose sequences are `digits` wide (6 for up to 999,999 a year)."""
     actor.require(Action.MANAGE_AGENCIES)
     code = code.strip().upper()
-    errors = _digits_errors(digits)
+    errors = []
     if not re.fullmatch(r"[A-Z]{2,8}", code):
-        errors.insert(0, FieldError("code", "must be 2 to 8 letters, e.g. DCPD"))
+        errors.append(FieldError("code", "must be 2 to 8 letters, e.g. DCPD"))
+    if not SEQUENCE_DIGITS <= digits <= MAX_SEQUENCE_DIGITS:
+        errors.append(
+            FieldError("digits", f"must be from {SEQUENCE_DIGITS} to {MAX_SEQUENCE_DIGITS}")
+        )
     if not name.strip():
         errors.append(FieldError("name", "must not be empty"))
     if errors:
@@ -95,25 +91,12 @@ def widen_numbers(
     writing the numbers it was given. The counter goes on where it was, so a sequence drawn
     after widening is one never drawn before, written in the new width."""
     actor.require(Action.MANAGE_AGENCIES)
-    agency = session.scalar(
-        select(Agency).where(Agency.code == code.strip().upper()).with_for_update()
-    )
-    if agency is None:
-        raise NotFound("agency", code)
+    agency = get_agency(session, code, lock=True)
     before = agency.sequence_digits
-    errors = _digits_errors(digits, least=before + 1)
-    if errors:
-        if digits == before:
-            errors = [FieldError("digits", f"{agency.code}'s numbers are {before} digits already")]
-        elif digits < before:
-            errors = [
-                FieldError(
-                    "digits",
-                    f"{agency.code}'s numbers are {before} digits; they can be widened, "
-                    "never narrowed (numbers already drawn would no longer fit)",
-                )
-            ]
-        raise InputRejected(errors, f"agency {agency.code}'s numbers were not widened")
+    if (refused := _not_wider(agency.code, before, digits)) is not None:
+        raise InputRejected(
+            [FieldError("digits", refused)], f"agency {agency.code}'s numbers were not widened"
+        )
     agency.sequence_digits = digits
     record(
         session,
@@ -128,8 +111,26 @@ def widen_numbers(
     return agency
 
 
-def get_agency(session: Session, code: str) -> Agency:
-    agency = session.scalar(select(Agency).where(Agency.code == code.strip().upper()))
+def _not_wider(code: str, before: int, digits: int) -> str | None:
+    """Why `digits` cannot be an agency's new width when its numbers are `before` wide."""
+    if digits == before:
+        return f"{code}'s numbers are {before} digits already"
+    if digits < before:
+        return (
+            f"{code}'s numbers are {before} digits; they can be widened, never narrowed "
+            "(numbers already drawn would no longer fit)"
+        )
+    if before == MAX_SEQUENCE_DIGITS:
+        return f"the numbers are already {before} digits, the widest"
+    if digits > MAX_SEQUENCE_DIGITS:
+        return f"must be from {before + 1} to {MAX_SEQUENCE_DIGITS}"
+    return None
+
+
+def get_agency(session: Session, code: str, *, lock: bool = False) -> Agency:
+    """The agency of `code`; with `lock`, its row locked until the transaction ends."""
+    query = select(Agency).where(Agency.code == code.strip().upper())
+    agency = session.scalar(query.with_for_update() if lock else query)
     if agency is None:
         raise NotFound("agency", code)
     return agency

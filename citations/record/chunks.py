@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from sqlalchemy import Engine, Select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -31,8 +31,6 @@ make a chunk of about a second; a commit costs a few milliseconds. Measured with
 `bench/processing_chunks.py` (1,000 late, two payers paying all along): with chunks of 50,
 payments took 6.7 s at the 99th percentile and 12.2 s at most; with chunks of 10, 1.6 s and
 2.2 s; in one transaction, every payment waited for the whole run, 114 s."""
-
-Query = TypeVar("Query", bound=Select[Any])
 
 
 @dataclass
@@ -50,22 +48,16 @@ class Window:
         self.done = len(keys) < self.size
 
 
-def narrow(query: Query, key: InstrumentedAttribute[int], window: Window | None) -> Query:
-    """`query` in key order, limited to the window's next chunk (everything without one)."""
-    query = query.order_by(key)
-    if window is None:
-        return query
-    return query.where(key > window.after).limit(window.size)
-
-
 def read_chunk(
     session: Session, query: Select[Any], key: InstrumentedAttribute[int], window: Window | None
 ) -> list[Any]:
     """`query`'s entities in key order: the window's next chunk of them, the window moved past
     every one (every entity without a window)."""
-    found = list(session.scalars(narrow(query, key, window)))
-    if window is not None:
-        window.saw([getattr(entity, key.key) for entity in found])
+    query = query.order_by(key)
+    if window is None:
+        return list(session.scalars(query))
+    found = list(session.scalars(query.where(key > window.after).limit(window.size)))
+    window.saw([getattr(entity, key.key) for entity in found])
     return found
 
 
