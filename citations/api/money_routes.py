@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from citations.api.bodies import ExactJsonRoute
 from citations.api.limits import DayQuery, FromQuery, ToQuery
 from citations.api.routes import PROBLEMS, Body
-from citations.database import transaction
+from citations.daily import run_daily
 from citations.http.deps import ActorDep, SessionDep, clock
 from citations.http.responses import pdf_response
 from citations.inputs import Day
@@ -30,14 +30,11 @@ from citations.payments.posting import (
     record_payment,
     reverse_payment,
 )
-from citations.payments.processing import process_in_chunks
 from citations.payments.reconciliation import Reconciliation, reconcile
 from citations.payments.service import ServiceState, elect_service, extend, log_hours, sign_off
 from citations.record.ledger import entries, signed_amount
 from citations.record.lookup import find_citation
-from citations.reports.aggregates import refresh
 from citations.roles import Action
-from citations.upkeep import upkeep
 
 router = APIRouter(prefix="/v1", responses=PROBLEMS, route_class=ExactJsonRoute)
 
@@ -272,14 +269,9 @@ def post_obligation(
 
 @router.post("/processing", summary="Run daily processing for a date (admin)")
 def post_processing(actor: ActorDep, session: SessionDep, as_of: DayQuery) -> dict[str, Any]:
-    actor.require(Action.RUN_DAILY_PROCESSING)
-    # Partitions and statistics, each in a short transaction of its own (citations.upkeep).
-    engine = session.get_bind().engine
-    upkept = upkeep(engine, clock())
-    # A chunk of citations per transaction (citations.record.chunks), as `citations process`.
-    report = process_in_chunks(engine, as_of=as_of, actor=actor, now=clock())
-    with transaction(engine) as own:
-        refresh(own, actor=actor)  # the report's aggregates of the days changed
+    # In transactions of its own (citations.daily), as `citations process` runs it.
+    run = run_daily(session.get_bind().engine, as_of=as_of, actor=actor, now=clock())
+    report, upkept = run.report, run.upkeep
     return {
         "as_of": report.as_of,
         "mailed": report.mailed,

@@ -282,19 +282,14 @@ def process_command(
         citations process --as-of 2026-12-26 --notices late-notices/
     """
     from citations.commands.outreach import deliver, sending_settings
+    from citations.daily import run_daily
     from citations.database import transaction
     from citations.payments.kept import late_notice_document
-    from citations.payments.processing import process_in_chunks
-    from citations.reports.aggregates import refresh
-    from citations.upkeep import upkeep
 
     settings = None if no_send else sending_settings(database)
     with open_engine(database) as engine:
-        upkept = upkeep(engine, now())  # partitions and statistics, in short transactions
-        # A chunk of citations per transaction: no payment or citation waits for the run.
-        report = process_in_chunks(engine, as_of=as_of.date(), actor=OPERATOR, now=now())
-        with transaction(engine) as session:
-            refresh(session, actor=OPERATOR)  # the report's aggregates of the days changed
+        run = run_daily(engine, as_of=as_of.date(), actor=OPERATOR, now=now())
+        report, upkept = run.report, run.upkeep
         if notices is not None:
             notices.mkdir(parents=True, exist_ok=True)
             for number in report.delinquent:
